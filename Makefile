@@ -1,0 +1,59 @@
+# engagement-briefings: the two commands a newcomer needs are `make briefing` and
+# `make test`; both create the virtual environment on first use.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PERIOD ?=
+START ?=
+JOBS ?=
+UV_VERSION := 0.13.9
+KERNEL := engagement-briefings
+
+.PHONY: help setup data briefing briefings lab test lint format lock clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (engagement-briefings)" >/dev/null
+	@touch $@
+
+setup: $(STAMP)  ## create .venv and install the project (done by the other targets)
+
+data: $(STAMP)  ## build data/processed/ from data/raw/
+	$(BIN)/engagement data
+
+briefing: data  ## briefings for PERIOD (default: latest period with data) into outputs/<period>/
+	$(BIN)/engagement run $(if $(PERIOD),--period $(PERIOD)) $(if $(START),--start $(START))
+
+briefings: data  ## briefings for every period that has data, several at once
+	$(BIN)/engagement run --all $(if $(JOBS),--jobs $(JOBS))
+
+lab: $(STAMP)  ## open JupyterLab on the notebooks with the project's kernel
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+lint: $(STAMP)  ## ruff lint + format check, notebooks free of outputs
+	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/ruff format --check src tests benchmarks notebooks
+	$(BIN)/python -m helpers.nbcheck notebooks
+
+format: $(STAMP)  ## apply ruff fixes and formatting, strip notebook outputs
+	$(BIN)/ruff check --fix src tests benchmarks notebooks
+	$(BIN)/ruff format src tests benchmarks notebooks
+	$(BIN)/nbstripout notebooks/*.ipynb
+
+test: lint  ## the whole suite: lint, unit tests, notebook and pipeline tests
+	$(BIN)/python -m pytest -n auto --dist loadgroup
+
+lock:  ## re-pin requirements.lock after changing pyproject.toml
+	$(BIN)/uv pip compile --quiet --python-version 3.11 --extra dev pyproject.toml -o requirements.lock
+
+clean:  ## delete everything regenerable (processed data, outputs)
+	find data/processed outputs -mindepth 1 ! -name README.md -exec rm -rf {} +

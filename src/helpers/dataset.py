@@ -1,0 +1,167 @@
+"""Build and load ``data/processed/``: the one validated tidy table.
+
+``build_dataset`` reads every raw source, validates the whole table with the
+pandera schema, and only then replaces the processed files (written to temporary
+names first, then swapped in), so a bad input never leaves a half-written or
+partly updated ``data/processed/``. ``load_tidy`` is what notebooks call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from helpers import config
+from helpers.schema import coerce_tidy, validate_tidy
+from helpers.sources.report import read_report_tables, report_files
+
+_META_KEY = b"engagement_briefings"
+
+
+def input_files(raw_dir: Path | None = None) -> list[Path]:
+    """Every raw file the processed table is built from, in a stable order."""
+    raw = raw_dir or config.RAW_DIR
+    files = report_files(raw / "report_2015")
+    return [f for f in files if f.exists()] + sorted((raw / "as_reported").glob("*.csv"))
+
+
+def fingerprint(files: list[Path]) -> str:
+    """SHA-256 over the names and contents of ``files`` (detects any raw change)."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of one file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def assemble(raw_dir: Path | None = None) -> pd.DataFrame:
+    """Read every raw source and return the validated tidy table (nothing written).
+
+    Args:
+        raw_dir: The raw data folder (default ``data/raw``).
+
+    Returns:
+        The tidy table, sorted by channel, account, metric, segment and dates.
+
+    Raises:
+        DataError: If any raw file is malformed or the table breaks the schema.
+    """
+    raw = raw_dir or config.RAW_DIR
+    frames = [read_report_tables(raw / "report_2015")]
+    tidy = coerce_tidy(pd.concat(frames, ignore_index=True))
+    tidy = validate_tidy(tidy)
+    return tidy.sort_values(
+        ["channel", "account", "metric", "segment", "start", "end"], kind="stable"
+    ).reset_index(drop=True)
+
+
+def _atomic_write(target: Path, write) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def build_dataset(raw_dir: Path | None = None, processed_dir: Path | None = None) -> pd.DataFrame:
+    """Build ``data/processed/tidy.parquet`` and ``tidy.csv`` from the raw data.
+
+    Everything is read and validated before anything is written; each file is then
+    written under a temporary name and swapped in.
+
+    Args:
+        raw_dir: The raw data folder (default ``data/raw``).
+        processed_dir: Where to write (default ``data/processed``).
+
+    Returns:
+        The tidy table that was written.
+
+    Raises:
+        DataError: If a raw file is malformed; ``processed_dir`` is then untouched.
+    """
+    raw = raw_dir or config.RAW_DIR
+    out = processed_dir or config.PROCESSED_DIR
+    tidy = assemble(raw)
+    meta = {"fingerprint": fingerprint(input_files(raw)), "rows": len(tidy)}
+    out.mkdir(parents=True, exist_ok=True)
+    table = pa.Table.from_pandas(tidy, preserve_index=False)
+    table = table.replace_schema_metadata(
+        {**(table.schema.metadata or {}), _META_KEY: json.dumps(meta).encode()}
+    )
+    # Write both to temporary names first; swap only when both exist.
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, writer in (
+            (config.TIDY_PARQUET, lambda p: pq.write_table(table, p)),
+            (config.TIDY_CSV, lambda p: _write_csv(tidy, p)),
+        ):
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
+            os.close(fd)
+            staged.append((Path(tmp), out / name))
+            writer(Path(tmp))
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+    return tidy
+
+
+def _write_csv(tidy: pd.DataFrame, path: Path) -> None:
+    frame = tidy.copy()
+    for col in ("start", "end"):
+        frame[col] = frame[col].dt.strftime("%Y-%m-%d")
+    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+
+
+def processed_is_current(raw_dir: Path | None = None, processed_dir: Path | None = None) -> bool:
+    """Whether the processed Parquet exists, reads, and matches the raw files."""
+    path = (processed_dir or config.PROCESSED_DIR) / config.TIDY_PARQUET
+    try:
+        meta = pq.read_schema(path).metadata or {}
+        stored = json.loads(meta[_META_KEY])["fingerprint"]
+    except Exception:  # missing, corrupt or foreign file: not current
+        return False
+    return stored == fingerprint(input_files(raw_dir))
+
+
+def load_tidy(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Return the tidy table for notebooks.
+
+    Reads ``<data_dir>/processed/tidy.parquet`` when it is current; when it is
+    missing, stale or corrupt, rebuilds the table in memory from
+    ``<data_dir>/raw`` (with a warning) so a notebook always sees the raw data.
+
+    Args:
+        data_dir: The project's ``data`` folder (default from :mod:`helpers.config`).
+
+    Returns:
+        The validated tidy table.
+    """
+    base = Path(data_dir) if data_dir else config.DATA_DIR
+    raw, processed = base / "raw", base / "processed"
+    if processed_is_current(raw, processed):
+        tidy = pd.read_parquet(processed / config.TIDY_PARQUET)
+        return coerce_tidy(tidy)
+    warnings.warn(
+        f"{processed / config.TIDY_PARQUET} is missing or out of date; "
+        "using the raw data directly (run `make data` to rebuild it)",
+        stacklevel=2,
+    )
+    return assemble(raw)
