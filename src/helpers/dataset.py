@@ -68,17 +68,6 @@ def assemble(raw_dir: Path | None = None) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def _atomic_write(target: Path, write) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def build_dataset(raw_dir: Path | None = None, processed_dir: Path | None = None) -> pd.DataFrame:
     """Build ``data/processed/tidy.parquet`` and ``tidy.csv`` from the raw data.
 

@@ -49,7 +49,9 @@ def notebook_problems(path: Path) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     """Check every notebook under the given folders; return the exit code."""
     folders = [Path(a) for a in (argv if argv is not None else sys.argv[1:])] or [Path("notebooks")]
-    problems = [p for f in folders for nb in sorted(f.glob("*.ipynb")) for p in notebook_problems(nb)]
+    problems = [
+        p for f in folders for nb in sorted(f.glob("*.ipynb")) for p in notebook_problems(nb)
+    ]
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if problems else 0

@@ -62,11 +62,7 @@ def _share_groups(df: pd.DataFrame) -> pd.Series:
     totals = df.groupby(group, dropna=False)["value"].transform("sum")
     complete_ok = (totals - 100).abs() <= SHARE_TOLERANCE
     partial_ok = totals <= 100 + SHARE_TOLERANCE
-    return (
-        kind.isna()
-        | ((kind == "complete") & complete_ok)
-        | ((kind == "partial") & partial_ok)
-    )
+    return kind.isna() | ((kind == "complete") & complete_ok) | ((kind == "partial") & partial_ok)
 
 
 def _end_not_before_start(df: pd.DataFrame) -> pd.Series:

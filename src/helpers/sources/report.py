@@ -122,7 +122,9 @@ def _percent(table: RawTable, line: int, column: str, text: str) -> float:
     except ValueError:
         value = None
     if value is None:
-        raise DataError(table.path, "a percentage such as 54.46%", line=line, column=column, found=text)
+        raise DataError(
+            table.path, "a percentage such as 54.46%", line=line, column=column, found=text
+        )
     return value
 
 
@@ -139,7 +141,9 @@ def _month(table: RawTable, line: int, column: str, text: str) -> tuple[pd.Times
     try:
         month = pd.Period(dt.date.fromisoformat(f"{text}-01"), freq="M")
     except ValueError:
-        raise DataError(table.path, "a month YYYY-MM", line=line, column=column, found=text) from None
+        raise DataError(
+            table.path, "a month YYYY-MM", line=line, column=column, found=text
+        ) from None
     return month.start_time.normalize(), month.end_time.normalize()
 
 
@@ -157,8 +161,17 @@ def _channel(table: RawTable, line: int, column: str, text: str) -> str:
 
 
 def _record(
-    table: RawTable, line: int, column: str, *, start: pd.Timestamp, end: pd.Timestamp,
-    channel: str, account: str, metric: str, value: float, segment: str = "",
+    table: RawTable,
+    line: int,
+    column: str,
+    *,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    channel: str,
+    account: str,
+    metric: str,
+    value: float,
+    segment: str = "",
 ) -> Record:
     unit = config.METRICS[metric].unit if metric in config.METRICS else "count"
     return {
@@ -203,8 +216,14 @@ def snapshots_by_row(id_column: str, channel: str | None, metric: str | None) ->
                 if row[col] == "":
                     continue
                 yield _record(
-                    table, line, col, start=parsed[col], end=parsed[col],
-                    channel=row_channel, account=account, metric=row_metric,
+                    table,
+                    line,
+                    col,
+                    start=parsed[col],
+                    end=parsed[col],
+                    channel=row_channel,
+                    account=account,
+                    metric=row_metric,
                     value=_count(table, line, col, row[col]),
                 )
 
@@ -230,8 +249,14 @@ def metrics_by_row(
         for line, row in table.rows:
             for col, metric in columns.items():
                 yield _record(
-                    table, line, col, start=first, end=last, channel=channel,
-                    account=row[id_column], metric=metric,
+                    table,
+                    line,
+                    col,
+                    start=first,
+                    end=last,
+                    channel=channel,
+                    account=row[id_column],
+                    metric=metric,
                     value=_count(table, line, col, row[col]),
                 )
 
@@ -253,8 +278,14 @@ def metrics_by_month(channel: str, account: str, columns: dict[str, str]) -> Cal
             first, last = _month(table, line, "month", row["month"])
             for col, metric in columns.items():
                 yield _record(
-                    table, line, col, start=first, end=last, channel=channel,
-                    account=account, metric=metric,
+                    table,
+                    line,
+                    col,
+                    start=first,
+                    end=last,
+                    channel=channel,
+                    account=account,
+                    metric=metric,
                     value=_count(table, line, col, row[col]),
                 )
 
@@ -271,8 +302,15 @@ def shares_by_month(channel: str, account: str, metric: str) -> Callable:
             first, last = _month(table, line, "month", row["month"])
             for col in segments:
                 yield _record(
-                    table, line, col, start=first, end=last, channel=channel,
-                    account=account, metric=metric, segment=col,
+                    table,
+                    line,
+                    col,
+                    start=first,
+                    end=last,
+                    channel=channel,
+                    account=account,
+                    metric=metric,
+                    segment=col,
                     value=_percent(table, line, col, row[col]),
                 )
 
@@ -289,8 +327,14 @@ def ranged_metrics(channel: str, account: str, columns: dict[str, str]) -> Calla
             last = _date(table, line, "end", row["end"])
             for col, metric in columns.items():
                 yield _record(
-                    table, line, col, start=first, end=last, channel=channel,
-                    account=account, metric=metric,
+                    table,
+                    line,
+                    col,
+                    start=first,
+                    end=last,
+                    channel=channel,
+                    account=account,
+                    metric=metric,
                     value=_count(table, line, col, row[col]),
                 )
 
@@ -298,8 +342,13 @@ def ranged_metrics(channel: str, account: str, columns: dict[str, str]) -> Calla
 
 
 def ranged_segments(
-    channel: str, account: str, segment_column: str, value_column: str,
-    metric: str | dict[str, str], breakdown_column: str | None = None, percent: bool = False,
+    channel: str,
+    account: str,
+    segment_column: str,
+    value_column: str,
+    metric: str | dict[str, str],
+    breakdown_column: str | None = None,
+    percent: bool = False,
 ) -> Callable:
     """Layout: ``start``, ``end``, a segment column and a value column.
 
@@ -325,17 +374,24 @@ def ranged_segments(
                 kind = row[breakdown_column]
                 if kind not in metric:
                     raise DataError(
-                        table.path, f"a breakdown ({', '.join(metric)})",
-                        line=line, column=breakdown_column, found=kind,
+                        table.path,
+                        f"a breakdown ({', '.join(metric)})",
+                        line=line,
+                        column=breakdown_column,
+                        found=kind,
                     )
                 row_metric = metric[kind]
             else:
                 row_metric = metric
             yield _record(
-                table, line, value_column,
+                table,
+                line,
+                value_column,
                 start=_date(table, line, "start", row["start"]),
                 end=_date(table, line, "end", row["end"]),
-                channel=channel, account=account, metric=row_metric,
+                channel=channel,
+                account=account,
+                metric=row_metric,
                 segment=row[segment_column],
                 value=parse(table, line, value_column, row[value_column]),
             )
@@ -352,8 +408,15 @@ def dated_values(channel: str, account: str, date_column: str, columns: dict[str
             day = _date(table, line, date_column, row[date_column])
             for col, metric in columns.items():
                 yield _record(
-                    table, line, col, start=day, end=day, channel=channel, account=account,
-                    metric=metric, value=_count(table, line, col, row[col]),
+                    table,
+                    line,
+                    col,
+                    start=day,
+                    end=day,
+                    channel=channel,
+                    account=account,
+                    metric=metric,
+                    value=_count(table, line, col, row[col]),
                 )
 
     return read
@@ -365,14 +428,19 @@ def campaign_rows(table: RawTable) -> Iterator[Record]:
     for line, row in table.rows:
         metric = row["metric"]
         if metric not in config.METRICS:
-            raise DataError(table.path, "a known metric name", line=line, column="metric", found=metric)
+            raise DataError(
+                table.path, "a known metric name", line=line, column="metric", found=metric
+            )
         yield _record(
-            table, line, "value",
+            table,
+            line,
+            "value",
             start=_date(table, line, "start", row["start"]),
             end=_date(table, line, "end", row["end"]),
             channel=_channel(table, line, "channel", row["channel"]),
             account=row["account"] or config.ALL_ACCOUNTS,
-            metric=metric, segment=row["activity"],
+            metric=metric,
+            segment=row["activity"],
             value=_count(table, line, "value", row["value"]),
         )
 
@@ -391,12 +459,13 @@ TABLES: dict[str, Callable[[RawTable], Iterator[Record]]] = {
     "facebook_likes_by_account.csv": snapshots_by_row("account", "facebook", "page_likes"),
     "twitter_followers_by_account.csv": snapshots_by_row("account", "twitter", "followers"),
     "facebook_reach_engagement_2015-09.csv": metrics_by_row(
-        "account", "facebook", {"reach": "reach", "engagement": "engaged_users"},
-        "2015-09-01", "2015-09-30",
+        "account",
+        "facebook",
+        {"reach": "reach", "engagement": "engaged_users"},
+        "2015-09-01",
+        "2015-09-30",
     ),
-    "itk_registered_users_by_division.csv": snapshots_by_row(
-        "division", "itk", "registered_users"
-    ),
+    "itk_registered_users_by_division.csv": snapshots_by_row("division", "itk", "registered_users"),
     "digital_community_2015-10.csv": snapshots_by_row("channel", None, None),
     "instagram_followers.csv": dated_values(
         "instagram", config.ALL_ACCOUNTS, "date", {"followers": "followers"}
@@ -469,12 +538,32 @@ def read_report_tables(report_dir: Path | None = None) -> pd.DataFrame:
 # --- claims ("as reported") ---------------------------------------------------
 
 CLAIM_COLUMNS = [
-    "claim", "kind", "comparison", "channel", "account", "segment", "metric",
-    "start", "end", "stated", "stated_high", "decimals", "unit", "report_line", "quote",
+    "claim",
+    "kind",
+    "comparison",
+    "channel",
+    "account",
+    "segment",
+    "metric",
+    "start",
+    "end",
+    "stated",
+    "stated_high",
+    "decimals",
+    "unit",
+    "report_line",
+    "quote",
 ]
 CLAIM_KINDS = {
-    "pct_change", "total_of_accounts", "total_of_channels", "engagement_rate", "cmgr",
-    "abs_change", "period_sum", "weighted_share", "value",
+    "pct_change",
+    "total_of_accounts",
+    "total_of_channels",
+    "engagement_rate",
+    "cmgr",
+    "abs_change",
+    "period_sum",
+    "weighted_share",
+    "value",
 }
 COMPARISONS = {"equal", "at_least", "at_most", "between"}
 
@@ -498,11 +587,21 @@ def read_claims(folder: Path | None = None) -> pd.DataFrame:
         table.require(*CLAIM_COLUMNS)
         for line, row in table.rows:
             if row["kind"] not in CLAIM_KINDS:
-                raise DataError(path, f"a claim kind ({', '.join(sorted(CLAIM_KINDS))})",
-                                line=line, column="kind", found=row["kind"])
+                raise DataError(
+                    path,
+                    f"a claim kind ({', '.join(sorted(CLAIM_KINDS))})",
+                    line=line,
+                    column="kind",
+                    found=row["kind"],
+                )
             if row["comparison"] not in COMPARISONS:
-                raise DataError(path, f"a comparison ({', '.join(sorted(COMPARISONS))})",
-                                line=line, column="comparison", found=row["comparison"])
+                raise DataError(
+                    path,
+                    f"a comparison ({', '.join(sorted(COMPARISONS))})",
+                    line=line,
+                    column="comparison",
+                    found=row["comparison"],
+                )
             high = row["stated_high"]
             records.append(
                 {
@@ -521,6 +620,11 @@ def read_claims(folder: Path | None = None) -> pd.DataFrame:
     dup = frame[frame["claim"].duplicated()]
     if not dup.empty:
         path, line, _ = dup["source"].iloc[0].split(":", 2)
-        raise DataError(config.RAW_DIR / path, "a claim id used once", line=int(line),
-                        column="claim", found=dup["claim"].iloc[0])
+        raise DataError(
+            config.RAW_DIR / path,
+            "a claim id used once",
+            line=int(line),
+            column="claim",
+            found=dup["claim"].iloc[0],
+        )
     return frame

@@ -1,0 +1,308 @@
+"""Reconciliation: recompute every figure the report states and list the differences.
+
+Claims live in ``data/raw/as_reported/`` (read by
+:func:`helpers.sources.report.read_claims`). Each has a ``kind`` saying how to
+recompute it from the tidy counts, a ``comparison`` (``equal`` within the rounding
+of its stated decimals, ``at_least``, ``at_most`` or ``between``), and its quote
+and line in the report. On top of the stated claims, :func:`cross_table_checks`
+finds channel totals that one table states and another table's accounts add up to
+differently.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import pandas as pd
+
+from helpers import config, metrics
+from helpers.periods import Window
+from helpers.series import figure, rows, sum_of_accounts
+
+QUALITY_COLUMNS = [
+    "check",
+    "kind",
+    "channel",
+    "account",
+    "metric",
+    "start",
+    "end",
+    "comparison",
+    "stated",
+    "stated_high",
+    "computed",
+    "difference",
+    "tolerance",
+    "status",
+    "description",
+    "quote",
+    "report_line",
+    "source",
+]
+OK, DIFFERS, NOT_COMPUTABLE = "ok", "differs", "not computable"
+
+
+def _audience(tidy: pd.DataFrame, channels: str, day: pd.Timestamp) -> float:
+    total = 0.0
+    for channel in channels.split("+"):
+        value = figure(tidy, channel, config.AUDIENCE_METRIC[channel], day, day)
+        if math.isnan(value):
+            return math.nan
+        total += value
+    return total
+
+
+def _snapshot(tidy: pd.DataFrame, claim: pd.Series, day: pd.Timestamp) -> float:
+    if claim["metric"] == "audience":
+        return _audience(tidy, claim["channel"], day)
+    return figure(tidy, claim["channel"], claim["metric"], day, day, claim["account"])
+
+
+def _pct_change(tidy: pd.DataFrame, c: pd.Series) -> float:
+    return metrics.pct_change(_snapshot(tidy, c, c["start"]), _snapshot(tidy, c, c["end"]))
+
+
+def _abs_change(tidy: pd.DataFrame, c: pd.Series) -> float:
+    return metrics.abs_change(_snapshot(tidy, c, c["start"]), _snapshot(tidy, c, c["end"]))
+
+
+def _cmgr(tidy: pd.DataFrame, c: pd.Series) -> float:
+    months = metrics.months_between(c["start"].to_period("M"), c["end"].to_period("M"))
+    return metrics.cmgr(_snapshot(tidy, c, c["start"]), _snapshot(tidy, c, c["end"]), months)
+
+
+def _total_of_accounts(tidy: pd.DataFrame, c: pd.Series) -> float:
+    return sum_of_accounts(tidy, c["channel"], c["metric"], c["start"], c["end"], c["segment"])
+
+
+def _total_of_channels(tidy: pd.DataFrame, c: pd.Series) -> float:
+    return _audience(tidy, c["channel"], c["end"])
+
+
+def _engagement_rate(tidy: pd.DataFrame, c: pd.Series) -> float:
+    args = (c["start"], c["end"], c["account"])
+    return metrics.engagement_rate(
+        figure(tidy, c["channel"], "engaged_users", *args),
+        figure(tidy, c["channel"], "reach", *args),
+    )
+
+
+def _monthly_in_range(tidy: pd.DataFrame, c: pd.Series, metric: str, segment: str) -> pd.Series:
+    sel = rows(tidy, c["channel"], metric, c["account"], segment)
+    whole = sel["start"].dt.to_period("M") == sel["end"].dt.to_period("M")
+    sel = sel[whole & (sel["start"] >= c["start"]) & (sel["end"] <= c["end"])]
+    return sel.set_index(sel["start"].dt.to_period("M"))["value"]
+
+
+def _period_sum(tidy: pd.DataFrame, c: pd.Series) -> float:
+    values = _monthly_in_range(tidy, c, c["metric"], c["segment"])
+    return float(values.sum()) if not values.empty else math.nan
+
+
+def _weighted_share(tidy: pd.DataFrame, c: pd.Series) -> float:
+    shares = _monthly_in_range(tidy, c, c["metric"], c["segment"])
+    weights = _monthly_in_range(tidy, c, "sessions", "")
+    return metrics.weighted_share(shares, weights)
+
+
+def _value(tidy: pd.DataFrame, c: pd.Series) -> float:
+    return figure(tidy, c["channel"], c["metric"], c["start"], c["end"], c["account"], c["segment"])
+
+
+RECOMPUTE: dict[str, Callable[[pd.DataFrame, pd.Series], float]] = {
+    "pct_change": _pct_change,
+    "abs_change": _abs_change,
+    "cmgr": _cmgr,
+    "total_of_accounts": _total_of_accounts,
+    "total_of_channels": _total_of_channels,
+    "engagement_rate": _engagement_rate,
+    "period_sum": _period_sum,
+    "weighted_share": _weighted_share,
+    "value": _value,
+}
+
+DESCRIBE: dict[str, str] = {
+    "pct_change": "percentage change between the two dates, recomputed from the counts",
+    "abs_change": "change between the two dates, recomputed from the counts",
+    "cmgr": "compound monthly growth rate between the two dates",
+    "total_of_accounts": "stated total against the sum of the accounts' figures",
+    "total_of_channels": "stated total against the sum of the channels' audiences",
+    "engagement_rate": "engaged users as a percentage of reach",
+    "period_sum": "stated total against the sum of the monthly figures",
+    "weighted_share": "stated share against the monthly shares weighted by sessions",
+    "value": "stated figure against the recorded figure",
+}
+
+
+def judge(
+    computed: float, stated: float, comparison: str, decimals: int, high: float | None = None
+) -> tuple[str, float, float]:
+    """Compare a recomputed figure with a stated one.
+
+    Args:
+        computed: The figure recomputed from the counts.
+        stated: The figure as stated (lower bound for ``between``).
+        comparison: ``equal``, ``at_least``, ``at_most`` or ``between``.
+        decimals: Decimals the stated figure was rounded to.
+        high: Upper bound for ``between``.
+
+    Returns:
+        ``(status, difference, tolerance)``: ``difference`` is ``computed - stated``
+        for ``equal``, and the distance outside the stated bound(s) otherwise (0
+        when inside); ``tolerance`` is half a unit of the last stated decimal.
+    """
+    if computed is None or math.isnan(computed):
+        return NOT_COMPUTABLE, math.nan, math.nan
+    tolerance = 0.5 * 10 ** (-decimals)
+    eps = 1e-9
+    if comparison == "equal":
+        difference = computed - stated
+        ok = abs(difference) <= tolerance + eps
+    elif comparison == "at_least":
+        difference = min(0.0, computed - stated)
+        ok = computed >= stated - eps
+    elif comparison == "at_most":
+        difference = max(0.0, computed - stated)
+        ok = computed <= stated + eps
+    elif comparison == "between":
+        upper = stated if high is None or math.isnan(high) else high
+        difference = min(0.0, computed - stated) + max(0.0, computed - upper)
+        ok = stated - eps <= computed <= upper + eps
+    else:
+        raise ValueError(f"unknown comparison {comparison!r}")
+    return (OK if ok else DIFFERS), float(difference), tolerance
+
+
+def check_claims(tidy: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+    """Recompute each stated claim from the tidy counts and judge it.
+
+    Args:
+        tidy: The tidy table.
+        claims: Claims as returned by :func:`helpers.sources.report.read_claims`.
+
+    Returns:
+        One row per claim with the columns :data:`QUALITY_COLUMNS`.
+    """
+    records = []
+    for _, claim in claims.iterrows():
+        computed = RECOMPUTE[claim["kind"]](tidy, claim)
+        high = claim["stated_high"]
+        high = None if high is None or (isinstance(high, float) and math.isnan(high)) else high
+        status, difference, tolerance = judge(
+            computed, claim["stated"], claim["comparison"], int(claim["decimals"]), high
+        )
+        records.append(
+            {
+                "check": claim["claim"],
+                "kind": claim["kind"],
+                "channel": claim["channel"],
+                "account": claim["account"],
+                "metric": claim["metric"],
+                "start": claim["start"],
+                "end": claim["end"],
+                "comparison": claim["comparison"],
+                "stated": float(claim["stated"]),
+                "stated_high": high,
+                "computed": computed,
+                "difference": difference,
+                "tolerance": tolerance,
+                "status": status,
+                "description": DESCRIBE[claim["kind"]],
+                "quote": claim["quote"],
+                "report_line": int(claim["report_line"]),
+                "source": claim["source"],
+            }
+        )
+    return pd.DataFrame.from_records(records, columns=QUALITY_COLUMNS)
+
+
+def cross_table_checks(tidy: pd.DataFrame) -> pd.DataFrame:
+    """Compare every stated channel total with the sum of its accounts on the same dates.
+
+    A source may state a channel's total (e.g. Facebook likes in the 12-month
+    table) while another table lists the same channel by account for the same day.
+    Each such pair is a check; they should agree exactly.
+
+    Args:
+        tidy: The tidy table.
+
+    Returns:
+        Checks with the columns :data:`QUALITY_COLUMNS` (``stated`` = the stated
+        total, ``computed`` = the accounts' sum).
+    """
+    records = []
+    totals = tidy[(tidy["account"] == config.ALL_ACCOUNTS) & (tidy["segment"] == "")]
+    for _, total in totals.iterrows():
+        parts = sum_of_accounts(
+            tidy, total["channel"], total["metric"], total["start"], total["end"]
+        )
+        if math.isnan(parts):
+            continue
+        status, difference, tolerance = judge(parts, total["value"], "equal", 0)
+        day = total["end"].strftime("%Y-%m-%d")
+        records.append(
+            {
+                "check": f"{total['channel']}_{total['metric']}_{day}_total_vs_accounts",
+                "kind": "cross_table",
+                "channel": total["channel"],
+                "account": config.ALL_ACCOUNTS,
+                "metric": total["metric"],
+                "start": total["start"],
+                "end": total["end"],
+                "comparison": "equal",
+                "stated": float(total["value"]),
+                "stated_high": None,
+                "computed": parts,
+                "difference": difference,
+                "tolerance": tolerance,
+                "status": status,
+                "description": "total stated in one table against the sum of the accounts "
+                "listed in another table for the same date",
+                "quote": "",
+                "report_line": None,
+                "source": total["source"],
+            }
+        )
+    return pd.DataFrame.from_records(records, columns=QUALITY_COLUMNS)
+
+
+def reconcile(
+    tidy: pd.DataFrame, claims: pd.DataFrame, window: Window | None = None
+) -> pd.DataFrame:
+    """All reconciliation checks, optionally limited to claims ending in a window.
+
+    Args:
+        tidy: The tidy table.
+        claims: The stated claims.
+        window: Keep only checks whose ``end`` falls inside this window.
+
+    Returns:
+        Claim checks then cross-table checks, columns :data:`QUALITY_COLUMNS`.
+    """
+    result = pd.concat([check_claims(tidy, claims), cross_table_checks(tidy)], ignore_index=True)
+    if window is not None and not result.empty:
+        inside = result["end"].map(window.contains).astype(bool)
+        result = result[inside].reset_index(drop=True)
+    return result
+
+
+def discrepancies(checks: pd.DataFrame) -> pd.DataFrame:
+    """Only the checks whose difference goes beyond rounding."""
+    return checks[checks["status"] == DIFFERS].reset_index(drop=True)
+
+
+def quality_records(checks: pd.DataFrame) -> list[dict[str, object]]:
+    """Checks as JSON-ready records (ISO dates, ``None`` for missing numbers)."""
+    out = []
+    for record in checks.to_dict("records"):
+        clean: dict[str, object] = {}
+        for key, value in record.items():
+            if isinstance(value, pd.Timestamp):
+                clean[key] = value.strftime("%Y-%m-%d")
+            elif isinstance(value, float) and math.isnan(value):
+                clean[key] = None
+            else:
+                clean[key] = value
+        out.append(clean)
+    return out

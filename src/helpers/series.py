@@ -1,0 +1,168 @@
+"""Pick figures and series out of the tidy table.
+
+The tidy table holds snapshots (``start == end``: followers on a day), whole
+months (sessions in May 2015) and longer ranges (forms submitted May-October).
+These functions select by channel, account, metric and segment and return plain
+numbers or date-indexed series; they never fill gaps.
+
+A channel total (account :data:`helpers.config.ALL_ACCOUNTS`) is the figure the
+source states for all accounts where it gives one, otherwise the sum of the
+accounts' figures for exactly the same dates. Reconciliation reports where the two
+disagree.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from helpers.config import ALL_ACCOUNTS
+
+
+def rows(
+    tidy: pd.DataFrame,
+    channel: str | None = None,
+    metric: str | None = None,
+    account: str | None = None,
+    segment: str | None = "",
+) -> pd.DataFrame:
+    """Filter the tidy table; ``None`` means "any" for that column.
+
+    Args:
+        tidy: The tidy table.
+        channel: Channel name.
+        metric: Metric name.
+        account: Account name.
+        segment: Segment (``""`` for totals, ``None`` for all segments).
+
+    Returns:
+        The matching rows.
+    """
+    mask = pd.Series(True, index=tidy.index)
+    for column, wanted in (
+        ("channel", channel),
+        ("metric", metric),
+        ("account", account),
+        ("segment", segment),
+    ):
+        if wanted is not None:
+            mask &= tidy[column] == wanted
+    return tidy[mask]
+
+
+def is_snapshot(frame: pd.DataFrame) -> pd.Series:
+    """Rows that are a value on one day."""
+    return frame["start"] == frame["end"]
+
+
+def is_whole_month(frame: pd.DataFrame) -> pd.Series:
+    """Rows covering exactly one calendar month."""
+    month_start = frame["start"] == frame["start"].dt.to_period("M").dt.start_time
+    month_end = frame["end"] == frame["start"].dt.to_period("M").dt.end_time.dt.normalize()
+    return month_start & month_end
+
+
+def accounts_of(tidy: pd.DataFrame, channel: str, metric: str) -> list[str]:
+    """Accounts (excluding the all-accounts total) with ``metric`` on ``channel``."""
+    found = rows(tidy, channel, metric)["account"]
+    return sorted(a for a in found.unique() if a != ALL_ACCOUNTS)
+
+
+def figure(
+    tidy: pd.DataFrame,
+    channel: str,
+    metric: str,
+    start: pd.Timestamp | str,
+    end: pd.Timestamp | str,
+    account: str = ALL_ACCOUNTS,
+    segment: str = "",
+    combine: bool = True,
+) -> float:
+    """The value of one figure over exactly ``start``..``end``.
+
+    Args:
+        tidy: The tidy table.
+        channel: Channel name.
+        metric: Metric name.
+        start: First day covered.
+        end: Last day covered.
+        account: Account, or :data:`ALL_ACCOUNTS` for the channel total.
+        segment: Segment (``""`` for a total).
+        combine: For the channel total, fall back to the sum of the accounts when
+            no all-accounts value is stated.
+
+    Returns:
+        The value, or ``nan`` when the data do not hold it.
+    """
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    sel = rows(tidy, channel, metric, None, segment)
+    sel = sel[(sel["start"] == start) & (sel["end"] == end)]
+    exact = sel[sel["account"] == account]
+    if not exact.empty:
+        return float(exact["value"].iloc[0])
+    if account == ALL_ACCOUNTS and combine:
+        parts = sel[sel["account"] != ALL_ACCOUNTS]
+        if not parts.empty:
+            return float(parts["value"].sum())
+    return math.nan
+
+
+def sum_of_accounts(
+    tidy: pd.DataFrame, channel: str, metric: str, start: object, end: object, segment: str = ""
+) -> float:
+    """Sum of the individual accounts' values over exactly ``start``..``end``."""
+    sel = rows(tidy, channel, metric, None, segment)
+    sel = sel[
+        (sel["start"] == pd.Timestamp(start))
+        & (sel["end"] == pd.Timestamp(end))
+        & (sel["account"] != ALL_ACCOUNTS)
+    ]
+    return float(sel["value"].sum()) if not sel.empty else math.nan
+
+
+def snapshot_series(
+    tidy: pd.DataFrame, channel: str, metric: str, account: str = ALL_ACCOUNTS, segment: str = ""
+) -> pd.Series:
+    """Snapshot values (``start == end``) of one account, indexed by date.
+
+    For :data:`ALL_ACCOUNTS`, each date uses the stated total where there is one
+    and the sum of the accounts otherwise.
+
+    Returns:
+        Values indexed by date, oldest first (empty when there are none).
+    """
+    sel = rows(tidy, channel, metric, None, segment)
+    sel = sel[is_snapshot(sel)]
+    if account != ALL_ACCOUNTS:
+        own = sel[sel["account"] == account]
+        return own.set_index("end")["value"].sort_index().rename(account)
+    stated = sel[sel["account"] == ALL_ACCOUNTS].set_index("end")["value"]
+    summed = sel[sel["account"] != ALL_ACCOUNTS].groupby("end")["value"].sum()
+    combined = stated.combine_first(summed)
+    return combined.sort_index().rename(ALL_ACCOUNTS)
+
+
+def monthly_series(
+    tidy: pd.DataFrame, channel: str, metric: str, account: str = ALL_ACCOUNTS, segment: str = ""
+) -> pd.Series:
+    """Whole-month values of one account, indexed by monthly period.
+
+    Returns:
+        Values indexed by ``pandas.Period`` (freq M), oldest first.
+    """
+    sel = rows(tidy, channel, metric, None, segment)
+    sel = sel[is_whole_month(sel)]
+    own = sel[sel["account"] == account]
+    if own.empty and account == ALL_ACCOUNTS:
+        own = sel.groupby("start", as_index=False)["value"].sum()
+    if own.empty:
+        return pd.Series(dtype=float, name=account)
+    index = pd.PeriodIndex(own["start"].dt.to_period("M"), freq="M")
+    return pd.Series(own["value"].to_numpy(), index=index, name=account).sort_index()
+
+
+def month_end_value(series: pd.Series, month: pd.Period) -> float:
+    """The snapshot of ``series`` taken on the last day of ``month`` (``nan`` if none)."""
+    day = month.end_time.normalize()
+    return float(series.loc[day]) if day in series.index else math.nan
