@@ -8,6 +8,8 @@ followers on a day). ``source`` says where the value came from as
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -131,14 +133,16 @@ def coerce_tidy(df: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _error_for_row(df: pd.DataFrame, index: object, expected: str, column: str) -> DataError:
+def _error_for_row(
+    df: pd.DataFrame, index: object, expected: str, column: str, raw_dir: Path | None = None
+) -> DataError:
     row = df.loc[index]
     path, line, source_column = parse_source(row["source"])
     found = row[column] if column in df.columns else None
     if column == "value" and found is not None:
         found = float(found)
     return DataError(
-        config.RAW_DIR / path,
+        (raw_dir or config.RAW_DIR) / path,
         expected,
         line=line,
         column=source_column or column,
@@ -146,7 +150,7 @@ def _error_for_row(df: pd.DataFrame, index: object, expected: str, column: str) 
     )
 
 
-def validate_tidy(df: pd.DataFrame) -> pd.DataFrame:
+def validate_tidy(df: pd.DataFrame, raw_dir: Path | None = None) -> pd.DataFrame:
     """Validate a tidy table, raising one :class:`DataError` for the first problem.
 
     The error names the raw file, line and column the faulty value came from (via
@@ -154,6 +158,7 @@ def validate_tidy(df: pd.DataFrame) -> pd.DataFrame:
 
     Args:
         df: A tidy table.
+        raw_dir: The raw data folder ``source`` paths are relative to (for messages).
 
     Returns:
         The validated table.
@@ -164,32 +169,32 @@ def validate_tidy(df: pd.DataFrame) -> pd.DataFrame:
     try:
         return TIDY_SCHEMA.validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        raise _first_error(df, exc.failure_cases) from None
+        raise _first_error(df, exc.failure_cases, raw_dir) from None
 
 
-def _first_error(df: pd.DataFrame, cases: pd.DataFrame) -> DataError:
+def _first_error(df: pd.DataFrame, cases: pd.DataFrame, raw_dir: Path | None) -> DataError:
     cases = cases.copy()
     for _, case in cases.iterrows():
         index = case["index"]
         check = str(case["check"])
         if index is None or (isinstance(index, float) and pd.isna(index)):
             return DataError("tidy table", f"a valid tidy table ({check})")
-        if check == "field_uniqueness" or "duplicate" in check or case["column"] == "unique":
-            return _duplicate_error(df)
+        if "uniqueness" in check or "duplicate" in check:
+            return _duplicate_error(df, raw_dir)
         if check in CHECK_MESSAGES:
             column, expected = CHECK_MESSAGES[check]
-            return _error_for_row(df, index, expected, column)
+            return _error_for_row(df, index, expected, column, raw_dir)
         column = str(case["column"])
         allowed = {
             "channel": f"one of the channels {', '.join(config.CHANNELS)}",
             "metric": "a known metric name (see helpers.config.METRICS)",
             "unit": f"one of the units {', '.join(sorted(config.UNITS))}",
         }
-        return _error_for_row(df, index, allowed.get(column, f"a valid {column}"), column)
+        return _error_for_row(df, index, allowed.get(column, f"a valid {column}"), column, raw_dir)
     return DataError("tidy table", "a valid tidy table")
 
 
-def _duplicate_error(df: pd.DataFrame) -> DataError:
+def _duplicate_error(df: pd.DataFrame, raw_dir: Path | None) -> DataError:
     dup = df[df.duplicated(KEY, keep=False)]
     first = dup.iloc[0]
     twins = dup[(dup[KEY] == first[KEY]).all(axis=1)]
@@ -201,4 +206,5 @@ def _duplicate_error(df: pd.DataFrame) -> DataError:
         "one value per date, channel, account, segment and metric "
         f"(the same {first['metric']} for {first['account']} is also given in {where})",
         "value",
+        raw_dir,
     )

@@ -44,8 +44,8 @@ class RawTable:
         """Path relative to ``data/raw`` (used in the tidy ``source`` column)."""
         try:
             return self.path.resolve().relative_to(config.RAW_DIR.resolve()).as_posix()
-        except ValueError:
-            return self.path.name
+        except ValueError:  # a raw folder elsewhere (tests, scratch copies)
+            return f"{self.path.parent.name}/{self.path.name}"
 
     def require(self, *columns: str) -> None:
         """Raise :class:`DataError` naming the first missing column."""
@@ -533,6 +533,19 @@ def read_report_tables(report_dir: Path | None = None) -> pd.DataFrame:
     """
     frames = [read_report_table(p) for p in report_files(report_dir)]
     return coerce_tidy(pd.concat(frames, ignore_index=True))
+
+
+def campaign_qualifiers(report_dir: Path | None = None) -> dict[str, str]:
+    """Qualifiers of the quoted campaign figures ("nearly", "more than"...).
+
+    Returns:
+        The ``source`` of each campaign row in the tidy table -> its qualifier.
+    """
+    table = read_raw_table((report_dir or config.REPORT_DIR) / "campaign_figures.csv")
+    return {
+        make_source(table.relpath, line, "value"): row.get("qualifier", "")
+        for line, row in table.rows
+    }
 
 
 # --- claims ("as reported") ---------------------------------------------------
