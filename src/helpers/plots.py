@@ -306,6 +306,9 @@ def _require_columns(data: pd.DataFrame, columns: Iterable[str | None], what: st
         raise ValueError(f"{what}: no rows to plot")
 
 
+_TITLE_WRAP = 60
+
+
 def _new_figure() -> tuple[Figure, Axes]:
     set_theme()
     fig = Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
@@ -315,7 +318,7 @@ def _new_figure() -> tuple[Figure, Axes]:
 
 def _finish(fig: Figure, ax: Axes, *, title: str, xlabel: str, ylabel: str, source: str) -> Figure:
     """Title, axis labels and the source note under the chart."""
-    ax.set_title(title)
+    ax.set_title("\n".join(textwrap.wrap(title, _TITLE_WRAP)))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     note = "\n".join(textwrap.wrap(" ".join(str(source).split()), _SOURCE_WRAP))
