@@ -10,6 +10,7 @@ START ?=
 JOBS ?=
 UV_VERSION := 0.13.9
 KERNEL := engagement-briefings
+AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: help setup data briefing briefings lab test lint format lock clean
 
@@ -20,7 +21,7 @@ $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (engagement-briefings)" >/dev/null
 	@touch $@
@@ -51,6 +52,13 @@ format: $(STAMP)  ## apply ruff fixes and formatting, strip notebook outputs
 
 test: lint  ## the whole suite: lint, unit tests, notebook and pipeline tests
 	$(BIN)/python -m pytest -n auto --dist loadgroup
+
+# axe-core for the browser tests' accessibility checks (npm, pinned by package-lock.json).
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the browser tests will be skipped (and fail in CI)"; fi
+
+test: $(AXE)
 
 lock:  ## re-pin requirements.lock after changing pyproject.toml
 	$(BIN)/uv pip compile --quiet --python-version 3.11 --extra dev pyproject.toml -o requirements.lock

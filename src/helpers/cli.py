@@ -9,20 +9,149 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from helpers import config
+from helpers.briefing.errors import ParameterError, RunError
 from helpers.errors import DataError, PeriodError
+
+if TYPE_CHECKING:
+    from helpers.sources.exports import ExportResult
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
     from helpers.dataset import build_dataset
 
-    tidy = build_dataset(Path(args.raw), Path(args.out))
+    problems: list[DataError] = []
+    exports: list = []
+    tidy = build_dataset(Path(args.raw), Path(args.out), problems=problems, exports=exports)
     print(
         f"data/processed: {len(tidy):,} tidy rows from "
         f"{tidy['source'].str.split(':').str[0].nunique()} raw files -> {args.out}"
     )
+    return _report_exports(exports[0] if exports else None, problems)
+
+
+def _report_exports(result: ExportResult | None, problems: list[DataError]) -> int:
+    """Print the export overlaps and problems; 1 if any export file was skipped."""
+    if result is not None:
+        for line in result.overlap_lines():
+            print(f"overlap: {line}")
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if problems:
+        print(
+            f"{len(problems)} export file(s) skipped; the table was built from the other files.",
+            file=sys.stderr,
+        )
+        return 1
     return 0
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from helpers.dataset import _write_csv
+    from helpers.schema import coerce_tidy, validate_tidy
+    from helpers.sources.exports import MAPPING_FILE, read_exports
+
+    folder = Path(args.exports)
+    mapping = Path(args.accounts) if args.accounts else folder / MAPPING_FILE
+    result = read_exports(folder, files=[Path(f) for f in args.files], mapping_path=mapping)
+    for item in result.files:
+        print(item.describe())
+    tidy = validate_tidy(coerce_tidy(result.rows))
+    if args.csv:
+        out = Path(args.csv)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f".{out.name}.tmp")
+        try:
+            _write_csv(tidy, tmp)
+            tmp.replace(out)
+        finally:
+            tmp.unlink(missing_ok=True)
+        print(f"{len(tidy):,} tidy rows -> {out}")
+    return _report_exports(result, result.problems)
+
+
+def _add_ingest_parser(sub: argparse._SubParsersAction) -> None:
+    ingest = sub.add_parser(
+        "ingest",
+        help="check platform export files and write their tidy rows",
+        description="Read the given export files, print what was recognised in each "
+        "(format, account, date range, rows) and optionally write the tidy rows.",
+    )
+    ingest.add_argument("files", nargs="+", metavar="FILE", help="export files to read")
+    ingest.add_argument("--csv", help="write the tidy rows to this CSV file")
+    ingest.add_argument(
+        "--exports",
+        default=str(config.EXPORTS_DIR),
+        help="exports folder the sources are named relative to (default: data/raw/exports)",
+    )
+    ingest.add_argument("--accounts", help="account mapping (default: <exports>/accounts.yml)")
+    ingest.set_defaults(func=_cmd_ingest)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from helpers.briefing import run_all, run_period
+
+    if args.all:
+        if args.period or args.start:
+            raise ParameterError("--all builds every period; leave out --period and --start")
+        run_all(
+            jobs=args.jobs,
+            channels=args.channels,
+            out_dir=args.out,
+            data_dir=args.data,
+            timeout=args.timeout,
+        )
+    else:
+        run_period(
+            args.period,
+            args.start,
+            channels=args.channels,
+            out_dir=args.out,
+            data_dir=args.data,
+            jobs=args.jobs,
+            timeout=args.timeout,
+        )
+    return 0
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text}")
+    return value
+
+
+def _add_run_parser(sub: argparse._SubParsersAction) -> None:
+    run = sub.add_parser(
+        "run",
+        help="run the briefing notebooks and write outputs/<period>/",
+        description="Run the briefing notebooks for a period (default: the latest with "
+        "data) and publish outputs/<period>/ only when every notebook succeeded.",
+    )
+    run.add_argument("--period", help="reporting month YYYY-MM (default: latest with data)")
+    run.add_argument("--start", help="first month YYYY-MM (default: 12 months to --period)")
+    run.add_argument(
+        "--channels", help="comma-separated briefings: social,website,itk,trusted2know"
+    )
+    run.add_argument("--out", help="folder for <period>/ folders (default: outputs/)")
+    run.add_argument("--data", help="data folder with raw/ and processed/ (default: data/)")
+    run.add_argument("--all", action="store_true", help="build every period that has data")
+    run.add_argument(
+        "--jobs", type=_positive_int, help="notebooks run at once (default: CPU cores)"
+    )
+    run.add_argument(
+        "--timeout", type=_positive_float, help="seconds one cell may run (default: no limit)"
+    )
+    run.set_defaults(func=_cmd_run)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,6 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--raw", default=str(config.RAW_DIR), help="raw data folder")
     data.add_argument("--out", default=str(config.PROCESSED_DIR), help="processed folder")
     data.set_defaults(func=_cmd_data)
+    _add_ingest_parser(sub)
+    _add_run_parser(sub)
     return parser
 
 
@@ -49,9 +180,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         print("data/processed/ was left as it was.", file=sys.stderr)
         return 1
-    except PeriodError as exc:
+    except (PeriodError, ParameterError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except RunError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted: nothing was published; earlier outputs are unchanged", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -20,7 +20,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from helpers import config
-from helpers.schema import coerce_tidy, validate_tidy
+from helpers.errors import DataError
+from helpers.schema import KEY, coerce_tidy, validate_tidy
+from helpers.sources.exports import (
+    MAPPING_FILE,
+    OVERLAP_COLUMNS,
+    ExportResult,
+    discover,
+    read_exports,
+)
 from helpers.sources.report import read_report_tables, report_files
 
 _META_KEY = b"engagement_briefings"
@@ -30,7 +38,14 @@ def input_files(raw_dir: Path | None = None) -> list[Path]:
     """Every raw file the processed table is built from, in a stable order."""
     raw = raw_dir or config.RAW_DIR
     files = report_files(raw / "report_2015")
-    return [f for f in files if f.exists()] + sorted((raw / "as_reported").glob("*.csv"))
+    exports = raw / "exports"
+    mapping = [exports / MAPPING_FILE] if (exports / MAPPING_FILE).is_file() else []
+    return (
+        [f for f in files if f.exists()]
+        + sorted((raw / "as_reported").glob("*.csv"))
+        + mapping
+        + discover(exports)
+    )
 
 
 def fingerprint(files: list[Path]) -> str:
@@ -47,11 +62,27 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def assemble(raw_dir: Path | None = None) -> pd.DataFrame:
+def assemble(
+    raw_dir: Path | None = None,
+    *,
+    problems: list[DataError] | None = None,
+    exports: list[ExportResult] | None = None,
+) -> pd.DataFrame:
     """Read every raw source and return the validated tidy table (nothing written).
+
+    The transcribed report tables must all be good. Platform exports under
+    ``<raw>/exports`` are read too (parsed files cached in
+    ``<raw>/../processed/.cache``): a bad export file is left out and its error
+    appended to ``problems`` when that list is given (``engagement data`` prints
+    them and exits non-zero); without ``problems`` the first bad export raises.
+    Export values that repeat a key of the report tables are dropped: the
+    published figure stands.
 
     Args:
         raw_dir: The raw data folder (default ``data/raw``).
+        problems: Collects the errors of export files that were skipped.
+        exports: When given, the :class:`ExportResult` is appended to it (per-file
+            report and overlaps, for printing).
 
     Returns:
         The tidy table, sorted by channel, account, metric, segment and dates.
@@ -60,15 +91,55 @@ def assemble(raw_dir: Path | None = None) -> pd.DataFrame:
         DataError: If any raw file is malformed or the table breaks the schema.
     """
     raw = raw_dir or config.RAW_DIR
-    frames = [read_report_tables(raw / "report_2015")]
-    tidy = coerce_tidy(pd.concat(frames, ignore_index=True))
-    tidy = validate_tidy(tidy)
+    report = read_report_tables(raw / "report_2015")
+    result = read_exports(raw / "exports", cache_dir=raw.parent / "processed" / ".cache")
+    if result.problems and problems is None:
+        raise result.problems[0]
+    if problems is not None:
+        problems.extend(result.problems)
+    export_rows = result.rows
+    if len(export_rows) and len(report):
+        known = pd.MultiIndex.from_frame(report[KEY])
+        repeated = pd.MultiIndex.from_frame(export_rows[KEY]).isin(known)
+        result.overlaps = pd.concat(
+            [result.overlaps, _report_overlaps(export_rows[repeated])], ignore_index=True
+        )
+        export_rows = export_rows[~repeated]
+    if exports is not None:
+        exports.append(result)
+    frames = [f for f in (report, export_rows) if len(f)]
+    tidy = coerce_tidy(pd.concat(frames, ignore_index=True)) if frames else coerce_tidy(report)
+    tidy = validate_tidy(tidy, raw)
     return tidy.sort_values(
         ["channel", "account", "metric", "segment", "start", "end"], kind="stable"
     ).reset_index(drop=True)
 
 
-def build_dataset(raw_dir: Path | None = None, processed_dir: Path | None = None) -> pd.DataFrame:
+def _report_overlaps(repeated: pd.DataFrame) -> pd.DataFrame:
+    """Summarise export values dropped because the report tables give the same key."""
+    if repeated.empty:
+        return pd.DataFrame(columns=OVERLAP_COLUMNS)
+    frame = repeated.assign(
+        dropped_file=repeated["source"].str.split(":").str[0].str.removeprefix("exports/"),
+        kept_file="report_2015 (published figures)",
+    )
+    out = (
+        frame.groupby(["channel", "account", "dropped_file", "kept_file"])
+        .agg(values=("metric", "size"), first=("start", "min"), last=("end", "max"))
+        .reset_index()
+    )
+    for col in ("first", "last"):
+        out[col] = out[col].dt.strftime("%Y-%m-%d")
+    return out[OVERLAP_COLUMNS]
+
+
+def build_dataset(
+    raw_dir: Path | None = None,
+    processed_dir: Path | None = None,
+    *,
+    problems: list[DataError] | None = None,
+    exports: list[ExportResult] | None = None,
+) -> pd.DataFrame:
     """Build ``data/processed/tidy.parquet`` and ``tidy.csv`` from the raw data.
 
     Everything is read and validated before anything is written; each file is then
@@ -77,6 +148,9 @@ def build_dataset(raw_dir: Path | None = None, processed_dir: Path | None = None
     Args:
         raw_dir: The raw data folder (default ``data/raw``).
         processed_dir: Where to write (default ``data/processed``).
+        problems: Collects the errors of export files that were skipped (see
+            :func:`assemble`); the table built from the good files is still written.
+        exports: Collects the export report (see :func:`assemble`).
 
     Returns:
         The tidy table that was written.
@@ -86,7 +160,7 @@ def build_dataset(raw_dir: Path | None = None, processed_dir: Path | None = None
     """
     raw = raw_dir or config.RAW_DIR
     out = processed_dir or config.PROCESSED_DIR
-    tidy = assemble(raw)
+    tidy = assemble(raw, problems=problems, exports=exports)
     meta = {"fingerprint": fingerprint(input_files(raw)), "rows": len(tidy)}
     out.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pandas(tidy, preserve_index=False)

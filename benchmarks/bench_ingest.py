@@ -1,0 +1,106 @@
+"""Benchmark: ingest five years of daily exports for 40 accounts plus 700,000 tweets.
+
+The synthetic exports are generated into a temporary folder first (not timed).
+Then the whole folder is ingested twice with a fresh cache folder: a cold run
+(everything parsed) and a warm run (nothing changed, everything from the cache).
+Goals on the project's 2-core machine: cold run at most 10 s and 1.5 GB peak
+memory, warm run at most 1 s.
+
+    .venv/bin/python benchmarks/bench_ingest.py [--years 5] [--accounts 40] [--tweets 700000]
+
+Peak memory is the largest maximum resident set size (``resource.getrusage``) of
+the ingesting process and its workers, measured in a fresh child process per run
+so generation does not count. CPU seconds (all processes) and the machine's load
+average are printed too: wall time on a shared machine depends on what else runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+GOAL_COLD_S = 10.0
+GOAL_WARM_S = 1.0
+GOAL_PEAK_MB = 1536.0
+
+
+def _ingest(folder: str, cache: str, queue: mp.Queue) -> None:
+    from helpers.sources.exports import read_exports
+
+    started = time.perf_counter()
+    result = read_exports(Path(folder), cache_dir=Path(cache))
+    seconds = time.perf_counter() - started
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+    queue.put(
+        {
+            "seconds": round(seconds, 2),
+            "cpu_seconds": round(cpu, 2),
+            "load_average_1min": round(os.getloadavg()[0], 1),
+            "peak_mb": round(max(own.ru_maxrss, kids.ru_maxrss) / 1024, 1),
+            "files": len(result.files),
+            "problems": len(result.problems),
+            "rows": len(result.rows),
+            "overlapping_values": int(result.overlaps["values"].sum())
+            if len(result.overlaps)
+            else 0,
+        }
+    )
+
+
+def _run(folder: Path, cache: Path) -> dict:
+    queue: mp.Queue = mp.get_context("fork").Queue()
+    proc = mp.get_context("fork").Process(target=_ingest, args=(str(folder), str(cache), queue))
+    proc.start()
+    out = queue.get()
+    proc.join()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--accounts", type=int, default=40)
+    parser.add_argument("--tweets", type=int, default=700_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    from helpers.synthetic import generate
+
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
+        folder, cache = Path(tmp) / "exports", Path(tmp) / "cache"
+        started = time.perf_counter()
+        summary = generate(
+            folder, years=args.years, accounts=args.accounts, tweets=args.tweets, seed=args.seed
+        )
+        size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+        print(
+            f"generated {len(summary.files)} files, {size / 1e6:.0f} MB "
+            f"in {time.perf_counter() - started:.1f} s (not timed)"
+        )
+        cold = _run(folder, cache)
+        warm = _run(folder, cache)
+    report = {"cold": cold, "warm": warm}
+    print(json.dumps(report, indent=2))
+    ok = (
+        cold["seconds"] <= GOAL_COLD_S
+        and cold["peak_mb"] <= GOAL_PEAK_MB
+        and warm["seconds"] <= GOAL_WARM_S
+        and cold["problems"] == 0
+    )
+    print(
+        f"goals: cold <= {GOAL_COLD_S} s and <= {GOAL_PEAK_MB:.0f} MB, warm <= {GOAL_WARM_S} s: "
+        + ("met" if ok else "NOT met")
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

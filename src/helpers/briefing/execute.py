@@ -1,0 +1,246 @@
+"""Execute one briefing notebook with papermill and describe a failure precisely.
+
+Each call starts its own kernel process, so several notebooks can run at once
+from a thread pool. The kernel's working directory is the notebooks folder.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import papermill
+from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+from jupyter_client.manager import AsyncKernelManager
+from papermill.exceptions import PapermillExecutionError
+
+from helpers import config
+from helpers.briefing.errors import RunError
+from helpers.errors import display_path
+
+
+class NotebookFailed(RunError):
+    """A notebook stopped with an error; the partly executed copy is kept.
+
+    Args:
+        notebook: Notebook name (``social``).
+        period: The period being built.
+        cell: 0-based index of the failing cell in the executed notebook, if known.
+        first_line: First line of the failing cell's source.
+        error: ``ename: evalue`` of the error.
+        partial: Where the partly executed notebook is, if it was written.
+        log: The kernel's own messages (stderr), if any were written.
+    """
+
+    def __init__(
+        self,
+        notebook: str,
+        period: str,
+        cell: int | None,
+        first_line: str,
+        error: str,
+        partial: Path | None,
+        log: Path | None = None,
+    ) -> None:
+        self.log = log
+        self.notebook = notebook
+        self.period = period
+        self.cell = cell
+        self.first_line = first_line
+        self.error = error
+        self.partial = partial
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"cell {self.cell}" if self.cell is not None else "an unknown cell"
+        if self.first_line:
+            where += f" ({self.first_line})"
+        text = f"notebook {self.notebook}.ipynb failed for {self.period} in {where}: {self.error}"
+        if self.partial is not None:
+            text += f"\n  partly executed notebook: {display_path(self.partial)}"
+        if self.log is not None:
+            text += f"\n  kernel messages: {display_path(self.log)}"
+        return text
+
+
+@dataclass(frozen=True)
+class NotebookJob:
+    """One notebook to execute for one period.
+
+    Attributes:
+        name: Briefing name (``social``).
+        period: The reporting month.
+        source: The notebook to run.
+        output: Where the executed notebook is written.
+        parameters: Values injected after the ``parameters`` cell.
+        kernel_log: Where the kernel's stderr goes (None: the runner's stderr).
+    """
+
+    name: str
+    period: str
+    source: Path
+    output: Path
+    parameters: dict[str, str | None]
+    kernel_log: Path | None = None
+
+
+# papermill logs at INFO/WARNING what the runner reports itself (and a harmless
+# warning when it cannot parse a comment in a parameters cell); keep errors only.
+logging.getLogger("papermill").setLevel(logging.ERROR)
+
+_RUNNING: weakref.WeakSet[AsyncKernelManager] = weakref.WeakSet()
+_RUNNING_LOCK = threading.Lock()
+# The kernel log file of the notebook the current thread is running (nbclient
+# starts the kernel on the calling thread's event loop).
+_THREAD = threading.local()
+
+
+class TrackedKernelManager(AsyncKernelManager):
+    """A kernel manager that registers its kernel so the runner can stop it.
+
+    Kernels start in their own process session, so Ctrl-C in a terminal does not
+    reach them; :func:`stop_running_kernels` ends them when a run is interrupted.
+    """
+
+    async def start_kernel(self, **kw: object) -> None:  # type: ignore[override]
+        """Start the kernel (its stderr to this thread's kernel log) and register it."""
+        log = getattr(_THREAD, "kernel_log", None)
+        if log is not None:
+            kw.setdefault("stderr", log)
+        await super().start_kernel(**kw)
+        with _RUNNING_LOCK:
+            _RUNNING.add(self)
+
+
+def stop_running_kernels() -> int:
+    """Kill every kernel started by :func:`execute_notebook` that is still running.
+
+    Returns:
+        How many kernel processes were killed.
+    """
+    with _RUNNING_LOCK:
+        managers = list(_RUNNING)
+    killed = 0
+    for manager in managers:
+        process = getattr(manager.provisioner, "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
+            killed += 1
+    return killed
+
+
+def check_kernel(kernel_name: str = config.KERNEL_NAME) -> None:
+    """Refuse to start when the project's Jupyter kernel is not installed.
+
+    Args:
+        kernel_name: The kernel spec name.
+
+    Raises:
+        RunError: If no kernel spec of that name exists.
+    """
+    try:
+        KernelSpecManager().get_kernel_spec(kernel_name)
+    except NoSuchKernel:
+        raise RunError(
+            f"the Jupyter kernel {kernel_name!r} is not installed; run `make setup` "
+            f"(or: python -m ipykernel install --sys-prefix --name {kernel_name})"
+        ) from None
+
+
+def _first_line(source: str) -> str:
+    lines = [line.strip() for line in source.splitlines() if line.strip()]
+    return lines[0] if lines else ""
+
+
+def _running_cell(path: Path) -> tuple[int | None, str]:
+    """Find the cell that was executing when a partly saved notebook stopped.
+
+    papermill marks it ``running``, or, once it tidies up after an interruption,
+    it is the last cell with a start time.
+    """
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception:  # not written yet, or written half-way
+        return None, ""
+    started = [
+        (index, cell)
+        for index, cell in enumerate(nb.cells)
+        if cell.get("metadata", {}).get("papermill", {}).get("start_time")
+        or cell.get("metadata", {}).get("papermill", {}).get("status") == "running"
+    ]
+    if not started:
+        return None, ""
+    index, cell = started[-1]
+    return index, _first_line(cell.source)
+
+
+def execute_notebook(
+    job: NotebookJob,
+    *,
+    kernel_name: str = config.KERNEL_NAME,
+    timeout: float | None = None,
+    cwd: Path | None = None,
+) -> tuple[nbformat.NotebookNode, float]:
+    """Execute ``job.source`` with its parameters into ``job.output``.
+
+    Args:
+        job: The notebook and parameters.
+        kernel_name: Jupyter kernel to run it with.
+        timeout: Seconds one cell may run (None: no limit).
+        cwd: Working directory of the kernel (default: the notebook's folder).
+
+    Returns:
+        The executed notebook and the seconds it took.
+
+    Raises:
+        NotebookFailed: If a cell raised, timed out, or the kernel died.
+    """
+    workdir = str(cwd or job.source.parent)
+    log = job.kernel_log.open("wb") if job.kernel_log else None
+    _THREAD.kernel_log = log
+    began = time.perf_counter()
+    try:
+        nb = papermill.execute_notebook(
+            str(job.source),
+            str(job.output),
+            parameters=dict(job.parameters),
+            kernel_name=kernel_name,
+            kernel_manager_class=TrackedKernelManager,
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=timeout,
+            # The kernel's working directory. papermill's own ``cwd=`` would call
+            # os.chdir(), which is process-wide and races between the threads that
+            # run notebooks side by side; nbclient starts the kernel in this folder
+            # without touching the runner's own working directory.
+            resources={"metadata": {"path": workdir}},
+        )
+    except PapermillExecutionError as exc:
+        partial = job.output if job.output.exists() else None
+        raise NotebookFailed(
+            job.name,
+            job.period,
+            exc.cell_index,
+            _first_line(exc.source),
+            f"{exc.ename}: {exc.evalue}".rstrip(": "),
+            partial,
+        ) from None
+    except Exception as exc:  # timeout, dead kernel, unreadable notebook...
+        cell, first = _running_cell(job.output)
+        partial = job.output if job.output.exists() else None
+        message = f"{type(exc).__name__}: {exc}".strip()
+        if type(exc).__name__ == "CellTimeoutError" and timeout:
+            message = f"the cell ran longer than the {timeout:g} s limit"
+        raise NotebookFailed(
+            job.name, job.period, cell, first, message.splitlines()[0], partial, job.kernel_log
+        ) from None
+    finally:
+        _THREAD.kernel_log = None
+        if log is not None:
+            log.close()
+    return nb, time.perf_counter() - began

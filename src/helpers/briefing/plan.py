@@ -1,0 +1,210 @@
+"""What a run will do: the periods with data and the checks made before any kernel starts.
+
+A *period* is a month ``YYYY-MM`` for which the tidy table holds at least one value
+ending on the last day of that month: a month-end snapshot (followers on 30
+September) or a figure for a whole month or a run of months ending with it.
+Mid-month snapshots (18 November 2015) do not make a period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import config
+from helpers.briefing.errors import ParameterError
+from helpers.errors import display_path
+from helpers.periods import Window, month_label, reporting_window
+
+#: The briefing notebooks (``notebooks/<name>.ipynb``), in the order the index lists them.
+BRIEFINGS: tuple[str, ...] = ("social", "website", "itk", "trusted2know")
+
+#: Display names of briefings that are not a single tidy channel.
+_GROUP_NAMES: dict[str, str] = {"social": "Social media"}
+
+
+def briefing_title(name: str) -> str:
+    """Return the display name of a briefing, e.g. ``"In the Know"`` for ``itk``.
+
+    Args:
+        name: A briefing (notebook) name from :data:`BRIEFINGS`.
+
+    Returns:
+        The channel's display name from :data:`helpers.config.CHANNELS`, or the
+        group name for a briefing that covers several channels.
+    """
+    return _GROUP_NAMES.get(name) or config.CHANNELS.get(name, name)
+
+
+def available_periods(tidy: pd.DataFrame) -> list[str]:
+    """List the months that can be briefed, oldest first.
+
+    Args:
+        tidy: The tidy table (needs an ``end`` column of dates).
+
+    Returns:
+        ``YYYY-MM`` months with at least one value ending on the month's last day.
+    """
+    ends = pd.to_datetime(tidy["end"]).dropna().dt.normalize()
+    month_ends = ends[ends.dt.is_month_end]
+    return sorted(set(month_ends.dt.strftime("%Y-%m")))
+
+
+def latest_period(tidy: pd.DataFrame) -> str:
+    """Return the most recent period that can be briefed.
+
+    Args:
+        tidy: The tidy table.
+
+    Returns:
+        The latest ``YYYY-MM`` of :func:`available_periods`.
+
+    Raises:
+        ParameterError: If the table has no month-end values at all.
+    """
+    periods = available_periods(tidy)
+    if not periods:
+        raise ParameterError(
+            "the data has no month-end figures, so there is no period to brief; "
+            "run `engagement data` after adding data"
+        )
+    return periods[-1]
+
+
+def parse_channels(channels: str | Iterable[str] | None) -> tuple[str, ...]:
+    """Parse a briefing selection such as ``"social,itk"``.
+
+    Args:
+        channels: Comma-separated names, a list of names, or None for all briefings.
+
+    Returns:
+        The selected briefings in :data:`BRIEFINGS` order, without repeats.
+
+    Raises:
+        ParameterError: If a name is not a briefing.
+    """
+    if channels is None:
+        return BRIEFINGS
+    items = channels.split(",") if isinstance(channels, str) else list(channels)
+    names = [item.strip().lower() for item in items if item.strip()]
+    unknown = [n for n in names if n not in BRIEFINGS]
+    if unknown:
+        raise ParameterError(
+            f"unknown channel {unknown[0]!r}; choose from {', '.join(BRIEFINGS)} "
+            "(comma-separated, e.g. --channels social,website)"
+        )
+    if not names:
+        raise ParameterError(f"no channel given; choose from {', '.join(BRIEFINGS)}")
+    return tuple(b for b in BRIEFINGS if b in names)
+
+
+def check_data_dir(data_dir: str | Path | None) -> Path:
+    """Return the data folder to use, refusing one that does not exist.
+
+    Args:
+        data_dir: The project's ``data`` folder (holding ``raw/`` and ``processed/``);
+            None or ``""`` for the project's own.
+
+    Returns:
+        The folder as an absolute path.
+
+    Raises:
+        ParameterError: If the folder or both its ``raw/`` and ``processed/`` are missing.
+    """
+    folder = Path(data_dir).resolve() if data_dir else config.DATA_DIR
+    if not folder.is_dir():
+        raise ParameterError(f"data folder {display_path(folder)} does not exist")
+    if not (folder / "raw").is_dir() and not (folder / "processed" / config.TIDY_PARQUET).is_file():
+        raise ParameterError(
+            f"data folder {display_path(folder)} has neither raw/ nor "
+            f"processed/{config.TIDY_PARQUET}; expected the project's data folder"
+        )
+    return folder
+
+
+@dataclass(frozen=True)
+class Request:
+    """A checked request for the briefings of one period.
+
+    Attributes:
+        period: The reporting month ``YYYY-MM``.
+        start: The first month asked for, or None for the default window.
+        window: The months the briefings cover.
+        channels: The briefings to build, in :data:`BRIEFINGS` order.
+        data_dir: The data folder the notebooks read.
+        notebooks: The notebook file of each briefing.
+    """
+
+    period: str
+    start: str | None
+    window: Window
+    channels: tuple[str, ...]
+    data_dir: Path
+    notebooks: dict[str, Path]
+
+    @property
+    def period_label(self) -> str:
+        """The period in words, e.g. ``"September 2015"``."""
+        return month_label(self.window.end)
+
+
+def validate_request(
+    period: str | None,
+    start: str | None = None,
+    channels: str | Sequence[str] | None = None,
+    data_dir: str | Path | None = None,
+    *,
+    notebooks_dir: str | Path | None = None,
+    available: Sequence[str] | None = None,
+    today: dt.date | None = None,
+) -> Request:
+    """Check a run request completely before any notebook is started.
+
+    Args:
+        period: The reporting month ``YYYY-MM``; None for the latest of ``available``.
+        start: Optional first month ``YYYY-MM`` of the window.
+        channels: Briefings to build (see :func:`parse_channels`); None for all.
+        data_dir: The data folder; None for the project's.
+        notebooks_dir: Folder of the briefing notebooks; None for the project's.
+        available: Periods with data (:func:`available_periods`); when given, a
+            period outside it is refused.
+        today: Date to judge "future" against (defaults to today).
+
+    Returns:
+        The checked request.
+
+    Raises:
+        PeriodError: If a month is malformed, in the future, or ``start`` is after it.
+        ParameterError: If the period has no data, a channel is unknown, or the data
+            folder or a notebook is missing.
+    """
+    if period is None:
+        if not available:
+            raise ParameterError("no period given and the data has no month-end figures")
+        period = available[-1]
+    window = reporting_window(period, start, today=today)
+    period = str(window.end)
+    if available is not None and period not in available:
+        listed = ", ".join(available) if available else "none"
+        raise ParameterError(
+            f"the data has no month-end figures for {period}; periods with data: {listed}"
+        )
+    selected = parse_channels(channels)
+    folder = check_data_dir(data_dir)
+    nb_dir = Path(notebooks_dir).resolve() if notebooks_dir else config.NOTEBOOKS_DIR
+    notebooks = {name: nb_dir / f"{name}.ipynb" for name in selected}
+    missing = [p for p in notebooks.values() if not p.is_file()]
+    if missing:
+        raise ParameterError(f"notebook {display_path(missing[0])} not found")
+    return Request(
+        period=period,
+        start=str(window.start) if start else None,
+        window=window,
+        channels=selected,
+        data_dir=folder,
+        notebooks=notebooks,
+    )

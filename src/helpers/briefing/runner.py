@@ -1,0 +1,554 @@
+"""Build the briefings of one or more periods into ``outputs/<period>/``, atomically.
+
+Each period is built in ``outputs/.staging-<period>-<random>/``: the notebooks run
+side by side in one thread pool shared by every period of the run (each notebook
+has its own kernel process), each is converted to HTML as soon as it finishes,
+and the index, JSON files and manifest are written when all are done. Only then
+is the staging folder swapped in for ``outputs/<period>/``. If anything fails (a
+notebook, a check, Ctrl-C) the staging folder is removed and the previous
+``outputs/<period>/`` stays as it was; a failed notebook is kept, partly
+executed, in ``outputs/.failed/<period>/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+import shutil
+import threading
+import time
+import warnings
+from collections.abc import Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from rich.console import Console
+
+from helpers import config
+from helpers.briefing import QUALITY_MIME
+from helpers.briefing.errors import NotRun, ParameterError, RunError
+from helpers.briefing.execute import (
+    NotebookFailed,
+    NotebookJob,
+    check_kernel,
+    execute_notebook,
+    stop_running_kernels,
+)
+from helpers.briefing.manifest import (
+    build_manifest,
+    missing_headline_fields,
+    write_json,
+)
+from helpers.briefing.plan import (
+    Request,
+    available_periods,
+    briefing_title,
+    check_data_dir,
+    parse_channels,
+    validate_request,
+)
+from helpers.dataset import load_tidy
+from helpers.errors import display_path
+from helpers.headlines import HEADLINES_MIME
+from helpers.periods import reporting_window
+from helpers.reconcile import quality_records, reconcile
+from helpers.sources.report import read_claims
+
+if TYPE_CHECKING:
+    from helpers.briefing.render import Page
+
+FAILED_DIR = ".failed"
+LOGS_DIR = ".kernel-logs"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How notebooks are run.
+
+    Attributes:
+        out_dir: Folder holding ``<period>/`` folders.
+        kernel_name: Jupyter kernel to execute with.
+        timeout: Seconds a cell may run (None: no limit).
+        console: Where progress is printed.
+    """
+
+    out_dir: Path
+    kernel_name: str
+    timeout: float | None
+    console: Console
+
+
+@dataclass(frozen=True)
+class NotebookResult:
+    """What one executed notebook contributed."""
+
+    name: str
+    seconds: float
+    headlines: list[dict[str, Any]]
+    quality: list[dict[str, Any]]
+
+
+@dataclass
+class PeriodBuild:
+    """The state of one period while its notebooks run."""
+
+    request: Request
+    staging: Path
+    started: str
+    cancelled: threading.Event = field(default_factory=threading.Event)
+    results: dict[str, NotebookResult] = field(default_factory=dict)
+    failures: list[BaseException] = field(default_factory=list)
+    pending: set[Future] = field(default_factory=set)
+
+    @property
+    def period(self) -> str:
+        """The period being built."""
+        return self.request.period
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
+
+
+def _default_console() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def _page(request: Request, name: str | None) -> Page:
+    """Titles and header links of the index (``name`` None) or of one briefing."""
+    from helpers.briefing.render import Page
+
+    nav = [{"href": "index.html", "text": "Overview", "current": name is None}]
+    nav += [
+        {"href": f"{b}.html", "text": briefing_title(b), "current": b == name}
+        for b in request.channels
+    ]
+    period = request.period_label
+    if name is None:
+        topic = "Community engagement briefing"
+        footer = (
+            f"Built for {request.period} from the data in {display_path(request.data_dir)}; "
+            "manifest.json lists every input, its checksum and the software versions."
+        )
+    else:
+        topic = f"{briefing_title(name)} briefing"
+        footer = (
+            f"Built from notebooks/{name}.ipynb for {request.period}; the executed notebook "
+            f"is in notebooks/{name}.ipynb next to this page."
+        )
+    return Page(
+        force=config.FORCE_NAME,
+        topic=topic,
+        period_label=period,
+        window_label=request.window.label,
+        title=f"{topic}, {period} – {config.FORCE_NAME}",
+        nav=nav,
+        footer=footer,
+        default_alt=f"Chart from the {topic.lower()}, {period}",
+    )
+
+
+def _build_notebook(build: PeriodBuild, name: str, settings: Settings) -> NotebookResult:
+    """Execute, collect and render one notebook of a period (runs in a worker thread).
+
+    nbconvert is imported here, on first use, so the kernels start without waiting
+    for it and the import overlaps with their work.
+    """
+    from helpers.briefing.render import check_page, collect_outputs, render_notebook
+
+    if build.cancelled.is_set():
+        raise NotRun(f"{name}.ipynb was not run: another notebook of {build.period} failed")
+    request = build.request
+    job = NotebookJob(
+        name=name,
+        period=request.period,
+        source=request.notebooks[name],
+        output=build.staging / "notebooks" / f"{name}.ipynb",
+        parameters={
+            "period": request.period,
+            "start": request.start,
+            "data_dir": str(request.data_dir),
+            "output_dir": str(build.staging),
+        },
+        kernel_log=build.staging / LOGS_DIR / f"{name}.log",
+    )
+    settings.console.print(f"  start   {request.period} {name}")
+    nb, seconds = execute_notebook(
+        job,
+        kernel_name=settings.kernel_name,
+        timeout=settings.timeout,
+        cwd=job.source.parent,
+    )
+    bundles = collect_outputs(nb, HEADLINES_MIME)
+    if not bundles:
+        raise RunError(
+            f"notebook {name}.ipynb published no headline figures for {request.period}; "
+            "its last cell should return a helpers.headlines.HeadlineSet"
+        )
+    headlines = [dict(r) for bundle in bundles for r in bundle.get("records", [])]
+    missing = missing_headline_fields(headlines)
+    if missing:
+        raise RunError(
+            f"notebook {name}.ipynb published headline records without {', '.join(missing)}"
+        )
+    quality = [dict(r) for b in collect_outputs(nb, QUALITY_MIME) for r in b.get("records", [])]
+    html = render_notebook(nb, _page(request, name))
+    check_page(html, f"{name}.html")
+    (build.staging / f"{name}.html").write_text(html, encoding="utf-8")
+    settings.console.print(f"  done    {request.period} {name} in {seconds:.1f} s")
+    return NotebookResult(name, seconds, headlines, quality)
+
+
+def _unique(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop repeated records (a check shared by two briefings), keeping the first."""
+    seen: set[str] = set()
+    out = []
+    for record in records:
+        key = repr(sorted(record.items(), key=lambda kv: kv[0]))
+        if key not in seen:
+            seen.add(key)
+            out.append(record)
+    return out
+
+
+def _reconciliation(request: Request) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """The tidy table and every stated figure of the window, recomputed."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # stale processed data: rebuilt in memory
+        tidy = load_tidy(request.data_dir)
+    claims = read_claims(Path(request.data_dir) / "raw" / "as_reported")
+    return tidy, quality_records(reconcile(tidy, claims, request.window))
+
+
+def _finish(build: PeriodBuild, settings: Settings) -> Path:
+    """Write the index, JSON files and manifest, then swap the staging folder in."""
+    from helpers.briefing.index import render_index
+    from helpers.briefing.render import check_page
+    from helpers.summary import overview_sentences
+
+    request = build.request
+    results = [build.results[name] for name in request.channels]
+    headlines = [r for result in results for r in result.headlines]
+    tidy, checks = _reconciliation(request)
+    quality = _unique([*checks, *(r for result in results for r in result.quality)])
+    write_json(build.staging / "headlines.json", headlines)
+    write_json(build.staging / "quality.json", quality)
+    links = [{"href": f"{r.name}.html", "text": briefing_title(r.name)} for r in results]
+    summary = overview_sentences(headlines, quality, tidy, request.window)
+    index = render_index(_page(request, None), links, headlines, quality, summary)
+    check_page(index, "index.html")
+    (build.staging / "index.html").write_text(index, encoding="utf-8")
+    parameters = {
+        "period": request.period,
+        "start": request.start,
+        "window": [str(request.window.start), str(request.window.end)],
+        "channels": list(request.channels),
+        "timeout": settings.timeout,
+    }
+    manifest = build_manifest(
+        parameters=parameters,
+        data_dir=request.data_dir,
+        notebooks=request.notebooks,
+        kernel_name=settings.kernel_name,
+        started=build.started,
+        finished=_now(),
+        seconds={r.name: r.seconds for r in results},
+    )
+    write_json(build.staging / "manifest.json", manifest)
+    shutil.rmtree(build.staging / LOGS_DIR)
+    target = settings.out_dir / request.period
+    swap_into_place(build.staging, target)
+    shutil.rmtree(settings.out_dir / FAILED_DIR / request.period, ignore_errors=True)
+    return target
+
+
+def swap_into_place(staging: Path, target: Path) -> None:
+    """Replace ``target`` with ``staging`` so readers never see a partial folder.
+
+    The old folder is renamed aside, the new one renamed into place, and only then
+    is the old one deleted; if the second rename fails the old folder is restored.
+
+    Args:
+        staging: The complete new folder (same filesystem as ``target``).
+        target: The folder to replace (may not exist yet).
+    """
+    old: Path | None = None
+    if target.exists():
+        old = target.with_name(f".old-{target.name}-{secrets.token_hex(4)}")
+        os.replace(target, old)
+    try:
+        os.replace(staging, target)
+    except BaseException:
+        if old is not None:
+            os.replace(old, target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _keep_failed(build: PeriodBuild, settings: Settings) -> list[str]:
+    """Move partly executed notebooks to ``outputs/.failed/<period>/``; return messages."""
+    messages = []
+    folder = settings.out_dir / FAILED_DIR / build.period
+    for failure in build.failures:
+        if isinstance(failure, NotebookFailed):
+            failure.partial = _keep(failure.partial, folder)
+            failure.log = _keep(failure.log, folder, f"{failure.notebook}.kernel.log")
+        if not isinstance(failure, NotRun):
+            messages.append(str(failure) if isinstance(failure, RunError) else repr(failure))
+    return messages
+
+
+def _keep(path: Path | None, folder: Path, name: str | None = None) -> Path | None:
+    """Move ``path`` into ``folder`` if it exists and is not empty; return where it is."""
+    if path is None or not path.exists() or path.stat().st_size == 0:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    kept = folder / (name or path.name)
+    os.replace(path, kept)
+    return kept
+
+
+def _start(request: Request, settings: Settings) -> PeriodBuild:
+    settings.out_dir.mkdir(parents=True, exist_ok=True)
+    staging = settings.out_dir / f".staging-{request.period}-{secrets.token_hex(4)}"
+    (staging / "notebooks").mkdir(parents=True)
+    (staging / LOGS_DIR).mkdir()
+    return PeriodBuild(request=request, staging=staging, started=_now())
+
+
+def _run_builds(
+    requests: Sequence[Request], settings: Settings, jobs: int | None
+) -> dict[str, Path | RunError]:
+    """Run every notebook of every request in one pool; finish each period when ready."""
+    check_kernel(settings.kernel_name)
+    tasks = sum(len(r.channels) for r in requests)
+    workers = max(1, min(jobs or os.cpu_count() or 1, tasks))
+    outcome: dict[str, Path | RunError] = {}
+    builds: list[PeriodBuild] = []
+    owner: dict[Future, PeriodBuild] = {}
+    began = time.perf_counter()
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notebook")
+    try:
+        for request in requests:
+            build = _start(request, settings)
+            builds.append(build)
+            for name in request.channels:
+                future = pool.submit(_build_notebook, build, name, settings)
+                build.pending.add(future)
+                owner[future] = build
+        waiting = set(owner)
+        while waiting:
+            done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+            for future in done:
+                build = owner[future]
+                build.pending.discard(future)
+                error = future.exception()
+                if error is not None:
+                    build.failures.append(error)
+                    build.cancelled.set()
+                else:
+                    result = future.result()
+                    build.results[result.name] = result
+                if not build.pending:
+                    outcome[build.period] = _conclude(build, settings)
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt):
+            settings.console.print("  stopping: the run was interrupted")
+        for build in builds:
+            build.cancelled.set()
+        pool.shutdown(wait=False, cancel_futures=True)
+        stop_running_kernels()
+        raise
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+        for build in builds:
+            shutil.rmtree(build.staging, ignore_errors=True)
+    settings.console.print(f"  total   {time.perf_counter() - began:.1f} s")
+    return outcome
+
+
+def _conclude(build: PeriodBuild, settings: Settings) -> Path | RunError:
+    """Publish a finished period, or keep its failures and report them."""
+    if not build.failures:
+        try:
+            target = _finish(build, settings)
+        except Exception as exc:  # a check failed or the folder could not be written
+            build.failures.append(exc if isinstance(exc, RunError) else RunError(str(exc)))
+        else:
+            settings.console.print(f"  wrote   {display_path(target)}/")
+            return target
+    messages = _keep_failed(build, settings)
+    shutil.rmtree(build.staging, ignore_errors=True)
+    previous = settings.out_dir / build.period
+    kept = "was left as it was" if previous.exists() else "was not created"
+    text = "\n".join(messages) + f"\n{display_path(previous)}/ {kept}."
+    settings.console.print(f"  FAILED  {build.period}")
+    return RunError(text)
+
+
+def _settings(
+    out_dir: str | Path | None,
+    kernel_name: str,
+    timeout: float | None,
+    console: Console | None,
+) -> Settings:
+    return Settings(
+        out_dir=Path(out_dir).resolve() if out_dir else config.OUTPUTS_DIR,
+        kernel_name=kernel_name,
+        timeout=timeout,
+        console=console or _default_console(),
+    )
+
+
+def plan_period(
+    period: str | None = None,
+    start: str | None = None,
+    channels: str | Sequence[str] | None = None,
+    data_dir: str | Path | None = None,
+    *,
+    notebooks_dir: str | Path | None = None,
+    today: dt.date | None = None,
+) -> Request:
+    """Check a request in the order a person would fix it, before anything runs.
+
+    The period and start are checked first, then the channels, then the data
+    folder; only then is the data read to find the periods that have figures.
+
+    Returns:
+        The checked request.
+
+    Raises:
+        PeriodError: For a malformed or future period, or a start after it.
+        ParameterError: For an unknown channel, a missing folder or notebook, or a
+            period without data.
+    """
+    if period is not None:
+        reporting_window(period, start, today=today)
+    parse_channels(channels)
+    folder = check_data_dir(data_dir)
+    available = available_periods(load_tidy(folder))
+    return validate_request(
+        period,
+        start,
+        channels,
+        folder,
+        notebooks_dir=notebooks_dir,
+        available=available,
+        today=today,
+    )
+
+
+def run_period(
+    period: str | None = None,
+    start: str | None = None,
+    channels: str | Sequence[str] | None = None,
+    out_dir: str | Path | None = None,
+    data_dir: str | Path | None = None,
+    *,
+    notebooks_dir: str | Path | None = None,
+    jobs: int | None = None,
+    timeout: float | None = None,
+    kernel_name: str = config.KERNEL_NAME,
+    console: Console | None = None,
+    today: dt.date | None = None,
+) -> Path:
+    """Build the briefings of one period into ``<out_dir>/<period>/``.
+
+    Args:
+        period: Reporting month ``YYYY-MM``; None for the latest with data.
+        start: First month of the window (default: the 12 months ending at ``period``).
+        channels: Briefings to build (``"social,website"`` or a list); None for all.
+        out_dir: Folder of the period folders (default ``outputs/``).
+        data_dir: The data folder the notebooks read (default ``data/``).
+        notebooks_dir: Folder of the notebooks (default ``notebooks/``).
+        jobs: Notebooks run at once (default: the number of CPU cores).
+        timeout: Seconds a cell may run (None: no limit).
+        kernel_name: Jupyter kernel to execute with.
+        console: Where progress is printed (default: standard output).
+        today: Date to judge "future" against (default: today).
+
+    Returns:
+        The period's output folder.
+
+    Raises:
+        PeriodError: If the period or start is malformed, in the future or reversed.
+        ParameterError: If a channel, folder, notebook or the period's data is missing.
+        RunError: If a notebook failed; the previous outputs are left as they were.
+    """
+    request = plan_period(
+        period, start, channels, data_dir, notebooks_dir=notebooks_dir, today=today
+    )
+    settings = _settings(out_dir, kernel_name, timeout, console)
+    settings.console.print(
+        f"Briefings for {request.period_label} ({request.window.label}): "
+        f"{', '.join(request.channels)}"
+    )
+    result = _run_builds([request], settings, jobs)[request.period]
+    if isinstance(result, RunError):
+        raise result
+    return result
+
+
+def run_all(
+    jobs: int | None = None,
+    *,
+    channels: str | Sequence[str] | None = None,
+    out_dir: str | Path | None = None,
+    data_dir: str | Path | None = None,
+    notebooks_dir: str | Path | None = None,
+    timeout: float | None = None,
+    kernel_name: str = config.KERNEL_NAME,
+    console: Console | None = None,
+    today: dt.date | None = None,
+) -> list[Path]:
+    """Build the briefings of every period that has data, several periods at once.
+
+    All notebooks of all periods share one pool of ``jobs`` workers; each period
+    is published as soon as its own notebooks are done. A failing period does not
+    stop the others.
+
+    Args:
+        jobs: Notebooks run at once (default: the number of CPU cores).
+        channels: Briefings to build; None for all.
+        out_dir: Folder of the period folders (default ``outputs/``).
+        data_dir: The data folder (default ``data/``).
+        notebooks_dir: Folder of the notebooks (default ``notebooks/``).
+        timeout: Seconds a cell may run (None: no limit).
+        kernel_name: Jupyter kernel to execute with.
+        console: Where progress is printed.
+        today: Date to judge "future" against (default: today).
+
+    Returns:
+        The output folders written, oldest period first.
+
+    Raises:
+        ParameterError: If the request is invalid or no period has data.
+        RunError: If any period failed (after the others were published).
+    """
+    if jobs is not None and jobs < 1:
+        raise ParameterError(f"--jobs must be 1 or more, not {jobs}")
+    parse_channels(channels)
+    folder = check_data_dir(data_dir)
+    today = today or dt.date.today()
+    ended = pd.Period(today, freq="M") - 1
+    periods = [p for p in available_periods(load_tidy(folder)) if pd.Period(p, freq="M") <= ended]
+    if not periods:
+        raise ParameterError("the data has no month-end figures, so there is no period to brief")
+    requests = [
+        validate_request(
+            p, None, channels, folder, notebooks_dir=notebooks_dir, available=periods, today=today
+        )
+        for p in dict.fromkeys(periods)
+    ]
+    settings = _settings(out_dir, kernel_name, timeout, console)
+    settings.console.print(f"Briefings for {len(requests)} periods: {', '.join(periods)}")
+    outcome = _run_builds(requests, settings, jobs)
+    failed = [(p, r) for p, r in outcome.items() if isinstance(r, RunError)]
+    if failed:
+        raise RunError("\n".join(f"{p}: {e}" for p, e in failed))
+    return [outcome[r.period] for r in requests]  # type: ignore[misc]

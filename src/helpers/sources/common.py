@@ -1,0 +1,913 @@
+"""Shared machinery of the platform export readers.
+
+Every reader follows the same steps: decode the file (BOM, UTF-16, Excel
+workbooks), find the header row by content, read the table as text (pyarrow's CSV
+reader, or pandas where exact line numbers need it), clean the columns it needs
+with vectorised Arrow/numpy operations, and aggregate the values into tidy rows
+(one per day or range, segment and metric) with numpy. The ``source`` of a
+tidy row names the file, line and column of the first cell that contributed to it.
+
+Errors are :class:`~helpers.errors.DataError` naming the file, line and column and
+what was expected. Readers of files holding personal data pass ``personal=True``
+so that no cell value is ever quoted in a message.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from helpers import config
+from helpers.errors import DataError
+from helpers.schema import COLUMNS, coerce_tidy
+
+#: Prefix of the ``source`` column for rows read from exports (relative to data/raw).
+SOURCE_PREFIX = "exports"
+
+#: Cells that mean "no data" in exports.
+BLANKS: frozenset[str] = frozenset({"", "-", "--", "n/a", "N/A", "(not set)"})
+
+_NUMBER_RE = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_EXCEL_NUMBER_RE = re.compile(r"^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$")
+#: How many leading lines detection and header search look at.
+HEAD_LINES = 60
+#: Relative tolerance of the totals-row check (plus one unit for rounding).
+TOTAL_TOLERANCE = 0.001
+
+
+@dataclass
+class ExportFile:
+    """One export file being read.
+
+    Attributes:
+        path: The file on disk.
+        relpath: Its path relative to the exports folder (POSIX), used in ``source``.
+        text: The decoded text (a workbook's data sheet converted to CSV).
+        personal: Whether the file holds personal data (no cell is quoted in errors).
+        sheet: The workbook sheet the text comes from (``None`` for CSV files).
+        preamble: Metadata lines kept outside ``text`` (a workbook's ``Summary``
+            sheet, as ``#`` lines), so that lines of ``text`` are sheet rows.
+    """
+
+    path: Path
+    relpath: str
+    text: str
+    personal: bool = False
+    sheet: str | None = None
+    preamble: list[str] | None = None
+    raw: bytes | None = field(default=None, repr=False)
+    _lines: list[str] | None = field(default=None, repr=False)
+
+    @property
+    def source_path(self) -> str:
+        """The file as the ``source`` column names it (``exports/<relpath>``)."""
+        return f"{SOURCE_PREFIX}/{self.relpath}"
+
+    @property
+    def head(self) -> list[str]:
+        """The first :data:`HEAD_LINES` lines of the text (without line ends)."""
+        if self._lines is None:
+            self._lines = head_lines(self.text, HEAD_LINES)
+        return self._lines
+
+    def error(
+        self,
+        expected: str,
+        *,
+        line: int | None = None,
+        column: str | None = None,
+        found: object = None,
+    ) -> DataError:
+        """Build a :class:`DataError` for this file (``found`` dropped if personal)."""
+        return DataError(
+            self.path,
+            expected,
+            line=line,
+            column=column,
+            found=None if self.personal else found,
+        )
+
+
+@dataclass
+class Parsed:
+    """What a reader recognised in one export file.
+
+    Attributes:
+        format: The format key (see :data:`helpers.sources.detect.FORMATS`).
+        channel: The channel of the rows.
+        account: The account of the rows (after mapping; several joined by commas).
+        table: Tidy rows as an Arrow table (not yet validated).
+        notes: Remarks for the person checking the file (checks done, warnings).
+    """
+
+    format: str
+    channel: str
+    account: str
+    table: pa.Table
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        """The tidy rows as a pandas frame."""
+        return coerce_tidy(self.table.to_pandas())
+
+    @property
+    def start(self) -> pd.Timestamp | None:
+        """First day covered by the rows."""
+        return None if not len(self.table) else pd.Timestamp(pc.min(self.table["start"]).as_py())
+
+    @property
+    def end(self) -> pd.Timestamp | None:
+        """Last day covered by the rows."""
+        return None if not len(self.table) else pd.Timestamp(pc.max(self.table["end"]).as_py())
+
+
+# --- text -------------------------------------------------------------------
+
+
+def decode(data: bytes, path: Path) -> str:
+    r"""Decode an export's bytes: UTF-8 (with or without BOM), UTF-16 or Windows-1252.
+
+    Args:
+        data: The file's bytes.
+        path: The file (for messages).
+
+    Returns:
+        The text, without BOM, with ``\r\n`` line ends turned into ``\n``.
+
+    Raises:
+        DataError: If the bytes are not text.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+    elif data.startswith(b"\xef\xbb\xbf"):
+        text = _decode_utf8(data[3:], path)
+    else:
+        text = _decode_utf8(data, path)
+    text = text.lstrip("\ufeff")
+    if "\x00" in text[:4096]:
+        raise DataError(path, "a text (CSV) export or an .xlsx workbook", line=1)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def utf8_body(data: bytes) -> bytes | None:
+    """The bytes behind :func:`decode`'s text when they are the same text in UTF-8.
+
+    Readers hand these to the CSV parser directly instead of encoding the text again.
+    """
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if b"\r" in body or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    try:
+        body.decode("utf-8")  # validates; cheap next to parsing
+    except UnicodeDecodeError:
+        return None
+    return body
+
+
+def _decode_utf8(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if b"\x00" in data[:4096]:
+            raise DataError(path, "a text (CSV) export or an .xlsx workbook", line=1) from None
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise DataError(
+                path, f"UTF-8 or Windows-1252 text (undecodable byte at offset {exc.start})"
+            ) from None
+
+
+def head_lines(text: str, count: int) -> list[str]:
+    """Return the first ``count`` lines of ``text`` (cheap for large texts)."""
+    lines: list[str] = []
+    start = 0
+    while len(lines) < count and start <= len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            if start < len(text):
+                lines.append(text[start:])
+            break
+        lines.append(text[start:end])
+        start = end + 1
+    return lines
+
+
+def line_offset(text: str, index: int) -> int:
+    """Character offset of the 0-based line ``index`` in ``text``."""
+    offset = 0
+    for _ in range(index):
+        offset = text.index("\n", offset) + 1
+    return offset
+
+
+def split_cells(line: str) -> list[str]:
+    """Split one CSV line into cells (quotes honoured), whitespace-trimmed."""
+    try:
+        row = next(csv.reader([line]), [])
+    except csv.Error:
+        row = line.split(",")
+    return [" ".join(c.replace("\ufeff", "").split()) for c in row]
+
+
+def find_header(
+    file: ExportFile, required: Sequence[str], *, start: int = 0, what: str = "header row"
+) -> int:
+    """Return the 0-based index of the first head line holding all ``required`` cells.
+
+    Raises:
+        DataError: If no line among the first :data:`HEAD_LINES` has them.
+    """
+    need = {r.lower() for r in required}
+    for index, line in enumerate(file.head[start:], start=start):
+        cells = {c.lower() for c in split_cells(line)}
+        if need <= cells:
+            return index
+    raise file.error(f"a {what} with the columns {', '.join(required)}", line=start + 1)
+
+
+# --- tables -----------------------------------------------------------------
+
+
+class Table:
+    """A block of an export read as text.
+
+    Columns are kept as Arrow string arrays (``col``); a pandas view is built only
+    when a reader asks for ``frame``.
+
+    Attributes:
+        lines: The file line (1-based) of each row.
+        header_line: The file line of the header.
+    """
+
+    def __init__(
+        self,
+        data: pa.Table | pd.DataFrame,
+        lines: np.ndarray,
+        header_line: int,
+    ) -> None:
+        self._data = data
+        self.lines = lines
+        self.header_line = header_line
+        self._frame: pd.DataFrame | None = data if isinstance(data, pd.DataFrame) else None
+
+    @property
+    def columns(self) -> list:
+        """Column names (numbers for tables read without a header)."""
+        if isinstance(self._data, pd.DataFrame):
+            return list(self._data.columns)
+        return [_column_key(c) for c in self._data.column_names]
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def col(self, name: str | int) -> pa.Array:
+        """One column as an Arrow string array."""
+        if isinstance(self._data, pd.DataFrame):
+            return arrow(self._data[name])
+        column = self._data.column(str(name))
+        return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The cells as a pandas frame of strings."""
+        if self._frame is None:
+            assert isinstance(self._data, pa.Table)
+            frame = self._data.to_pandas()
+            frame.columns = self.columns
+            self._frame = frame
+        return self._frame
+
+    def filter(self, mask: np.ndarray) -> Table:
+        """The rows where ``mask`` is true."""
+        if isinstance(self._data, pd.DataFrame):
+            data: pa.Table | pd.DataFrame = self._data[mask].reset_index(drop=True)
+        else:
+            data = self._data.filter(pa.array(mask))
+        return Table(data, self.lines[mask], self.header_line)
+
+
+def _column_key(name: str) -> str | int:
+    return int(name) if name.isdigit() else name
+
+
+def read_table(
+    file: ExportFile,
+    header_index: int,
+    *,
+    usecols: Iterable[str] | None = None,
+    header: bool = True,
+) -> Table:
+    """Read the table whose header is on 0-based line ``header_index`` as text.
+
+    Rows made only of empty cells (blank lines) are dropped. Line numbers account
+    for line breaks inside quoted cells of the columns read.
+
+    Args:
+        file: The export.
+        header_index: 0-based index of the header line.
+        usecols: Only these columns (by header name); all when ``None``.
+        header: When false, the header line is returned as the first row and the
+            columns are numbered (for exports with two header rows).
+
+    Returns:
+        The table.
+
+    Raises:
+        DataError: If the table is ragged, truncated or not CSV.
+    """
+    offset = line_offset(file.text, header_index)
+    body = file.text[offset:]
+    wanted = None if usecols is None else list(dict.fromkeys(usecols))
+    data = None
+    if file.raw is not None:
+        data = file.raw[len(file.text[:offset].encode("utf-8")) :]
+    table = _read_arrow_csv(file, body, header_index, wanted, header, data)
+    if table is None:
+        table = _read_pandas_csv(file, body, header_index, wanted, header)
+    _check_last_row(file, body, header_index)
+    return table
+
+
+def _header_names(file: ExportFile, body: str, header: bool) -> list[str]:
+    cells = split_cells(body[: body.find("\n")] if "\n" in body else body)
+    if not header:
+        return [str(i) for i in range(len(cells))]
+    seen: dict[str, int] = {}
+    names = []
+    for cell in cells:  # repeated names get .1, .2 like pandas
+        count = seen.get(cell, 0)
+        seen[cell] = count + 1
+        names.append(cell if count == 0 else f"{cell}.{count}")
+    return names
+
+
+def _read_arrow_csv(
+    file: ExportFile,
+    body: str,
+    header_index: int,
+    wanted: list | None,
+    header: bool,
+    data: bytes | None = None,
+) -> Table | None:
+    """Fast path with pyarrow; ``None`` when line numbers could not be exact."""
+    names = _header_names(file, body, header)
+    include = names if wanted is None else [str(w) for w in wanted]
+    missing = [c for c in include if c not in names]
+    if missing:
+        raise file.error(
+            f"the columns {', '.join(include)}", line=header_index + 1, column=missing[0]
+        )
+    if data is None:
+        data = body.encode("utf-8")
+    try:
+        arrow_table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(
+                column_names=names,
+                skip_rows=0 if not header else 1,
+                use_threads=len(data) > 4_000_000,
+                block_size=max(1 << 20, min(len(data) + 1, 1 << 26)),
+            ),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=include,
+                column_types=dict.fromkeys(include, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None  # ragged or unusual: the pandas path gives the line of the problem
+    n = arrow_table.num_rows
+    breaks = np.zeros(n, dtype=np.int64)
+    filled = np.zeros(n, dtype=bool)
+    for col in arrow_table.columns:
+        values = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+        filled |= pc.not_equal(values, "").to_numpy(zero_copy_only=False)
+        if pc.any(pc.match_substring(values, "\n")).as_py():
+            breaks += pc.count_substring(values, "\n").to_numpy(zero_copy_only=False)
+    first = header_index + (2 if header else 1)
+    end = len(body)
+    while end and body[end - 1] == "\n":
+        end -= 1
+    blank_lines = body.find("\n\n", 0, end) >= 0
+    if breaks.any():
+        if blank_lines:
+            return None  # blank lines and multi-line cells: let pandas count lines
+        shifted = np.zeros(n, dtype=np.int64)
+        shifted[1:] = np.cumsum(breaks)[:-1]
+        lines = first + np.arange(n, dtype=np.int64) + shifted
+    elif not blank_lines:
+        lines = first + np.arange(n, dtype=np.int64)
+    else:
+        raw = np.frombuffer(data, dtype=np.uint8)
+        ends = np.flatnonzero(raw == 10)
+        starts = np.concatenate(([0], ends + 1))
+        stops = np.concatenate((ends, [len(raw)]))
+        nonblank = np.flatnonzero(stops > starts)
+        skip = 0 if not header else 1
+        lines = header_index + 1 + nonblank[skip:]
+        if len(lines) != n:
+            return None
+    table = Table(arrow_table, lines, header_index + 1)
+    return table if filled.all() else table.filter(filled)
+
+
+def _read_pandas_csv(
+    file: ExportFile, body: str, header_index: int, wanted: list | None, header: bool
+) -> Table:
+    """Slower path with exact line numbers for any layout (blank lines, ragged rows)."""
+    try:
+        frame = pd.read_csv(
+            io.StringIO(body),
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            usecols=wanted,
+            header=0 if header else None,
+            engine="c",
+        )
+    except pd.errors.ParserError as exc:
+        raise _parser_error(file, exc, header_index) from None
+    except pd.errors.EmptyDataError:
+        raise file.error("a header row followed by data", line=header_index + 1) from None
+    except ValueError as exc:  # usecols not in header
+        raise file.error(f"the columns {', '.join(map(str, wanted or []))} ({exc})") from None
+    if header:
+        frame.columns = [" ".join(str(c).replace("\ufeff", "").split()) for c in frame.columns]
+    n = len(frame)
+    breaks = np.zeros(n, dtype=np.int64)
+    filled = np.zeros(n, dtype=bool)
+    for col in frame.columns:
+        values = arrow(frame[col])
+        filled |= pc.not_equal(values, "").to_numpy(zero_copy_only=False)
+        if pc.any(pc.match_substring(values, "\n")).as_py():
+            breaks += pc.count_substring(values, "\n").to_numpy(zero_copy_only=False)
+    shifted = np.zeros(n, dtype=np.int64)
+    shifted[1:] = np.cumsum(breaks)[:-1]
+    first = header_index + (2 if header else 1)
+    lines = first + np.arange(n, dtype=np.int64) + shifted
+    table = Table(frame, lines, header_index + 1)
+    return table if filled.all() else table.filter(filled)
+
+
+def arrow(values: pd.Series | pa.Array | pa.ChunkedArray | Sequence[str]) -> pa.Array:
+    """Text cells as a pyarrow string array (zero-copy for pandas' arrow strings)."""
+    if isinstance(values, pa.ChunkedArray):
+        return values.combine_chunks()
+    if isinstance(values, pa.Array):
+        return values
+    if isinstance(values, pd.Series):
+        values = values.astype(str) if values.dtype != "str" else values
+        return pa.array(values)
+    return pa.array([str(v) for v in values], type=pa.string())
+
+
+def _parser_error(file: ExportFile, exc: Exception, header_index: int) -> DataError:
+    text = str(exc)
+    match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text)
+    if match:
+        return file.error(
+            f"{match.group(1)} comma-separated cells like the header",
+            line=header_index + int(match.group(2)),
+            found=None if file.personal else f"{match.group(3)} cells",
+        )
+    if "EOF inside string" in text:
+        row = re.search(r"starting at row (\d+)", text)
+        return file.error(
+            "a closing quote for the cell starting on this line before the end of the file "
+            "(is the file truncated?)",
+            line=header_index + 1 + (int(row.group(1)) if row else 0),
+        )
+    return file.error("a readable CSV table", line=header_index + 1)
+
+
+def _check_last_row(file: ExportFile, body: str, header_index: int) -> None:
+    """Raise if the file ends in a row with fewer cells than the header (truncated)."""
+    if body.endswith("\n"):
+        return
+    header = next(csv.reader(io.StringIO(body[: body.find("\n") + 1 or None])), [])
+    tail_start = body.rfind("\n") + 1
+    if tail_start == 0:
+        return
+    last = next(csv.reader(io.StringIO(body[tail_start:])), [])
+    if last and len(last) < len(header):
+        line = header_index + 1 + body.count("\n") + 1
+        raise file.error(
+            f"{len(header)} cells like the header (the file seems truncated)",
+            line=line,
+            found=None if file.personal else f"{len(last)} cells",
+        )
+
+
+def read_grid(file: ExportFile, first: int, last: int) -> list[tuple[int, list[str]]]:
+    """Read physical lines ``first``..``last`` (0-based, inclusive) with the csv module.
+
+    For the small multi-table exports (Google Analytics); cells are trimmed and
+    trailing empty cells dropped.
+
+    Returns:
+        ``(1-based line, cells)`` for each line.
+    """
+    out: list[tuple[int, list[str]]] = []
+    lines = file.text.split("\n", last + 1)[first : last + 1]
+    for offset, cells in enumerate(csv.reader(lines)):
+        while cells and not cells[-1].strip():
+            cells.pop()
+        out.append((first + offset + 1, [" ".join(c.split()) for c in cells]))
+    return out
+
+
+# --- values -----------------------------------------------------------------
+
+
+_BLANK_SETS = {t: pa.array(sorted(BLANKS), type=t) for t in (pa.string(), pa.large_string())}
+
+
+def numbers(
+    file: ExportFile,
+    values: pd.Series | pa.Array,
+    lines: np.ndarray,
+    column: str,
+    *,
+    percent: bool = False,
+) -> np.ndarray:
+    """Parse a text column of counts vectorised (``"1,234"``, ``"29.0"``, ``-``, empty).
+
+    Args:
+        file: The export (for messages).
+        values: The cells as text.
+        lines: File line of each cell.
+        column: The column name (for messages).
+        percent: Whether a trailing ``%`` is allowed.
+
+    Returns:
+        Floats, NaN where the cell means "no data".
+
+    Raises:
+        DataError: At the first cell that is not a number; Excel's scientific
+            notation (``6.49E+17``) gets its own message.
+    """
+    text = pc.utf8_trim_whitespace(arrow(values))
+    if len(text) == 0:
+        return np.zeros(0, dtype=float)
+    if percent:
+        text = pc.replace_substring_regex(text, r"\s*%$", "")
+    if pc.all(pc.match_substring_regex(text, r"^\d+(\.\d+)?$")).as_py():
+        return pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
+    text = pc.replace_substring(text, "\u2212", "-")  # typographic minus
+    blank = pc.is_in(text, value_set=_BLANK_SETS[text.type])
+    ok = pc.match_substring_regex(text, f"^(?:{_NUMBER_RE})$")
+    bad = pc.invert(pc.or_(ok, blank)).to_numpy(zero_copy_only=False)
+    if bad.any():
+        position = int(np.flatnonzero(bad)[0])
+        cell = text[position].as_py()
+        expected = "a number such as 1,234"
+        if _EXCEL_NUMBER_RE.match(cell):
+            expected = "a whole number, not Excel's scientific notation (re-export the file)"
+        raise file.error(expected, line=int(lines[position]), column=column, found=cell)
+    cleaned = pc.if_else(blank, pa.scalar(None, text.type), pc.replace_substring(text, ",", ""))
+    return pc.cast(cleaned, pa.float64()).to_numpy(zero_copy_only=False)
+
+
+def excel_ids(
+    file: ExportFile, values: pd.Series | pa.Array, lines: np.ndarray, column: str
+) -> None:
+    """Raise if an id column was mangled into scientific notation by Excel."""
+    text = arrow(values)
+    hits = pc.match_substring_regex(text, r"^\s*[+-]?\d+(?:\.\d+)?[eE]\+?\d+\s*$")
+    if pc.any(hits).as_py():
+        position = int(np.flatnonzero(hits.to_numpy(zero_copy_only=False))[0])
+        raise file.error(
+            "a full id (Excel has turned it into scientific notation; "
+            "re-download the export and do not re-save it in Excel)",
+            line=int(lines[position]),
+            column=column,
+            found=text[position].as_py(),
+        )
+
+
+_LEADING_ZEROS = r"(^|[^0-9])0+([0-9])"
+
+
+def _strict_strptime(text: pa.Array, fmt: str) -> tuple[np.ndarray, np.ndarray]:
+    """Parse with ``fmt``; a cell counts only if formatting it back gives the cell.
+
+    The round trip (ignoring zero padding) rejects what ``strptime`` would
+    silently normalise, such as ``31/02/2015`` or a missing digit.
+
+    Returns:
+        Days as ``datetime64[D]`` and a mask of cells that failed.
+    """
+    parsed = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
+    back = pc.strftime(parsed, format=fmt) if parsed.null_count < len(parsed) else None
+    if back is None:
+        return np.zeros(len(text), dtype="datetime64[D]"), np.ones(len(text), dtype=bool)
+    same = pc.equal(
+        pc.replace_substring_regex(pc.ascii_lower(back), _LEADING_ZEROS, r"\1\2"),
+        pc.replace_substring_regex(pc.ascii_lower(text), _LEADING_ZEROS, r"\1\2"),
+    )
+    failed = pc.invert(pc.fill_null(same, False)).to_numpy(zero_copy_only=False)
+    if isinstance(parsed.type, pa.TimestampType) and parsed.type.tz is not None:
+        parsed = pc.cast(parsed, pa.timestamp("s"))  # keep the UTC wall date
+    days = pc.cast(pc.fill_null(parsed, 0), pa.timestamp("s")).to_numpy(zero_copy_only=False)
+    return days.astype("datetime64[D]"), failed
+
+
+def dates(
+    file: ExportFile,
+    values: pd.Series | pa.Array,
+    lines: np.ndarray,
+    column: str,
+    formats: Sequence[str],
+    *,
+    within: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+    example: str,
+) -> pd.DatetimeIndex:
+    """Parse a text column of dates with the first format that reads every cell.
+
+    Args:
+        file: The export.
+        values: The cells.
+        lines: File line of each cell.
+        column: Column name (for messages).
+        formats: ``strftime`` formats to try, in order.
+        within: When given, a format is only accepted if every date falls in
+            this inclusive range (settles ``5/1/15`` versus ``01/05/2015``).
+        example: An example of the expected form (for the message).
+
+    Returns:
+        The days (midnight, ``datetime64[ns]``).
+
+    Raises:
+        DataError: Naming the first cell no format could read.
+    """
+    text = pc.utf8_trim_whitespace(pc.cast(arrow(values), pa.string()))
+    if len(text) == 0:
+        return pd.DatetimeIndex([], dtype="datetime64[ns]")
+    if formats[0] == "%Y-%m-%d" and within is None:
+        try:  # strict ISO dates: Arrow's own cast rejects 2015-02-31 and 2015-9-1
+            iso = pc.cast(text, pa.date32()).to_numpy(zero_copy_only=False)
+            return pd.DatetimeIndex(iso.astype("datetime64[ns]"))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+    distinct = pc.unique(text)
+    position_of = pc.index_in(text, value_set=distinct).to_numpy(zero_copy_only=False)
+    best_bad = 0
+    for fmt in formats:
+        days, missing = _strict_strptime(distinct, fmt)
+        days, missing = days[position_of], missing[position_of]
+        if within is not None and not missing.all():
+            lo = np.datetime64(within[0].date(), "D")
+            hi = np.datetime64(within[1].date(), "D")
+            missing = missing | (days < lo) | (days > hi)
+        if not missing.any():
+            return pd.DatetimeIndex(days.astype("datetime64[ns]"))
+        best_bad = max(best_bad, int(np.flatnonzero(missing)[0]))
+    hint = f"a date like {example}"
+    if within is not None:
+        hint += f" between {within[0]:%Y-%m-%d} and {within[1]:%Y-%m-%d}"
+    raise file.error(hint, line=int(lines[best_bad]), column=column, found=text[best_bad].as_py())
+
+
+def check_total(
+    file: ExportFile,
+    *,
+    line: int,
+    column: str,
+    total: float,
+    rows_sum: float,
+) -> None:
+    """Check a totals-row cell against the sum of the rows it totals.
+
+    Raises:
+        DataError: If they differ by more than one unit plus :data:`TOTAL_TOLERANCE`.
+    """
+    if np.isnan(total):
+        return
+    if abs(total - rows_sum) > 1.0 + TOTAL_TOLERANCE * abs(total):
+        raise file.error(
+            f"a total equal to the sum of the rows above it ({rows_sum:,.2f})",
+            line=line,
+            column=column,
+            found=f"{total:,.2f}",
+        )
+
+
+# --- tidy rows ----------------------------------------------------------------
+
+
+def long_values(
+    start: pd.Series | np.ndarray,
+    end: pd.Series | np.ndarray,
+    segment: pd.Series | np.ndarray | str,
+    lines: np.ndarray,
+    values: dict[tuple[str, str], np.ndarray],
+) -> dict[str, Any]:
+    """Stack per-row values of several metrics into long arrays.
+
+    Args:
+        start: First day of each row.
+        end: Last day of each row.
+        segment: Segment of each row (or one segment for all).
+        lines: File line of each row.
+        values: ``(metric, file column) -> values`` (NaN = no data, dropped).
+
+    Returns:
+        Arrays ``start, end, seg (codes), item (codes), value, line`` of equal
+        length, with the lists ``segments`` and ``items`` ((metric, column) pairs)
+        the codes refer to.
+    """
+    start_a = np.asarray(start, dtype="datetime64[ns]")
+    end_a = np.asarray(end, dtype="datetime64[ns]")
+    if isinstance(segment, str):
+        seg_a, segments = np.zeros(len(lines), dtype=np.int64), [segment]
+    else:
+        codes, uniques = pd.factorize(np.asarray(segment, dtype=object))
+        seg_a, segments = codes.astype(np.int64), [str(u) for u in uniques]
+    line_a = np.asarray(lines, dtype=np.int64)
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in _ARRAYS}
+    items = list(values)
+    for code, vals in enumerate(values.values()):
+        vals = np.asarray(vals, dtype=float)
+        keep = ~np.isnan(vals)
+        parts["start"].append(start_a[keep])
+        parts["end"].append(end_a[keep])
+        parts["seg"].append(seg_a[keep])
+        parts["item"].append(np.full(int(keep.sum()), code, dtype=np.int64))
+        parts["value"].append(vals[keep])
+        parts["line"].append(line_a[keep])
+    long: dict[str, Any] = {k: _concat(v, k) for k, v in parts.items()}
+    long["segments"], long["items"] = segments, items
+    return long
+
+
+_ARRAYS = ("start", "end", "seg", "item", "value", "line")
+_ARRAY_DTYPES = {"start": "datetime64[ns]", "end": "datetime64[ns]", "value": float}
+
+
+def _concat(arrays: list[np.ndarray], key: str) -> np.ndarray:
+    if not arrays:
+        return np.zeros(0, dtype=_ARRAY_DTYPES.get(key, np.int64))
+    return np.concatenate(arrays)
+
+
+def concat_long(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Join several :func:`long_values` results (codes renumbered)."""
+    out: dict[str, Any] = {k: [] for k in _ARRAYS}
+    segments: list[str] = []
+    items: list[tuple[str, str]] = []
+    for part in parts:
+        for key in ("start", "end", "value", "line"):
+            out[key].append(part[key])
+        out["seg"].append(part["seg"] + len(segments))
+        out["item"].append(part["item"] + len(items))
+        segments += part["segments"]
+        items += part["items"]
+    long: dict[str, Any] = {k: _concat(v, k) for k, v in out.items()}
+    long["segments"], long["items"] = segments, items
+    return long
+
+
+def drop_repeats(long: dict[str, Any]) -> dict[str, Any]:
+    """Keep the first of values that share date range, segment and metric."""
+    keys = _keys(long)
+    _, first = np.unique(keys, return_index=True)
+    first.sort()
+    out = {k: long[k][first] for k in _ARRAYS}
+    out["segments"], out["items"] = long["segments"], long["items"]
+    return out
+
+
+def _keys(long: dict[str, Any]) -> np.ndarray:
+    """One integer per (start, end, segment, metric) of each long value."""
+    start = long["start"].astype("datetime64[D]").astype(np.int64)
+    span = long["end"].astype("datetime64[D]").astype(np.int64) - start
+    segments = long["segments"]
+    seg = long["seg"]
+    if len(segments) > 1 and len(set(segments)) < len(segments):
+        first: dict[str, int] = {}
+        seg = np.array([first.setdefault(name, len(first)) for name in segments])[seg]
+    metrics: dict[str, int] = {}
+    metric_codes = np.array([metrics.setdefault(m, len(metrics)) for m, _ in long["items"]])
+    metric = metric_codes[long["item"]] if len(metric_codes) else long["item"]
+    return (((start + 100_000) * 100_000 + span) * max(len(segments), 1) + seg) * max(
+        len(metrics), 1
+    ) + metric
+
+
+#: Arrow schema of tidy rows.
+TIDY_ARROW = pa.schema(
+    [
+        ("start", pa.timestamp("ns")),
+        ("end", pa.timestamp("ns")),
+        ("channel", pa.string()),
+        ("account", pa.string()),
+        ("segment", pa.string()),
+        ("metric", pa.string()),
+        ("value", pa.float64()),
+        ("unit", pa.string()),
+        ("source", pa.string()),
+    ]
+)
+
+
+def tidy_table(frame: pd.DataFrame) -> pa.Table:
+    """Tidy rows of a pandas frame as an Arrow table with :data:`TIDY_ARROW`."""
+    arrays = [
+        pa.array(np.asarray(frame[c], dtype="datetime64[ns]"), pa.timestamp("ns"))
+        if c in ("start", "end")
+        else pa.array(
+            np.asarray(frame[c], dtype=float if c == "value" else object), TIDY_ARROW.field(c).type
+        )
+        for c in COLUMNS
+    ]
+    return pa.Table.from_arrays(arrays, schema=TIDY_ARROW)
+
+
+def to_tidy(
+    file: ExportFile,
+    long: dict[str, np.ndarray],
+    *,
+    channel: str,
+    account: str,
+    snapshot_metrics: Iterable[str] = (),
+) -> pa.Table:
+    """Aggregate long values into tidy rows, one per date range, segment and metric.
+
+    Values of the same key are summed, except ``snapshot_metrics`` (lifetime
+    totals), where the last row of the key wins. The source is the first cell that
+    contributed (the last one for snapshots). Uses numpy and Arrow only (fast on
+    big files).
+
+    Args:
+        file: The export.
+        long: Output of :func:`long_values` (or :func:`concat_long`).
+        channel: Channel of every row.
+        account: Account of every row.
+        snapshot_metrics: Metrics that are totals at a date, never summed.
+
+    Returns:
+        Tidy rows (:data:`TIDY_ARROW`).
+    """
+    if len(long["value"]) == 0:
+        return TIDY_ARROW.empty_table()
+    keys = _keys(long)
+    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    sums = np.bincount(inverse.ravel(), weights=long["value"], minlength=len(unique))
+    pick = first
+    items = long["items"]
+    snapshot_codes = [i for i, (m, _) in enumerate(items) if m in set(snapshot_metrics)]
+    snapshot = np.isin(long["item"][first], snapshot_codes)
+    if snapshot.any():
+        last = len(keys) - 1 - np.unique(keys[::-1], return_index=True)[1]
+        pick = np.where(snapshot, last, first)
+        sums = np.where(snapshot, long["value"][last], sums)
+    order = np.argsort(pick, kind="stable")
+    pick, sums = pick[order], sums[order]
+    n = len(pick)
+    item = pa.array(long["item"][pick])
+    units = {k: m.unit for k, m in config.METRICS.items()}
+    metric_of = pa.array([m for m, _ in items], pa.string())
+    unit_of = pa.array([units.get(m, "count") for m, _ in items], pa.string())
+    column_of = pa.array([c for _, c in items], pa.string())
+    sources = pc.binary_join_element_wise(
+        _constant(file.source_path, n),
+        pc.cast(pa.array(long["line"][pick]), pa.string()),
+        pc.take(column_of, item),
+        ":",
+    )
+    return pa.Table.from_arrays(
+        [
+            pa.array(long["start"][pick], pa.timestamp("ns")),
+            pa.array(long["end"][pick], pa.timestamp("ns")),
+            _constant(channel, n),
+            _constant(account, n),
+            pc.take(pa.array(long["segments"], pa.string()), pa.array(long["seg"][pick])),
+            pc.take(metric_of, item),
+            pa.array(sums.astype(float), pa.float64()),
+            pc.take(unit_of, item),
+            sources,
+        ],
+        schema=TIDY_ARROW,
+    )
+
+
+def _constant(text: str, count: int) -> pa.Array:
+    """A string array holding ``text`` ``count`` times."""
+    return pc.fill_null(pa.nulls(count, pa.string()), text)

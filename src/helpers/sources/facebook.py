@@ -1,0 +1,165 @@
+"""Facebook Page Insights "Export data" files (page level and post level).
+
+Both have TWO header rows: metric names, then long descriptions
+(``Lifetime: The total number of people who have liked your Page. (Unique Users)``)
+with an empty first cell. Names can repeat (only the description tells them apart)
+and breakdown columns (``<Metric> - <key>``) and raw API keys appear among them;
+only the columns below are read, by position, from the first column of each name.
+
+Page level: one row per day (``Date`` as ``M/D/YYYY``) giving ``page_likes``
+(lifetime total at the day), ``new_likes``, ``reach`` and ``engaged_users``.
+Post level: one row per post; per day of ``Posted`` the reader gives ``posts``
+(count), ``post_reach`` and ``post_engaged_users`` (sums of the lifetime figures).
+The page name comes from the file name
+(``Facebook Insights Data Export - <Page> - YYYY-MM-DD.csv``).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from helpers.sources.common import (
+    ExportFile,
+    Parsed,
+    Table,
+    dates,
+    excel_ids,
+    find_header,
+    long_values,
+    numbers,
+    read_table,
+    split_cells,
+    to_tidy,
+)
+
+CHANNEL = "facebook"
+PAGE_FORMAT = "facebook_page"
+POSTS_FORMAT = "facebook_posts"
+
+PAGE_METRICS: dict[str, str] = {
+    "Lifetime Total Likes": "page_likes",
+    "Daily New Likes": "new_likes",
+    "Daily Total Reach": "reach",
+    "Daily Page Engaged Users": "engaged_users",
+}
+POST_METRICS: dict[str, str] = {
+    "Lifetime Post Total Reach": "post_reach",
+    "Lifetime Engaged Users": "post_engaged_users",
+}
+DAY_FORMATS = ["%m/%d/%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"]
+POSTED_FORMATS = ["%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%m/%d/%Y"]
+_NAME = re.compile(
+    r"Facebook Insights Data Export(?: \(Post Level\))?\s*-\s*(.+?)\s*-\s*\d{4}-\d{2}-\d{2}",
+    re.IGNORECASE,
+)
+
+
+def page_name(file: ExportFile) -> str:
+    """The page name from the file name, or ``""``."""
+    match = _NAME.search(file.path.stem)
+    return match.group(1) if match else ""
+
+
+def _positions(
+    file: ExportFile, header_index: int, wanted: dict[str, str]
+) -> tuple[list[str], dict[int, str]]:
+    names = split_cells(file.head[header_index])
+    descriptions = (
+        split_cells(file.head[header_index + 1]) if len(file.head) > header_index + 1 else []
+    )
+    if descriptions[:1] != [""]:
+        raise file.error(
+            "a second header row of descriptions with an empty first cell",
+            line=header_index + 2,
+        )
+    found: dict[int, str] = {}
+    for position, name in enumerate(names):
+        if name in wanted and wanted[name] not in found.values():
+            found[position] = wanted[name]
+    return names, found
+
+
+def _data_rows(table: Table, header_index: int) -> tuple[Table, np.ndarray]:
+    """The rows below the two header rows (by file line, not position)."""
+    keep = table.lines > header_index + 2
+    return table.filter(keep), table.lines[keep]
+
+
+def read_page(file: ExportFile, options: dict | None = None) -> Parsed:
+    """Read a page-level Page Insights export.
+
+    Raises:
+        DataError: For a missing description row, bad dates or numbers.
+    """
+    header_index = find_header(file, ["Date"], what="header row (Date, Lifetime Total Likes, ...)")
+    names, found = _positions(file, header_index, PAGE_METRICS)
+    if not found:
+        raise file.error(
+            f"at least one of the columns {', '.join(PAGE_METRICS)}", line=header_index + 1
+        )
+    date_pos = names.index("Date")
+    table = read_table(file, header_index, usecols=[date_pos, *found], header=False)
+    frame, lines = _data_rows(table, header_index)
+    days = dates(file, frame.col(date_pos), lines, "Date", DAY_FORMATS, example="9/1/2015")
+    values = {
+        (metric, names[pos]): numbers(file, frame.col(pos), lines, names[pos])
+        for pos, metric in found.items()
+    }
+    account = page_name(file)
+    long = long_values(days, days, "", lines, values)
+    rows = to_tidy(file, long, channel=CHANNEL, account=account, snapshot_metrics=["page_likes"])
+    missing = [m for m in PAGE_METRICS if m not in names]
+    notes = [f"columns not in the file: {', '.join(missing)}"] if missing else []
+    return Parsed(PAGE_FORMAT, CHANNEL, account, rows, notes)
+
+
+def read_posts(file: ExportFile, options: dict | None = None) -> Parsed:
+    """Read a post-level Page Insights export (one row per post).
+
+    Raises:
+        DataError: For Excel-mangled post ids, bad ``Posted`` times or numbers.
+    """
+    header_index = find_header(file, ["Post ID", "Posted"], what="post-level header row")
+    names, found = _positions(file, header_index, POST_METRICS)
+    post_pos, posted_pos = names.index("Post ID"), names.index("Posted")
+    table = read_table(file, header_index, usecols=[post_pos, posted_pos, *found], header=False)
+    frame, lines = _data_rows(table, header_index)
+    excel_ids(file, frame.col(post_pos), lines, "Post ID")
+    days = dates(
+        file,
+        frame.col(posted_pos),
+        lines,
+        "Posted",
+        POSTED_FORMATS,
+        example="01/19/2017 09:03:47 AM",
+    )
+    values = {("posts", "Post ID"): np.ones(len(frame))}
+    values.update(
+        {(m, names[p]): numbers(file, frame.col(p), lines, names[p]) for p, m in found.items()}
+    )
+    account = page_name(file)
+    long = long_values(days, days, "", lines, values)
+    rows = to_tidy(file, long, channel=CHANNEL, account=account)
+    return Parsed(POSTS_FORMAT, CHANNEL, account, rows, [f"{len(frame)} posts"])
+
+
+def looks_like_page(cells: list[str], next_cells: list[str]) -> bool:
+    """Whether two header lines are a page-level export's names and descriptions."""
+    return (
+        bool(cells)
+        and cells[0] == "Date"
+        and any(c in PAGE_METRICS or c.startswith(("Lifetime ", "Daily ")) for c in cells[1:])
+        and next_cells[:1] == [""]
+        and any(":" in c for c in next_cells[1:])
+    )
+
+
+def looks_like_posts(cells: list[str], next_cells: list[str]) -> bool:
+    """Whether two header lines are a post-level export's names and descriptions."""
+    return (
+        {"Post ID", "Permalink", "Posted"} <= set(cells)
+        and "Page ID" not in cells
+        and next_cells[:1] == [""]
+    )

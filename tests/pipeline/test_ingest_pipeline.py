@@ -1,0 +1,137 @@
+"""`engagement data` with platform exports dropped into data/raw/exports/ (end to end)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import config
+from helpers.cli import main
+from helpers.dataset import input_files, load_tidy, processed_is_current
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+PERSONAL = [
+    "Fictional",
+    "Testperson",
+    "fictional.testperson@example.invalid",
+    "07700 900123",
+    "1 Nowhere Lane",
+    "FY0 0ZZ",
+    "Imaginary",
+    "Sampleman",
+    "07700 900456",
+    "22 Madeup Road",
+    "Pretend",
+    "Exampleton",
+    "Notreal",
+    "Fixturesmith",
+    "Flat 4, 5 Dummy Close",
+    "BB0 0ZZ",
+    "Synthetic",
+    "Resident",
+    "7 Test Gardens",
+    "LA0 0ZZ",
+    "Latecomer",
+    "09 Extra Road",
+    "Madeup",
+    "Zzyzxperson",
+    "Madeup Zzyzxperson",
+    "10 Nonesuch Way",
+]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    raw = tmp_path / "data" / "raw"
+    for name in ("report_2015", "as_reported"):
+        shutil.copytree(config.RAW_DIR / name, raw / name)
+    shutil.copytree(FIXTURES / "exports", raw / "exports")
+    members = raw / "exports" / "itk" / "ITK member export Sept 2015.csv"
+    members.write_text(
+        members.read_text()
+        + "100237,Mr,Latecomer,Person,late@example.invalid,07700 900999,09 Extra Road,"
+        "Blackpool,FY0 9ZZ,Blackpool,30/09/2015,Email\n"
+    )
+    return tmp_path / "data"
+
+
+def _everything_written(data: Path) -> str:
+    return "".join(
+        p.read_bytes().decode("utf-8", "replace")
+        for p in (data / "processed").rglob("*")
+        if p.is_file()
+    )
+
+
+def test_data_includes_exports(project: Path, capsys) -> None:
+    raw, out = project / "raw", project / "processed"
+    code = main(["data", "--raw", str(raw), "--out", str(out)])
+    printed = capsys.readouterr()
+    assert code == 0, printed.err
+    assert "overlap: twitter/tweet_activity" in printed.out
+    assert (
+        "overlap: itk/ITK member export Sept 2015.csv and report_2015 (published figures) "
+        "both give itk 'West' for 2015-09-30 to 2015-09-30" in printed.out
+    )
+    tidy = load_tidy(project)
+    assert processed_is_current(raw, out)
+    exported = tidy[tidy["source"].str.startswith("exports/")]
+    assert set(exported["channel"]) == {
+        "website",
+        "trusted2know",
+        "facebook",
+        "instagram",
+        "twitter",
+        "youtube",
+        "itk",
+    }
+    assert len(tidy[tidy["source"].str.startswith("report_2015/")]) > 0
+    # the report's published snapshot stands where an export gives the same key
+    itk = tidy[(tidy["channel"] == "itk") & (tidy["start"] == pd.Timestamp("2015-09-30"))]
+    assert itk.set_index("account")["value"].to_dict() == {
+        "East": 8284,
+        "South": 7775,
+        "West": 7165,
+    }
+    assert itk["source"].str.startswith("report_2015/").all()
+    before = tidy[(tidy["channel"] == "itk") & (tidy["start"] == pd.Timestamp("2015-09-29"))]
+    assert before.set_index("account")["value"].to_dict() == {"East": 1, "South": 2, "West": 3}
+    assert any(p.parent.name == "exports" for p in input_files(raw))
+    written = _everything_written(project) + printed.out + printed.err
+    for value in PERSONAL:
+        assert value not in written
+
+
+def test_bad_export_is_skipped_reported_and_exit_is_nonzero(project: Path, capsys) -> None:
+    raw, out = project / "raw", project / "processed"
+    bad = FIXTURES / "bad_exports"
+    shutil.copy(bad / "notes from the comms team.csv", raw / "exports")
+    (raw / "exports" / "itk" / "ITK member export Oct 2015.csv").write_bytes(
+        (bad / "itk" / "ITK member export Oct 2015.csv").read_bytes()
+    )
+    code = main(["data", "--raw", str(raw), "--out", str(out)])
+    printed = capsys.readouterr()
+    assert code == 1
+    assert "notes from the comms team.csv, line 1: expected a known export format" in printed.err
+    assert "ITK member export Oct 2015.csv, line 3, column 'Date Registered'" in printed.err
+    assert "2 export file(s) skipped" in printed.err
+    tidy = load_tidy(project)  # the table of the good files was written, complete
+    assert tidy["source"].str.contains("Table data.csv").any()
+    assert not tidy["source"].str.contains("Oct 2015").any()
+    written = _everything_written(project) + printed.out + printed.err
+    for value in PERSONAL:
+        assert value not in written
+
+
+def test_second_build_uses_the_cache(project: Path, capsys) -> None:
+    raw, out = project / "raw", project / "processed"
+    assert main(["data", "--raw", str(raw), "--out", str(out)]) == 0
+    first = pd.read_parquet(out / config.TIDY_PARQUET)
+    cache = sorted(p.name for p in (out / ".cache").iterdir())
+    assert main(["data", "--raw", str(raw), "--out", str(out)]) == 0
+    pd.testing.assert_frame_equal(first, pd.read_parquet(out / config.TIDY_PARQUET))
+    assert sorted(p.name for p in (out / ".cache").iterdir()) == cache
+    capsys.readouterr()
