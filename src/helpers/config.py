@@ -75,12 +75,15 @@ class Metric:
         breakdown: For shares, ``complete`` if the segments of one group must add
             up to 100, ``partial`` if they are the top segments only.
         signed: Whether negative values are legitimate (net changes).
+        additive: Whether daily values add up to a month's value (sessions do;
+            unique users and audience levels do not).
     """
 
     label: str
     unit: str = "count"
     breakdown: str | None = None
     signed: bool = False
+    additive: bool = False
 
 
 METRICS: dict[str, Metric] = {
@@ -90,29 +93,29 @@ METRICS: dict[str, Metric] = {
     "registered_users": Metric("registered users"),
     "subscribers": Metric("subscribers", signed=True),
     # activity over a period
-    "reach": Metric("reach"),
-    "engaged_users": Metric("engaged users"),
-    "new_likes": Metric("new likes"),
-    "impressions": Metric("impressions"),
-    "engagements": Metric("engagements"),
-    "tweets": Metric("tweets"),
-    "retweets": Metric("retweets"),
-    "replies": Metric("replies"),
-    "likes": Metric("likes"),
-    "posts": Metric("posts"),
-    "post_reach": Metric("post reach"),
-    "post_engaged_users": Metric("post engaged users"),
-    "views": Metric("views"),
-    "watch_hours": Metric("watch time", unit="hours"),
-    "comments": Metric("comments"),
-    "shares": Metric("shares"),
-    "link_clicks": Metric("link clicks"),
+    "reach": Metric("reach", additive=True),
+    "engaged_users": Metric("engaged users", additive=True),
+    "new_likes": Metric("new likes", additive=True),
+    "impressions": Metric("impressions", additive=True),
+    "engagements": Metric("engagements", additive=True),
+    "tweets": Metric("tweets", additive=True),
+    "retweets": Metric("retweets", additive=True),
+    "replies": Metric("replies", additive=True),
+    "likes": Metric("likes", additive=True),
+    "posts": Metric("posts", additive=True),
+    "post_reach": Metric("post reach", additive=True),
+    "post_engaged_users": Metric("post engaged users", additive=True),
+    "views": Metric("views", additive=True),
+    "watch_hours": Metric("watch time", unit="hours", additive=True),
+    "comments": Metric("comments", additive=True),
+    "shares": Metric("shares", additive=True),
+    "link_clicks": Metric("link clicks", additive=True),
     # website
-    "sessions": Metric("sessions"),
+    "sessions": Metric("sessions", additive=True),
     "users": Metric("unique users"),
-    "new_users": Metric("new users"),
-    "pageviews": Metric("page views"),
-    "form_submissions": Metric("online forms submitted"),
+    "new_users": Metric("new users", additive=True),
+    "pageviews": Metric("page views", additive=True),
+    "form_submissions": Metric("online forms submitted", additive=True),
     "device_share": Metric("share of sessions by device", "percent", "complete"),
     "acquisition_share": Metric("share of sessions by source", "percent", "complete"),
     "social_referral_share": Metric("share of social referrals", "percent", "complete"),
@@ -121,9 +124,9 @@ METRICS: dict[str, Metric] = {
     "staff_trained": Metric("staff trained"),
     "officers_trained": Metric("officers trained"),
     "alerts_per_month": Metric("alerts sent per month"),
-    "alerts": Metric("alerts sent"),
-    "enquiries": Metric("enquiries"),
-    "applications": Metric("online applications"),
+    "alerts": Metric("alerts sent", additive=True),
+    "enquiries": Metric("enquiries", additive=True),
+    "applications": Metric("online applications", additive=True),
 }
 
 UNITS: frozenset[str] = frozenset({"count", "percent", "hours"})

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from helpers import config
 from helpers.errors import DataError
-from helpers.schema import KEY, coerce_tidy, validate_tidy
+from helpers.schema import KEY, coerce_tidy, empty_tidy, validate_tidy
 from helpers.sources.exports import (
     MAPPING_FILE,
     OVERLAP_COLUMNS,
@@ -70,7 +70,7 @@ def assemble(
 ) -> pd.DataFrame:
     """Read every raw source and return the validated tidy table (nothing written).
 
-    The transcribed report tables must all be good. Platform exports under
+    The transcribed report tables (when ``<raw>/report_2015`` exists) must all be good. Platform exports under
     ``<raw>/exports`` are read too (parsed files cached in
     ``<raw>/../processed/.cache``): a bad export file is left out and its error
     appended to ``problems`` when that list is given (``engagement data`` prints
@@ -91,7 +91,9 @@ def assemble(
         DataError: If any raw file is malformed or the table breaks the schema.
     """
     raw = raw_dir or config.RAW_DIR
-    report = read_report_tables(raw / "report_2015")
+    report_dir = raw / "report_2015"
+    # A data folder without the transcribed report (exports only) is allowed.
+    report = read_report_tables(report_dir) if report_dir.is_dir() else empty_tidy()
     result = read_exports(raw / "exports", cache_dir=raw.parent / "processed" / ".cache")
     if result.problems and problems is None:
         raise result.problems[0]

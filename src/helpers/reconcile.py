@@ -18,7 +18,7 @@ import pandas as pd
 
 from helpers import config, metrics
 from helpers.periods import Window
-from helpers.series import figure, rows, sum_of_accounts
+from helpers.series import figure, is_whole_month, rows, sum_of_accounts
 
 QUALITY_COLUMNS = [
     "check",
@@ -90,8 +90,7 @@ def _engagement_rate(tidy: pd.DataFrame, c: pd.Series) -> float:
 
 def _monthly_in_range(tidy: pd.DataFrame, c: pd.Series, metric: str, segment: str) -> pd.Series:
     sel = rows(tidy, c["channel"], metric, c["account"], segment)
-    whole = sel["start"].dt.to_period("M") == sel["end"].dt.to_period("M")
-    sel = sel[whole & (sel["start"] >= c["start"]) & (sel["end"] <= c["end"])]
+    sel = sel[is_whole_month(sel) & (sel["start"] >= c["start"]) & (sel["end"] <= c["end"])]
     return sel.set_index(sel["start"].dt.to_period("M"))["value"]
 
 

@@ -17,6 +17,7 @@ import math
 
 import pandas as pd
 
+from helpers import config
 from helpers.config import ALL_ACCOUNTS
 
 
@@ -166,3 +167,44 @@ def month_end_value(series: pd.Series, month: pd.Period) -> float:
     """The snapshot of ``series`` taken on the last day of ``month`` (``nan`` if none)."""
     day = month.end_time.normalize()
     return float(series.loc[day]) if day in series.index else math.nan
+
+
+def monthly_rollup(tidy: pd.DataFrame) -> pd.DataFrame:
+    """Add whole-month totals of daily figures that add up (sessions, impressions...).
+
+    Exports give one row per day; briefings work in months. For each additive
+    metric (see :class:`helpers.config.Metric`), channel, account and segment, the
+    daily rows of a calendar month are summed into one row covering that month,
+    but only when every day of the month has a row and no whole-month row exists
+    already (a stated monthly figure always wins). Nothing is filled in. The new
+    rows' ``source`` names the file and ``0`` as the line, with the number of daily
+    rows summed in the column part.
+
+    Args:
+        tidy: The tidy table.
+
+    Returns:
+        The tidy table with the monthly rows appended.
+    """
+    additive = [name for name, m in config.METRICS.items() if m.additive]
+    daily = tidy[is_snapshot(tidy) & tidy["metric"].isin(additive)]
+    if daily.empty:
+        return tidy
+    keys = ["channel", "account", "segment", "metric", "unit"]
+    month = daily["start"].dt.to_period("M")
+    grouped = daily.assign(month=month, file=daily["source"].str.split(":").str[0]).groupby(
+        [*keys, "month"], observed=True
+    )
+    sums = grouped.agg(value=("value", "sum"), days=("start", "nunique"), file=("file", "first"))
+    sums = sums.reset_index()
+    sums = sums[sums["days"] == sums["month"].map(lambda m: m.days_in_month)]
+    if sums.empty:
+        return tidy
+    sums["start"] = sums["month"].map(lambda m: m.start_time.normalize())
+    sums["end"] = sums["month"].map(lambda m: m.end_time.normalize())
+    sums["source"] = sums["file"] + ":0:sum of " + sums["days"].astype(str) + " daily rows"
+    existing = tidy[is_whole_month(tidy)].set_index(["start", "end", *keys]).index
+    fresh = sums[~sums.set_index(["start", "end", *keys]).index.isin(existing)]
+    from helpers.schema import COLUMNS, coerce_tidy
+
+    return coerce_tidy(pd.concat([tidy, fresh[COLUMNS]], ignore_index=True))

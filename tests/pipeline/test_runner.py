@@ -154,7 +154,9 @@ def test_parameters_and_working_directory_reach_the_kernel(built):
 def test_quality_and_manifest(built):
     folder = built["folder"]
     quality = json.loads((folder / "quality.json").read_text())
-    assert [q["check"] for q in quality] == ["c1"]
+    checks = [q["check"] for q in quality]
+    assert "c1" in checks  # published by the notebook
+    assert "facebook_growth_feb_sep_east" in checks  # the runner's reconciliation
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["parameters"]["period"] == PERIOD
     assert manifest["parameters"]["channels"] == ["social", "website"]

@@ -15,7 +15,7 @@ from helpers.dataset import load_tidy
 from helpers.headlines import Headline, iso
 from helpers.periods import Window, missing_months, month_of, reporting_window, short_month_label
 from helpers.reconcile import DIFFERS, reconcile
-from helpers.series import is_snapshot, rows
+from helpers.series import is_snapshot, monthly_rollup, rows
 from helpers.sources.report import read_claims
 
 REPORT_SOURCE = "Source: Lancashire Constabulary Community Engagement Update Report (2015)"
@@ -61,9 +61,8 @@ def open_briefing(
     """
     base = Path(data_dir) if data_dir else config.DATA_DIR
     window = reporting_window(period, start)
-    return Context(
-        notebook, period, window, load_tidy(base), read_claims(base / "raw" / "as_reported")
-    )
+    tidy = monthly_rollup(load_tidy(base))
+    return Context(notebook, period, window, tidy, read_claims(base / "raw" / "as_reported"))
 
 
 # --- window selection -----------------------------------------------------------
@@ -177,33 +176,48 @@ class AudienceChange:
 
 
 def audience_rows(ctx: Context, channel: str, metric: str) -> pd.DataFrame:
-    """Month-end snapshots of ``metric`` on ``channel`` inside the window."""
+    """The last snapshot of each month, per account, of ``metric`` inside the window.
+
+    Adds a ``month_end`` column: the last day of the month the snapshot belongs to
+    (the report's snapshots are taken on that day; exports may stop a day or two
+    earlier, and the snapshot keeps its own date in ``end``).
+    """
     sel = within(rows(ctx.tidy, channel, metric), ctx.window)
     sel = sel[is_snapshot(sel)]
-    return sel[sel["end"] == sel["end"].dt.to_period("M").dt.end_time.dt.normalize()]
+    if sel.empty:
+        return sel.assign(month_end=sel["end"])
+    sel = sel.assign(month_end=sel["end"].dt.to_period("M").dt.end_time.dt.normalize())
+    return sel.sort_values("end").groupby(["account", "month_end"], as_index=False).last()
 
 
 def audience_matrix(ctx: Context, channel: str, metric: str) -> pd.DataFrame:
-    """Accounts x month-end dates (channel total included as :data:`ALL_ACCOUNTS`).
+    """Accounts x month (keyed by month end), channel total included as :data:`ALL_ACCOUNTS`.
 
     The channel total is the stated total where there is one, else the sum of the
-    accounts on that date.
+    accounts in that month. ``attrs["dates"]`` holds the date of each snapshot.
     """
     sel = audience_rows(ctx, channel, metric)
     if sel.empty:
         return pd.DataFrame()
-    wide = sel.pivot_table(index="account", columns="end", values="value", aggfunc="first")
+    wide = sel.pivot_table(index="account", columns="month_end", values="value", aggfunc="first")
+    dates = sel.pivot_table(index="account", columns="month_end", values="end", aggfunc="first")
     accounts = [a for a in wide.index if a != config.ALL_ACCOUNTS]
     summed = wide.loc[accounts].sum(min_count=1) if accounts else None
+    summed_dates = dates.loc[accounts].max() if accounts else None
     if config.ALL_ACCOUNTS in wide.index:
         total = wide.loc[config.ALL_ACCOUNTS]
+        total_dates = dates.loc[config.ALL_ACCOUNTS]
         if summed is not None:
             total = total.combine_first(summed)
+            total_dates = total_dates.combine_first(summed_dates)
     else:
-        total = summed
+        total, total_dates = summed, summed_dates
     order = sorted(accounts, key=_account_order)
     wide = wide.reindex(order)
+    dates = dates.reindex(order)
     wide.loc[config.ALL_ACCOUNTS] = total
+    dates.loc[config.ALL_ACCOUNTS] = total_dates
+    wide.attrs["dates"] = dates
     return wide
 
 
@@ -227,14 +241,16 @@ def audience_changes(ctx: Context, channel: str, metric: str) -> list[AudienceCh
     wide = audience_matrix(ctx, channel, metric)
     if wide.empty or ctx.end_day not in wide.columns:
         return []
+    dates = wide.attrs["dates"]
     out = []
     for account, values in wide.iterrows():
         present = values.dropna()
         last = values.get(ctx.end_day, math.nan)
         if math.isnan(last):
             continue
-        first_day = present.index[0] if len(present) > 1 else None
-        first = float(present.iloc[0]) if first_day is not None else math.nan
+        first_key = present.index[0] if len(present) > 1 else None
+        first_day = pd.Timestamp(dates.loc[account, first_key]) if first_key is not None else None
+        first = float(present.iloc[0]) if first_key is not None else math.nan
         months = metrics.months_between(month_of(first_day), ctx.window.end) if first_day else 0
         prior_day = (ctx.window.end - 12).end_time.normalize()
         prior = _snapshot_value(ctx, channel, metric, str(account), prior_day)
@@ -243,7 +259,7 @@ def audience_changes(ctx: Context, channel: str, metric: str) -> list[AudienceCh
                 account=str(account),
                 first_day=first_day,
                 first=first,
-                last_day=ctx.end_day,
+                last_day=pd.Timestamp(dates.loc[account, ctx.end_day]),
                 last=float(last),
                 abs_change=metrics.abs_change(first, last) if first_day else math.nan,
                 pct_change=metrics.pct_change(first, last) if first_day else math.nan,

@@ -120,11 +120,26 @@ def engagement_chart(ctx: Context) -> HTML:
     return plots.figure_html(fig, alt=alt, caption=f"Facebook engagement rate, {month}")
 
 
+def twitter_impressions(ctx: Context) -> pd.DataFrame:
+    """Monthly tweet impressions in the window: the stated total, else the accounts' sum."""
+    sel = within(rows(ctx.tidy, "twitter", "impressions"), ctx.window)
+    sel = sel[is_whole_month(sel)]
+    stated = sel[sel["account"] == config.ALL_ACCOUNTS]
+    summed = (
+        sel[sel["account"] != config.ALL_ACCOUNTS]
+        .groupby(["start", "end"], as_index=False)["value"]
+        .sum()
+    )
+    summed = summed[~summed["start"].isin(stated["start"])]
+    return pd.concat([stated[["start", "end", "value"]], summed], ignore_index=True).sort_values(
+        "start"
+    )
+
+
 def other_channels(ctx: Context) -> HTML:
     """Sentences on Twitter impressions, Instagram and YouTube in the window."""
     sentences: list[str] = []
-    imp = within(rows(ctx.tidy, "twitter", "impressions", config.ALL_ACCOUNTS), ctx.window)
-    for _, r in imp.sort_values("start").iterrows():
+    for _, r in twitter_impressions(ctx).iterrows():
         sentences.append(
             f"Tweets were seen {narrative.fmt_count(r['value'])} times (impressions) in "
             f"{narrative.fmt_range(r['start'], r['end'])}."
@@ -261,8 +276,7 @@ def headlines(ctx: Context) -> HeadlineSet:
                 label="Facebook engagement rate",
             )
         )
-    imp = within(rows(ctx.tidy, "twitter", "impressions", config.ALL_ACCOUNTS), ctx.window)
-    for _, r in imp.iterrows():
+    for _, r in twitter_impressions(ctx).iterrows():
         result.add(
             Headline(
                 "twitter",

@@ -37,11 +37,10 @@ GROWTH_CLAIMS = {"pct_change", "cmgr", "abs_change"}
 
 
 def total_series(ctx: Context, channel: str, metric: str) -> pd.Series:
-    """The channel total at each month-end inside the window (stated or summed)."""
+    """The channel total, last reading of each month inside the window (stated or summed)."""
     series = snapshot_series(ctx.tidy, channel, metric)
     inside = series[(series.index >= ctx.window.first_day) & (series.index <= ctx.end_day)]
-    month_end = inside.index == inside.index.to_period("M").end_time.normalize()
-    return inside[month_end]
+    return inside.groupby(inside.index.to_period("M")).tail(1)
 
 
 def growth_tests(ctx: Context, channel: str, metric: str, noun: str) -> HTML:

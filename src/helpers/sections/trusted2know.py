@@ -8,17 +8,40 @@ from IPython.display import HTML
 from helpers import config, narrative, plots
 from helpers.headlines import Headline, HeadlineSet, iso
 from helpers.sections.common import REPORT_SOURCE, Context, no_data, prose, table_html, within
-from helpers.sections.website import device_over_range, period_shares
-from helpers.series import rows
+from helpers.sections.website import (
+    device_over_range,
+    monthly_frame,
+    period_shares,
+    period_users,
+)
+from helpers.series import is_snapshot, rows
 
 CHANNEL, ACCOUNT = "trusted2know", config.TRUSTED2KNOW_ACCOUNT
 LABEL = "Trust Ed youth website"
 
 
 def totals(ctx: Context) -> pd.DataFrame:
-    """Sessions, users and page views over the ranges the data cover, inside the window."""
+    """Sessions, users and page views over the latest span the data cover in the window.
+
+    Whole months (stated, or summed from daily exports) are added up over the
+    window; unique users are only shown where the data state them for exactly
+    that span. Without monthly figures, the ranged figures of the report are used.
+    """
+    monthly = monthly_frame(ctx, CHANNEL, ACCOUNT)
+    if not monthly.empty:
+        first, last = monthly.index[0], monthly.index[-1]
+        start, end = first.start_time.normalize(), last.end_time.normalize()
+        values = {m: float(monthly[m].sum()) for m in ("sessions", "pageviews") if m in monthly}
+        values["users"] = period_users(ctx, first, last, CHANNEL, ACCOUNT)
+        records = [
+            {"metric": m, "value": v, "start": start, "end": end}
+            for m, v in values.items()
+            if not pd.isna(v)
+        ]
+        return pd.DataFrame.from_records(records, columns=["metric", "value", "start", "end"])
     sel = within(rows(ctx.tidy, CHANNEL, None, ACCOUNT), ctx.window)
-    return sel[sel["metric"].isin(["sessions", "users", "pageviews"])]
+    sel = sel[sel["metric"].isin(["sessions", "users", "pageviews"]) & ~is_snapshot(sel)]
+    return sel[sel["end"] == sel["end"].max()][["metric", "value", "start", "end"]]
 
 
 def summary(ctx: Context) -> HTML:
@@ -26,14 +49,14 @@ def summary(ctx: Context) -> HTML:
     sel = totals(ctx)
     if sel.empty:
         return no_data(ctx, LABEL)
-    latest = sel[sel["end"] == sel["end"].max()]
-    values = latest.set_index("metric")["value"]
-    span = narrative.fmt_range(latest["start"].iloc[0], latest["end"].iloc[0])
+    values = sel.set_index("metric")["value"]
+    span = narrative.fmt_range(sel["start"].iloc[0], sel["end"].iloc[0])
+    users = values.get("users")
+    who = f" by {narrative.fmt_count(users)} users" if users is not None else ""
     return prose(
         [
             f"From {span} the Trust Ed website had {narrative.fmt_count(values.get('sessions'))} "
-            f"sessions by {narrative.fmt_count(values.get('users'))} users who viewed "
-            f"{narrative.fmt_count(values.get('pageviews'))} pages "
+            f"sessions{who}, with {narrative.fmt_count(values.get('pageviews'))} page views "
             f"({values.get('pageviews') / values.get('sessions'):.2f} pages per session)."
         ]
     )

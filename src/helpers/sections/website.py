@@ -57,8 +57,8 @@ def summary(ctx: Context) -> HTML:
     who = f" by {narrative.fmt_count(users)} unique users" if not math.isnan(users) else ""
     sentences = [
         f"In the {n} month{'s' if n > 1 else ''} from {span} the website had "
-        f"{narrative.fmt_count(sessions)} sessions{who}, who viewed {narrative.fmt_count(views)} "
-        f"pages ({views / sessions:.2f} pages per session).",
+        f"{narrative.fmt_count(sessions)} sessions{who}, with {narrative.fmt_count(views)} "
+        f"page views ({views / sessions:.2f} pages per session).",
     ]
     busiest = wide["sessions"].idxmax()
     if n > 1:
@@ -96,7 +96,8 @@ def traffic_chart(ctx: Context) -> HTML:
     wide = monthly_frame(ctx)
     if wide.empty:
         return no_data(ctx, LABEL)
-    long = wide[["sessions", "users"]].rename(columns=TRAFFIC).stack().rename("value").reset_index()
+    shown = [m for m in ("sessions", "users") if m in wide.columns]
+    long = wide[shown].rename(columns=TRAFFIC).stack().rename("value").reset_index()
     long.columns = ["month", "measure", "value"]
     long["end"] = long["month"].map(lambda m: m.end_time.normalize())
     fig = plots.trend_chart(
@@ -104,7 +105,7 @@ def traffic_chart(ctx: Context) -> HTML:
         x="end",
         y="value",
         hue="measure",
-        title="Website sessions and unique users by month",
+        title="Website " + " and ".join(TRAFFIC[m].lower() for m in shown) + " by month",
         ylabel="Count per month",
         source=REPORT_SOURCE,
     )
