@@ -70,8 +70,8 @@ def assemble(
 ) -> pd.DataFrame:
     """Read every raw source and return the validated tidy table (nothing written).
 
-    The transcribed report tables (when ``<raw>/report_2015`` exists) must all be good. Platform exports under
-    ``<raw>/exports`` are read too (parsed files cached in
+    The transcribed report tables (when ``<raw>/report_2015`` exists) must all be
+    good. Platform exports under ``<raw>/exports`` are read too (parsed files cached in
     ``<raw>/../processed/.cache``): a bad export file is left out and its error
     appended to ``problems`` when that list is given (``engagement data`` prints
     them and exits non-zero); without ``problems`` the first bad export raises.
