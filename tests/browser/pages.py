@@ -1,0 +1,193 @@
+"""Open one briefing page in Chromium with the network blocked and record what it does.
+
+Every request the page makes is routed: ``file://`` and ``data:`` URLs load, any
+other is recorded and aborted. The page's headings, images (after decoding),
+tables, print rules, scripts, event-handler attributes and visible text are
+collected, a full-page screenshot is saved, and axe-core is injected and run.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tests.browser.harness import AXE, write_atomically
+
+#: Impacts axe-core gives a violation, least to most severe.
+IMPACTS: tuple[str, ...] = ("minor", "moderate", "serious", "critical")
+#: Impacts that fail a page.
+FAILING_IMPACTS: frozenset[str] = frozenset({"serious", "critical"})
+
+_COLLECT = """
+async () => {
+  await Promise.all(Array.from(document.images).map(i => i.decode().catch(() => null)));
+  const printRules = [];
+  const walk = (rules) => {
+    for (const rule of rules) {
+      if (rule instanceof CSSMediaRule) {
+        if (/\\bprint\\b/i.test(rule.media.mediaText)) printRules.push(rule.media.mediaText);
+        walk(rule.cssRules);
+      }
+    }
+  };
+  for (const sheet of document.styleSheets) {
+    if (sheet.media && /\\bprint\\b/i.test(sheet.media.mediaText)) printRules.push('sheet');
+    walk(sheet.cssRules);
+  }
+  const risky = [];
+  for (const el of document.querySelectorAll('*')) {
+    for (const a of el.attributes) {
+      if (/^on/i.test(a.name) || /^\\s*(javascript|vbscript):/i.test(a.value)) {
+        risky.push(`<${el.tagName.toLowerCase()} ${a.name}="${a.value}">`);
+      }
+    }
+  }
+  return {
+    lang: document.documentElement.lang,
+    title: document.title,
+    headings: Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6'))
+      .map(h => [Number(h.tagName[1]), h.textContent.trim()]),
+    images: Array.from(document.images).map(i => ({
+      src: (i.currentSrc || i.src).slice(0, 30),
+      naturalWidth: i.naturalWidth,
+      alt: i.getAttribute('alt'),
+    })),
+    tables: Array.from(document.querySelectorAll('table')).map(t => ({
+      caption: t.caption ? t.caption.textContent.trim() : null,
+      columnHeaders: t.querySelectorAll('thead th, tr th[scope="col"]').length,
+      rows: t.rows.length,
+    })),
+    printRules,
+    notices: Array.from(document.querySelectorAll('.notice')).map(n => n.textContent.trim()),
+    scripts: Array.from(document.scripts).map(s => s.outerHTML.slice(0, 120)),
+    risky,
+    pwned: typeof window.__pwned === 'undefined' ? null : String(window.__pwned),
+    text: document.body ? document.body.innerText : '',
+  };
+}
+"""
+
+_AXE_RUN = """
+async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return {
+    version: axe.version,
+    violations: result.violations.map(v => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      helpUrl: v.helpUrl,
+      nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 300),
+                                summary: n.failureSummary})),
+    })),
+  };
+}
+"""
+
+
+@dataclass
+class PageReport:
+    """What a page did and contained when opened offline."""
+
+    name: str
+    path: Path
+    screenshot: Path
+    requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+    axe_version: str = ""
+    violations: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def headings(self) -> list[tuple[int, str]]:
+        """``(level, text)`` of every heading in document order."""
+        return [(int(level), str(text)) for level, text in self.facts["headings"]]
+
+    def impacts(self) -> dict[str, int]:
+        """Number of axe violations (rules) of each impact."""
+        counts = dict.fromkeys(IMPACTS, 0)
+        for violation in self.violations:
+            impact = violation.get("impact") or "minor"
+            counts[impact] = counts.get(impact, 0) + 1
+        return counts
+
+    def failing(self) -> list[dict[str, Any]]:
+        """The serious and critical violations."""
+        return [v for v in self.violations if v.get("impact") in FAILING_IMPACTS]
+
+
+def allowed_url(url: str) -> bool:
+    """Whether a page may load ``url``: only local files and inline data."""
+    return url.startswith(("file://", "data:"))
+
+
+def inspect_page(context: Any, path: Path, screenshot: Path) -> PageReport:
+    """Open ``path`` in a new tab of ``context`` offline and record what it does.
+
+    Args:
+        context: A Playwright browser context.
+        path: The HTML file.
+        screenshot: Where to save a full-page PNG screenshot.
+
+    Returns:
+        The page's report (axe-core run after the page's own facts were collected).
+    """
+    report = PageReport(path.stem, path, screenshot)
+    page = context.new_page()
+
+    def route(route: Any) -> None:
+        url = route.request.url
+        if allowed_url(url):
+            route.continue_()
+        else:
+            report.blocked.append(url)
+            route.abort("blockedbyclient")
+
+    def console(message: Any) -> None:
+        if message.type == "error":
+            report.console_errors.append(message.text)
+
+    page.route("**/*", route)
+    page.on("request", lambda request: report.requests.append(request.url))
+    page.on("websocket", lambda ws: report.blocked.append(ws.url))
+    page.on("console", console)
+    page.on("pageerror", lambda error: report.console_errors.append(f"page error: {error}"))
+    try:
+        page.goto(path.as_uri(), wait_until="load")
+        report.facts = page.evaluate(_COLLECT)
+        write_atomically(screenshot, page.screenshot(full_page=True))
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(_AXE_RUN)
+        report.axe_version = result["version"]
+        report.violations = result["violations"]
+    finally:
+        page.close()
+    report.blocked += [url for url in report.requests if not allowed_url(url)]
+    report.blocked = list(dict.fromkeys(report.blocked))
+    return report
+
+
+def heading_problems(headings: list[tuple[int, str]]) -> list[str]:
+    """Problems with a page's outline: not one h1 first, or a level skipped going down.
+
+    Args:
+        headings: ``(level, text)`` in document order.
+
+    Returns:
+        One line per problem (empty for a good outline).
+    """
+    problems = []
+    h1 = [text for level, text in headings if level == 1]
+    if len(h1) != 1:
+        problems.append(f"expected exactly one h1, found {len(h1)}: {h1}")
+    if headings and headings[0][0] != 1:
+        problems.append(f"the first heading is h{headings[0][0]} ({headings[0][1]!r}), not h1")
+    for (before, before_text), (level, text) in itertools.pairwise(headings):
+        if level > before + 1:
+            problems.append(
+                f"h{before} {before_text!r} is followed by h{level} {text!r} (skips a level)"
+            )
+    return problems

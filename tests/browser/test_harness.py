@@ -1,0 +1,139 @@
+"""The checks of the browser and safety tests catch what they claim to (no kernels)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.harness import (
+    HOSTILE_EDITS,
+    RAW,
+    describe_changes,
+    engagement_env,
+    is_under,
+    make_hostile_raw,
+    read_write_log,
+    snapshot,
+)
+from tests.browser.pages import allowed_url, heading_problems, inspect_page
+
+#: A 1x1 PNG image.
+PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJ"  # pragma: allowlist secret
+    "AAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="  # pragma: allowlist secret
+)
+BROKEN_PAGE = f"""<!DOCTYPE html>
+<html><head><title>Broken on purpose</title></head>
+<body>
+<h2>Before the title</h2>
+<h1>First title</h1>
+<h1>Second title</h1>
+<h4>Skips two levels</h4>
+<img src="data:image/png;base64,{PNG}">
+<img src="http://example.invalid/chart.png" alt="A chart loaded from another site">
+<table><tr><td>1</td></tr></table>
+<script>console.error("broken on purpose")</script>
+</body></html>
+"""
+
+
+@pytest.mark.parametrize(
+    ("headings", "problems"),
+    [
+        ([(1, "t"), (2, "a"), (3, "b"), (2, "c"), (3, "d"), (4, "e"), (2, "f")], 0),
+        ([(1, "t"), (3, "a")], 1),
+        ([(2, "a"), (1, "t")], 1),
+        ([(1, "t"), (1, "u")], 1),
+        ([], 1),
+    ],
+)
+def test_heading_problems(headings: list[tuple[int, str]], problems: int) -> None:
+    assert len(heading_problems(headings)) == problems
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("file:///tmp/a.html", True),
+        ("data:image/png;base64,AAAA", True),
+        ("https://example.org/x.js", False),
+        ("http://localhost:8888/x", False),
+        ("ws://localhost/socket", False),
+        ("blob:null/123", False),
+    ],
+)
+def test_only_local_files_and_inline_data_are_allowed(url: str, allowed: bool) -> None:
+    assert allowed_url(url) is allowed
+
+
+@pytest.mark.browser
+def test_page_inspection_catches_a_broken_page(browser_context: Any, tmp_path: Path) -> None:
+    page = tmp_path / "broken.html"
+    page.write_text(BROKEN_PAGE, encoding="utf-8")
+    report = inspect_page(browser_context, page, tmp_path / "shots" / "broken.png")
+    assert report.blocked == ["http://example.invalid/chart.png"]
+    assert any("broken on purpose" in e for e in report.console_errors)
+    assert len(heading_problems(report.headings)) == 3
+    widths = [image["naturalWidth"] for image in report.facts["images"]]
+    assert widths == [1, 0]
+    assert report.facts["images"][0]["alt"] is None
+    assert report.facts["tables"] == [{"caption": None, "columnHeaders": 0, "rows": 1}]
+    assert report.facts["printRules"] == []
+    assert len(report.facts["scripts"]) == 1
+    rules = {v["id"]: v["impact"] for v in report.violations}
+    assert rules["image-alt"] == "critical"
+    assert rules["html-has-lang"] == "serious"
+    assert {"image-alt", "html-has-lang"} <= {v["id"] for v in report.failing()}
+    assert report.screenshot.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_write_audit_sees_child_processes(tmp_path: Path) -> None:
+    log = tmp_path / "writes"
+    log.mkdir()
+    child = "open('child.txt', 'w').write('x')"
+    parent = (
+        "import os, subprocess, sys\n"
+        "open('parent.txt', 'w').write('x')\n"
+        "os.replace('parent.txt', 'moved.txt')\n"
+        f"subprocess.run([sys.executable, '-c', {child!r}], check=True)\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", parent], cwd=tmp_path, env=engagement_env(log), check=True
+    )
+    events = read_write_log(log)
+    assert len(list(log.glob("*.log"))) == 2
+    assert ("open", tmp_path / "parent.txt") in events
+    assert ("os.rename", tmp_path / "moved.txt") in events
+    assert ("open", tmp_path / "child.txt") in events
+    assert all(is_under(path, tmp_path) for _, path in events)
+
+
+def test_snapshot_notices_changed_added_and_touched_files(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("x\n")
+    (tmp_path / "b.csv").write_text("y\n")
+    before = snapshot(tmp_path)
+    (tmp_path / "a.csv").write_text("z\n")
+    (tmp_path / "new.csv").write_text("n\n")
+    stat = (tmp_path / "b.csv").stat()
+    import os
+
+    os.utime(tmp_path / "b.csv", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert describe_changes(before, snapshot(tmp_path)) == [
+        "new file new.csv",
+        "changed a.csv",
+        "changed b.csv",
+    ]
+
+
+def test_hostile_raw_copy_replaces_every_planned_cell(tmp_path: Path) -> None:
+    make_hostile_raw(tmp_path / "raw")
+    for hostile, cells in HOSTILE_EDITS:
+        for name, _, old in cells:
+            text = (tmp_path / "raw" / name).read_text(encoding="utf-8")
+            assert old in (RAW / name).read_text(encoding="utf-8")
+            assert hostile.text.replace('"', '""') in text or hostile.text in text, name
+            assert f",{old}," not in text, name
