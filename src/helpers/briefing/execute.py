@@ -7,21 +7,27 @@ from a thread pool. The kernel's working directory is the notebooks folder.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-import papermill
-from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-from jupyter_client.manager import AsyncKernelManager
-from papermill.exceptions import PapermillExecutionError
+# nbformat validates notebooks with jsonschema, whose optional IRI format checker
+# (rfc3987_syntax) compiles a grammar for 2-3 s at import. Notebook schemas use no
+# IRI formats, so the runner process skips that checker; nothing else changes.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
-from helpers import config
-from helpers.briefing.errors import RunError
-from helpers.errors import display_path
+import nbformat  # noqa: E402
+import papermill  # noqa: E402
+from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel  # noqa: E402
+from jupyter_client.manager import AsyncKernelManager  # noqa: E402
+from papermill.exceptions import PapermillExecutionError  # noqa: E402
+
+from helpers import config  # noqa: E402
+from helpers.briefing.errors import RunError  # noqa: E402
+from helpers.errors import display_path  # noqa: E402
 
 
 class NotebookFailed(RunError):

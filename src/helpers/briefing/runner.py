@@ -103,6 +103,8 @@ class PeriodBuild:
     results: dict[str, NotebookResult] = field(default_factory=dict)
     failures: list[BaseException] = field(default_factory=list)
     pending: set[Future] = field(default_factory=set)
+    #: Reconciliation of the period, computed while its notebooks run.
+    prepared: Future | None = None
 
     @property
     def period(self) -> str:
@@ -216,7 +218,13 @@ def _unique(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _reconciliation(request: Request) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
-    """The tidy table and every stated figure of the window, recomputed."""
+    """The tidy table and every stated figure of the window, recomputed.
+
+    Also imports the summary's analysis modules, so that the work left after the
+    notebooks finish is only writing the index.
+    """
+    import helpers.summary  # noqa: F401
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # stale processed data: rebuilt in memory
         tidy = load_tidy(request.data_dir)
@@ -233,7 +241,7 @@ def _finish(build: PeriodBuild, settings: Settings) -> Path:
     request = build.request
     results = [build.results[name] for name in request.channels]
     headlines = [r for result in results for r in result.headlines]
-    tidy, checks = _reconciliation(request)
+    tidy, checks = build.prepared.result() if build.prepared else _reconciliation(request)
     quality = _unique([*checks, *(r for result in results for r in result.quality)])
     write_json(build.staging / "headlines.json", headlines)
     write_json(build.staging / "quality.json", quality)
@@ -333,9 +341,11 @@ def _run_builds(
     owner: dict[Future, PeriodBuild] = {}
     began = time.perf_counter()
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notebook")
+    side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare")
     try:
         for request in requests:
             build = _start(request, settings)
+            build.prepared = side.submit(_reconciliation, request)
             builds.append(build)
             for name in request.channels:
                 future = pool.submit(_build_notebook, build, name, settings)
@@ -366,6 +376,7 @@ def _run_builds(
         raise
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+        side.shutdown(wait=False, cancel_futures=True)
         for build in builds:
             shutil.rmtree(build.staging, ignore_errors=True)
     settings.console.print(f"  total   {time.perf_counter() - began:.1f} s")
