@@ -27,15 +27,6 @@ def fmt_pct(value: float, decimals: int = 1, signed: bool = False) -> str:
     return f"{value:+.{decimals}f}%" if signed else f"{value:.{decimals}f}%"
 
 
-def fmt_number(value: float, unit: str) -> str:
-    """Format a value by its unit (``count``, ``percent``, ``hours``)."""
-    if unit == "percent":
-        return fmt_pct(value)
-    if unit == "hours":
-        return f"{value:,.1f} hours"
-    return fmt_count(value)
-
-
 def fmt_day(day: object) -> str:
     """``2015-11-18`` -> ``"18 November 2015"``."""
     ts = pd.Timestamp(day)

@@ -64,12 +64,6 @@ def is_whole_month(frame: pd.DataFrame) -> pd.Series:
     return month_start & month_end
 
 
-def accounts_of(tidy: pd.DataFrame, channel: str, metric: str) -> list[str]:
-    """Accounts (excluding the all-accounts total) with ``metric`` on ``channel``."""
-    found = rows(tidy, channel, metric)["account"]
-    return sorted(a for a in found.unique() if a != ALL_ACCOUNTS)
-
-
 def figure(
     tidy: pd.DataFrame,
     channel: str,
@@ -142,31 +136,6 @@ def snapshot_series(
     summed = sel[sel["account"] != ALL_ACCOUNTS].groupby("end")["value"].sum()
     combined = stated.combine_first(summed)
     return combined.sort_index().rename(ALL_ACCOUNTS)
-
-
-def monthly_series(
-    tidy: pd.DataFrame, channel: str, metric: str, account: str = ALL_ACCOUNTS, segment: str = ""
-) -> pd.Series:
-    """Whole-month values of one account, indexed by monthly period.
-
-    Returns:
-        Values indexed by ``pandas.Period`` (freq M), oldest first.
-    """
-    sel = rows(tidy, channel, metric, None, segment)
-    sel = sel[is_whole_month(sel)]
-    own = sel[sel["account"] == account]
-    if own.empty and account == ALL_ACCOUNTS:
-        own = sel.groupby("start", as_index=False)["value"].sum()
-    if own.empty:
-        return pd.Series(dtype=float, name=account)
-    index = pd.PeriodIndex(own["start"].dt.to_period("M"), freq="M")
-    return pd.Series(own["value"].to_numpy(), index=index, name=account).sort_index()
-
-
-def month_end_value(series: pd.Series, month: pd.Period) -> float:
-    """The snapshot of ``series`` taken on the last day of ``month`` (``nan`` if none)."""
-    day = month.end_time.normalize()
-    return float(series.loc[day]) if day in series.index else math.nan
 
 
 def monthly_rollup(tidy: pd.DataFrame) -> pd.DataFrame:

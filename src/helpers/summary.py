@@ -64,7 +64,7 @@ def fastest_division(headlines: Sequence[Record]) -> list[str]:
         f"{narrative.fmt_pct(best['value'], signed=True)} "
         f"{narrative.span_label(best['start'], best['end'])}."
     )
-    population = division_population(config.REFERENCE_DIR / "ons_mid_year_population.csv")
+    population = division_population()
     if isinstance(population, PopulationUnavailable):
         sentence += (
             " Growth per resident cannot be compared yet: no population estimates are on file."

@@ -15,7 +15,7 @@ from helpers.dataset import load_tidy
 from helpers.headlines import Headline, iso
 from helpers.periods import Window, missing_months, month_of, reporting_window, short_month_label
 from helpers.reconcile import DIFFERS, reconcile
-from helpers.series import is_snapshot, monthly_rollup, rows
+from helpers.series import figure, is_snapshot, monthly_rollup, rows
 from helpers.sources.report import read_claims
 
 REPORT_SOURCE = "Source: Lancashire Constabulary Community Engagement Update Report (2015)"
@@ -78,11 +78,6 @@ def overlapping(frame: pd.DataFrame, window: Window) -> pd.DataFrame:
     return frame[(frame["end"] >= window.first_day) & (frame["start"] <= window.last_day)]
 
 
-def has_data(ctx: Context, channels: list[str]) -> bool:
-    """Whether any of ``channels`` has a figure inside the window."""
-    return not within(ctx.tidy[ctx.tidy["channel"].isin(channels)], ctx.window).empty
-
-
 # --- HTML building blocks ---------------------------------------------------------
 
 
@@ -90,12 +85,6 @@ def prose(sentences: list[str], css_class: str = "prose") -> HTML:
     """Sentences as escaped HTML paragraphs (one paragraph per sentence)."""
     body = "".join(f"<p>{html.escape(s)}</p>" for s in narrative.join_sentences(sentences))
     return HTML(f'<div class="{css_class}">{body}</div>')
-
-
-def bullet_list(items: list[str]) -> HTML:
-    """Items as an escaped HTML list."""
-    body = "".join(f"<li>{html.escape(i)}</li>" for i in items if i)
-    return HTML(f"<ul>{body}</ul>")
 
 
 def table_html(
@@ -275,8 +264,6 @@ def audience_changes(ctx: Context, channel: str, metric: str) -> list[AudienceCh
 def _snapshot_value(
     ctx: Context, channel: str, metric: str, account: str, day: pd.Timestamp
 ) -> float:
-    from helpers.series import figure
-
     return figure(ctx.tidy, channel, metric, day, day, account)
 
 

@@ -134,7 +134,7 @@ def _computed_value(check: pd.Series) -> str:
 
 def per_resident(ctx: Context, channel: str, metric: str, noun: str) -> HTML:
     """Audience per 1,000 residents by division, or why it cannot be given."""
-    population = division_population(config.REFERENCE_DIR / "ons_mid_year_population.csv")
+    population = division_population()
     if isinstance(population, PopulationUnavailable):
         return prose([f"Per-resident figures are not shown: {population.reason}."], "notice")
     sel = audience_rows(ctx, channel, metric)
