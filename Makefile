@@ -43,7 +43,7 @@ lab: $(STAMP)  ## open JupyterLab on the notebooks with the project's kernel
 lint: $(STAMP)  ## ruff lint + format check, notebooks free of outputs
 	$(BIN)/ruff check src tests benchmarks notebooks
 	$(BIN)/ruff format --check src tests benchmarks notebooks
-	$(BIN)/python -m helpers.nbcheck notebooks
+	$(BIN)/python -m tools.nbcheck notebooks
 
 format: $(STAMP)  ## apply ruff fixes and formatting, strip notebook outputs
 	$(BIN)/ruff check --fix src tests benchmarks notebooks

@@ -26,13 +26,16 @@ import tempfile
 import time
 from pathlib import Path
 
+# The synthetic export factory lives with the tests, outside the installed package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 GOAL_COLD_S = 10.0
 GOAL_WARM_S = 1.0
 GOAL_PEAK_MB = 1536.0
 
 
 def _ingest(folder: str, cache: str, queue: mp.Queue) -> None:
-    from helpers.sources.exports import read_exports
+    from helpers.ingest.exports import read_exports
 
     started = time.perf_counter()
     result = read_exports(Path(folder), cache_dir=Path(cache))
@@ -72,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tweets", type=int, default=700_000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
-    from helpers.synthetic import generate
+    from tests.factories.synthetic import generate
 
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         folder, cache = Path(tmp) / "exports", Path(tmp) / "cache"

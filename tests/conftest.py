@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from helpers import config
-from helpers.dataset import assemble
-from helpers.sources.report import read_claims
+from helpers.ingest.report import read_claims
+from helpers.tidy.dataset import assemble
 
 
 @pytest.fixture(scope="session")

@@ -16,11 +16,11 @@ from helpers.briefing.errors import ParameterError, RunError
 from helpers.errors import DataError, PeriodError
 
 if TYPE_CHECKING:
-    from helpers.sources.exports import ExportResult
+    from helpers.ingest.exports import ExportResult
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
-    from helpers.dataset import build_dataset
+    from helpers.tidy.dataset import build_dataset
 
     problems: list[DataError] = []
     exports: list = []
@@ -49,9 +49,9 @@ def _report_exports(result: ExportResult | None, problems: list[DataError]) -> i
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from helpers.dataset import _write_csv
-    from helpers.schema import coerce_tidy, validate_tidy
-    from helpers.sources.exports import MAPPING_FILE, read_exports
+    from helpers.ingest.exports import MAPPING_FILE, read_exports
+    from helpers.tidy.dataset import _write_csv
+    from helpers.tidy.schema import coerce_tidy, validate_tidy
 
     folder = Path(args.exports)
     mapping = Path(args.accounts) if args.accounts else folder / MAPPING_FILE

@@ -17,7 +17,7 @@ from rich.console import Console
 from helpers import cli, config
 from helpers.briefing import QUALITY_MIME, RunError, run_period
 from helpers.briefing.render import network_references
-from helpers.headlines import HEADLINES_MIME
+from helpers.present.headlines import HEADLINES_MIME
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("kernels")]
 
@@ -57,7 +57,7 @@ def _notebook(channel: str, *, quality: bool = False, fail: bool = False) -> nbf
         )
     cells.append(
         new_code_cell(
-            "from helpers.headlines import Headline, HeadlineSet\n"
+            "from helpers.present.headlines import Headline, HeadlineSet\n"
             f"headlines = HeadlineSet({channel!r}, period)\n"
             "headlines.add(Headline(\n"
             f"    channel={channel!r}, account='All accounts', metric='followers',\n"

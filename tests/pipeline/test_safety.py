@@ -35,7 +35,7 @@ import pytest
 from nbformat.v4 import new_code_cell
 
 from helpers import cli
-from helpers.dataset import load_tidy, processed_is_current
+from helpers.tidy.dataset import load_tidy, processed_is_current
 from tests.browser.harness import (
     BUILDS,
     PERIODS,

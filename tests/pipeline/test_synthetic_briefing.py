@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from helpers import briefing
-from helpers.dataset import build_dataset
-from helpers.series import monthly_rollup
+from helpers.tidy.dataset import build_dataset
+from helpers.tidy.select import monthly_rollup
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("kernels")]
 PERIOD = "2016-12"
@@ -26,7 +26,7 @@ def synthetic(tmp_path_factory) -> dict[str, object]:
         [
             sys.executable,
             "-m",
-            "helpers.synthetic",
+            "tests.factories.synthetic",
             str(exports),
             "--years",
             "2",

@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.analysis.forecast import COLUMNS, MIN_POINTS, Forecast, Withheld, forecast
-from helpers.analysis.series import SeriesError
+from helpers.measures.forecast import COLUMNS, MIN_POINTS, Forecast, Withheld, forecast
+from helpers.measures.timeseries import SeriesError
 
 
 def log_linear(seed: int, n: int, rate=0.03, sd=0.02, start="2013-01-31") -> pd.Series:

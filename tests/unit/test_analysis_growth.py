@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.analysis.growth import growth_summary
-from helpers.analysis.series import SeriesError, months_since_start
+from helpers.measures.growth import growth_summary
+from helpers.measures.timeseries import SeriesError, months_since_start
 
 
 def month_ends(start: str, periods: int) -> pd.DatetimeIndex:

@@ -4,7 +4,8 @@ import math
 import pandas as pd
 import pytest
 
-from helpers.analysis.population import (
+from helpers.errors import DataError
+from helpers.measures.population import (
     COLUMNS,
     DIVISION_AUTHORITIES,
     PopulationUnavailable,
@@ -12,7 +13,6 @@ from helpers.analysis.population import (
     per_1000,
     read_population_file,
 )
-from helpers.errors import DataError
 
 # Synthetic figures for the tests only (not population estimates).
 FIXTURE_SOURCE = "test fixture"

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.analysis.saturation import (
+from helpers.measures.saturation import (
     CANNOT_TELL,
     EXPONENTIAL,
     LINEAR,
@@ -13,7 +13,7 @@ from helpers.analysis.saturation import (
     aicc,
     saturation_check,
 )
-from helpers.analysis.series import SeriesError
+from helpers.measures.timeseries import SeriesError
 
 MONTHS = pd.date_range("2013-01-31", periods=36, freq="ME")
 T = np.arange(36.0)

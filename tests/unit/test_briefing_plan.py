@@ -5,7 +5,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import cli, config
+from helpers import (
+    cli,  # FIXME
+    config,
+)
 from helpers.briefing import ParameterError
 from helpers.briefing import runner as runner_module
 from helpers.briefing.plan import (
@@ -43,7 +46,7 @@ def test_whole_month_and_multi_month_figures_make_a_period():
 
 
 def test_project_data_periods_exclude_mid_month_snapshots():
-    from helpers.dataset import load_tidy
+    from helpers.tidy.dataset import load_tidy
 
     periods = available_periods(load_tidy())
     assert "2015-11" not in periods  # only a mid-November snapshot
@@ -190,7 +193,7 @@ def test_run_all_plans_each_period_once(monkeypatch, tmp_path):
 
     monkeypatch.setattr(runner_module, "_run_builds", fake)
     paths = runner_module.run_all(jobs=3, out_dir=tmp_path, today=TODAY)
-    from helpers.dataset import load_tidy
+    from helpers.tidy.dataset import load_tidy
 
     assert seen["periods"] == available_periods(load_tidy())
     assert len(set(seen["periods"])) == len(seen["periods"])

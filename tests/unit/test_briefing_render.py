@@ -17,7 +17,7 @@ from helpers.briefing.render import (
     render_notebook,
     shift_headings,
 )
-from helpers.headlines import HEADLINES_MIME
+from helpers.present.headlines import HEADLINES_MIME
 
 PNG = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA"

@@ -11,7 +11,7 @@ from rich.console import Console
 from helpers.briefing import RunError, run_period
 from helpers.briefing import runner as runner_module
 from helpers.briefing.execute import NotebookFailed
-from helpers.headlines import HEADLINES_MIME
+from helpers.present.headlines import HEADLINES_MIME
 
 PERIOD = "2015-09"
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers.cleaning import clean_text, parse_number, parse_percent
+from helpers.ingest.cleaning import clean_text, parse_number, parse_percent
 
 
 @pytest.mark.parametrize(

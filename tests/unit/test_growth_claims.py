@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import metrics
-from helpers.reconcile import DIFFERS, check_claims
-from helpers.series import snapshot_series
+from helpers.measures import arithmetic as metrics
+from helpers.measures.quality import DIFFERS, check_claims
+from helpers.tidy.select import snapshot_series
 
 
 @pytest.mark.parametrize(

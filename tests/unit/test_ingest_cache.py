@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.sources import exports
-from helpers.sources.exports import read_exports
+from helpers.ingest import exports
+from helpers.ingest.exports import read_exports
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "exports"
 
@@ -115,7 +115,7 @@ def test_bad_files_are_not_cached(tmp_path: Path, monkeypatch) -> None:
 
 
 def test_parallel_and_serial_agree(tmp_path: Path, monkeypatch) -> None:
-    from helpers.synthetic import generate
+    from tests.factories.synthetic import generate
 
     folder = tmp_path / "synthetic"
     generate(folder, years=1, accounts=6, tweets=600, seed=3)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from helpers.errors import DataError
-from helpers.sources.exports import load_accounts, parse_file, read_exports
+from helpers.ingest.exports import load_accounts, parse_file, read_exports
 
 BAD = Path(__file__).parents[1] / "fixtures" / "bad_exports"
 GOOD = Path(__file__).parents[1] / "fixtures" / "exports"

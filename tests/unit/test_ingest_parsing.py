@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers.cleaning import parse_number
 from helpers.errors import DataError
-from helpers.schema import validate_tidy
-from helpers.sources.common import ExportFile, dates, numbers
-from helpers.sources.exports import load_accounts, parse_file
+from helpers.ingest.cleaning import parse_number
+from helpers.ingest.common import ExportFile, dates, numbers
+from helpers.ingest.exports import load_accounts, parse_file
+from helpers.tidy.schema import validate_tidy
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "exports"
 FILE = ExportFile(Path("x.csv"), "x.csv", "")

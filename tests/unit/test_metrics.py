@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import metrics
+from helpers.measures import arithmetic as metrics
 
 
 def test_pct_change_and_undefined():

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers.errors import PeriodError
-from helpers.periods import (
+from helpers.tidy.periods import (
     Window,
     describe_months,
     missing_months,

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
-from helpers import plots
-from helpers.metrics import pct_change
+from helpers.measures.arithmetic import pct_change
+from helpers.present import charts as plots
 
 SOURCE = (
     "Source: Community Engagement Update Report 2015, tables transcribed in data/raw/report_2015"

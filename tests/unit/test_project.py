@@ -8,7 +8,7 @@ import tomllib
 import yaml
 
 from helpers import config
-from helpers.nbcheck import notebook_problems
+from tools.nbcheck import notebook_problems
 
 ROOT = config.ROOT
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import metrics
-from helpers.reconcile import (
+from helpers.measures import arithmetic as metrics
+from helpers.measures.quality import (
     DIFFERS,
     OK,
     check_claims,
@@ -14,7 +14,7 @@ from helpers.reconcile import (
     judge,
     reconcile,
 )
-from helpers.series import figure, snapshot_series
+from helpers.tidy.select import figure, snapshot_series
 
 FEB, JUN, SEP = "2015-02-28", "2015-06-30", "2015-09-30"
 

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from helpers import config
-from helpers.dataset import file_sha256, input_files
 from helpers.errors import display_path
+from helpers.tidy.dataset import file_sha256, input_files
 
 #: Packages whose versions the manifest records (besides Python itself).
 PACKAGES: tuple[str, ...] = (

@@ -18,7 +18,7 @@ import pandas as pd
 from helpers import config
 from helpers.briefing.errors import ParameterError
 from helpers.errors import display_path
-from helpers.periods import Window, month_label, reporting_window
+from helpers.tidy.periods import Window, month_label, reporting_window
 
 #: The briefing notebooks (``notebooks/<name>.ipynb``), in the order the index lists them.
 BRIEFINGS: tuple[str, ...] = ("social", "website", "itk", "trusted2know")

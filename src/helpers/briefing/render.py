@@ -24,7 +24,7 @@ from traitlets.config import Config
 
 from helpers.briefing import QUALITY_MIME
 from helpers.briefing.errors import RunError
-from helpers.headlines import HEADLINES_MIME
+from helpers.present.headlines import HEADLINES_MIME
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -272,7 +272,7 @@ def collect_outputs(nb: nbformat.NotebookNode, mimetype: str) -> list[dict[str, 
 
     Args:
         nb: An executed notebook.
-        mimetype: e.g. :data:`helpers.headlines.HEADLINES_MIME`.
+        mimetype: e.g. :data:`helpers.present.headlines.HEADLINES_MIME`.
 
     Returns:
         The JSON payloads.

@@ -51,12 +51,12 @@ from helpers.briefing.plan import (
     parse_channels,
     validate_request,
 )
-from helpers.dataset import load_tidy
 from helpers.errors import display_path
-from helpers.headlines import HEADLINES_MIME
-from helpers.periods import reporting_window
-from helpers.reconcile import quality_records, reconcile
-from helpers.sources.report import read_claims
+from helpers.ingest.report import read_claims
+from helpers.measures.quality import quality_records, reconcile
+from helpers.present.headlines import HEADLINES_MIME
+from helpers.tidy.dataset import load_tidy
+from helpers.tidy.periods import reporting_window
 
 if TYPE_CHECKING:
     from helpers.briefing.render import Page
@@ -189,7 +189,7 @@ def _build_notebook(build: PeriodBuild, name: str, settings: Settings) -> Notebo
     if not bundles:
         raise RunError(
             f"notebook {name}.ipynb published no headline figures for {request.period}; "
-            "its last cell should return a helpers.headlines.HeadlineSet"
+            "its last cell should return a helpers.present.headlines.HeadlineSet"
         )
     headlines = [dict(r) for bundle in bundles for r in bundle.get("records", [])]
     missing = missing_headline_fields(headlines)
@@ -223,7 +223,7 @@ def _reconciliation(request: Request) -> tuple[pd.DataFrame, list[dict[str, Any]
     Also imports the summary's analysis modules, so that the work left after the
     notebooks finish is only writing the index.
     """
-    import helpers.summary  # noqa: F401
+    import helpers.present.overview  # noqa: F401
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # stale processed data: rebuilt in memory
@@ -236,7 +236,7 @@ def _finish(build: PeriodBuild, settings: Settings) -> Path:
     """Write the index, JSON files and manifest, then swap the staging folder in."""
     from helpers.briefing.index import render_index
     from helpers.briefing.render import check_page
-    from helpers.summary import overview_sentences
+    from helpers.present.overview import overview_sentences
 
     request = build.request
     results = [build.results[name] for name in request.channels]

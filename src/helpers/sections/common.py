@@ -10,13 +10,22 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML
 
-from helpers import config, metrics, narrative, plots
-from helpers.dataset import load_tidy
-from helpers.headlines import Headline, iso
-from helpers.periods import Window, missing_months, month_of, reporting_window, short_month_label
-from helpers.reconcile import DIFFERS, reconcile
-from helpers.series import figure, is_snapshot, monthly_rollup, rows
-from helpers.sources.report import read_claims
+from helpers import config
+from helpers.ingest.report import read_claims
+from helpers.measures import arithmetic as metrics
+from helpers.measures.quality import DIFFERS, reconcile
+from helpers.present import charts as plots
+from helpers.present import narrative
+from helpers.present.headlines import Headline, iso
+from helpers.tidy.dataset import load_tidy
+from helpers.tidy.periods import (
+    Window,
+    missing_months,
+    month_of,
+    reporting_window,
+    short_month_label,
+)
+from helpers.tidy.select import figure, is_snapshot, monthly_rollup, rows
 
 REPORT_SOURCE = "Source: Lancashire Constabulary Community Engagement Update Report (2015)"
 

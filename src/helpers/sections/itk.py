@@ -7,8 +7,9 @@ import math
 import pandas as pd
 from IPython.display import HTML
 
-from helpers import config, narrative
-from helpers.headlines import Headline, HeadlineSet, iso
+from helpers import config
+from helpers.present import narrative
+from helpers.present.headlines import Headline, HeadlineSet, iso
 from helpers.sections.common import Context, audience_changes, audience_headlines, prose, table_html
 
 CHANNEL, METRIC, NOUN = "itk", "registered_users", "registered users"

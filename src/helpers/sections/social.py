@@ -7,8 +7,12 @@ import math
 import pandas as pd
 from IPython.display import HTML
 
-from helpers import config, metrics, narrative, plots
-from helpers.headlines import Headline, HeadlineSet, iso
+from helpers import config
+from helpers.ingest.report import campaign_qualifiers
+from helpers.measures import arithmetic as metrics
+from helpers.present import charts as plots
+from helpers.present import narrative
+from helpers.present.headlines import Headline, HeadlineSet, iso
 from helpers.sections.common import (
     REPORT_SOURCE,
     Context,
@@ -18,8 +22,7 @@ from helpers.sections.common import (
     table_html,
     within,
 )
-from helpers.series import figure, is_whole_month, rows
-from helpers.sources.report import campaign_qualifiers
+from helpers.tidy.select import figure, is_whole_month, rows
 
 SOCIAL = ["facebook", "twitter", "instagram", "youtube"]
 AUDIENCES = [("facebook", "page_likes", "likes"), ("twitter", "followers", "followers")]

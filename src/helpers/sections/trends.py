@@ -13,16 +13,13 @@ import math
 import pandas as pd
 from IPython.display import HTML
 
-from helpers import config, narrative, plots
-from helpers.analysis import (
-    Forecast,
-    PopulationUnavailable,
-    division_population,
-    forecast,
-    growth_summary,
-    per_1000,
-    saturation_check,
-)
+from helpers import config
+from helpers.measures.forecast import Forecast, forecast
+from helpers.measures.growth import growth_summary
+from helpers.measures.population import PopulationUnavailable, division_population, per_1000
+from helpers.measures.saturation import saturation_check
+from helpers.present import charts as plots
+from helpers.present import narrative
 from helpers.sections.common import (
     REPORT_SOURCE,
     Context,
@@ -31,7 +28,7 @@ from helpers.sections.common import (
     quality_checks,
     table_html,
 )
-from helpers.series import snapshot_series
+from helpers.tidy.select import snapshot_series
 
 GROWTH_CLAIMS = {"pct_change", "cmgr", "abs_change"}
 

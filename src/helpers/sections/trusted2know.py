@@ -5,8 +5,10 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
-from helpers import config, narrative, plots
-from helpers.headlines import Headline, HeadlineSet, iso
+from helpers import config
+from helpers.present import charts as plots
+from helpers.present import narrative
+from helpers.present.headlines import Headline, HeadlineSet, iso
 from helpers.sections.common import REPORT_SOURCE, Context, no_data, prose, table_html, within
 from helpers.sections.website import (
     device_over_range,
@@ -14,7 +16,7 @@ from helpers.sections.website import (
     period_shares,
     period_users,
 )
-from helpers.series import is_snapshot, rows
+from helpers.tidy.select import is_snapshot, rows
 
 CHANNEL, ACCOUNT = "trusted2know", config.TRUSTED2KNOW_ACCOUNT
 LABEL = "Trust Ed youth website"

@@ -7,11 +7,14 @@ import math
 import pandas as pd
 from IPython.display import HTML
 
-from helpers import config, metrics, narrative, plots
-from helpers.headlines import Headline, HeadlineSet, iso
-from helpers.periods import month_label, short_month_label
+from helpers import config
+from helpers.measures import arithmetic as metrics
+from helpers.present import charts as plots
+from helpers.present import narrative
+from helpers.present.headlines import Headline, HeadlineSet, iso
 from helpers.sections.common import REPORT_SOURCE, Context, no_data, prose, table_html, within
-from helpers.series import is_whole_month, rows
+from helpers.tidy.periods import month_label, short_month_label
+from helpers.tidy.select import is_whole_month, rows
 
 CHANNEL, ACCOUNT = "website", config.WEBSITE_ACCOUNT
 TRAFFIC = {"sessions": "Sessions", "users": "Unique users", "pageviews": "Page views"}

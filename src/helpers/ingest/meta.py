@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from helpers.sources.common import (
+from helpers.ingest.common import (
     ExportFile,
     Parsed,
     concat_long,

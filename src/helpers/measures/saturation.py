@@ -48,7 +48,7 @@ from scipy.special import expit
 from statsmodels.regression.linear_model import OLS
 from statsmodels.tools.tools import add_constant
 
-from helpers.analysis.series import (
+from helpers.measures.timeseries import (
     clean_series,
     month_end_values,
     months_since_start,

@@ -21,15 +21,15 @@ import pyarrow.parquet as pq
 
 from helpers import config
 from helpers.errors import DataError
-from helpers.schema import KEY, coerce_tidy, empty_tidy, validate_tidy
-from helpers.sources.exports import (
+from helpers.ingest.exports import (
     MAPPING_FILE,
     OVERLAP_COLUMNS,
     ExportResult,
     discover,
     read_exports,
 )
-from helpers.sources.report import read_report_tables, report_files
+from helpers.ingest.report import read_report_tables, report_files
+from helpers.tidy.schema import KEY, coerce_tidy, empty_tidy, validate_tidy
 
 _META_KEY = b"engagement_briefings"
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import config
-from helpers.cleaning import clean_text, parse_number, parse_percent
 from helpers.errors import DataError
-from helpers.schema import coerce_tidy, make_source
+from helpers.ingest.cleaning import clean_text, parse_number, parse_percent
+from helpers.tidy.schema import coerce_tidy, make_source
 
 Record = dict[str, object]
 

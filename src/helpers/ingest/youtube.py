@@ -20,7 +20,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from helpers.sources.common import (
+from helpers.ingest.common import (
     ExportFile,
     Parsed,
     check_total,

@@ -1,7 +1,7 @@
 """Seeded synthetic platform exports for tests and benchmarks (never real data).
 
 :func:`generate` writes realistic multi-year exports in the formats
-:mod:`helpers.sources.exports` reads: Google Analytics (UA and GA4), Facebook Page
+:mod:`helpers.ingest.exports` reads: Google Analytics (UA and GA4), Facebook Page
 Insights page-level, Meta Business Suite (Facebook and Instagram), Twitter tweet
 activity and daily activity, YouTube Studio and a Neighbourhood Alert member
 export with an ``accounts.yml`` mapping. Every file is labelled synthetic in its
@@ -11,7 +11,7 @@ addresses, ``07700 900`` numbers reserved for drama).
 
 Write them outside ``data/raw/`` (a temporary folder)::
 
-    python -m helpers.synthetic OUT --years 5 --accounts 40 --tweets 700000 --seed 1
+    python -m tests.factories.synthetic OUT --years 5 --accounts 40 --tweets 700000 --seed 1
 
 The returned :class:`Summary` holds the expected tidy totals per channel and
 metric, computed from the generated values, so tests can check a round trip.
@@ -420,7 +420,7 @@ def _members(
 
 def _mapping(accounts: list[str]) -> str:
     lines = [
-        f"# {LABEL} account mapping written by helpers.synthetic (not real accounts).",
+        f"# {LABEL} account mapping written by tests.factories.synthetic (not real accounts).",
         "accounts:",
         f"  - name: {LABEL} All Web Site Data",
         "    account: lancashire.police.uk",
@@ -501,7 +501,7 @@ def generate(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m helpers.synthetic OUT [--years N] ...``."""
+    """Command line: ``python -m tests.factories.synthetic OUT [--years N] ...``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", help="output folder (outside data/raw)")
     parser.add_argument("--years", type=int, default=5)

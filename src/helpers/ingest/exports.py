@@ -2,7 +2,7 @@
 
 Analysts put platform exports anywhere under ``data/raw/exports/``.
 :func:`read_exports` reads every file there (format recognised from content by
-:mod:`helpers.sources.detect`), maps accounts through ``accounts.yml``, drops
+:mod:`helpers.ingest.detect`), maps accounts through ``accounts.yml``, drops
 values given by more than one file, and returns the tidy rows with a per-file
 report, the problems found and the overlaps.
 
@@ -43,9 +43,9 @@ import yaml
 
 from helpers import config
 from helpers.errors import DataError
-from helpers.schema import COLUMNS, coerce_tidy
-from helpers.sources.common import TIDY_ARROW, ExportFile, Parsed, decode, utf8_body
-from helpers.sources.detect import FORMATS, detect
+from helpers.ingest.common import TIDY_ARROW, ExportFile, Parsed, decode, utf8_body
+from helpers.ingest.detect import FORMATS, detect
+from helpers.tidy.schema import COLUMNS, coerce_tidy
 
 #: Bump when a reader changes what it returns (invalidates the cache).
 PARSER_VERSION = "1"

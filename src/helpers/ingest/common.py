@@ -30,7 +30,7 @@ import pyarrow.csv as pacsv
 
 from helpers import config
 from helpers.errors import DataError
-from helpers.schema import COLUMNS, coerce_tidy
+from helpers.tidy.schema import COLUMNS, coerce_tidy
 
 #: Prefix of the ``source`` column for rows read from exports (relative to data/raw).
 SOURCE_PREFIX = "exports"
@@ -104,7 +104,7 @@ class Parsed:
     """What a reader recognised in one export file.
 
     Attributes:
-        format: The format key (see :data:`helpers.sources.detect.FORMATS`).
+        format: The format key (see :data:`helpers.ingest.detect.FORMATS`).
         channel: The channel of the rows.
         account: The account of the rows (after mapping; several joined by commas).
         table: Tidy rows as an Arrow table (not yet validated).

@@ -20,7 +20,7 @@ import re
 
 import numpy as np
 
-from helpers.sources.common import (
+from helpers.ingest.common import (
     ExportFile,
     Parsed,
     Table,

@@ -17,8 +17,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers import config
-from helpers.schema import COLUMNS, make_source
-from helpers.sources.common import (
+from helpers.ingest.common import (
     ExportFile,
     Parsed,
     dates,
@@ -26,6 +25,7 @@ from helpers.sources.common import (
     read_table,
     tidy_table,
 )
+from helpers.tidy.schema import COLUMNS, make_source
 
 FORMAT = "neighbourhood_alert"
 CHANNEL = "itk"

@@ -18,7 +18,7 @@ The intervals are the OLS prediction intervals for a new observation
 (``get_prediction(...).summary_frame(alpha=...)``, ``obs_ci_*``) transformed back
 with ``exp``; the central value is ``exp`` of the predicted log, i.e. the median
 of the predictive distribution. The model assumes growth continues at a constant
-percentage rate: it cannot foresee a ceiling (see :mod:`helpers.analysis.saturation`).
+percentage rate: it cannot foresee a ceiling (see :mod:`helpers.measures.saturation`).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ import pandas as pd
 from statsmodels.regression.linear_model import OLS
 from statsmodels.tools.tools import add_constant
 
-from helpers.analysis.series import (
+from helpers.measures.timeseries import (
     clean_series,
     month_end_values,
     months_since_start,

@@ -12,10 +12,12 @@ from typing import Any
 
 import pandas as pd
 
-from helpers import config, narrative
-from helpers.analysis import PopulationUnavailable, division_population, saturation_check
-from helpers.periods import Window
-from helpers.series import snapshot_series
+from helpers import config
+from helpers.measures.population import PopulationUnavailable, division_population
+from helpers.measures.saturation import saturation_check
+from helpers.present import narrative
+from helpers.tidy.periods import Window
+from helpers.tidy.select import snapshot_series
 
 Record = Mapping[str, Any]
 

@@ -1,7 +1,7 @@
 """Reconciliation: recompute every figure the report states and list the differences.
 
 Claims live in ``data/raw/as_reported/`` (read by
-:func:`helpers.sources.report.read_claims`). Each has a ``kind`` saying how to
+:func:`helpers.ingest.report.read_claims`). Each has a ``kind`` saying how to
 recompute it from the tidy counts, a ``comparison`` (``equal`` within the rounding
 of its stated decimals, ``at_least``, ``at_most`` or ``between``), and its quote
 and line in the report. On top of the stated claims, :func:`cross_table_checks`
@@ -16,9 +16,10 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from helpers import config, metrics
-from helpers.periods import Window
-from helpers.series import figure, is_whole_month, rows, sum_of_accounts
+from helpers import config
+from helpers.measures import arithmetic as metrics
+from helpers.tidy.periods import Window
+from helpers.tidy.select import figure, is_whole_month, rows, sum_of_accounts
 
 QUALITY_COLUMNS = [
     "check",
@@ -178,7 +179,7 @@ def check_claims(tidy: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
 
     Args:
         tidy: The tidy table.
-        claims: Claims as returned by :func:`helpers.sources.report.read_claims`.
+        claims: Claims as returned by :func:`helpers.ingest.report.read_claims`.
 
     Returns:
         One row per claim with the columns :data:`QUALITY_COLUMNS`.

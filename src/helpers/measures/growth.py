@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers import metrics
-from helpers.analysis.series import (
+from helpers.measures import arithmetic as metrics
+from helpers.measures.timeseries import (
     clean_series,
     month_end_values,
     months_since_start,
@@ -73,7 +73,7 @@ def monthly_changes(series: pd.Series) -> pd.DataFrame:
     """Month-on-month and year-on-year changes of a cleaned series.
 
     Args:
-        series: A series cleaned by :func:`~helpers.analysis.series.clean_series`.
+        series: A series cleaned by :func:`~helpers.measures.timeseries.clean_series`.
 
     Returns:
         The table described under :attr:`GrowthSummary.monthly`.

@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from helpers.periods import describe_months, month_label
+from helpers.tidy.periods import describe_months, month_label
 
 
 class SeriesError(ValueError):

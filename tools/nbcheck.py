@@ -1,6 +1,6 @@
 """Check that committed notebooks carry no outputs and keep a literal parameters cell.
 
-Run as ``python -m helpers.nbcheck notebooks``; exits non-zero naming each
+Run as ``python -m tools.nbcheck notebooks``; exits non-zero naming each
 notebook that has outputs, execution counts or a missing ``parameters`` cell.
 """
 

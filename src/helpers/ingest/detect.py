@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from helpers.sources import (
+from helpers.ingest import (
     facebook,
     ga4,
     ga_ua,
@@ -19,7 +19,7 @@ from helpers.sources import (
     twitter,
     youtube,
 )
-from helpers.sources.common import ExportFile, Parsed, split_cells
+from helpers.ingest.common import ExportFile, Parsed, split_cells
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import math
 
 import pandas as pd
 
-from helpers.periods import describe_months, month_label
+from helpers.tidy.periods import describe_months, month_label
 
 
 def fmt_count(value: float) -> str:

@@ -21,7 +21,7 @@ import re
 import numpy as np
 import pyarrow.compute as pc
 
-from helpers.sources.common import (
+from helpers.ingest.common import (
     ExportFile,
     Parsed,
     dates,

@@ -1,0 +1,1 @@
+"""Measures: pure functions, frames in and frames out, for every figure a briefing shows."""

@@ -1,0 +1,1 @@
+"""Presentation: number formats, tables (Styler), charts (Figure) and sentences (Markdown)."""
