@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 
@@ -43,31 +44,102 @@ KERNEL_NAME = "engagement-briefings"
 #: Account label used for a channel-wide figure (all accounts together).
 ALL_ACCOUNTS = "All accounts"
 
-#: Channels, in the order briefings show them, with display names.
+class Channel(StrEnum):
+    """The channels of the tidy table, in the order briefings show them.
+
+    Members are strings (``Channel.FACEBOOK == "facebook"``), so they can be used
+    wherever a channel name is expected; a misspelt member fails at import.
+    """
+
+    FACEBOOK = "facebook"
+    TWITTER = "twitter"
+    INSTAGRAM = "instagram"
+    YOUTUBE = "youtube"
+    ITK = "itk"
+    WEBSITE = "website"
+    TRUSTED2KNOW = "trusted2know"
+    ALL = "all"
+
+
+#: Display names of the channels.
 CHANNELS: dict[str, str] = {
-    "facebook": "Facebook",
-    "twitter": "Twitter",
-    "instagram": "Instagram",
-    "youtube": "YouTube",
-    "itk": "In the Know",
-    "website": "Force website",
-    "trusted2know": "Trust Ed youth website",
-    "all": "All channels",
+    Channel.FACEBOOK: "Facebook",
+    Channel.TWITTER: "Twitter",
+    Channel.INSTAGRAM: "Instagram",
+    Channel.YOUTUBE: "YouTube",
+    Channel.ITK: "In the Know",
+    Channel.WEBSITE: "Force website",
+    Channel.TRUSTED2KNOW: "Trust Ed youth website",
+    Channel.ALL: "All channels",
 }
 
+
+class Metric(StrEnum):
+    """The metric names of the tidy table (see :data:`METRICS` for how each behaves)."""
+
+    # audiences (snapshots)
+    PAGE_LIKES = "page_likes"
+    FOLLOWERS = "followers"
+    REGISTERED_USERS = "registered_users"
+    SUBSCRIBERS = "subscribers"
+    # activity over a period
+    REACH = "reach"
+    ENGAGED_USERS = "engaged_users"
+    NEW_LIKES = "new_likes"
+    IMPRESSIONS = "impressions"
+    ENGAGEMENTS = "engagements"
+    TWEETS = "tweets"
+    RETWEETS = "retweets"
+    REPLIES = "replies"
+    LIKES = "likes"
+    POSTS = "posts"
+    POST_REACH = "post_reach"
+    POST_ENGAGED_USERS = "post_engaged_users"
+    VIEWS = "views"
+    WATCH_HOURS = "watch_hours"
+    COMMENTS = "comments"
+    SHARES = "shares"
+    LINK_CLICKS = "link_clicks"
+    # website
+    SESSIONS = "sessions"
+    USERS = "users"
+    NEW_USERS = "new_users"
+    PAGEVIEWS = "pageviews"
+    FORM_SUBMISSIONS = "form_submissions"
+    DEVICE_SHARE = "device_share"
+    ACQUISITION_SHARE = "acquisition_share"
+    SOCIAL_REFERRAL_SHARE = "social_referral_share"
+    PAGEVIEW_SHARE = "pageview_share"
+    # operations and campaigns
+    STAFF_TRAINED = "staff_trained"
+    OFFICERS_TRAINED = "officers_trained"
+    ALERTS_PER_MONTH = "alerts_per_month"
+    ALERTS = "alerts"
+    ENQUIRIES = "enquiries"
+    APPLICATIONS = "applications"
+
+
+class Unit(StrEnum):
+    """Units of the tidy table's values."""
+
+    COUNT = "count"
+    PERCENT = "percent"
+    HOURS = "hours"
+
+
 #: The audience metric of each channel: the one that sums to the digital community.
-AUDIENCE_METRIC: dict[str, str] = {
-    "facebook": "page_likes",
-    "twitter": "followers",
-    "instagram": "followers",
-    "youtube": "subscribers",
-    "itk": "registered_users",
+AUDIENCE_METRIC: dict[str, Metric] = {
+    Channel.FACEBOOK: Metric.PAGE_LIKES,
+    Channel.TWITTER: Metric.FOLLOWERS,
+    Channel.INSTAGRAM: Metric.FOLLOWERS,
+    Channel.YOUTUBE: Metric.SUBSCRIBERS,
+    Channel.ITK: Metric.REGISTERED_USERS,
 }
 
 
 @dataclass(frozen=True)
-class Metric:
-    """A metric name of the tidy table and how its values behave.
+class MetricSpec:
+    """How the values of one metric behave.
 
     Attributes:
         label: Human-readable name used in charts and sentences.
@@ -80,56 +152,57 @@ class Metric:
     """
 
     label: str
-    unit: str = "count"
+    unit: str = Unit.COUNT
     breakdown: str | None = None
     signed: bool = False
     additive: bool = False
 
 
-METRICS: dict[str, Metric] = {
-    # audiences (snapshots)
-    "page_likes": Metric("Facebook page likes"),
-    "followers": Metric("followers"),
-    "registered_users": Metric("registered users"),
-    "subscribers": Metric("subscribers", signed=True),
-    # activity over a period
-    "reach": Metric("reach", additive=True),
-    "engaged_users": Metric("engaged users", additive=True),
-    "new_likes": Metric("new likes", additive=True),
-    "impressions": Metric("impressions", additive=True),
-    "engagements": Metric("engagements", additive=True),
-    "tweets": Metric("tweets", additive=True),
-    "retweets": Metric("retweets", additive=True),
-    "replies": Metric("replies", additive=True),
-    "likes": Metric("likes", additive=True),
-    "posts": Metric("posts", additive=True),
-    "post_reach": Metric("post reach", additive=True),
-    "post_engaged_users": Metric("post engaged users", additive=True),
-    "views": Metric("views", additive=True),
-    "watch_hours": Metric("watch time", unit="hours", additive=True),
-    "comments": Metric("comments", additive=True),
-    "shares": Metric("shares", additive=True),
-    "link_clicks": Metric("link clicks", additive=True),
-    # website
-    "sessions": Metric("sessions", additive=True),
-    "users": Metric("unique users"),
-    "new_users": Metric("new users", additive=True),
-    "pageviews": Metric("page views", additive=True),
-    "form_submissions": Metric("online forms submitted", additive=True),
-    "device_share": Metric("share of sessions by device", "percent", "complete"),
-    "acquisition_share": Metric("share of sessions by source", "percent", "complete"),
-    "social_referral_share": Metric("share of social referrals", "percent", "complete"),
-    "pageview_share": Metric("share of page views", "percent", "partial"),
-    # operations and campaigns
-    "staff_trained": Metric("staff trained"),
-    "officers_trained": Metric("officers trained"),
-    "alerts_per_month": Metric("alerts sent per month"),
-    "alerts": Metric("alerts sent", additive=True),
-    "enquiries": Metric("enquiries", additive=True),
-    "applications": Metric("online applications", additive=True),
+M = MetricSpec
+#: Every metric with its behaviour; a new metric is one member of :class:`Metric`
+#: and one entry here.
+METRICS: dict[str, MetricSpec] = {
+    Metric.PAGE_LIKES: M("Facebook page likes"),
+    Metric.FOLLOWERS: M("followers"),
+    Metric.REGISTERED_USERS: M("registered users"),
+    Metric.SUBSCRIBERS: M("subscribers", signed=True),
+    Metric.REACH: M("reach", additive=True),
+    Metric.ENGAGED_USERS: M("engaged users", additive=True),
+    Metric.NEW_LIKES: M("new likes", additive=True),
+    Metric.IMPRESSIONS: M("impressions", additive=True),
+    Metric.ENGAGEMENTS: M("engagements", additive=True),
+    Metric.TWEETS: M("tweets", additive=True),
+    Metric.RETWEETS: M("retweets", additive=True),
+    Metric.REPLIES: M("replies", additive=True),
+    Metric.LIKES: M("likes", additive=True),
+    Metric.POSTS: M("posts", additive=True),
+    Metric.POST_REACH: M("post reach", additive=True),
+    Metric.POST_ENGAGED_USERS: M("post engaged users", additive=True),
+    Metric.VIEWS: M("views", additive=True),
+    Metric.WATCH_HOURS: M("watch time", unit=Unit.HOURS, additive=True),
+    Metric.COMMENTS: M("comments", additive=True),
+    Metric.SHARES: M("shares", additive=True),
+    Metric.LINK_CLICKS: M("link clicks", additive=True),
+    Metric.SESSIONS: M("sessions", additive=True),
+    Metric.USERS: M("unique users"),
+    Metric.NEW_USERS: M("new users", additive=True),
+    Metric.PAGEVIEWS: M("page views", additive=True),
+    Metric.FORM_SUBMISSIONS: M("online forms submitted", additive=True),
+    Metric.DEVICE_SHARE: M("share of sessions by device", Unit.PERCENT, "complete"),
+    Metric.ACQUISITION_SHARE: M("share of sessions by source", Unit.PERCENT, "complete"),
+    Metric.SOCIAL_REFERRAL_SHARE: M("share of social referrals", Unit.PERCENT, "complete"),
+    Metric.PAGEVIEW_SHARE: M("share of page views", Unit.PERCENT, "partial"),
+    Metric.STAFF_TRAINED: M("staff trained"),
+    Metric.OFFICERS_TRAINED: M("officers trained"),
+    Metric.ALERTS_PER_MONTH: M("alerts sent per month"),
+    Metric.ALERTS: M("alerts sent", additive=True),
+    Metric.ENQUIRIES: M("enquiries", additive=True),
+    Metric.APPLICATIONS: M("online applications", additive=True),
 }
+del M
+assert set(METRICS) == set(Metric), "every Metric needs a METRICS entry"
 
-UNITS: frozenset[str] = frozenset({"count", "percent", "hours"})
+UNITS: frozenset[str] = frozenset(Unit)
 
 #: Division of each canonical account (None for force-wide accounts).
 DIVISIONS: tuple[str, ...] = ("West", "South", "East")

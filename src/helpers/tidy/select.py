@@ -142,7 +142,7 @@ def monthly_rollup(tidy: pd.DataFrame) -> pd.DataFrame:
     """Add whole-month totals of daily figures that add up (sessions, impressions...).
 
     Exports give one row per day; briefings work in months. For each additive
-    metric (see :class:`helpers.config.Metric`), channel, account and segment, the
+    metric (see :class:`helpers.config.MetricSpec`), channel, account and segment, the
     daily rows of a calendar month are summed into one row covering that month,
     but only when every day of the month has a row and no whole-month row exists
     already (a stated monthly figure always wins). Nothing is filled in. The new
