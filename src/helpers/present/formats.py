@@ -1,0 +1,148 @@
+"""Number and date formats: the one place a figure is turned into text.
+
+Tables, charts, sentences and the index all format through these functions, so a
+figure reads the same everywhere: ``1,169,461``, ``26.8%``, ``+26.8%``,
+``30 September 2015``, ``May to October 2015``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import pandas as pd
+
+#: Shown where a figure is missing.
+MISSING = "–"
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and not math.isfinite(value))
+
+
+def count(value: float | None, *, signed: bool = False) -> str:
+    """``1169461.0`` -> ``"1,169,461"`` (``"+8,467"`` when ``signed``)."""
+    if _missing(value):
+        return MISSING
+    text = f"{float(value):+,.0f}" if signed else f"{float(value):,.0f}"
+    return "0" if text in {"+0", "-0"} else text
+
+
+def percent(value: float | None, decimals: int = 1, *, signed: bool = False) -> str:
+    """``26.786`` -> ``"26.8%"`` (``"+26.8%"`` when ``signed``)."""
+    if _missing(value):
+        return MISSING
+    number = float(value)
+    text = f"{number:+,.{decimals}f}%" if signed else f"{number:,.{decimals}f}%"
+    zero = f"{0:.{decimals}f}%"
+    return zero if text.lstrip("+-") == zero else text
+
+
+def rate(value: float | None, decimals: int = 1) -> str:
+    """A figure per 1,000 residents: ``"15.4"``."""
+    return MISSING if _missing(value) else f"{float(value):,.{decimals}f}"
+
+
+def value(number: float | None, unit: str, measure: str = "value") -> str:
+    """Format a figure by its unit and measure (changes carry a sign).
+
+    Args:
+        number: The figure (percentages in percent units).
+        unit: ``count``, ``percent``, ``percent_per_month``, ``hours`` or ``per_1000``.
+        measure: A :class:`helpers.measures.figures.Measure`; changes get a sign.
+
+    Returns:
+        e.g. ``"12,345"``, ``"63.1%"``, ``"+2.4% a month"``.
+    """
+    signed = measure in {"abs_change", "pct_change", "yoy_pct_change", "cmgr", "mom_pct_change"}
+    if _missing(number):
+        return MISSING
+    if unit == "percent":
+        return percent(number, signed=signed)
+    if unit == "percent_per_month":
+        return percent(number, signed=signed) + " a month"
+    if unit == "per_1000":
+        return rate(number) + " per 1,000 residents"
+    if unit == "hours":
+        return count(number, signed=signed) + " hours"
+    return count(number, signed=signed)
+
+
+def day(when: object) -> str:
+    """``2015-11-18`` -> ``"18 November 2015"``."""
+    ts = pd.Timestamp(when)
+    return f"{ts.day} {ts.strftime('%B %Y')}"
+
+
+def month(when: pd.Period | object) -> str:
+    """``2015-09`` -> ``"September 2015"``."""
+    period = when if isinstance(when, pd.Period) else pd.Timestamp(when).to_period("M")
+    return period.strftime("%B %Y")
+
+
+def short_month(when: pd.Period | object) -> str:
+    """``2015-09`` -> ``"Sep 2015"`` (chart ticks and table columns)."""
+    period = when if isinstance(when, pd.Period) else pd.Timestamp(when).to_period("M")
+    return period.strftime("%b %Y")
+
+
+def dates(start: object, end: object) -> str:
+    """The dates a figure covers: a day, a month, months, or days.
+
+    Args:
+        start: First day covered.
+        end: Last day covered.
+
+    Returns:
+        ``"30 September 2015"``, ``"September 2015"``, ``"May to October 2015"`` or
+        ``"18 March to 14 April 2025"``.
+    """
+    first, last = pd.Timestamp(start), pd.Timestamp(end)
+    if first == last:
+        return day(last)
+    whole = first.is_month_start and last.is_month_end
+    if whole and first.to_period("M") == last.to_period("M"):
+        return month(last)
+    if whole:
+        left = first.strftime("%B") if first.year == last.year else month(first)
+        return f"{left} to {month(last)}"
+    if first.year == last.year:
+        left = f"{first.day} {first.strftime('%B')}"
+        return f"{left} to {day(last)}"
+    return f"{day(first)} to {day(last)}"
+
+
+def between(first: object, last: object) -> str:
+    """``"between February and September 2015"`` for two readings' dates."""
+    a, b = pd.Timestamp(first).to_period("M"), pd.Timestamp(last).to_period("M")
+    left = a.strftime("%B") if a.year == b.year else month(a)
+    return f"between {left} and {month(b)}"
+
+
+def months(items: Iterable[pd.Period | object]) -> str:
+    """Months as people write them: ``"February, June and September 2015"``."""
+    ordered = sorted({m if isinstance(m, pd.Period) else pd.Timestamp(m).to_period("M")
+                      for m in items})
+    if not ordered:
+        return ""
+    groups: list[str] = []
+    for year in sorted({m.year for m in ordered}):
+        names = [m.strftime("%B") for m in ordered if m.year == year]
+        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        groups.append(f"{joined} {year}")
+    return groups[0] if len(groups) == 1 else ", ".join(groups[:-1]) + " and " + groups[-1]
+
+
+def month_count(n: float) -> str:
+    """``"7 months"``, ``"1 month"``, ``"6.5 months"``."""
+    rounded = round(n)
+    number = f"{rounded:.0f}" if abs(n - rounded) < 1e-9 else f"{n:.1f}"
+    return f"{number} month" + ("" if number == "1" else "s")
+
+
+def join(items: Iterable[str]) -> str:
+    """``["a", "b", "c"]`` -> ``"a, b and c"``."""
+    parts = [i for i in items if i]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
