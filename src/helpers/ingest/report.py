@@ -535,17 +535,35 @@ def read_report_tables(report_dir: Path | None = None) -> pd.DataFrame:
     return coerce_tidy(pd.concat(frames, ignore_index=True))
 
 
-def campaign_qualifiers(report_dir: Path | None = None) -> dict[str, str]:
-    """Qualifiers of the quoted campaign figures ("nearly", "more than"...).
+def read_campaigns(report_dir: Path | None = None) -> pd.DataFrame:
+    """How the quoted campaign figures are qualified and whether the report dates them.
+
+    Args:
+        report_dir: The folder of the transcribed report tables.
 
     Returns:
-        The ``source`` of each campaign row in the tidy table -> its qualifier.
+        One row per campaign figure: ``source`` (its tidy ``source`` cell),
+        ``qualifier`` (the report's word: "nearly", "more than", "around" or empty)
+        and ``dated`` (False where the report gives no date and the figure carries
+        the report's scrutiny window instead).
+
+    Raises:
+        DataError: If ``dated`` is not ``yes`` or ``no``.
     """
     table = read_raw_table((report_dir or config.REPORT_DIR) / "campaign_figures.csv")
-    return {
-        make_source(table.relpath, line, "value"): row.get("qualifier", "")
-        for line, row in table.rows
-    }
+    records = []
+    for line, row in table.rows:
+        dated = row.get("dated", "").strip().lower()
+        if dated not in {"yes", "no"}:
+            raise DataError(table.path, "yes or no", line=line, column="dated", found=dated)
+        records.append(
+            {
+                "source": make_source(table.relpath, line, "value"),
+                "qualifier": row.get("qualifier", "").strip(),
+                "dated": dated == "yes",
+            }
+        )
+    return pd.DataFrame.from_records(records, columns=["source", "qualifier", "dated"])
 
 
 # --- claims ("as reported") ---------------------------------------------------
