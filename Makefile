@@ -11,6 +11,8 @@ JOBS ?=
 UV_VERSION := 0.13.9
 KERNEL := engagement-briefings
 AXE := node_modules/axe-core/axe.min.js
+# The briefing template for plain `jupyter nbconvert --template engagement-briefing`.
+NBTEMPLATE := $(VENV)/share/jupyter/nbconvert/templates/engagement-briefing
 
 .PHONY: help setup data briefing briefings lab test lint format lock clean
 
@@ -26,7 +28,10 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (engagement-briefings)" >/dev/null
 	@touch $@
 
-setup: $(STAMP)  ## create .venv and install the project (done by the other targets)
+$(NBTEMPLATE): $(STAMP) src/helpers/briefing/nbconvert_template.py
+	$(BIN)/python -m helpers.briefing.nbconvert_template >/dev/null
+
+setup: $(STAMP) $(NBTEMPLATE)  ## create .venv and install the project (done by the other targets)
 
 data: $(STAMP)  ## build data/processed/ from data/raw/
 	$(BIN)/engagement data
@@ -37,7 +42,7 @@ briefing: data  ## briefings for PERIOD (default: latest period with data) into 
 briefings: data  ## briefings for every period that has data, several at once
 	$(BIN)/engagement run --all $(if $(JOBS),--jobs $(JOBS))
 
-lab: $(STAMP)  ## open JupyterLab on the notebooks with the project's kernel
+lab: $(STAMP) $(NBTEMPLATE)  ## open JupyterLab on the notebooks with the project's kernel
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 lint: $(STAMP)  ## ruff lint + format check, notebooks free of outputs
@@ -58,7 +63,7 @@ $(AXE): package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund && touch $@; \
 	else echo "npm not found: the browser tests will be skipped (and fail in CI)"; fi
 
-test: $(AXE)
+test: $(AXE) $(NBTEMPLATE)
 
 lock:  ## re-pin requirements.lock after changing pyproject.toml
 	$(BIN)/uv pip compile --quiet --python-version 3.11 --extra dev pyproject.toml -o requirements.lock
