@@ -1,1 +1,39 @@
-"""Measures: pure functions, frames in and frames out, for every figure a briefing shows."""
+"""Measures: pure functions, frames in and frames out, for every figure a briefing shows.
+
+``from helpers import measures`` gives the functions a notebook step calls; each
+returns a figure frame (:mod:`helpers.measures.figures`) or a small frozen
+dataclass of them, and none builds HTML, displays anything or reads a file.
+"""
+
+from helpers.measures.activity import engagement, highlights, monthly_totals
+from helpers.measures.audience import (
+    audience,
+    audience_change,
+    community,
+    growth_shares,
+    latest_level,
+    per_resident,
+)
+from helpers.measures.quality import checks_for
+from helpers.measures.trend import Trend, trend
+from helpers.measures.web import device_mix, ranged_totals, segments, shares, traffic
+
+__all__ = [
+    "Trend",
+    "audience",
+    "audience_change",
+    "checks_for",
+    "community",
+    "device_mix",
+    "engagement",
+    "growth_shares",
+    "highlights",
+    "latest_level",
+    "monthly_totals",
+    "per_resident",
+    "ranged_totals",
+    "segments",
+    "shares",
+    "traffic",
+    "trend",
+]

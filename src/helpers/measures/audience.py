@@ -338,3 +338,69 @@ __all__ = [
     "latest_level",
     "total_series",
 ]
+
+
+def per_resident(levels: pd.DataFrame, residents: pd.DataFrame) -> pd.DataFrame:
+    """Each division's latest audience per 1,000 residents (2011 Census).
+
+    Args:
+        levels: An :func:`audience` frame.
+        residents: Residents by division (``division``, ``residents``), as loaded by
+            :func:`helpers.tidy.reference.division_residents`.
+
+    Returns:
+        A figure frame: per division, measure ``per_1000`` (unit ``per_1000``) dated
+        with the count's own date, and the residents it divides by (metric
+        ``residents``, measure ``value``, dated the census day 27 March 2011). Extra
+        columns ``count`` and ``residents``. Empty when there are no division figures
+        or no residents.
+    """
+    from helpers.config import DIVISIONS
+    from helpers.measures.population import per_1000
+
+    values = levels[
+        (levels["measure"] == Measure.VALUE)
+        & levels["in_window"].astype(bool)
+        & levels["account"].isin(DIVISIONS)
+    ]
+    if values.empty or residents.empty:
+        return empty_figures("count", "residents")
+    latest = values[values["end"] == values["end"].max()]
+    table = per_1000(latest[["account", "value", "end"]], residents)
+    table = table.dropna(subset=["per_1000"])
+    channel, metric = str(latest["channel"].iloc[0]), str(latest["metric"].iloc[0])
+    census_day = pd.Timestamp("2011-03-27")
+    records = []
+    for r in table.to_dict("records"):
+        base = {
+            "channel": channel,
+            "account": r["division"],
+            "segment": "",
+            "count": r["count"],
+            "residents": r["residents"],
+        }
+        records.append(
+            {
+                **base,
+                "metric": metric,
+                "measure": Measure.PER_1000,
+                "start": r["date"],
+                "end": r["date"],
+                "value": r["per_1000"],
+                "unit": "per_1000",
+                "source": "count / residents (2011 Census) x 1,000",
+            }
+        )
+        records.append(
+            {
+                **base,
+                "metric": "residents",
+                "measure": Measure.VALUE,
+                "start": census_day,
+                "end": census_day,
+                "value": r["residents"],
+                "unit": Unit.COUNT,
+                "source": "reference/census_2011_usual_residents.csv",
+            }
+        )
+    return figure_frame(records, count="", residents="")

@@ -42,6 +42,8 @@ QUALITY_COLUMNS = [
     "source",
 ]
 OK, DIFFERS, NOT_COMPUTABLE = "ok", "differs", "not computable"
+#: Status of a commentary figure the tidy table does not hold.
+NOT_IN_DATA = "not in the data"
 
 
 def _audience(tidy: pd.DataFrame, channels: str, day: pd.Timestamp) -> float:
@@ -267,6 +269,71 @@ def cross_table_checks(tidy: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=QUALITY_COLUMNS)
 
 
+def commentary_checks(tidy: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
+    """Check every figure the analysts' commentary quotes against the tidy table.
+
+    Each declared figure is looked up for exactly its channel, account, segment,
+    metric, start and end (for "All accounts", the stated total or else the sum of
+    the accounts, as everywhere). The qualifier ("nearly", "more than") is not
+    compared: the figure is the number the text is built on.
+
+    Args:
+        tidy: The tidy table.
+        figures: Declared figures, as in
+            :attr:`helpers.tidy.commentary.Commentary.figures` (columns ``period``,
+            ``figure``, ``channel``, ``account``, ``segment``, ``metric``, ``start``,
+            ``end``, ``value``, ``qualifier``, ``source``).
+
+    Returns:
+        One row per figure with the columns :data:`QUALITY_COLUMNS`: ``check`` is
+        ``commentary_<period>_<figure>``, ``stated`` the declared value,
+        ``computed`` the tidy value, and ``status`` :data:`OK` (equal within half a
+        unit of the declared decimals), :data:`DIFFERS` or :data:`NOT_IN_DATA` (no
+        tidy value for those keys).
+    """
+    records = []
+    for _, fig in figures.iterrows():
+        stated = float(fig["value"])
+        decimals = 0 if stated.is_integer() else len(repr(stated).split(".")[1])
+        computed = figure(
+            tidy,
+            fig["channel"],
+            fig["metric"],
+            fig["start"],
+            fig["end"],
+            fig["account"],
+            fig["segment"],
+        )
+        status, difference, tolerance = judge(computed, stated, "equal", decimals)
+        if status == NOT_COMPUTABLE:
+            status = NOT_IN_DATA
+        segment = f" ({fig['segment']})" if fig["segment"] else ""
+        records.append(
+            {
+                "check": f"commentary_{fig['period']}_{fig['figure']}",
+                "kind": "commentary",
+                "channel": fig["channel"],
+                "account": fig["account"],
+                "metric": fig["metric"],
+                "start": pd.Timestamp(fig["start"]),
+                "end": pd.Timestamp(fig["end"]),
+                "comparison": "equal",
+                "stated": stated,
+                "stated_high": None,
+                "computed": computed,
+                "difference": difference,
+                "tolerance": tolerance,
+                "status": status,
+                "description": f"figure quoted in the commentary{segment} against the "
+                "recorded figure",
+                "quote": f"{fig['qualifier']} {stated:,.{decimals}f}".strip(),
+                "report_line": None,
+                "source": fig["source"],
+            }
+        )
+    return pd.DataFrame.from_records(records, columns=QUALITY_COLUMNS)
+
+
 def reconcile(
     tidy: pd.DataFrame, claims: pd.DataFrame, window: Window | None = None
 ) -> pd.DataFrame:
@@ -306,3 +373,25 @@ def quality_records(checks: pd.DataFrame) -> list[dict[str, object]]:
                 clean[key] = value
         out.append(clean)
     return out
+
+
+def checks_for(
+    tidy: pd.DataFrame, claims: pd.DataFrame, window: Window, channels: list[str]
+) -> pd.DataFrame:
+    """The reconciliation checks ending in the window that concern some channels.
+
+    Args:
+        tidy: The tidy table.
+        claims: The stated claims.
+        window: The briefing window.
+        channels: Channels whose checks to keep (a combined ``facebook+twitter``
+            check counts for both).
+
+    Returns:
+        The checks, columns :data:`QUALITY_COLUMNS`.
+    """
+    checks = reconcile(tidy, claims, window)
+    if checks.empty:
+        return checks
+    mine = checks["channel"].map(lambda c: any(p in channels for p in str(c).split("+")))
+    return checks[mine.astype(bool)].reset_index(drop=True)

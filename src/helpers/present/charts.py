@@ -16,8 +16,6 @@ Each chart carries a title, labelled axes, thousands separators on counts
 
 from __future__ import annotations
 
-import base64
-import html
 import io
 import math
 import textwrap
@@ -25,12 +23,10 @@ import zlib
 from collections.abc import Iterable, Sequence
 
 import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 import seaborn as sns
-from IPython.display import HTML
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -39,6 +35,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from helpers import config
+from helpers.present import formats
 
 # --- palette ---------------------------------------------------------------------------------
 
@@ -224,35 +221,17 @@ def palette_for(names: Iterable[object]) -> dict[str, str]:
 # --- number formats ---------------------------------------------------------------------------
 
 
-def format_count(value: float) -> str:
-    """Format a count with thousands separators, e.g. ``1,169,461``."""
-    if value is None or not math.isfinite(value):
-        return ""
-    return f"{value:,.0f}"
-
-
-def format_percent(value: float, decimals: int = 1, *, signed: bool = False) -> str:
-    """Format a value in percent units, e.g. ``54.5%`` or ``+26.8%``."""
-    if value is None or not math.isfinite(value):
-        return ""
-    if not signed:
-        return f"{value:,.{decimals}f}%"
-    text = f"{value:+,.{decimals}f}%"
-    zero = f"{0:.{decimals}f}%"
-    return zero if text[1:] == zero else text
-
-
 def _count_axis(axis: Axis) -> None:
     axis.set_major_locator(
         mticker.MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True)
     )
-    axis.set_major_formatter(mticker.FuncFormatter(lambda v, _pos: format_count(v)))
+    axis.set_major_formatter(mticker.FuncFormatter(lambda v, _pos: formats.count(v)))
 
 
 def _percent_axis(axis: Axis, *, signed: bool = False) -> None:
     if signed:
         axis.set_major_formatter(
-            mticker.FuncFormatter(lambda v, _pos: format_percent(v, 0, signed=True))
+            mticker.FuncFormatter(lambda v, _pos: formats.percent(v, 0, signed=True))
         )
     else:
         axis.set_major_formatter(mticker.PercentFormatter(xmax=100, decimals=0))
@@ -306,21 +285,35 @@ def _require_columns(data: pd.DataFrame, columns: Iterable[str | None], what: st
         raise ValueError(f"{what}: no rows to plot")
 
 
-_TITLE_WRAP = 60
+_TITLE_WRAP = 58
 
 
-def _new_figure() -> tuple[Figure, Axes]:
+def _new_figure(ax: Axes | None = None) -> tuple[Figure, Axes]:
+    """A new themed figure, or the figure of the axes the caller passed in."""
     set_theme()
+    if ax is not None:
+        return ax.get_figure(), ax
     fig = Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
     return fig, fig.add_subplot()
 
 
-def _finish(fig: Figure, ax: Axes, *, title: str, xlabel: str, ylabel: str, source: str) -> Figure:
-    """Title, axis labels and the source note under the chart."""
+def _finish(
+    fig: Figure,
+    ax: Axes,
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    source: str,
+    own_axes: bool = True,
+) -> Figure:
+    """Title, axis labels and (on a figure of its own) the source note under the chart."""
     ax.set_title("\n".join(textwrap.wrap(title, _TITLE_WRAP)))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
+    if not own_axes:
+        return fig
     note = "\n".join(textwrap.wrap(" ".join(str(source).split()), _SOURCE_WRAP))
     lines = note.count("\n") + 1
     fig.text(
@@ -385,6 +378,7 @@ def trend_chart(
     markers: bool = True,
     percent: bool = False,
     projection: pd.DataFrame | None = None,
+    ax: Axes | None = None,
 ) -> Figure:
     """Line chart of one series per ``hue`` over dates, observed points marked.
 
@@ -407,6 +401,9 @@ def trend_chart(
             and, optionally, the ``hue`` column. Drawn as two shaded bands and a dashed
             mean line, labelled ``Projection`` in the legend.
 
+        ax: Axes to draw on, e.g. one panel of a larger figure; by default the
+            chart gets a figure of its own, with the source note under it.
+
     Returns:
         The figure.
 
@@ -421,7 +418,8 @@ def trend_chart(
     groups = list(frame.groupby(hue, sort=False)) if hue else [("", frame)]
     colours = palette_for(name for name, _ in groups) if hue else {"": PALETTE[0]}
 
-    fig, ax = _new_figure()
+    own_axes = ax is None
+    fig, ax = _new_figure(ax)
     handles: list = []
     labels: list[str] = []
     for name, series in groups:
@@ -451,9 +449,11 @@ def trend_chart(
     _date_axis(ax.xaxis, dates)
     _value_axis(ax.yaxis, percent)
     ax.margins(x=0.04)
-    if frame[y].min() >= 0 and ax.get_ylim()[0] < 0:
-        ax.set_ylim(bottom=0)
-    return _finish(fig, ax, title=title, xlabel=xlabel, ylabel=ylabel, source=source)
+    if frame[y].min() >= 0 and (not percent or ax.get_ylim()[0] < 0):
+        ax.set_ylim(bottom=0)  # counts are read against zero
+    return _finish(
+        fig, ax, title=title, xlabel=xlabel, ylabel=ylabel, source=source, own_axes=own_axes
+    )
 
 
 def _add_projection(
@@ -493,7 +493,7 @@ def _bar_labels(ax: Axes, *, percent: bool) -> None:
     """Print each bar's value at its end: ``61,462`` or ``54.5%``."""
     for container in ax.containers:
         values = getattr(container, "datavalues", [])
-        texts = [format_percent(v, 1) if percent else format_count(v) for v in values]
+        texts = [formats.percent(v, 1) if percent else formats.count(v) for v in values]
         ax.bar_label(container, labels=texts, padding=3, fontsize=9)
 
 
@@ -510,6 +510,7 @@ def bar_chart(
     horizontal: bool = False,
     value_labels: bool = True,
     percent: bool = False,
+    ax: Axes | None = None,
 ) -> Figure:
     """Bars of ``y`` per category ``x``, each bar labelled with its value.
 
@@ -530,6 +531,9 @@ def bar_chart(
         horizontal: Draw bars left to right (categories down the side).
         value_labels: Print each bar's value on it.
         percent: Values are percentages (``54.5%``); else counts (``61,462``).
+
+        ax: Axes to draw on, e.g. one panel of a larger figure; by default the
+            chart gets a figure of its own, with the source note under it.
 
     Returns:
         The figure.
@@ -552,7 +556,8 @@ def bar_chart(
         frame[hue] = _category_labels(data[hue])
     palette = palette_for(frame[hue]) if hue else None
 
-    fig, ax = _new_figure()
+    own_axes = ax is None
+    fig, ax = _new_figure(ax)
     sns.barplot(
         data=frame,
         x=y if horizontal else x,
@@ -576,8 +581,12 @@ def bar_chart(
         handles, labels = ax.get_legend_handles_labels()
         _legend_outside(ax, handles, labels)
     if horizontal:
-        return _finish(fig, ax, title=title, xlabel=ylabel, ylabel=xlabel, source=source)
-    return _finish(fig, ax, title=title, xlabel=xlabel, ylabel=ylabel, source=source)
+        return _finish(
+            fig, ax, title=title, xlabel=ylabel, ylabel=xlabel, source=source, own_axes=own_axes
+        )
+    return _finish(
+        fig, ax, title=title, xlabel=xlabel, ylabel=ylabel, source=source, own_axes=own_axes
+    )
 
 
 def _share_table(
@@ -627,6 +636,7 @@ def share_chart(
     title: str,
     source: str,
     ylabel: str | None = None,
+    ax: Axes | None = None,
 ) -> Figure:
     """100% stacked horizontal bars: the share of each segment per period (or per site).
 
@@ -646,6 +656,9 @@ def share_chart(
         ylabel: Label of the bar axis; defaults to ``Month`` when ``period_col``
             holds dates, else to the column name in sentence case.
 
+        ax: Axes to draw on, e.g. one panel of a larger figure; by default the
+            chart gets a figure of its own, with the source note under it.
+
     Returns:
         The figure.
 
@@ -662,13 +675,14 @@ def share_chart(
     colours = palette_for(c for c in table.columns if c != NOT_REPORTED_LABEL)
     colours[NOT_REPORTED_LABEL] = NOT_REPORTED_COLOUR
 
-    fig, ax = _new_figure()
+    own_axes = ax is None
+    fig, ax = _new_figure(ax)
     positions = np.arange(len(table.index))
     left = np.zeros(len(table.index))
     for segment in table.columns:
         widths = table[segment].to_numpy(dtype=float)
         bars = ax.barh(positions, widths, left=left, color=colours[segment], label=segment)
-        texts = [format_percent(w, 1) if w >= _MIN_LABELLED_SHARE else "" for w in widths]
+        texts = [formats.percent(w, 1) if w >= _MIN_LABELLED_SHARE else "" for w in widths]
         ax.bar_label(
             bars,
             labels=texts,
@@ -684,7 +698,15 @@ def share_chart(
     ax.grid(axis="y", visible=False)
     handles, labels = ax.get_legend_handles_labels()
     _legend_outside(ax, handles, labels)
-    return _finish(fig, ax, title=title, xlabel="Share (% of total)", ylabel=ylabel, source=source)
+    return _finish(
+        fig,
+        ax,
+        title=title,
+        xlabel="Share (% of total)",
+        ylabel=ylabel,
+        source=source,
+        own_axes=own_axes,
+    )
 
 
 def grouped_change_chart(
@@ -696,6 +718,7 @@ def grouped_change_chart(
     source: str,
     xlabel: str,
     ylabel: str = "Account",
+    ax: Axes | None = None,
 ) -> Figure:
     """Horizontal bars of percentage change per account or division, largest on top.
 
@@ -710,6 +733,9 @@ def grouped_change_chart(
         source: Source note printed under the chart.
         xlabel: Value axis label, e.g. ``"Change Feb to Sep 2015 (%)"``.
         ylabel: Account axis label.
+
+        ax: Axes to draw on, e.g. one panel of a larger figure; by default the
+            chart gets a figure of its own, with the source note under it.
 
     Returns:
         The figure.
@@ -730,12 +756,13 @@ def grouped_change_chart(
     values = frame[value_col].to_numpy(dtype=float)
     colours = palette_for(names)
 
-    fig, ax = _new_figure()
+    own_axes = ax is None
+    fig, ax = _new_figure(ax)
     positions = np.arange(len(names))
     bars = ax.barh(positions, values, color=[colours[n] for n in names])
     ax.bar_label(
         bars,
-        labels=[format_percent(v, 1, signed=True) for v in values],
+        labels=[formats.percent(v, 1, signed=True) for v in values],
         padding=3,
         fontsize=9,
     )
@@ -747,97 +774,345 @@ def grouped_change_chart(
     ax.set_xlim(low - (pad if low < 0 else 0), high + (pad if high > 0 else 0))
     _percent_axis(ax.xaxis, signed=True)
     ax.grid(axis="y", visible=False)
-    return _finish(fig, ax, title=title, xlabel=xlabel, ylabel=ylabel, source=source)
-
-
-# --- HTML embedding ---------------------------------------------------------------------------
-
-
-def _looks_the_same(original: np.ndarray, reduced: np.ndarray) -> bool:
-    """Whether a colour-reduced image stays within the tolerances of :func:`_quantized`."""
-    error = np.abs(reduced.astype(np.int16) - original.astype(np.int16))
-    return bool(
-        error.mean() <= _QUANTIZE_MEAN_ERROR and np.percentile(error, 99.9) <= _QUANTIZE_PEAK_ERROR
+    return _finish(
+        fig, ax, title=title, xlabel=xlabel, ylabel=ylabel, source=source, own_axes=own_axes
     )
 
 
-def _quantized(png: bytes) -> bytes:
-    """Re-save a PNG optimised, as a 256-colour palette image when that looks the same.
+# --- alt text and display ----------------------------------------------------------------------
 
-    Charts hold a few flat colours plus anti-aliased edges, so a 256-colour
-    palette without dithering usually reproduces them almost exactly at half the
-    size or less. The palette version is used only if its pixels stay within
-    small tolerances of the original; the smallest acceptable encoding wins.
-    """
-    try:
-        from PIL import Image
-    except ImportError:  # pragma: no cover - Pillow ships with matplotlib
-        return png
-    with Image.open(io.BytesIO(png)) as image:
-        rgb = image.convert("RGB")
-    palette = rgb.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-    if _looks_the_same(np.asarray(rgb), np.asarray(palette.convert("RGB"))):
-        reduced = palette
-    else:
-        reduced = rgb
-    out = io.BytesIO()
-    reduced.save(out, format="PNG", optimize=True)
-    return min(png, out.getvalue(), key=len)
+#: Pixels per inch of the PNG a notebook displays: sharp on high-density screens and
+#: above 150 dpi when a briefing is printed.
+DISPLAY_DPI = 200
+_ALT = "alt_text"
 
 
-def figure_png(fig: Figure) -> bytes:
-    """Render a figure to a compact PNG at screen resolution (100 dpi).
+def describe(fig: Figure, alt: str) -> Figure:
+    """Attach a text alternative to a chart; it travels with the displayed image.
+
+    The notebook shows the figure with ``alt`` in the image's display metadata, and
+    the briefing step writes it into the page's ``<img alt>``.
 
     Args:
-        fig: The figure.
+        fig: The chart.
+        alt: What the chart shows, in a sentence or two.
 
     Returns:
-        The PNG bytes, optimised and, where it looks the same, reduced to 256 colours.
-    """
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-    return _quantized(buffer.getvalue())
-
-
-def _png_size(png: bytes) -> tuple[int, int]:
-    width = int.from_bytes(png[16:20], "big")
-    height = int.from_bytes(png[20:24], "big")
-    return width, height
-
-
-def figure_html(fig: Figure, *, alt: str, caption: str | None = None) -> HTML:
-    """Embed a figure in HTML as a base64 PNG with alt text and an optional caption.
-
-    The figure is closed afterwards to free its memory. Alt text and caption are
-    escaped, so text taken from data cannot inject markup.
-
-    Args:
-        fig: The figure (from one of the chart functions).
-        alt: Text alternative describing what the chart shows; required.
-        caption: Optional caption shown under the chart.
-
-    Returns:
-        ``<figure class="chart"><img ...><figcaption>...</figcaption></figure>`` as
-        an IPython HTML object.
+        The same figure.
 
     Raises:
         ValueError: If ``alt`` is empty.
     """
-    if alt is None or not str(alt).strip():
-        raise ValueError("alt must be a non-empty description of the chart")
+    _require_text(alt=alt)
+    setattr(fig, _ALT, " ".join(str(alt).split()))
+    return fig
+
+
+def alt_text(fig: Figure) -> str:
+    """The text alternative attached by :func:`describe` (``""`` if none)."""
+    return str(getattr(fig, _ALT, ""))
+
+
+def png_with_metadata(fig: Figure) -> tuple[bytes, dict[str, object]]:
+    """Render a chart for display: PNG bytes and metadata (size in CSS pixels, alt text)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DISPLAY_DPI, metadata={"Software": None})
+    width, height = (float(v) * DPI for v in fig.get_size_inches())
+    metadata: dict[str, object] = {"width": round(width), "height": round(height)}
+    if alt_text(fig):
+        metadata["alt"] = alt_text(fig)
+    return buffer.getvalue(), metadata
+
+
+def register_display() -> None:
+    """Show charts in notebooks as PNG with their alt text (no-op outside IPython)."""
     try:
-        png = figure_png(fig)
-    finally:
-        plt.close(fig)
-    width, height = _png_size(png)
-    data = base64.b64encode(png).decode("ascii")
-    img = (
-        f'<img src="data:image/png;base64,{data}" alt="{html.escape(str(alt).strip())}" '
-        f'width="{width}" height="{height}">'
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython ships with the kernel
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.display_formatter.formatters["image/png"].for_type(Figure, png_with_metadata)
+
+
+register_display()
+
+
+# --- chart views of figure frames --------------------------------------------------------------
+
+_REPORT = "Lancashire Constabulary, Community Engagement Update Report (2015)"
+
+
+def source_note(frame: pd.DataFrame) -> str:
+    """The source line under a chart, from the ``source`` cells of the figures it shows."""
+    files = sorted(
+        {
+            str(s).split(":")[0]
+            for cell in frame.get("source", pd.Series(dtype=str))
+            for s in str(cell).split("; ")
+            if s
+        }
     )
-    figcaption = (
-        f"<figcaption>{html.escape(str(caption))}</figcaption>"
-        if caption is not None and str(caption).strip()
-        else ""
+    report = [f for f in files if f.startswith(("report_2015/", "sum of", "monthly shares"))]
+    exports = [f.removeprefix("exports/") for f in files if f.startswith("exports/")]
+    parts = []
+    if report:
+        parts.append(_REPORT)
+    if exports:
+        shown = ", ".join(exports[:3]) + (
+            f" and {len(exports) - 3} more" if len(exports) > 3 else ""
+        )
+        parts.append(f"platform exports ({shown})")
+    return "Source: " + ("; ".join(parts) if parts else "the project's data")
+
+
+def _span(frame: pd.DataFrame) -> str:
+    return formats.dates(frame["start"].min(), frame["end"].max())
+
+
+def audience_chart(levels: pd.DataFrame, noun: str, by: str, *, ax: Axes | None = None) -> Figure:
+    """Each account's audience at every month-end with figures (lines join readings only)."""
+    sel = levels[
+        levels["in_window"].astype(bool)
+        & (levels["measure"] == "value")
+        & ~levels["account"].isin([config.ALL_ACCOUNTS, "Sum of accounts"])
+    ]
+    months = formats.months(sel["month"])
+    fig = trend_chart(
+        sel,
+        x="end",
+        y="value",
+        hue="account",
+        title=f"{noun} by {by}, {months}",
+        ylabel=noun,
+        source=source_note(sel),
+        ax=ax,
     )
-    return HTML(f'<figure class="chart">{img}{figcaption}</figure>')
+    latest = sel[sel["end"] == sel["end"].max()].sort_values("value", ascending=False)
+    top = latest.iloc[0]
+    return describe(
+        fig,
+        f"Line chart of {noun.lower()} by {by} at each month-end with figures ({months}). "
+        f"On {formats.day(top['end'])} {top['account']} was largest with "
+        f"{formats.count(top['value'])}.",
+    )
+
+
+def total_chart(levels: pd.DataFrame, noun: str, *, ax: Axes | None = None) -> Figure:
+    """The channel total at every reading, including the year-earlier starting point."""
+    sel = levels[(levels["account"] == config.ALL_ACCOUNTS) & (levels["measure"] == "value")]
+    months = formats.months(sel["month"])
+    fig = trend_chart(
+        sel.assign(series=f"{noun} (all accounts)"),
+        x="end",
+        y="value",
+        hue="series",
+        title=f"{noun}, all accounts, {months}",
+        ylabel=noun,
+        source=source_note(sel),
+        ax=ax,
+    )
+    first, last = sel.iloc[0], sel.iloc[-1]
+    return describe(
+        fig,
+        f"Line chart of {noun.lower()} for all accounts ({months}): from "
+        f"{formats.count(first['value'])} on {formats.day(first['end'])} to "
+        f"{formats.count(last['value'])} on {formats.day(last['end'])}.",
+    )
+
+
+def change_chart(changes: pd.DataFrame, noun: str, by: str, *, ax: Axes | None = None) -> Figure:
+    """Bars of each account's percentage change between its first and latest readings."""
+    sel = changes[
+        (changes["measure"] == "pct_change")
+        & ~changes["account"].isin([config.ALL_ACCOUNTS, "Sum of accounts"])
+    ]
+    span = formats.between(sel["start"].min(), sel["end"].max())
+    fig = grouped_change_chart(
+        sel,
+        account_col="account",
+        value_col="value",
+        title=f"Growth in {noun.lower()} by {by} {span}",
+        source=source_note(sel),
+        xlabel="Change (%)",
+        ylabel=by.capitalize(),
+        ax=ax,
+    )
+    ranked = sel.sort_values("value", ascending=False)
+    return describe(
+        fig,
+        f"Bar chart of the growth in {noun.lower()} by {by} {span}: highest "
+        f"{ranked.iloc[0]['account']} {formats.percent(ranked.iloc[0]['value'])}, lowest "
+        f"{ranked.iloc[-1]['account']} {formats.percent(ranked.iloc[-1]['value'])}.",
+    )
+
+
+def engagement_chart(frame: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
+    """Bars of the Facebook engagement rate by account."""
+    rates = frame[frame["measure"] == "rate"]
+    when = formats.dates(rates["start"].iloc[0], rates["end"].iloc[0])
+    fig = bar_chart(
+        rates,
+        x="account",
+        y="value",
+        hue="account",
+        title=f"Facebook engagement rate by account, {when}",
+        xlabel="Account",
+        ylabel="Engagement rate (%)",
+        source=source_note(rates),
+        percent=True,
+        ax=ax,
+    )
+    top = rates.sort_values("value", ascending=False).iloc[0]
+    return describe(
+        fig,
+        f"Bar chart of the Facebook engagement rate by account in {when}: {top['account']} "
+        f"highest at {formats.percent(top['value'])}.",
+    )
+
+
+def traffic_chart(frame: pd.DataFrame, site: str, *, ax: Axes | None = None) -> Figure:
+    """Monthly sessions and unique users, from zero."""
+    monthly = frame[(frame["measure"] == "value") & frame["metric"].isin(["sessions", "users"])]
+    monthly = monthly[monthly["start"].dt.to_period("M") == monthly["end"].dt.to_period("M")]
+    names = {"sessions": "Sessions", "users": "Unique users"}
+    data = monthly.assign(series=monthly["metric"].map(names), when=monthly["end"])
+    span = _span(monthly)
+    fig = trend_chart(
+        data,
+        x="when",
+        y="value",
+        hue="series",
+        title=f"{site} sessions and unique users by month, {span}",
+        ylabel="Count per month",
+        source=source_note(monthly),
+        ax=ax,
+    )
+    sessions = monthly[monthly["metric"] == "sessions"].sort_values("value")
+    top = sessions.iloc[-1]
+    return describe(
+        fig,
+        f"Line chart of monthly {site.lower()} sessions and unique users, {span}; sessions "
+        f"peaked in {formats.month(top['start'])} at {formats.count(top['value'])}.",
+    )
+
+
+def device_chart(frame: pd.DataFrame, site: str, *, ax: Axes | None = None) -> Figure:
+    """100% stacked bars of the device mix, one bar per month."""
+    monthly = frame[frame["month"].notna()] if "month" in frame else frame
+    monthly = monthly[monthly["start"].dt.to_period("M") == monthly["end"].dt.to_period("M")]
+    data = monthly.assign(period=monthly["start"].dt.to_period("M").map(formats.short_month))
+    span = _span(monthly)
+    fig = share_chart(
+        data,
+        period_col="period",
+        segment_col="segment",
+        title=f"{site} sessions by device, {span}",
+        source=source_note(monthly),
+        ylabel="Month",
+        ax=ax,
+    )
+    last = data[data["start"] == data["start"].max()].sort_values("value", ascending=False).iloc[0]
+    return describe(
+        fig,
+        f"Stacked bar chart of the share of {site.lower()} sessions by device for each month, "
+        f"{span}; in {formats.month(last['start'])} {last['segment']} had the largest share "
+        f"({formats.percent(last['value'], 2)}).",
+    )
+
+
+def share_bars(frame: pd.DataFrame, title: str, label: str, *, ax: Axes | None = None) -> Figure:
+    """Horizontal bars of shares by segment over a range."""
+    span = _span(frame)
+    fig = bar_chart(
+        frame,
+        x="segment",
+        y="value",
+        title=f"{title}, {span}",
+        xlabel=label,
+        ylabel="Share (%)",
+        source=source_note(frame),
+        percent=True,
+        horizontal=True,
+        ax=ax,
+    )
+    top = frame.sort_values("value", ascending=False).iloc[0]
+    return describe(
+        fig,
+        f"Bar chart of {title.lower()}, {span}: {top['segment']} largest at "
+        f"{formats.percent(top['value'], 2)}.",
+    )
+
+
+def count_bars(
+    frame: pd.DataFrame, title: str, label: str, value_label: str, *, ax: Axes | None = None
+) -> Figure:
+    """Horizontal bars of counts by segment (pages, forms), largest first."""
+    parts = frame[frame["measure"] != "sum"]
+    span = _span(parts)
+    fig = bar_chart(
+        parts,
+        x="segment",
+        y="value",
+        title=f"{title}, {span}",
+        xlabel=label,
+        ylabel=value_label,
+        source=source_note(parts),
+        horizontal=True,
+        ax=ax,
+    )
+    top = parts.iloc[0]
+    return describe(
+        fig,
+        f"Bar chart of {title.lower()}, {span}: {top['segment']} first with "
+        f"{formats.count(top['value'])}.",
+    )
+
+
+def compare_chart(frames: dict[str, pd.DataFrame], title: str, *, ax: Axes | None = None) -> Figure:
+    """100% stacked bars comparing one breakdown across sites (one bar per site)."""
+    data = pd.concat([f.assign(site=name) for name, f in frames.items() if len(f)])
+    span = _span(data)
+    fig = share_chart(
+        data,
+        period_col="site",
+        segment_col="segment",
+        title=f"{title}, {span}",
+        source=source_note(data),
+        ylabel="Site",
+        ax=ax,
+    )
+    tops = [
+        f"{name}: {f.sort_values('value').iloc[-1]['segment']} "
+        f"({formats.percent(f.sort_values('value').iloc[-1]['value'], 2)})"
+        for name, f in frames.items()
+        if len(f)
+    ]
+    return describe(
+        fig, f"Stacked bar chart of {title.lower()}, {span}; largest " + "; ".join(tops) + "."
+    )
+
+
+def projection_chart(trend: object, noun: str, *, ax: Axes | None = None) -> Figure:
+    """The channel total's readings with the projection fan (80% and 95% ranges)."""
+    series = trend.series  # type: ignore[attr-defined]
+    table = trend.projection.table  # type: ignore[attr-defined]
+    observed = pd.DataFrame({"end": series.index, "value": series.to_numpy(), "series": noun})
+    fig = trend_chart(
+        observed,
+        x="end",
+        y="value",
+        hue="series",
+        title=f"{noun}, all accounts, with a projection to {formats.month(table['end'].iloc[-1])}",
+        ylabel=noun,
+        source="Projection from the readings shown (log-linear trend, 80% and 95% ranges)",
+        projection=table.assign(series=noun),
+        ax=ax,
+    )
+    last = table.iloc[-1]
+    return describe(
+        fig,
+        f"Line chart of {noun.lower()} with a shaded projection: about "
+        f"{formats.count(last['mean'])} by {formats.day(last['end'])}, 95% range "
+        f"{formats.count(last['lo95'])} to {formats.count(last['hi95'])}.",
+    )

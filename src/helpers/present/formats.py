@@ -121,8 +121,9 @@ def between(first: object, last: object) -> str:
 
 def months(items: Iterable[pd.Period | object]) -> str:
     """Months as people write them: ``"February, June and September 2015"``."""
-    ordered = sorted({m if isinstance(m, pd.Period) else pd.Timestamp(m).to_period("M")
-                      for m in items})
+    ordered = sorted(
+        {m if isinstance(m, pd.Period) else pd.Timestamp(m).to_period("M") for m in items}
+    )
     if not ordered:
         return ""
     groups: list[str] = []

@@ -15,19 +15,12 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
+from helpers.measures.figures import Measure
+
 HEADLINES_MIME = "application/vnd.engagement-briefings.headlines+json"
 
 #: What a headline value measures.
-MEASURES = (
-    "value",  # a figure as it stands (followers on a day, sessions in a month)
-    "abs_change",  # last - first
-    "pct_change",  # change over the window, percent
-    "yoy_pct_change",  # change on the same month a year earlier, percent
-    "cmgr",  # compound monthly growth rate, percent per month
-    "rate",  # a ratio in percent (engagement rate)
-    "share",  # a segment's share in percent
-    "per_1000",  # per 1,000 residents
-)
+MEASURES = tuple(Measure)
 
 
 @dataclass(frozen=True)
@@ -63,6 +56,30 @@ class Headline:
             raise ValueError(f"unknown measure {self.measure!r}; expected one of {MEASURES}")
 
 
+_MEASURE_WORDS = {
+    "abs_change": "change",
+    "pct_change": "% change",
+    "yoy_pct_change": "12-month change",
+    "mom_pct_change": "change on the month before",
+    "cmgr": "monthly growth",
+    "sum": "total",
+    "per_1000": "per 1,000 residents (2011 Census)",
+}
+
+
+def _label(record: dict) -> str:
+    from helpers import config
+
+    spec = config.METRICS.get(str(record["metric"]))
+    name = spec.label if spec else str(record["metric"]).replace("_", " ")
+    channel = config.CHANNELS.get(str(record["channel"]), str(record["channel"]))
+    label = f"{channel} {name}"
+    if record.get("segment"):
+        label += f" ({record['segment']})"
+    words = _MEASURE_WORDS.get(str(record["measure"]))
+    return f"{label}: {words}" if words else label
+
+
 def iso(day: object) -> str:
     """Return a date as ``YYYY-MM-DD``."""
     return pd.Timestamp(day).strftime("%Y-%m-%d")
@@ -88,6 +105,45 @@ class HeadlineSet:
         """Append several headlines."""
         for h in headlines:
             self.add(h)
+
+    @classmethod
+    def from_frames(cls, channel: str, period: str, frames: list[pd.DataFrame]) -> HeadlineSet:
+        """Every figure of the given figure frames, as headline records.
+
+        Args:
+            channel: The briefing (notebook) name.
+            period: The reporting month.
+            frames: Figure frames (:mod:`helpers.measures.figures`) the page shows.
+
+        Returns:
+            The headline set; rows with no value are dropped, repeats kept once.
+        """
+        result = cls(channel, period)
+        seen: set[tuple] = set()
+        for frame in frames:
+            for record in frame.to_dict("records"):
+                key = tuple(
+                    str(record.get(k))
+                    for k in ("channel", "account", "segment", "metric", "measure", "start", "end")
+                )
+                if key in seen:
+                    continue
+                seen.add(key)
+                result.add(
+                    Headline(
+                        channel=str(record["channel"]),
+                        account=str(record["account"]),
+                        metric=str(record["metric"]),
+                        measure=str(record["measure"]),
+                        start=iso(record["start"]),
+                        end=iso(record["end"]),
+                        value=float(record["value"]),
+                        unit=str(record["unit"]),
+                        segment=str(record.get("segment") or ""),
+                        label=_label(record),
+                    )
+                )
+        return result
 
     def records(self) -> list[dict[str, object]]:
         """The headlines as JSON-ready records."""

@@ -13,7 +13,6 @@ from typing import Any
 import pandas as pd
 
 from helpers import config
-from helpers.measures.population import PopulationUnavailable, division_population
 from helpers.measures.saturation import saturation_check
 from helpers.present import narrative
 from helpers.tidy.periods import Window
@@ -66,11 +65,6 @@ def fastest_division(headlines: Sequence[Record]) -> list[str]:
         f"{narrative.fmt_pct(best['value'], signed=True)} "
         f"{narrative.span_label(best['start'], best['end'])}."
     )
-    population = division_population()
-    if isinstance(population, PopulationUnavailable):
-        sentence += (
-            " Growth per resident cannot be compared yet: no population estimates are on file."
-        )
     return [sentence]
 
 

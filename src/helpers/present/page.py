@@ -1,0 +1,164 @@
+"""Page furniture: key points, headline tiles with sparklines, and notes of what is absent.
+
+Notebook cells tagged ``key-points`` and ``tiles`` are moved to the top of the
+published page, cells tagged ``method`` into its collapsed "How these figures were
+worked out" part, and a section whose only output is :func:`absent` is left out
+of the page (its reason is listed once at the end). In JupyterLab every cell shows
+where it is, so the analyst reads the notebook top to bottom.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+from IPython.display import Markdown
+
+from helpers.measures.figures import Measure
+from helpers.present import formats
+
+#: MIME type marking a section with nothing to show (the briefing step drops it).
+ABSENT_MIME = "application/vnd.engagement-briefings.absent+json"
+
+
+def key_points(points: Sequence[str]) -> Markdown:
+    """Key points as a Markdown list, most important first (empty points dropped)."""
+    items = [p for p in points if p]
+    return Markdown("\n".join(f"- {p}" for p in items))
+
+
+@dataclass(frozen=True)
+class Absent:
+    """A section with no figures for the period, and why (shown as one line)."""
+
+    what: str
+    reason: str
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, object]:
+        text = f"No {self.what} for this period: {self.reason}."
+        return {
+            ABSENT_MIME: {"what": self.what, "reason": self.reason},
+            "text/markdown": text,
+            "text/plain": text,
+        }
+
+
+def absent(what: str, reason: str) -> Absent:
+    """Say that a section has no figures for the period (the page leaves it out)."""
+    return Absent(what, reason)
+
+
+def _sparkline(values: Sequence[float], width: int = 96, height: int = 28) -> str:
+    points = [v for v in values if v is not None and math.isfinite(v)]
+    if len(points) < 2:
+        return ""
+    low, high = 0.0, max(points)
+    span = (high - low) or 1.0
+    step = width / (len(points) - 1)
+    coords = " ".join(
+        f"{i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}"
+        for i, v in enumerate(points)
+    )
+    return (
+        f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'aria-hidden="true" focusable="false"><polyline fill="none" stroke="currentColor" '
+        f'stroke-width="2" points="{coords}"/></svg>'
+    )
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One headline tile: a value, its change and date, and the series behind it.
+
+    Attributes:
+        label: What the figure is, e.g. ``"Facebook likes"``.
+        value: The latest value.
+        unit: Unit of the value (``count``, ``percent``).
+        date: The value's own date (or the period it covers), in words.
+        change: Percentage change, or ``nan`` if none.
+        change_text: What the change compares, e.g. ``"in 12 months"``.
+        series: Values for the sparkline (oldest first), drawn from zero.
+    """
+
+    label: str
+    value: float
+    unit: str
+    date: str
+    change: float = math.nan
+    change_text: str = ""
+    series: tuple[float, ...] = ()
+
+
+def tile(
+    frame: pd.DataFrame,
+    label: str,
+    change_measure: str = Measure.YOY_PCT_CHANGE,
+    series: pd.Series | None = None,
+) -> Tile | None:
+    """A tile from a channel total's change frame (``None`` when it has no value)."""
+    value = frame[frame["measure"] == Measure.VALUE]
+    if value.empty:
+        return None
+    latest = value.iloc[0]
+    change = frame[frame["measure"] == change_measure]
+    if change.empty:
+        change = frame[frame["measure"] == Measure.PCT_CHANGE]
+    pct, text = math.nan, ""
+    if len(change):
+        c = change.iloc[0]
+        pct = float(c["value"])
+        text = (
+            f"since {formats.month(c['start'])}"
+            if c["measure"] != Measure.YOY_PCT_CHANGE
+            else (f"in the 12 months to {formats.month(c['end'])}")
+        )
+    return Tile(
+        label,
+        float(latest["value"]),
+        str(latest["unit"]),
+        formats.day(latest["end"]),
+        pct,
+        text,
+        tuple(float(v) for v in (series if series is not None else [])),
+    )
+
+
+class Tiles:
+    """A row of headline tiles (HTML in notebooks and pages, text elsewhere)."""
+
+    def __init__(self, tiles: Sequence[Tile | None]) -> None:
+        self.tiles = [t for t in tiles if t is not None]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The tiles as a DataFrame."""
+        return pd.DataFrame([t.__dict__ for t in self.tiles])
+
+    def _repr_html_(self) -> str:
+        cells = []
+        for t in self.tiles:
+            arrow = ""
+            if math.isfinite(t.change):
+                arrow = "▲" if t.change > 0 else "▼" if t.change < 0 else "▶"
+                arrow = (
+                    f'<p class="change"><span aria-hidden="true">{arrow}</span> '
+                    f"{html.escape(formats.percent(t.change, signed=True))} "
+                    f"{html.escape(t.change_text)}</p>"
+                )
+            cells.append(
+                '<div class="tile">'
+                f'<p class="label">{html.escape(t.label)}</p>'
+                f'<p class="value">{html.escape(formats.value(t.value, t.unit))}</p>'
+                f"{arrow}"
+                f'<p class="date">{html.escape(t.date)}</p>'
+                f"{_sparkline(t.series)}"
+                "</div>"
+            )
+        return f'<div class="tiles">{"".join(cells)}</div>'
+
+    def __repr__(self) -> str:
+        return "\n".join(
+            f"{t.label}: {formats.value(t.value, t.unit)} ({t.date})" for t in self.tiles
+        )

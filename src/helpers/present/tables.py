@@ -1,0 +1,238 @@
+"""Tables as pandas ``Styler`` objects: caption, header, number formats.
+
+Each function takes figure frames (from :mod:`helpers.measures`) and returns a
+``Styler``; the frame behind it is ``styler.data``, so an analyst can take the
+numbers as a DataFrame in the next cell. Formatting goes through
+:mod:`helpers.present.formats`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from helpers.config import ALL_ACCOUNTS
+from helpers.measures.audience import SUM_OF_ACCOUNTS
+from helpers.measures.figures import Measure
+from helpers.present import formats
+
+Formatter = Callable[[object], str]
+
+COUNT: Formatter = formats.count  # type: ignore[assignment]
+PERCENT: Formatter = formats.percent  # type: ignore[assignment]
+SIGNED_PERCENT: Formatter = lambda v: formats.percent(v, signed=True)  # noqa: E731
+SHARE: Formatter = lambda v: formats.percent(v, 2)  # noqa: E731
+RATE: Formatter = formats.rate  # type: ignore[assignment]
+
+
+def styled(frame: pd.DataFrame, caption: str, columns: Mapping[str, Formatter]) -> Styler:
+    """A table with a caption, its index as row headers and per-column number formats.
+
+    Args:
+        frame: The table (index = row labels, named; columns = headers).
+        caption: What the table shows, with the dates it covers.
+        columns: Formatter of each numeric column; other columns are shown as text.
+
+    Returns:
+        The ``Styler``.
+    """
+    styler = frame.style.format(
+        {c: f for c, f in columns.items() if c in frame.columns}, na_rep=formats.MISSING
+    )
+    numeric = [c for c in columns if c in frame.columns]
+    return (
+        styler.set_caption(caption)
+        .set_table_attributes('class="data"')
+        .set_properties(subset=numeric, **{"text-align": "right"})
+    )
+
+
+def audience_table(levels: pd.DataFrame, changes: pd.DataFrame, noun: str, by: str) -> Styler:
+    """Accounts (or divisions) by month-end, with the change from the first month shown.
+
+    Args:
+        levels: An audience frame.
+        changes: Its audience-change frame.
+        noun: What is counted, e.g. ``"Facebook likes"``.
+        by: ``"account"`` or ``"division"``.
+
+    Returns:
+        The table; its total row is the sum of the accounts listed, so it adds up.
+    """
+    shown = levels[
+        levels["in_window"].astype(bool)
+        & (levels["measure"] == Measure.VALUE)
+        & (levels["account"] != ALL_ACCOUNTS)
+    ]
+    if shown.empty:
+        return styled(pd.DataFrame(), f"{noun} by {by}: no figures", {})
+    wide = shown.pivot_table(index="account", columns="month", values="value", aggfunc="first")
+    wide = wide.reindex([a for a in dict.fromkeys(shown["account"])])
+    months = list(wide.columns)
+    wide.columns = [formats.short_month(m) for m in months]
+    pct = changes[changes["measure"] == Measure.PCT_CHANGE].set_index("account")
+    change_col = ""
+    if len(months) > 1 and not pct.empty:
+        first = pd.Timestamp(pct["start"].min())
+        last = pd.Timestamp(shown["end"].max())
+        change_col = f"% change {formats.short_month(first)} to {formats.short_month(last)}"
+        wide[change_col] = pct["value"].reindex(wide.index)
+    wide.index.name = by.capitalize()
+    wide = wide.rename(index={SUM_OF_ACCOUNTS: f"All {by}s (sum)"})
+    latest = formats.day(shown["end"].max())
+    formatters: dict[str, Formatter] = {c: COUNT for c in wide.columns if c != change_col}
+    if change_col:
+        formatters[change_col] = PERCENT
+    return styled(wide, f"{noun} by {by}, latest figures {latest}", formatters)
+
+
+def engagement_table(frame: pd.DataFrame) -> Styler:
+    """Facebook reach, engaged users and engagement rate by account for one month."""
+    wide = frame.pivot_table(index="account", columns="metric", values="value", aggfunc="first")
+    wide = wide.reindex(list(dict.fromkeys(frame["account"])))
+    wide = wide.rename(
+        columns={"reach": "Reach", "engaged_users": "Engaged users", "engagement_rate": "Rate"}
+    )[["Reach", "Engaged users", "Rate"]]
+    wide = wide.rename(index={ALL_ACCOUNTS: "All accounts (sum of pages)"})
+    wide.index.name = "Account"
+    wide = wide.rename(columns={"Rate": "Engagement rate"})
+    when = formats.dates(frame["start"].iloc[0], frame["end"].iloc[0])
+    return styled(
+        wide,
+        f"Facebook reach and engagement by account, {when}",
+        {"Reach": COUNT, "Engaged users": COUNT, "Engagement rate": PERCENT},
+    )
+
+
+def figures_table(
+    frame: pd.DataFrame,
+    caption: str,
+    label: str,
+    value_label: str,
+    formatter: Formatter = COUNT,
+    *,
+    by: str = "segment",
+    total_label: str = "Total",
+) -> Styler:
+    """One row per figure (segment, channel or activity) with its value.
+
+    Args:
+        frame: A figure frame; a ``sum`` row becomes the total row.
+        caption: The caption.
+        label: Header of the row labels.
+        value_label: Header of the values.
+        formatter: How values are written.
+        by: Column naming each row.
+        total_label: Label of the ``sum`` row.
+
+    Returns:
+        The table.
+    """
+    names = frame[by].where(frame["measure"] != Measure.SUM, total_label)
+    table = pd.DataFrame({value_label: frame["value"].to_numpy()}, index=names.to_numpy())
+    table.index.name = label
+    return styled(table, caption, {value_label: formatter})
+
+
+def traffic_table(frame: pd.DataFrame, site: str) -> Styler:
+    """Sessions, unique users and page views by month, with totals that are true totals.
+
+    The total row adds up sessions and page views; unique users over the months are
+    shown only where the data state them (monthly users do not add up).
+    """
+    monthly = frame[frame["measure"] == Measure.VALUE].dropna(subset=["month"])
+    monthly = monthly[monthly["start"].dt.is_month_start & monthly["end"].dt.is_month_end]
+    monthly = monthly[monthly["start"].dt.to_period("M") == monthly["end"].dt.to_period("M")]
+    wide = monthly.pivot_table(index="month", columns="metric", values="value", aggfunc="first")
+    wide.index = [formats.short_month(m) for m in wide.index]
+    names = {"sessions": "Sessions", "users": "Unique users", "pageviews": "Page views"}
+    wide = wide.reindex(columns=[m for m in names if m in wide.columns]).rename(columns=names)
+    ranged = frame[frame["start"].dt.to_period("M") != frame["end"].dt.to_period("M")]
+    if not ranged.empty:
+        total = {names[m]: v for m, v in zip(ranged["metric"], ranged["value"], strict=True)}
+        wide.loc["All months"] = pd.Series(total)
+    wide.index.name = "Month"
+    span = formats.dates(frame["start"].min(), frame["end"].max())
+    return styled(wide, f"{site} traffic by month, {span}", {c: COUNT for c in names.values()})
+
+
+def shares_table(frame: pd.DataFrame, caption: str, label: str) -> Styler:
+    """Shares by segment over a range, in percent with two decimals (as reported)."""
+    return figures_table(frame, caption, label, "Share", SHARE)
+
+
+def side_by_side(frames: Mapping[str, pd.DataFrame], caption: str, label: str) -> Styler:
+    """Shares of two sites (or periods) side by side, one column each."""
+    table = pd.DataFrame(
+        {name: f.set_index("segment")["value"] for name, f in frames.items() if len(f)}
+    )
+    table.index.name = label
+    return styled(table, caption, dict.fromkeys(table.columns, SHARE))
+
+
+def per_resident_table(frame: pd.DataFrame, noun: str) -> Styler:
+    """Counts per 1,000 residents (2011 Census) by division."""
+    table = frame.set_index("division")[["count", "residents", "per_1000"]].rename(
+        columns={
+            "count": noun.capitalize(),
+            "residents": "Residents (2011 Census)",
+            "per_1000": "Per 1,000 residents",
+        }
+    )
+    table.index.name = "Division"
+    day = formats.day(frame["date"].max()) if "date" in frame and len(frame) else ""
+    return styled(
+        table,
+        f"{noun.capitalize()} per 1,000 residents (2011 Census), {day}",
+        {noun.capitalize(): COUNT, "Residents (2011 Census)": COUNT, "Per 1,000 residents": RATE},
+    )
+
+
+def quality_table(checks: pd.DataFrame, caption: str = "Stated figures checked") -> Styler:
+    """Each stated figure beside the value recomputed from the data, with a verdict.
+
+    Args:
+        checks: Reconciliation checks (:data:`helpers.measures.quality.QUALITY_COLUMNS`).
+        caption: The caption.
+
+    Returns:
+        The table: what was stated (ranges and bounds kept), the value computed, the
+        dates compared and the verdict.
+    """
+    percent_kinds = {"pct_change", "cmgr", "engagement_rate", "weighted_share"}
+
+    def show(value: object, kind: str) -> str:
+        return formats.percent(value, 2) if kind in percent_kinds else formats.count(value)
+
+    records = []
+    for c in checks.to_dict("records"):
+        kind = str(c["kind"])
+        stated = show(c["stated"], kind)
+        high = c.get("stated_high")
+        if high is not None and pd.notna(high):
+            stated = f"{stated} to {show(high, kind)}"
+        if c["comparison"] == "at_least":
+            stated = f"at least {stated}"
+        if c["comparison"] == "at_most":
+            stated = f"at most {stated}"
+        what = c["quote"] or c["description"]
+        who = "" if c["account"] in ("", ALL_ACCOUNTS) else f"{c['account']}: "
+        records.append(
+            {
+                "Figure": f"{who}{what}",
+                "Stated": stated,
+                "Computed": show(c["computed"], kind),
+                "Dates": formats.dates(c["start"], c["end"]),
+                "Verdict": {"ok": "agrees", "differs": "differs"}.get(c["status"], c["status"]),
+            }
+        )
+    table = pd.DataFrame.from_records(
+        records, columns=["Figure", "Stated", "Computed", "Dates", "Verdict"]
+    )
+    return (
+        table.style.hide(axis="index")
+        .set_caption(caption)
+        .set_table_attributes('class="data quality"')
+    )

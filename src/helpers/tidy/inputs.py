@@ -1,0 +1,86 @@
+"""Everything one briefing reads, loaded and validated once: ``open_period``.
+
+A notebook's first step is ``inputs = open_period(period, start, data_dir)``; every
+later step takes its frames from ``inputs`` (``inputs.tidy``, ``inputs.window``...),
+so nothing downstream reads a file. ``data_dir`` is honoured for every input.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import config
+from helpers.ingest.report import read_campaigns, read_claims
+from helpers.tidy.commentary import Commentary, empty_commentary
+from helpers.tidy.dataset import load_commentary, load_reference, load_tidy
+from helpers.tidy.periods import Window, reporting_window
+from helpers.tidy.reference import division_residents
+from helpers.tidy.select import monthly_rollup
+
+
+@dataclass(frozen=True)
+class PeriodInputs:
+    """The validated inputs of one briefing period.
+
+    Attributes:
+        period: The reporting month ``YYYY-MM``.
+        window: The months the briefing covers.
+        tidy: The tidy table with monthly roll-ups of daily figures.
+        claims: Figures an earlier report stated (to check).
+        campaigns: Qualifiers and dating of quoted campaign figures.
+        commentary: The analysts' commentary for this period.
+        residents: Residents by division (2011 Census), for per-resident figures.
+    """
+
+    period: str
+    window: Window
+    tidy: pd.DataFrame
+    claims: pd.DataFrame
+    campaigns: pd.DataFrame
+    commentary: Commentary
+    residents: pd.DataFrame
+
+
+def open_period(period: str, start: str | None = None, data_dir: str | Path = "") -> PeriodInputs:
+    """Load and check everything a briefing for ``period`` uses.
+
+    Args:
+        period: Reporting month ``YYYY-MM`` (the end of the window).
+        start: First month ``YYYY-MM``; by default the 12 months ending with ``period``.
+        data_dir: The folder holding ``raw/`` and ``processed/``; ``""`` for the project's.
+
+    Returns:
+        The inputs.
+
+    Raises:
+        PeriodError: If the period or start is malformed or in the future.
+        DataError: If an input file is malformed.
+    """
+    base = Path(data_dir) if data_dir else config.DATA_DIR
+    raw = base / "raw"
+    window = reporting_window(period, start)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # stale processed data: rebuilt in memory
+        tidy = monthly_rollup(load_tidy(base))
+    report = raw / "report_2015"
+    as_reported = raw / "as_reported"
+    claims = read_claims(as_reported) if as_reported.is_dir() else read_claims(None).iloc[0:0]
+    campaigns = (
+        read_campaigns(report)
+        if (report / "campaign_figures.csv").is_file()
+        else pd.DataFrame(columns=["source", "qualifier", "dated"])
+    )
+    commentary = load_commentary(base) if (raw / "commentary").is_dir() else empty_commentary()
+    return PeriodInputs(
+        period=str(window.end),
+        window=window,
+        tidy=tidy,
+        claims=claims,
+        campaigns=campaigns,
+        commentary=commentary.for_period(str(window.end)),
+        residents=division_residents(load_reference(base)),
+    )
