@@ -3,7 +3,7 @@
 These sections go further than the 2015 report could: they state how each growth
 figure was computed, test whether growth is levelling off, project the trend with
 intervals when there are enough readings (and say why not otherwise), and compare
-divisions per 1,000 residents where published population estimates are on file.
+divisions per 1,000 residents (2011 Census).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from IPython.display import HTML
 from helpers import config
 from helpers.measures.forecast import Forecast, forecast
 from helpers.measures.growth import growth_summary
-from helpers.measures.population import PopulationUnavailable, division_population, per_1000
+from helpers.measures.population import per_1000
 from helpers.measures.saturation import saturation_check
 from helpers.present import charts as plots
 from helpers.present import narrative
@@ -28,6 +28,8 @@ from helpers.sections.common import (
     quality_checks,
     table_html,
 )
+from helpers.tidy.dataset import load_reference
+from helpers.tidy.reference import PER_1000_LABEL, division_residents
 from helpers.tidy.select import snapshot_series
 
 GROWTH_CLAIMS = {"pct_change", "cmgr", "abs_change"}
@@ -129,23 +131,27 @@ def _computed_value(check: pd.Series) -> str:
     return f"{narrative.fmt_pct(check['computed'])} {span}"
 
 
-def per_resident(ctx: Context, channel: str, metric: str, noun: str) -> HTML:
-    """Audience per 1,000 residents by division, or why it cannot be given."""
-    population = division_population()
-    if isinstance(population, PopulationUnavailable):
-        return prose([f"Per-resident figures are not shown: {population.reason}."], "notice")
+def per_resident(ctx: Context, channel: str, metric: str, noun: str, data_dir: str = "") -> HTML:
+    """Audience per 1,000 residents (2011 Census) by division, or why it cannot be given."""
+    census = load_reference(data_dir or None)
+    if census.empty:
+        return prose(
+            ["Per-resident figures are not shown: the data folder has no census file."], "notice"
+        )
     sel = audience_rows(ctx, channel, metric)
     sel = sel[sel["account"].isin(config.DIVISIONS)]
     if sel.empty:
         return prose([f"No {noun} by division in {ctx.window.label}."], "notice")
-    latest = sel[sel["end"] == sel["end"].max()].set_index("account")["value"]
-    table = per_1000(latest, population).reset_index()
+    latest = sel[sel["end"] == sel["end"].max()]
+    table = per_1000(latest, division_residents(census))[
+        ["division", "count", "residents", "per_1000"]
+    ]
     table.columns = ["Division", noun.capitalize(), "Residents", "Per 1,000 residents"]
     top = table.loc[table["Per 1,000 residents"].idxmax()]
     sentence = (
-        f"On {narrative.fmt_day(sel['end'].max())} {top['Division']} had the most {noun} per "
-        f"1,000 residents ({top['Per 1,000 residents']:.1f}); residents are ONS mid-"
-        f"{population.attrs['year']} estimates."
+        f"On {narrative.fmt_day(sel['end'].max())} {top['Division']} had the most {noun} "
+        f"{PER_1000_LABEL} ({top['Per 1,000 residents']:.1f}); residents are not the "
+        "audience, and 2011 figures are used for later counts."
     )
     return HTML(
         prose([sentence]).data + table_html(table, f"{noun.capitalize()} per 1,000 residents").data

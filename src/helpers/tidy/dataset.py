@@ -29,6 +29,8 @@ from helpers.ingest.exports import (
     read_exports,
 )
 from helpers.ingest.report import read_report_tables, report_files
+from helpers.tidy.commentary import Commentary, commentary_files, read_commentary
+from helpers.tidy.reference import census_path, empty_census, read_census
 from helpers.tidy.schema import KEY, coerce_tidy, empty_tidy, validate_tidy
 
 _META_KEY = b"engagement_briefings"
@@ -40,11 +42,14 @@ def input_files(raw_dir: Path | None = None) -> list[Path]:
     files = report_files(raw / "report_2015")
     exports = raw / "exports"
     mapping = [exports / MAPPING_FILE] if (exports / MAPPING_FILE).is_file() else []
+    census = [census_path(raw)] if census_path(raw).is_file() else []
     return (
         [f for f in files if f.exists()]
         + sorted((raw / "as_reported").glob("*.csv"))
         + mapping
         + discover(exports)
+        + census
+        + commentary_files(raw)
     )
 
 
@@ -76,7 +81,9 @@ def assemble(
     appended to ``problems`` when that list is given (``engagement data`` prints
     them and exits non-zero); without ``problems`` the first bad export raises.
     Export values that repeat a key of the report tables are dropped: the
-    published figure stands.
+    published figure stands. The census reference file and the analysts'
+    commentary (when present) are read and checked too, so a bad one fails the
+    build with one clear error; they are not part of the table.
 
     Args:
         raw_dir: The raw data folder (default ``data/raw``).
@@ -94,6 +101,8 @@ def assemble(
     report_dir = raw / "report_2015"
     # A data folder without the transcribed report (exports only) is allowed.
     report = read_report_tables(report_dir) if report_dir.is_dir() else empty_tidy()
+    load_reference(raw.parent, raw_dir=raw)
+    read_commentary(raw)
     result = read_exports(raw / "exports", cache_dir=raw.parent / "processed" / ".cache")
     if result.problems and problems is None:
         raise result.problems[0]
@@ -230,3 +239,47 @@ def load_tidy(data_dir: str | Path | None = None) -> pd.DataFrame:
         stacklevel=2,
     )
     return assemble(raw)
+
+
+def load_reference(
+    data_dir: str | Path | None = None, *, raw_dir: Path | None = None
+) -> pd.DataFrame:
+    """Return the 2011 Census residents by local authority, read and checked.
+
+    Reads ``<data_dir>/raw/reference/census_2011_usual_residents.csv`` directly (it
+    is small); :func:`helpers.tidy.reference.division_residents` adds it up by
+    division.
+
+    Args:
+        data_dir: The project's ``data`` folder (default from :mod:`helpers.config`).
+        raw_dir: The raw folder itself, when it is not ``<data_dir>/raw``.
+
+    Returns:
+        One row per authority (columns
+        :data:`helpers.tidy.reference.CENSUS_COLUMNS`); no rows when the data folder
+        has no census file.
+
+    Raises:
+        DataError: If the file is malformed.
+    """
+    raw = raw_dir or (Path(data_dir) if data_dir else config.DATA_DIR) / "raw"
+    return read_census(raw) if census_path(raw).is_file() else empty_census()
+
+
+def load_commentary(data_dir: str | Path | None = None) -> Commentary:
+    """Return the analysts' commentary of every period, read and checked.
+
+    Reads ``<data_dir>/raw/commentary/*.md`` directly (see
+    :func:`helpers.tidy.commentary.read_commentary`).
+
+    Args:
+        data_dir: The project's ``data`` folder (default from :mod:`helpers.config`).
+
+    Returns:
+        The parts, figures and periods; empty frames when there is no commentary.
+
+    Raises:
+        DataError: If a commentary file is malformed.
+    """
+    base = Path(data_dir) if data_dir else config.DATA_DIR
+    return read_commentary(base / "raw")
