@@ -6,7 +6,7 @@ dataclass of them, and none builds HTML, displays anything or reads a file.
 """
 
 from helpers.measures.activity import engagement, highlights, monthly_totals
-from helpers.measures.audience import (
+from helpers.measures.audiences import (
     audience,
     audience_change,
     community,

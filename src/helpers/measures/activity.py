@@ -6,7 +6,7 @@ import pandas as pd
 
 from helpers.config import ALL_ACCOUNTS, Channel, Metric, Unit
 from helpers.measures import arithmetic
-from helpers.measures.audience import account_key
+from helpers.measures.audiences import account_key
 from helpers.measures.figures import Measure, empty_figures, figure_frame
 from helpers.tidy.periods import Window
 from helpers.tidy.select import is_whole_month, rows

@@ -67,7 +67,7 @@ def figure_frame(records: Iterable[Mapping[str, Any]] = (), **extra: str) -> pd.
     columns += [c for c in extra if c not in columns]
     frame = frame.reindex(columns=columns)
     for col in _TEXT:
-        frame[col] = frame[col].fillna("").astype(str)
+        frame[col] = frame[col].astype(object).where(frame[col].notna(), "").astype(str)
     for col in ("start", "end"):
         frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
     frame["value"] = pd.to_numeric(frame["value"]).astype(float)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers.measures.audience import total_series
+from helpers.measures.audiences import total_series
 from helpers.measures.forecast import Forecast, Withheld, forecast
 from helpers.measures.growth import GrowthSummary, growth_summary
 from helpers.measures.saturation import SaturationResult, saturation_check
@@ -39,7 +39,7 @@ class Trend:
 
 
 def trend(levels: pd.DataFrame) -> Trend:
-    """Analyse the channel total of an :func:`~helpers.measures.audience.audience` frame.
+    """Analyse the channel total of an :func:`~helpers.measures.audiences.audience` frame.
 
     Args:
         levels: Audience levels of one channel and metric.

@@ -14,7 +14,7 @@ import pandas as pd
 from IPython.display import Markdown
 
 from helpers.config import ALL_ACCOUNTS
-from helpers.measures.audience import SUM_OF_ACCOUNTS
+from helpers.measures.audiences import SUM_OF_ACCOUNTS
 from helpers.measures.figures import Measure, one, pick
 from helpers.measures.forecast import Forecast
 from helpers.measures.saturation import CANNOT_TELL, EXPONENTIAL, LINEAR, SLOWING

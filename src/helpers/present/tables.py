@@ -14,7 +14,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from helpers.config import ALL_ACCOUNTS
-from helpers.measures.audience import SUM_OF_ACCOUNTS
+from helpers.measures.audiences import SUM_OF_ACCOUNTS
 from helpers.measures.figures import Measure
 from helpers.present import formats
 
