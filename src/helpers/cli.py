@@ -29,21 +29,20 @@ def _cmd_data(args: argparse.Namespace) -> int:
         f"data/processed: {len(tidy):,} tidy rows from "
         f"{tidy['source'].str.split(':').str[0].nunique()} raw files -> {args.out}"
     )
-    return _report_exports(exports[0] if exports else None, problems)
+    return _report_exports(exports[0] if exports else None, problems, "the table was built")
 
 
-def _report_exports(result: ExportResult | None, problems: list[DataError]) -> int:
-    """Print the export overlaps and problems; 1 if any export file was skipped."""
+def _report_exports(result: ExportResult | None, problems: list[DataError], built: str) -> int:
+    """Print the export overlaps and problems (one line each); 1 if a file was skipped."""
     if result is not None:
         for line in result.overlap_lines():
             print(f"overlap: {line}")
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     if problems:
-        print(
-            f"{len(problems)} export file(s) skipped; the table was built from the other files.",
-            file=sys.stderr,
-        )
+        read = sum(1 for f in result.files if not f.error) if result is not None else 0
+        rest = f"; {built} from the other {read:,}" if read else ""
+        print(f"{len(problems)} export file(s) skipped{rest}.", file=sys.stderr)
         return 1
     return 0
 
@@ -57,7 +56,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     mapping = Path(args.accounts) if args.accounts else folder / MAPPING_FILE
     result = read_exports(folder, files=[Path(f) for f in args.files], mapping_path=mapping)
     for item in result.files:
-        print(item.describe())
+        if not item.error:  # refusals are printed once, below
+            print(item.describe())
     tidy = validate_tidy(coerce_tidy(result.rows))
     if args.csv:
         out = Path(args.csv)
@@ -69,7 +69,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         finally:
             tmp.unlink(missing_ok=True)
         print(f"{len(tidy):,} tidy rows -> {out}")
-    return _report_exports(result, result.problems)
+    return _report_exports(result, result.problems, "the rows come")
 
 
 def _add_ingest_parser(sub: argparse._SubParsersAction) -> None:
@@ -178,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args))
     except DataError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        print("data/processed/ was left as it was.", file=sys.stderr)
+        if args.command == "data":
+            print("data/processed/ was left as it was.", file=sys.stderr)
         return 1
     except (PeriodError, ParameterError) as exc:
         print(f"error: {exc}", file=sys.stderr)

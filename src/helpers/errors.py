@@ -20,6 +20,10 @@ def display_path(path: str | Path) -> str:
         return p.as_posix()
 
 
+#: How much of an offending value a message quotes.
+FOUND_CHARS = 40
+
+
 class DataError(ValueError):
     """A raw input that cannot be used as it is.
 
@@ -52,7 +56,10 @@ class DataError(ValueError):
             where.append(f"column '{column}'")
         message = f"{', '.join(where)}: expected {expected}"
         if found is not None:
-            message += f", found {found!r}"
+            shown = str(found)
+            if len(shown) > FOUND_CHARS:
+                shown = shown[: FOUND_CHARS - 1] + "…"
+            message += f", found {shown!r}"
         super().__init__(message)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,8 @@ class ExportFile:
         sheet: The workbook sheet the text comes from (``None`` for CSV files).
         preamble: Metadata lines kept outside ``text`` (a workbook's ``Summary``
             sheet, as ``#`` lines), so that lines of ``text`` are sheet rows.
+        sheets: For a workbook whose data sheets follow one another in ``text``
+            (separated by a blank line): each sheet's name and first line of text.
     """
 
     path: Path
@@ -66,13 +68,18 @@ class ExportFile:
     personal: bool = False
     sheet: str | None = None
     preamble: list[str] | None = None
+    sheets: list[tuple[str, int]] | None = None
     raw: bytes | None = field(default=None, repr=False)
     _lines: list[str] | None = field(default=None, repr=False)
 
     @property
     def source_path(self) -> str:
-        """The file as the ``source`` column names it (``exports/<relpath>``)."""
-        return f"{SOURCE_PREFIX}/{self.relpath}"
+        """The file as the ``source`` column names it.
+
+        ``exports/<relpath>`` for a file under the exports folder, else its own
+        (absolute) path.
+        """
+        return self.relpath if self.relpath.startswith("/") else f"{SOURCE_PREFIX}/{self.relpath}"
 
     @property
     def head(self) -> list[str]:
@@ -131,6 +138,25 @@ class Parsed:
     def end(self) -> pd.Timestamp | None:
         """Last day covered by the rows."""
         return None if not len(self.table) else pd.Timestamp(pc.max(self.table["end"]).as_py())
+
+
+@dataclass(frozen=True)
+class Format:
+    """A known export format, as a reader module declares it.
+
+    Attributes:
+        key: Short name (``ga_ua``).
+        label: What a person calls it.
+        sniff: ``sniff(file, cells, following) -> bool``: whether a content line
+            (``cells``, with the next line's ``following``) of ``file`` shows this
+            format. Called for the first few content lines of the file.
+        read: The reader, ``read(file, options) -> Parsed``.
+    """
+
+    key: str
+    label: str
+    sniff: Callable[[ExportFile, list[str], list[str]], bool]
+    read: Callable[[ExportFile, dict | None], Parsed]
 
 
 # --- text -------------------------------------------------------------------
@@ -685,28 +711,49 @@ def dates(
     raise file.error(hint, line=int(lines[best_bad]), column=column, found=text[best_bad].as_py())
 
 
-def check_total(
+def total_covers_more(
     file: ExportFile,
     *,
     line: int,
     column: str,
     total: float,
     rows_sum: float,
-) -> None:
-    """Check a totals-row cell against the sum of the rows it totals.
+) -> bool:
+    """Compare a totals-row cell with the sum of the rows it totals.
+
+    Reports often show only some rows (the top pages, the videos on screen) but
+    total the whole site or channel: such a total is larger than the rows' sum and
+    is kept by the caller as a row of its own. A total smaller than its rows is a
+    broken file.
+
+    Returns:
+        ``True`` when the total is larger than the rows' sum (beyond one unit plus
+        :data:`TOTAL_TOLERANCE`), ``False`` when they agree or the total is empty.
 
     Raises:
-        DataError: If they differ by more than one unit plus :data:`TOTAL_TOLERANCE`.
+        DataError: If the total is smaller than the rows' sum.
     """
     if np.isnan(total):
-        return
-    if abs(total - rows_sum) > 1.0 + TOTAL_TOLERANCE * abs(total):
+        return False
+    slack = 1.0 + TOTAL_TOLERANCE * abs(total)
+    if total < rows_sum - slack:
         raise file.error(
-            f"a total equal to the sum of the rows above it ({rows_sum:,.2f})",
+            f"a total of at least the sum of the rows above it ({rows_sum:,.0f})",
             line=line,
             column=column,
-            found=f"{total:,.2f}",
+            found=f"{total:,.0f}",
         )
+    return total > rows_sum + slack
+
+
+def unread_note(columns: Iterable[str], limit: int = 8) -> list[str]:
+    """One note naming the columns a reader did not understand (empty when none)."""
+    names = [c for c in dict.fromkeys(columns) if c and not c.isdigit()]
+    if not names:
+        return []
+    shown = ", ".join(names[:limit])
+    more = f" and {len(names) - limit:,} more" if len(names) > limit else ""
+    return [f"columns not read: {shown}{more}"]
 
 
 # --- tidy rows ----------------------------------------------------------------

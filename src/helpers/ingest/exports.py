@@ -56,6 +56,9 @@ WORKBOOK_SHEETS = ("Dataset1", "Key Metrics")
 _META_KEY = b"engagement_exports"
 #: Files uncached at once above which parsing uses several processes.
 PARALLEL_FROM = 16
+#: Names that many accounts share (every Universal Analytics property's default
+#: views): they say nothing about whose figures a file holds.
+SHARED_NAMES = frozenset({"all web site data", "all mobile app data"})
 
 
 # --- account mapping ------------------------------------------------------------
@@ -134,7 +137,14 @@ def load_accounts(path: Path) -> AccountMap:
     if not isinstance(data, dict):
         raise DataError(path, "a mapping with the keys accounts, files, member_exports")
     mapping = AccountMap(digest=hashlib.sha256(raw).hexdigest())
-    for entry in _entries(path, data, "accounts", ("name", "account")):
+    for number, entry in enumerate(_entries(path, data, "accounts", ("name", "account")), 1):
+        if " ".join(str(entry["name"]).split()).lower() in SHARED_NAMES:
+            raise DataError(
+                path,
+                f"a name that only one account uses in entry {number} of 'accounts' "
+                f"('{entry['name']}' is every Google Analytics property's default view): "
+                "map such files by path under 'files' instead",
+            )
         channel = entry.get("channel")
         if channel is not None and channel not in config.CHANNELS:
             raise DataError(path, f"a channel ({', '.join(config.CHANNELS)})", found=channel)
@@ -179,7 +189,7 @@ def discover(folder: Path) -> list[Path]:
 
 
 def relative_name(path: Path, folder: Path | None) -> str:
-    """``path`` relative to the exports folder (else to the working folder).
+    """``path`` relative to the exports folder, else its absolute path.
 
     Two files given on the command line therefore never share a name.
     """
@@ -189,10 +199,7 @@ def relative_name(path: Path, folder: Path | None) -> str:
                 return inner.relative_to(outer).as_posix()
             except ValueError:
                 continue
-    relative = Path(os.path.relpath(path.resolve()))
-    if relative.parts and relative.parts[0] == "..":
-        return path.resolve().as_posix().lstrip("/")
-    return relative.as_posix()
+    return path.resolve().as_posix()
 
 
 def load_file(path: Path, relpath: str, data: bytes | None = None) -> ExportFile:
@@ -212,21 +219,50 @@ def load_file(path: Path, relpath: str, data: bytes | None = None) -> ExportFile
         raise DataError(path, f"a readable file ({exc.strerror})") from None
     if suffix in {".xlsx", ".xlsm"} or content[:2] == b"PK":
         return _load_workbook(path, relpath, content)
-    return ExportFile(path, relpath, decode(content, path), raw=utf8_body(content))
+    text = decode(content, path)
+    if text[:4].lower() == "sep=" and text[4:5] not in ("", ",", "\n"):
+        return ExportFile(path, relpath, _as_commas(text, text[4]))
+    return ExportFile(path, relpath, text, raw=utf8_body(content))
+
+
+def _as_commas(text: str, delimiter: str) -> str:
+    """Text separated by ``delimiter`` (a ``sep=`` first line) rewritten as CSV."""
+    import csv
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    lines = text.split("\n")
+    out.write("sep=,\n")
+    for row in csv.reader(lines[1:], delimiter=delimiter):
+        writer.writerow(row)
+    return out.getvalue()
 
 
 def _load_workbook(path: Path, relpath: str, content: bytes) -> ExportFile:
+    """A workbook's data as CSV text.
+
+    Google Analytics workbooks hold one table per ``Dataset<n>`` sheet (the report,
+    then the chart over time): they follow one another, separated by a blank line.
+    Facebook's post-level workbook holds its figures on ``Key Metrics``.
+    """
     import csv
+    import warnings
 
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        with warnings.catch_warnings():  # "Workbook contains no default style"
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for broken zips
         raise DataError(path, "a readable .xlsx workbook") from None
     try:
-        sheet = next((s for s in WORKBOOK_SHEETS if s in book.sheetnames), None)
-        if sheet is None:
+        datasets = sorted(
+            (s for s in book.sheetnames if s.startswith("Dataset") and s[7:].isdigit()),
+            key=lambda s: int(s[7:]),
+        )
+        names = datasets or [s for s in WORKBOOK_SHEETS if s in book.sheetnames][:1]
+        if not names:
             raise DataError(
                 path,
                 f"a sheet named {' or '.join(WORKBOOK_SHEETS)}",
@@ -234,8 +270,16 @@ def _load_workbook(path: Path, relpath: str, content: bytes) -> ExportFile:
             )
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        for row in book[sheet].iter_rows(values_only=True):
-            writer.writerow([_cell_text(v) for v in row])
+        sheets = []
+        line = 1
+        for name in names:
+            if sheets:
+                out.write("\n")
+                line += 1
+            sheets.append((name, line))
+            for row in book[name].iter_rows(values_only=True):
+                writer.writerow([_cell_text(v) for v in row])
+                line += 1
         preamble = None
         if "Summary" in book.sheetnames:
             preamble = [
@@ -244,7 +288,14 @@ def _load_workbook(path: Path, relpath: str, content: bytes) -> ExportFile:
             ]
     finally:
         book.close()
-    return ExportFile(path, relpath, out.getvalue(), sheet=sheet, preamble=preamble)
+    return ExportFile(
+        path,
+        relpath,
+        out.getvalue(),
+        sheet=names[0],
+        preamble=preamble,
+        sheets=sheets if datasets else None,
+    )
 
 
 def _cell_text(value: object) -> str:
@@ -288,6 +339,12 @@ def parse_file(path: Path, relpath: str, mapping: AccountMap, data: bytes | None
 def _apply_mapping(
     file: ExportFile, parsed: Parsed, mapping: AccountMap, options: dict[str, Any]
 ) -> Parsed:
+    """Give the rows their canonical account: from a ``files`` entry, else by name.
+
+    Raises:
+        DataError: If the file names no account, or only a name that many
+            accounts share, and no ``files`` entry maps it.
+    """
     table = parsed.table
     if parsed.format == "neighbourhood_alert":
         return parsed
@@ -297,13 +354,19 @@ def _apply_mapping(
             raise file.error(f"a channel in accounts.yml ({', '.join(config.CHANNELS)})")
         account = str(options["account"])
         table = _set_column(table, "account", pa.array([account] * len(table), pa.string()))
-        table = _set_column(table, "channel", pa.array([channel] * len(table), pa.string()))
-        return Parsed(parsed.format, channel, account, table, parsed.notes)
+        if options.get("channel"):  # else each row keeps its own (overviews hold several)
+            table = _set_column(table, "channel", pa.array([channel] * len(table), pa.string()))
+        notes = [*parsed.notes, "account from accounts.yml (files)"]
+        return Parsed(parsed.format, channel, account, table, notes)
     names = pc.unique(table["account"]).to_pylist() if len(table) else [parsed.account]
     if any(not str(n).strip() for n in names):
+        raise file.error(_NO_ACCOUNT.get(parsed.format, _NO_ACCOUNT[""]))
+    shared = [n for n in names if " ".join(str(n).split()).lower() in SHARED_NAMES]
+    if shared:
         raise file.error(
-            "an account name: keep the platform's file name (it names the page or account) "
-            "or add a 'files' entry with an account for this path in accounts.yml"
+            f"a 'files' entry with the account in accounts.yml ('{shared[0]}' is every "
+            "Google Analytics property's default view name, so it does not say whose site "
+            "this is)"
         )
     resolved = [mapping.resolve(parsed.channel, n) for n in names]
     if len(table):
@@ -315,6 +378,27 @@ def _apply_mapping(
     channel = resolved[0][0]
     joined = ", ".join(dict.fromkeys(a for _, a in resolved))
     return Parsed(parsed.format, channel, joined, table, parsed.notes)
+
+
+#: Why a format's file can lack an account name, and what to do.
+_NO_ACCOUNT = {
+    "": "an account name: add a 'files' entry (path, account) for this file in accounts.yml",
+    "facebook_page": "the page name in the file name as Facebook gives it "
+    "('Facebook Insights Data Export - <Page> - <date>'), or a 'files' entry in accounts.yml",
+    "facebook_posts": "the page name in the file name as Facebook gives it "
+    "('Facebook Insights Data Export (Post Level) - <Page> - <date>'), or a 'files' entry "
+    "in accounts.yml",
+    "youtube_table": "the channel in the folder name Studio gives ('Content "
+    "2024-01-01_2024-12-31 <channel>'), or a 'files' entry in accounts.yml",
+    "twitter_tweets": "the handle in the file name as Twitter gives it, or a 'files' entry "
+    "in accounts.yml",
+    "meta_overview": "a 'files' entry (path, account) in accounts.yml: overview downloads "
+    "name no page or account",
+    "x_overview": "a 'files' entry (path, account) in accounts.yml: X overview exports "
+    "name no account",
+}
+_NO_ACCOUNT["youtube_chart"] = _NO_ACCOUNT["youtube_totals"] = _NO_ACCOUNT["youtube_table"]
+_NO_ACCOUNT["twitter_daily"] = _NO_ACCOUNT["twitter_tweets"]
 
 
 def _set_column(table: pa.Table, name: str, values: pa.Array | pa.ChunkedArray) -> pa.Table:

@@ -10,8 +10,12 @@ Page level: one row per day (``Date`` as ``M/D/YYYY``) giving ``page_likes``
 (lifetime total at the day), ``new_likes``, ``reach`` and ``engaged_users``.
 Post level: one row per post; per day of ``Posted`` the reader gives ``posts``
 (count), ``post_reach`` and ``post_engaged_users`` (sums of the lifetime figures).
+Some exports (the ``.xlsx`` ones) head the columns with the API keys instead
+(``page_fans:lifetime``, ``post_impressions_unique:lifetime``): they are read as
+the same metrics. The "(Video Posts)" export holds the video posts only: its rows
+get the segment ``video posts`` so that they never stand in for all posts.
 The page name comes from the file name
-(``Facebook Insights Data Export - <Page> - YYYY-MM-DD.csv``).
+(``Facebook Insights Data Export (Post Level) - <Page> - YYYY-MM-DD.csv``).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import numpy as np
 
 from helpers.ingest.common import (
     ExportFile,
+    Format,
     Parsed,
     Table,
     dates,
@@ -32,6 +37,7 @@ from helpers.ingest.common import (
     read_table,
     split_cells,
     to_tidy,
+    unread_note,
 )
 
 CHANNEL = "facebook"
@@ -40,18 +46,37 @@ POSTS_FORMAT = "facebook_posts"
 
 PAGE_METRICS: dict[str, str] = {
     "Lifetime Total Likes": "page_likes",
+    "page_fans:lifetime": "page_likes",
     "Daily New Likes": "new_likes",
+    "page_fan_adds:day": "new_likes",
     "Daily Total Reach": "reach",
+    "page_impressions_unique:day": "reach",
     "Daily Page Engaged Users": "engaged_users",
+    "page_engaged_users:day": "engaged_users",
 }
 POST_METRICS: dict[str, str] = {
     "Lifetime Post Total Reach": "post_reach",
+    "post_impressions_unique:lifetime": "post_reach",
     "Lifetime Engaged Users": "post_engaged_users",
+    "post_engaged_users:lifetime": "post_engaged_users",
+}
+#: Descriptive columns of the post-level export (not figures).
+POST_TEXT = {
+    "Post ID",
+    "Permalink",
+    "Post Message",
+    "Type",
+    "Countries",
+    "Languages",
+    "Posted",
+    "Audience Targeting",
+    "Content Tags",
+    "Topic",
 }
 DAY_FORMATS = ["%m/%d/%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"]
 POSTED_FORMATS = ["%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%m/%d/%Y"]
 _NAME = re.compile(
-    r"Facebook Insights Data Export(?: \(Post Level\))?\s*-\s*(.+?)\s*-\s*\d{4}-\d{2}-\d{2}",
+    r"Facebook Insights Data Export(?: \(([^)]*)\))?\s*-\s*(.+?)\s*-\s*\d{4}-\d{2}-\d{2}",
     re.IGNORECASE,
 )
 
@@ -59,7 +84,14 @@ _NAME = re.compile(
 def page_name(file: ExportFile) -> str:
     """The page name from the file name, or ``""``."""
     match = _NAME.search(file.path.stem)
-    return match.group(1) if match else ""
+    return match.group(2) if match else ""
+
+
+def _subset(file: ExportFile) -> str:
+    """``video posts`` for the "(Video Posts)" export, else ``""`` (all posts)."""
+    match = _NAME.search(file.path.stem)
+    kind = (match.group(1) or "").lower() if match else ""
+    return kind if kind not in ("", "post level") else ""
 
 
 def _positions(
@@ -110,8 +142,9 @@ def read_page(file: ExportFile, options: dict | None = None) -> Parsed:
     account = page_name(file)
     long = long_values(days, days, "", lines, values)
     rows = to_tidy(file, long, channel=CHANNEL, account=account, snapshot_metrics=["page_likes"])
-    missing = [m for m in PAGE_METRICS if m not in names]
-    notes = [f"columns not in the file: {', '.join(missing)}"] if missing else []
+    missing = sorted(set(PAGE_METRICS.values()) - set(found.values()))
+    notes = [f"no column for {', '.join(missing)}"] if missing else []
+    notes += unread_note(n for i, n in enumerate(names) if i != date_pos and i not in found)
     return Parsed(PAGE_FORMAT, CHANNEL, account, rows, notes)
 
 
@@ -139,27 +172,40 @@ def read_posts(file: ExportFile, options: dict | None = None) -> Parsed:
     values.update(
         {(m, names[p]): numbers(file, frame.col(p), lines, names[p]) for p, m in found.items()}
     )
-    account = page_name(file)
-    long = long_values(days, days, "", lines, values)
+    account, segment = page_name(file), _subset(file)
+    long = long_values(days, days, segment, lines, values)
     rows = to_tidy(file, long, channel=CHANNEL, account=account)
-    return Parsed(POSTS_FORMAT, CHANNEL, account, rows, [f"{len(frame)} posts"])
+    notes = [f"{len(frame)} {segment or 'posts'}"]
+    missing = sorted(set(POST_METRICS.values()) - set(found.values()))
+    if missing:
+        notes.append(f"no column for {', '.join(missing)}")
+    notes += unread_note(n for i, n in enumerate(names) if n not in POST_TEXT and i not in found)
+    return Parsed(POSTS_FORMAT, CHANNEL, account, rows, notes)
 
 
-def looks_like_page(cells: list[str], next_cells: list[str]) -> bool:
+def looks_like_page(file: ExportFile, cells: list[str], next_cells: list[str]) -> bool:
     """Whether two header lines are a page-level export's names and descriptions."""
     return (
         bool(cells)
         and cells[0] == "Date"
-        and any(c in PAGE_METRICS or c.startswith(("Lifetime ", "Daily ")) for c in cells[1:])
+        and any(
+            c in PAGE_METRICS or c.startswith(("Lifetime ", "Daily ", "page_")) for c in cells[1:]
+        )
         and next_cells[:1] == [""]
         and any(":" in c for c in next_cells[1:])
     )
 
 
-def looks_like_posts(cells: list[str], next_cells: list[str]) -> bool:
+def looks_like_posts(file: ExportFile, cells: list[str], next_cells: list[str]) -> bool:
     """Whether two header lines are a post-level export's names and descriptions."""
     return (
         {"Post ID", "Permalink", "Posted"} <= set(cells)
         and "Page ID" not in cells
         and next_cells[:1] == [""]
     )
+
+
+FORMATS = (
+    Format(PAGE_FORMAT, "Facebook Page Insights page-level export", looks_like_page, read_page),
+    Format(POSTS_FORMAT, "Facebook Page Insights post-level export", looks_like_posts, read_posts),
+)

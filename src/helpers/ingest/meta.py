@@ -1,20 +1,34 @@
-"""Meta Business Suite content exports (Facebook pages and Instagram accounts).
+"""Meta Business Suite downloads: content exports and insights overview charts.
 
-One row per post with ``Publish time`` (``MM/DD/YYYY HH:MM``) and lifetime figures;
-``Date`` holds ``Lifetime``. The account is the ``Page name`` (Facebook) or
-``Account username`` (Instagram) of each row, so one file may hold several
-accounts. Per day of publication the reader gives ``posts`` (count) and the sums
-of the figures below.
+Content exports (Facebook pages, Instagram accounts): one row per post with
+``Publish time`` (``MM/DD/YYYY HH:MM``) and lifetime figures; ``Date`` holds
+``Lifetime``. The account is the ``Page name`` (Facebook) or ``Account username``
+(Instagram) of each row, so one file may hold several accounts. Per day of
+publication the reader gives ``posts`` (count) and the sums of the figures below.
+Meta sometimes writes error rows ("An error occurred while computing metadata")
+with neither a Post ID nor a publish time: they are skipped and counted in one
+note. ``link_clicks`` comes from ``Link Clicks`` only (``Total clicks`` counts
+every click on the post).
+
+Insights overview downloads (``Reach.csv``, ``Views.csv`` ...): UTF-16 text with a
+``sep=,`` or ``sep=<TAB>`` first line, a title such as ``Facebook reach``, then
+``Date, Primary`` with one value per day. The file names no account: map it in
+``accounts.yml`` (``files`` entry with the account).
 """
 
 from __future__ import annotations
 
+import csv
+import re
+
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from helpers.ingest.common import (
     ExportFile,
+    Format,
     Parsed,
     concat_long,
     dates,
@@ -23,30 +37,51 @@ from helpers.ingest.common import (
     long_values,
     numbers,
     read_table,
+    split_cells,
     to_tidy,
+    unread_note,
 )
 
 FACEBOOK_FORMAT = "meta_facebook"
 INSTAGRAM_FORMAT = "meta_instagram"
+OVERVIEW_FORMAT = "meta_overview"
 
-FACEBOOK_METRICS: dict[str, str] = {
-    "Reach": "post_reach",
-    "Views": "views",
-    "Reactions, Comments and Shares": "engagements",
-    "Comments": "comments",
-    "Shares": "shares",
-    "Total clicks": "link_clicks",
+#: Tidy metric -> the columns that give it, in order of preference.
+FACEBOOK_METRICS: dict[str, tuple[str, ...]] = {
+    "post_reach": ("Reach",),
+    "views": ("Views",),
+    "impressions": ("Impressions",),
+    "engagements": ("Reactions, Comments and Shares",),
+    "comments": ("Comments",),
+    "shares": ("Shares",),
+    "link_clicks": ("Link Clicks", "Link clicks"),
 }
-INSTAGRAM_METRICS: dict[str, str] = {
-    "Reach": "post_reach",
-    "Views": "views",
-    "Likes": "likes",
-    "Comments": "comments",
-    "Shares": "shares",
+INSTAGRAM_METRICS: dict[str, tuple[str, ...]] = {
+    "post_reach": ("Reach",),
+    "views": ("Views",),
+    "likes": ("Likes",),
+    "comments": ("Comments",),
+    "shares": ("Shares",),
 }
+#: Descriptive columns of the content exports (not figures).
+TEXT_COLUMNS = {
+    "Post ID", "Page ID", "Page name", "Account ID", "Account username", "Account name",
+    "Title", "Description", "Duration (sec)", "Publish time", "Caption type", "Permalink",
+    "Is crosspost", "Is share", "Post type", "Languages", "Custom labels",
+    "Funded content status", "Data comment", "Date",
+}  # fmt: skip
 PUBLISH_FORMATS = ["%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
 FACEBOOK_KEYS = ("Post ID", "Page ID", "Page name", "Publish time")
 INSTAGRAM_KEYS = ("Post ID", "Account ID", "Account username", "Publish time")
+#: Overview chart titles: ``<Platform> <what>`` -> tidy metric.
+OVERVIEW_METRICS: dict[str, str] = {
+    "reach": "reach",
+    "views": "views",
+    "impressions": "impressions",
+    "content interactions": "engagements",
+    "link clicks": "link_clicks",
+}
+_OVERVIEW_TITLE = re.compile(r"^(facebook|instagram)\s+(.+)$", re.IGNORECASE)
 
 
 def _read(
@@ -55,10 +90,20 @@ def _read(
     account_col: str,
     channel: str,
     fmt: str,
-    metrics: dict[str, str],
+    metrics: dict[str, tuple[str, ...]],
 ) -> Parsed:
     header_index = find_header(file, keys, what="Meta Business Suite header row")
     table = read_table(file, header_index)
+    ids = pc.utf8_trim_whitespace(table.col("Post ID"))
+    published = pc.utf8_trim_whitespace(table.col("Publish time"))
+    error_rows = pc.and_(pc.equal(ids, ""), pc.equal(published, "")).to_numpy(zero_copy_only=False)
+    notes = []
+    if error_rows.any():
+        table = table.filter(~error_rows)
+        notes.append(
+            f"{int(error_rows.sum())} platform error row(s) without Post ID or publish time "
+            "skipped (Meta: 'An error occurred while computing metadata')"
+        )
     lines = table.lines
     excel_ids(file, table.col("Post ID"), lines, "Post ID")
     days = dates(
@@ -70,13 +115,12 @@ def _read(
         example="09/27/2024 14:05",
     )
     values = {("posts", "Post ID"): np.ones(len(table))}
-    values.update(
-        {
-            (m, col): numbers(file, table.col(col), lines, col)
-            for col, m in metrics.items()
-            if col in table.columns
-        }
-    )
+    used = set()
+    for metric, candidates in metrics.items():
+        col = next((c for c in candidates if c in table.columns), None)
+        if col is not None:
+            values[(metric, col)] = numbers(file, table.col(col), lines, col)
+            used.add(col)
     accounts = pc.utf8_trim_whitespace(table.col(account_col))
     empty = pc.equal(accounts, "").to_numpy(zero_copy_only=False)
     if empty.any():
@@ -95,7 +139,11 @@ def _read(
         if parts
         else to_tidy(file, concat_long([]), channel=channel, account="")
     )
-    return Parsed(fmt, channel, ", ".join(unique), rows, [f"{len(table)} posts"])
+    notes.insert(0, f"{len(table)} posts")
+    notes += unread_note(
+        c for c in table.columns if c not in used and c.split(".")[0] not in TEXT_COLUMNS
+    )
+    return Parsed(fmt, channel, ", ".join(unique), rows, notes)
 
 
 def read_facebook(file: ExportFile, options: dict | None = None) -> Parsed:
@@ -108,3 +156,84 @@ def read_instagram(file: ExportFile, options: dict | None = None) -> Parsed:
     return _read(
         file, INSTAGRAM_KEYS, "Account username", "instagram", INSTAGRAM_FORMAT, INSTAGRAM_METRICS
     )
+
+
+def _overview_title(cells: list[str]) -> tuple[str, str] | None:
+    """``(channel, metric)`` of an overview title line such as ``Facebook reach``."""
+    cells = [c for c in cells if c]
+    match = _OVERVIEW_TITLE.match(cells[0]) if len(cells) == 1 else None
+    if match is None:
+        return None
+    return match.group(1).lower(), match.group(2).strip().lower()
+
+
+def sniff_overview(file: ExportFile, cells: list[str], following: list[str]) -> bool:
+    """An overview download: a ``<Platform> <what>`` title, then ``Date, Primary``."""
+    return _overview_title(cells) is not None and following[:2] == ["Date", "Primary"]
+
+
+def read_overview(file: ExportFile, options: dict | None = None) -> Parsed:
+    """Read an insights overview download: one or more charts of one value per day.
+
+    Each chart is a title line (``Facebook reach``, ``Instagram reach``), the header
+    ``Date, Primary`` and its rows; charts are separated by blank lines.
+
+    Raises:
+        DataError: For a chart whose figure is not one of :data:`OVERVIEW_METRICS`,
+            bad dates or numbers.
+    """
+    sections: list[tuple[int, list[str], list[tuple[int, list[str]]]]] = []
+    lines = file.text.split("\n")
+    for number, cells in enumerate(csv.reader(lines), start=1):
+        cells = [c.strip() for c in cells]
+        while cells and not cells[-1]:
+            cells.pop()
+        if not cells or cells[0].lower().startswith("sep="):
+            continue
+        title = _overview_title(cells)
+        if title is not None and number < len(lines) and split_cells(lines[number])[:1] == ["Date"]:
+            sections.append((number, list(title), []))
+        elif sections and cells[:2] != ["Date", "Primary"]:
+            sections[-1][2].append((number, cells))
+    parts, notes = [], []
+    for title_line, (channel, what), body in sections:
+        metric = OVERVIEW_METRICS.get(what)
+        if metric is None:
+            raise file.error(
+                "an overview chart of " + ", ".join(OVERVIEW_METRICS),
+                line=title_line,
+                found=f"{channel} {what}",
+            )
+        at = np.array([n for n, _ in body], dtype=np.int64)
+        day_text = pd.Series([c[0][:10] for _, c in body], dtype=str)
+        days = dates(file, day_text, at, "Date", ["%Y-%m-%d"], example="2025-01-31T00:00:00")
+        cells = pd.Series([c[1] if len(c) > 1 else "" for _, c in body], dtype=str)
+        values = {(metric, "Primary"): numbers(file, cells, at, "Primary")}
+        long = long_values(days, days, "", at, values)
+        parts.append(to_tidy(file, long, channel=channel, account=""))
+        notes.append(f"{channel} {what} per day ({len(body):,} days)")
+    if not parts:
+        raise file.error("a chart title such as 'Facebook reach' followed by Date, Primary")
+    rows = pa.concat_tables(parts)
+    return Parsed(OVERVIEW_FORMAT, sections[0][1][0], "", rows, notes)
+
+
+def _sniff(keys: tuple[str, ...]):
+    return lambda file, cells, following: set(keys) <= set(cells)
+
+
+FORMATS = (
+    Format(
+        FACEBOOK_FORMAT,
+        "Meta Business Suite Facebook content export",
+        _sniff(FACEBOOK_KEYS),
+        read_facebook,
+    ),
+    Format(
+        INSTAGRAM_FORMAT,
+        "Meta Business Suite Instagram content export",
+        _sniff(INSTAGRAM_KEYS),
+        read_instagram,
+    ),
+    Format(OVERVIEW_FORMAT, "Meta Business Suite insights overview", sniff_overview, read_overview),
+)

@@ -19,6 +19,7 @@ import pandas as pd
 from helpers import config
 from helpers.ingest.common import (
     ExportFile,
+    Format,
     Parsed,
     dates,
     find_header,
@@ -27,7 +28,7 @@ from helpers.ingest.common import (
 )
 from helpers.tidy.schema import COLUMNS, make_source
 
-FORMAT = "neighbourhood_alert"
+KEY = "neighbourhood_alert"
 CHANNEL = "itk"
 METRIC = "registered_users"
 UNASSIGNED = "Unassigned"
@@ -117,4 +118,10 @@ def read(file: ExportFile, options: dict | None = None) -> Parsed:
     if (division == UNASSIGNED).any():
         notes.append(f"{int((division == UNASSIGNED).sum())} members without a known area")
     account = ", ".join(sorted(division.unique()))
-    return Parsed(FORMAT, CHANNEL, account, tidy_table(rows[COLUMNS]), notes)
+    return Parsed(KEY, CHANNEL, account, tidy_table(rows[COLUMNS]), notes)
+
+
+#: Recognised only through a mapping in ``accounts.yml`` (see :func:`matches`).
+FORMAT = Format(
+    KEY, "Neighbourhood Alert member export (mapped)", lambda file, cells, following: False, read
+)

@@ -11,7 +11,18 @@ Excel are rejected.
 Daily activity (``daily_tweet_activity_metrics_<account>_..._en.csv``): one row per
 day with ``Tweets published`` and the same counts.
 
-Neither export carries a follower total. The account is the name in the file name.
+X Premium exports (2024 on), counts per post or per day:
+
+* ``account_analytics_content_<start>_<end>.csv``: ``Post id, Date, Post text,
+  Link`` (or ``Post Link``) and the counts; ``Date`` like ``Thu Mar 20 2025`` or
+  ``Sat, Aug 15, 2026``. The account is the handle in the post links.
+* ``account_overview_analytics.csv``: ``Date, Impressions, Likes, Engagements, ...,
+  Create Post`` per day. It names no account: map it in ``accounts.yml``.
+
+Their ``Reposts`` are ``retweets`` and ``Create Post`` is ``tweets``.
+
+None of these exports carries a follower total. The account of the legacy exports
+is the name in the file name.
 """
 
 from __future__ import annotations
@@ -23,6 +34,7 @@ import pyarrow.compute as pc
 
 from helpers.ingest.common import (
     ExportFile,
+    Format,
     Parsed,
     dates,
     excel_ids,
@@ -32,11 +44,14 @@ from helpers.ingest.common import (
     read_table,
     split_cells,
     to_tidy,
+    unread_note,
 )
 
 CHANNEL = "twitter"
 TWEETS_FORMAT = "twitter_tweets"
 DAILY_FORMAT = "twitter_daily"
+PREMIUM_CONTENT_FORMAT = "x_content"
+PREMIUM_OVERVIEW_FORMAT = "x_overview"
 
 COUNTS: dict[str, str] = {
     "impressions": "impressions",
@@ -48,6 +63,22 @@ COUNTS: dict[str, str] = {
 }
 _TIME = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(?: [+-]\d{4})?"
 _NAME = re.compile(r"(?:daily_)?tweet_activity_metrics_(.+?)_\d{8}_\d{8}", re.IGNORECASE)
+
+
+#: X Premium column (lower case) -> tidy metric.
+PREMIUM_COUNTS: dict[str, str] = {
+    "impressions": "impressions",
+    "engagements": "engagements",
+    "likes": "likes",
+    "replies": "replies",
+    "reposts": "retweets",
+    "shares": "shares",
+    "share": "shares",
+    "create post": "tweets",
+}
+PREMIUM_TEXT = {"post id", "date", "post text", "link", "post link"}
+PREMIUM_DAY_FORMATS = ["%a %b %d %Y", "%a, %b %d, %Y", "%Y-%m-%d", "%b %d, %Y"]
+_HANDLE = r"^https?://(?:www\.)?(?:x|twitter)\.com/(?P<handle>[^/]+)/status/"
 
 
 def account_name(file: ExportFile) -> str:
@@ -124,3 +155,96 @@ def read_daily(file: ExportFile, options: dict | None = None) -> Parsed:
         file, long_values(days, days, "", lines, values), channel=CHANNEL, account=account
     )
     return Parsed(DAILY_FORMAT, CHANNEL, account, rows, [])
+
+
+def _premium_values(
+    file: ExportFile, table, lines: np.ndarray
+) -> tuple[dict[tuple[str, str], np.ndarray], list[str]]:
+    values: dict[tuple[str, str], np.ndarray] = {}
+    unread = []
+    for col in table.columns:
+        metric = PREMIUM_COUNTS.get(col.lower())
+        if metric and all(m != metric for m, _ in values):
+            values[(metric, col)] = numbers(file, table.col(col), lines, col)
+        elif col.lower() not in PREMIUM_TEXT:
+            unread.append(col)
+    return values, unread_note(unread)
+
+
+def _premium_days(file: ExportFile, table, lines: np.ndarray):
+    return dates(
+        file,
+        table.col("Date"),
+        lines,
+        "Date",
+        PREMIUM_DAY_FORMATS,
+        example="Thu Mar 20 2025 or Sat, Aug 15, 2026",
+    )
+
+
+def read_premium_content(file: ExportFile, options: dict | None = None) -> Parsed:
+    """Read an X Premium content export (one row per post) into per-day totals.
+
+    Raises:
+        DataError: For Excel-mangled ids, bad dates or counts.
+    """
+    header_index = find_header(file, ["Post id", "Date"], what="content export header row")
+    table = read_table(file, header_index)
+    lines = table.lines
+    excel_ids(file, table.col("Post id"), lines, "Post id")
+    days = _premium_days(file, table, lines)
+    values, notes = _premium_values(file, table, lines)
+    values = {("tweets", "Post id"): np.ones(len(table)), **values}
+    link = next((c for c in table.columns if c.lower() in ("link", "post link")), None)
+    handles = pc.extract_regex(table.col(link), _HANDLE) if link else None
+    handle = handles.field(0)[0].as_py() if handles is not None and len(handles) else ""
+    rows = to_tidy(
+        file, long_values(days, days, "", lines, values), channel=CHANNEL, account=handle or ""
+    )
+    notes.insert(0, f"{len(table):,} posts")
+    return Parsed(PREMIUM_CONTENT_FORMAT, CHANNEL, handle or "", rows, notes)
+
+
+def read_premium_overview(file: ExportFile, options: dict | None = None) -> Parsed:
+    """Read an X Premium account overview export (one row per day).
+
+    Raises:
+        DataError: For bad dates or counts.
+    """
+    header_index = find_header(file, ["Date", "Impressions"], what="overview header row")
+    table = read_table(file, header_index)
+    lines = table.lines
+    days = _premium_days(file, table, lines)
+    values, notes = _premium_values(file, table, lines)
+    rows = to_tidy(file, long_values(days, days, "", lines, values), channel=CHANNEL, account="")
+    return Parsed(PREMIUM_OVERVIEW_FORMAT, CHANNEL, "", rows, notes)
+
+
+def _has(*names: str):
+    wanted = {n.lower() for n in names}
+    return lambda file, cells, following: wanted <= {c.lower() for c in cells}
+
+
+def _premium_overview(file: ExportFile, cells: list[str], following: list[str]) -> bool:
+    lowered = [c.lower() for c in cells]
+    return lowered[:2] == ["date", "impressions"] and "create post" in lowered
+
+
+FORMATS = (
+    Format(TWEETS_FORMAT, "Twitter tweet activity export", _has("Tweet id", "time"), read_tweets),
+    Format(
+        DAILY_FORMAT, "Twitter daily activity export", _has("Date", "Tweets published"), read_daily
+    ),
+    Format(
+        PREMIUM_CONTENT_FORMAT,
+        "X Premium content export",
+        lambda file, cells, following: {"Post id", "Date", "Post text"} <= set(cells),
+        read_premium_content,
+    ),
+    Format(
+        PREMIUM_OVERVIEW_FORMAT,
+        "X Premium account overview export",
+        _premium_overview,
+        read_premium_overview,
+    ),
+)

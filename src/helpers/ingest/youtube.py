@@ -1,15 +1,19 @@
-"""YouTube Studio "Export current view" files.
+"""YouTube Studio "Export current view" files, from any tab (Content, Geography ...).
 
-* ``Table data.csv``: one row per video (``Content`` id, ``Video title``) with
-  ``Views``, ``Watch time (hours)``, ``Subscribers`` over the exported range; the
-  first data row is ``Total`` (checked against the rows, not added).
-* ``Chart data.csv``: ``Date, Content, Video title, ..., <metric>`` per day and video.
+* ``Table data.csv``: one row per item of the tab's dimension (first column:
+  ``Content`` video ids, ``Geography`` country codes ...) with ``Views``,
+  ``Watch time (hours)``, ``Subscribers`` over the exported range. The first data
+  row is ``Total``: it often covers more than the rows shown (videos or countries
+  not in the file), and is then kept as a whole-range row with an empty segment.
+* ``Chart data.csv``: ``Date, <dimension>, ..., <metric>`` per day and item.
 * ``Totals.csv``: ``Date, <metric>`` per day for the whole channel.
 
 ``subscribers`` is the net number gained over the row's range and can be negative.
-Videos become segments (their title, with the id added when titles repeat). The
-files carry neither the channel name nor, for ``Table data.csv``, the range: both
-come from the folder name Studio gives the zip
+Since 2025 Studio may give ``Engaged views`` instead of (or beside) ``Views``; it is
+read as ``views`` when the file has no ``Views`` column. Items become segments
+(video titles, with the id added when titles repeat; other dimensions as they
+are). The files carry neither the channel name nor, for ``Table data.csv``, the
+range: both come from the folder name Studio gives the zip
 (``Content 2024-01-01_2024-12-31 <Channel name>``) or from ``accounts.yml``.
 """
 
@@ -22,14 +26,17 @@ import pandas as pd
 
 from helpers.ingest.common import (
     ExportFile,
+    Format,
     Parsed,
-    check_total,
+    concat_long,
     dates,
     find_header,
     long_values,
     numbers,
     read_table,
     to_tidy,
+    total_covers_more,
+    unread_note,
 )
 
 CHANNEL = "youtube"
@@ -37,11 +44,15 @@ TABLE_FORMAT = "youtube_table"
 CHART_FORMAT = "youtube_chart"
 TOTALS_FORMAT = "youtube_totals"
 
-METRICS: dict[str, str] = {
-    "Views": "views",
-    "Watch time (hours)": "watch_hours",
-    "Subscribers": "subscribers",
+#: Tidy metric -> the columns that give it, in order of preference.
+METRICS: dict[str, tuple[str, ...]] = {
+    "views": ("Views", "Engaged views"),
+    "watch_hours": ("Watch time (hours)",),
+    "subscribers": ("Subscribers",),
 }
+KNOWN_COLUMNS = frozenset(c for names in METRICS.values() for c in names)
+#: Descriptive columns of a Content tab export (not figures).
+TEXT_COLUMNS = {"Date", "Content", "Video title", "Video publish time", "Duration"}
 DAY_FORMATS = ["%Y-%m-%d", "%b %d, %Y"]
 _FOLDER = re.compile(r"(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})\s*(.*)$")
 
@@ -62,9 +73,30 @@ def _account(file: ExportFile, options: dict) -> str:
     return str(options.get("account") or folder_hints(file)[2])
 
 
-def _segments(frame: pd.DataFrame) -> np.ndarray:
-    """Video titles as segments; the id is added to titles shared by several videos."""
-    ids = frame["Content"].str.strip()
+def _columns(columns: list[str]) -> dict[str, str]:
+    """File column -> tidy metric, the preferred column of each metric."""
+    out: dict[str, str] = {}
+    for metric, names in METRICS.items():
+        col = next((c for c in names if c in columns), None)
+        if col is not None:
+            out[col] = metric
+    return out
+
+
+def _notes(columns: list[str], used: dict[str, str], dimension: str) -> list[str]:
+    return unread_note(
+        c for c in columns if c not in used and c not in TEXT_COLUMNS and c != dimension
+    )
+
+
+def _segments(frame: pd.DataFrame, dimension: str) -> np.ndarray:
+    """Segments of the rows: the dimension's cells, or for videos their titles.
+
+    A video's id is added to a title that several videos share.
+    """
+    ids = frame[dimension].str.strip()
+    if dimension != "Content":
+        return ids.to_numpy(dtype=object)
     titles = frame["Video title"].str.strip() if "Video title" in frame else ids
     titles = titles.where(titles != "", ids)
     shared = frame.assign(_t=titles, _i=ids).groupby("_t")["_i"].transform("nunique") > 1
@@ -72,62 +104,82 @@ def _segments(frame: pd.DataFrame) -> np.ndarray:
 
 
 def read_table_data(file: ExportFile, options: dict | None = None) -> Parsed:
-    """Read ``Table data.csv`` (per video over the range; ``Total`` row checked).
+    """Read ``Table data.csv`` (per item over the range; a larger ``Total`` kept).
 
     Raises:
-        DataError: Without a known range, for bad numbers or a disagreeing total.
+        DataError: Without a known range, for bad numbers or a total smaller
+            than its rows.
     """
     options = options or {}
-    header_index = find_header(file, ["Content"], what="header row starting with Content")
+    header_index = next(i for i, line in enumerate(file.head) if line.strip())
     table = read_table(file, header_index)
     frame, lines = table.frame, table.lines
+    dimension = str(frame.columns[0])
     start, end, _ = folder_hints(file)
     start = pd.Timestamp(options["start"]) if options.get("start") else start
     end = pd.Timestamp(options["end"]) if options.get("end") else end
     if start is None or end is None:
         raise file.error(
-            "the range of a Table data export: keep Studio's folder name "
+            "the range of a Table data export: keep the folder name Studio gives "
             "('Content 2024-01-01_2024-12-31 <channel>') or give start and end in accounts.yml",
         )
-    is_total = frame["Content"].str.strip().str.lower() == "total"
-    columns = {c: m for c, m in METRICS.items() if c in frame.columns}
-    data, data_lines = frame[~is_total].reset_index(drop=True), lines[~is_total.to_numpy()]
+    is_total = (frame[dimension].str.strip().str.lower() == "total").to_numpy()
+    columns = _columns(list(frame.columns))
+    data, data_lines = frame[~is_total].reset_index(drop=True), lines[~is_total]
     values = {(m, c): numbers(file, data[c], data_lines, c) for c, m in columns.items()}
-    for position in np.flatnonzero(is_total.to_numpy()):
+    first, last = np.array([start.to_datetime64()]), np.array([end.to_datetime64()])
+    parts, notes = [], [f"{len(data):,} rows by {dimension}"]
+    for position in np.flatnonzero(is_total):
+        line = int(lines[position])
+        kept = {}
         for col, metric in columns.items():
-            total = numbers(file, frame[col].iloc[[position]], lines[[position]], col)[0]
-            check_total(
-                file,
-                line=int(lines[position]),
-                column=col,
-                total=float(total),
-                rows_sum=float(np.nansum(values[(metric, col)])),
-            )
+            total = float(numbers(file, frame[col].iloc[[position]], lines[[position]], col)[0])
+            shown = float(np.nansum(values[(metric, col)]))
+            if metric == "subscribers" or total_covers_more(
+                file, line=line, column=col, total=total, rows_sum=shown
+            ):
+                kept[(metric, col)] = np.array([total])
+                if metric != "subscribers":
+                    notes.append(
+                        f"{col} total {total:,.0f} covers more than the rows shown "
+                        f"({shown:,.0f}): kept for the whole channel"
+                    )
+        parts.append(long_values(first, last, "", np.array([line]), kept))
     n = len(data)
-    long = long_values(
-        np.full(n, start.to_datetime64()),
-        np.full(n, end.to_datetime64()),
-        _segments(data),
-        data_lines,
-        values,
+    parts.append(
+        long_values(
+            np.full(n, start.to_datetime64()),
+            np.full(n, end.to_datetime64()),
+            _segments(data, dimension),
+            data_lines,
+            values,
+        )
     )
     account = _account(file, options)
-    rows = to_tidy(file, long, channel=CHANNEL, account=account)
-    return Parsed(TABLE_FORMAT, CHANNEL, account, rows, [f"{n} videos"])
+    rows = to_tidy(file, concat_long(parts), channel=CHANNEL, account=account)
+    return Parsed(
+        TABLE_FORMAT,
+        CHANNEL,
+        account,
+        rows,
+        notes + _notes(list(frame.columns), columns, dimension),
+    )
 
 
 def read_chart_data(file: ExportFile, options: dict | None = None) -> Parsed:
-    """Read ``Chart data.csv`` (per day and video)."""
-    header_index = find_header(file, ["Date", "Content"], what="header row Date, Content, ...")
+    """Read ``Chart data.csv`` (per day and item)."""
+    header_index = find_header(file, ["Date"], what="header row Date, <dimension>, ...")
     table = read_table(file, header_index)
     frame, lines = table.frame, table.lines
+    dimension = str(frame.columns[1])
     days = dates(file, frame["Date"], lines, "Date", DAY_FORMATS, example="2024-09-27")
-    columns = {c: m for c, m in METRICS.items() if c in frame.columns}
+    columns = _columns(list(frame.columns))
     values = {(m, c): numbers(file, frame[c], lines, c) for c, m in columns.items()}
-    long = long_values(days, days, _segments(frame), lines, values)
+    long = long_values(days, days, _segments(frame, dimension), lines, values)
     account = _account(file, options or {})
     rows = to_tidy(file, long, channel=CHANNEL, account=account)
-    return Parsed(CHART_FORMAT, CHANNEL, account, rows, [])
+    notes = [f"per day by {dimension}", *_notes(list(frame.columns), columns, dimension)]
+    return Parsed(CHART_FORMAT, CHANNEL, account, rows, notes)
 
 
 def read_totals(file: ExportFile, options: dict | None = None) -> Parsed:
@@ -136,10 +188,38 @@ def read_totals(file: ExportFile, options: dict | None = None) -> Parsed:
     table = read_table(file, header_index)
     lines = table.lines
     days = dates(file, table.col("Date"), lines, "Date", DAY_FORMATS, example="2024-09-27")
-    columns = {c: m for c, m in METRICS.items() if c in table.columns}
+    columns = _columns(table.columns)
     values = {(m, c): numbers(file, table.col(c), lines, c) for c, m in columns.items()}
     account = _account(file, options or {})
     rows = to_tidy(
         file, long_values(days, days, "", lines, values), channel=CHANNEL, account=account
     )
-    return Parsed(TOTALS_FORMAT, CHANNEL, account, rows, [])
+    return Parsed(TOTALS_FORMAT, CHANNEL, account, rows, _notes(table.columns, columns, "Date"))
+
+
+def _known(cells: list[str]) -> bool:
+    return bool(KNOWN_COLUMNS & set(cells))
+
+
+def _table(file: ExportFile, cells: list[str], following: list[str]) -> bool:
+    return _known(cells) and cells[0] != "Date" and following[:1] == ["Total"]
+
+
+def _chart(file: ExportFile, cells: list[str], following: list[str]) -> bool:
+    return (
+        _known(cells)
+        and cells[:1] == ["Date"]
+        and len(cells) >= 3
+        and cells[1] not in KNOWN_COLUMNS
+    )
+
+
+def _totals(file: ExportFile, cells: list[str], following: list[str]) -> bool:
+    return cells[:1] == ["Date"] and len(cells) >= 2 and set(cells[1:]) <= KNOWN_COLUMNS
+
+
+FORMATS = (
+    Format(TABLE_FORMAT, "YouTube Studio Table data", _table, read_table_data),
+    Format(CHART_FORMAT, "YouTube Studio Chart data", _chart, read_chart_data),
+    Format(TOTALS_FORMAT, "YouTube Studio Totals", _totals, read_totals),
+)

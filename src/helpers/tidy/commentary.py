@@ -84,6 +84,7 @@ _FIGURE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 #: A placeholder as written in the text: ``{{figure_id}}`` (spaces inside allowed).
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
 _BRACES = re.compile(r"\{\{|\}\}")
+_BAD_PLACEHOLDER = re.compile(r"\{\{[^{}]{0,40}(\}\})?|[^{}]{0,40}\}\}")
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
 
 _MONTHS = (
@@ -416,8 +417,12 @@ def _check_figure(
 
     for field in fields:
         if field not in REQUIRED_FIELDS + OPTIONAL_FIELDS:
-            raise fail(
-                field, f"only the fields {', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)}", field
+            raise DataError(
+                path,
+                f"only the fields {', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)} under figure "
+                f"'{fid}'",
+                line=field_lines.get(field, line),
+                found=field,
             )
     for field in REQUIRED_FIELDS:
         if fields.get(field) is None:
@@ -622,7 +627,7 @@ def _check_placeholders(
                     path,
                     "placeholders written {{figure_id}} (lower-case letters, digits, underscores)",
                     line=body_start + index,
-                    found=line.strip(),
+                    found=_BAD_PLACEHOLDER.search(leftover).group(0),  # type: ignore[union-attr]
                 )
     for fid in figures:
         if fid not in used:

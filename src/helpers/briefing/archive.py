@@ -1,0 +1,388 @@
+"""``outputs/index.html``: every period built, newest first, and the headlines across them.
+
+The archive lists each published period (a ``YYYY-MM`` folder with an
+``overview.json`` and a ``headlines.json``) with its key points and links to its
+pages and board paper, marks the latest, and draws one small chart per headline
+measure (audience of each channel, website sessions) across the periods. Every
+value comes from the periods' ``headlines.json``: nothing is recomputed here.
+
+The page is self-contained (inline CSS, inline SVG charts, no scripts) and written
+atomically: rendered in full, written under a temporary name and renamed over the
+old one, while holding a lock on the output folder so that two runs publishing
+at once cannot leave an archive that misses a period. It is rewritten only when
+what it shows has changed (a digest of its inputs is kept in the page).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import math
+import os
+import re
+import secrets
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pandas as pd
+
+from helpers import config
+from helpers.briefing.overview import read_overview
+
+try:  # POSIX: lock the output folder while the archive is rebuilt
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no lock (one run at a time)
+    fcntl = None  # type: ignore[assignment]
+
+TEMPLATES = Path(__file__).parent / "templates"
+ARCHIVE_FILE = "index.html"
+PDF_FILE = "briefing.pdf"
+#: Stylesheets of the archive: the briefings' own, then the archive's additions.
+_STYLES: tuple[str, ...] = ("briefing.css", "archive.css")
+_PERIOD_FOLDER = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_DIGEST_META = re.compile(r"<!-- archive-digest: ([0-9a-f]{64}) -->")
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A headline measure charted across the periods.
+
+    Attributes:
+        channel: Tidy channel.
+        metric: Tidy metric.
+        label: What the chart is called when the records carry no label.
+    """
+
+    channel: str
+    metric: str
+    label: str
+
+    @property
+    def key(self) -> str:
+        """``channel/metric``, used in the page's ``data-measure`` attributes."""
+        return f"{self.channel}/{self.metric}"
+
+
+def _measures() -> tuple[Measure, ...]:
+    audiences = tuple(
+        Measure(str(c), str(m), f"{config.CHANNELS[c]} {config.METRICS[m].label.lower()}")
+        for c, m in config.AUDIENCE_METRIC.items()
+    )
+    return (*audiences, Measure("website", "sessions", "Force website sessions"))
+
+
+#: The measures charted: each channel's audience (likes, followers, ITK users) and sessions.
+MEASURES: tuple[Measure, ...] = _measures()
+
+#: Accounts standing for a whole channel or site.
+_WHOLE_CHANNEL = frozenset({config.ALL_ACCOUNTS, config.WEBSITE_ACCOUNT})
+
+
+@dataclass(frozen=True)
+class PeriodEntry:
+    """One published period as the archive shows it."""
+
+    period: str
+    overview: dict[str, Any]
+    headlines: list[dict[str, Any]]
+    has_pdf: bool
+
+    @property
+    def month(self) -> pd.Period:
+        """The period as a monthly ``pandas.Period``."""
+        return pd.Period(self.period, freq="M")
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def published_periods(out_dir: Path) -> list[PeriodEntry]:
+    """Every complete period folder of ``out_dir``, newest first.
+
+    Args:
+        out_dir: The folder of the period folders.
+
+    Returns:
+        The periods with a readable ``overview.json`` and ``headlines.json``.
+    """
+    if not out_dir.is_dir():
+        return []
+    entries = []
+    for folder in out_dir.iterdir():
+        if not (folder.is_dir() and _PERIOD_FOLDER.match(folder.name)):
+            continue
+        overview = read_overview(folder)
+        headlines = _read_json(folder / "headlines.json")
+        if overview is None or not isinstance(headlines, list):
+            continue
+        entries.append(
+            PeriodEntry(
+                period=folder.name,
+                overview=overview,
+                headlines=[r for r in headlines if isinstance(r, dict)],
+                has_pdf=(folder / PDF_FILE).is_file(),
+            )
+        )
+    return sorted(entries, key=lambda e: e.period, reverse=True)
+
+
+def headline_record(records: Sequence[Mapping[str, Any]], measure: Measure) -> dict | None:
+    """The channel-wide value of ``measure`` among a period's headline records.
+
+    Args:
+        records: The period's ``headlines.json``.
+        measure: The measure.
+
+    Returns:
+        The record for the whole channel (no segment, measure ``value``) ending
+        last, or None when the period has none.
+    """
+    found = [
+        dict(r)
+        for r in records
+        if r.get("channel") == measure.channel
+        and r.get("metric") == measure.metric
+        and r.get("account") in _WHOLE_CHANNEL
+        and not r.get("segment")
+        and r.get("measure", "value") == "value"
+        and isinstance(r.get("value"), int | float)
+        and math.isfinite(r["value"])
+    ]
+    return max(found, key=lambda r: str(r.get("end", ""))) if found else None
+
+
+# --- charts ---------------------------------------------------------------------------
+
+#: Size of a chart (SVG user units) and its plot area.
+WIDTH, HEIGHT = 320, 150
+LEFT, RIGHT, TOP, BOTTOM = 74, 12, 14, 118
+
+
+@dataclass
+class Chart:
+    """One small chart: points in SVG coordinates and the labels around them."""
+
+    measure: Measure
+    title: str
+    points: list[dict[str, Any]] = field(default_factory=list)
+    segments: list[str] = field(default_factory=list)
+    y_ticks: list[dict[str, Any]] = field(default_factory=list)
+    x_ticks: list[dict[str, Any]] = field(default_factory=list)
+    summary: str = ""
+
+    @property
+    def slug(self) -> str:
+        """An id-safe name."""
+        return self.measure.key.replace("/", "-")
+
+
+def _format(value: float, unit: str) -> str:
+    from helpers.briefing.index import format_value
+
+    return format_value(value, unit)
+
+
+def _scale(values: Sequence[float]) -> tuple[float, float]:
+    low, high = min(values), max(values)
+    if high == low:
+        pad = abs(high) * 0.05 or 1.0
+        return low - pad, high + pad
+    pad = (high - low) * 0.08
+    return low - pad, high + pad
+
+
+def build_chart(measure: Measure, entries: Sequence[PeriodEntry]) -> Chart | None:
+    """Lay out the chart of one measure across the periods (None: no period has it).
+
+    Periods are placed on a time axis (months apart), oldest on the left; a period
+    without the measure breaks the line.
+    """
+    oldest_first = sorted(entries, key=lambda e: e.period)
+    found = [(e, headline_record(e.headlines, measure)) for e in oldest_first]
+    present = [(e, r) for e, r in found if r is not None]
+    if not present:
+        return None
+    title = str(present[-1][1].get("label") or measure.label)
+    unit = str(present[-1][1].get("unit") or "count")
+    first, last = oldest_first[0].month, oldest_first[-1].month
+    span = max(1, (last - first).n)
+    low, high = _scale([float(r["value"]) for _, r in present])
+
+    def x(month: pd.Period) -> float:
+        if first == last:
+            return (LEFT + WIDTH - RIGHT) / 2
+        return LEFT + (month - first).n / span * (WIDTH - RIGHT - LEFT)
+
+    def y(value: float) -> float:
+        return BOTTOM - (value - low) / (high - low) * (BOTTOM - TOP)
+
+    chart = Chart(measure=measure, title=title)
+    run: list[str] = []
+    for entry, record in found:
+        if record is None:
+            if len(run) > 1:
+                chart.segments.append(" ".join(run))
+            run = []
+            continue
+        value = float(record["value"])
+        point = {
+            "period": entry.period,
+            "x": round(x(entry.month), 1),
+            "y": round(y(value), 1),
+            "value": value,
+            "text": f"{entry.overview['period_label']}: {_format(value, unit)}",
+        }
+        chart.points.append(point)
+        run.append(f"{point['x']},{point['y']}")
+    if len(run) > 1:
+        chart.segments.append(" ".join(run))
+    values = [p["value"] for p in chart.points]
+    chart.y_ticks = [
+        {"y": round(y(v), 1), "text": _format(v, unit)} for v in sorted({min(values), max(values)})
+    ]
+    chart.x_ticks = [
+        {"x": round(x(m), 1), "text": m.strftime("%b %Y")} for m in dict.fromkeys([first, last])
+    ]
+    one, other = chart.points[0], chart.points[-1]
+    if one is other:
+        chart.summary = f"{title}: {one['text']}. Only one briefing has this figure."
+    else:
+        chart.summary = (
+            f"{title}: {one['text']}; {other['text']} "
+            f"({len(chart.points)} of {len(entries)} briefings have this figure)."
+        )
+    return chart
+
+
+# --- page -----------------------------------------------------------------------------
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def archive_digest(entries: Sequence[PeriodEntry]) -> str:
+    """SHA-256 of everything the archive shows (and of the code drawing it)."""
+    digest = hashlib.sha256()
+    for path in (Path(__file__), *(TEMPLATES / n for n in ("archive.html.j2", *_STYLES))):
+        digest.update(path.read_bytes())
+    for entry in entries:
+        digest.update(json.dumps([entry.period, entry.overview, entry.headlines, entry.has_pdf],
+                                 sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def render_archive(entries: Sequence[PeriodEntry], digest: str) -> str:
+    """Render the archive page for ``entries`` (newest first).
+
+    Args:
+        entries: The published periods, newest first (at least one).
+        digest: :func:`archive_digest` of ``entries``, kept in the page.
+
+    Returns:
+        The page's HTML.
+    """
+    charts = [c for c in (build_chart(m, entries) for m in MEASURES) if c is not None]
+    rows = []
+    for entry in entries:
+        cells = []
+        for chart in charts:
+            record = headline_record(entry.headlines, chart.measure)
+            cells.append(_format(record["value"], str(record.get("unit"))) if record else "–")
+        rows.append({"label": entry.overview["period_label"], "cells": cells})
+    oldest, newest = entries[-1].overview["period_label"], entries[0].overview["period_label"]
+    span = newest if len(entries) == 1 else f"{oldest} to {newest}"
+    return _environment().get_template("archive.html.j2").render(
+        css="\n".join((TEMPLATES / name).read_text(encoding="utf-8") for name in _STYLES),
+        force=config.FORCE_NAME,
+        entries=list(entries),
+        latest=entries[0],
+        charts=charts,
+        rows=rows,
+        span=span,
+        digest=digest,
+        pdf_file=PDF_FILE,
+        width=WIDTH,
+        height=HEIGHT,
+        plot={"left": LEFT, "right": WIDTH - RIGHT, "top": TOP, "bottom": BOTTOM},
+    )
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` (POSIX) while the archive is rebuilt."""
+    if fcntl is None:
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _stored_digest(path: Path) -> str | None:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return None
+    match = _DIGEST_META.search(head)
+    return match.group(1) if match else None
+
+
+def build_archive(out_dir: Path) -> Path | None:
+    """Rewrite ``<out_dir>/index.html`` if what it shows has changed.
+
+    Args:
+        out_dir: The folder of the period folders.
+
+    Returns:
+        The archive's path if it was written; None when it was up to date or
+        there is no published period.
+    """
+    from helpers.briefing.render import check_page
+
+    if not out_dir.is_dir():
+        return None
+    target = out_dir / ARCHIVE_FILE
+    with _locked(out_dir):
+        entries = published_periods(out_dir)
+        if not entries:
+            return None
+        digest = archive_digest(entries)
+        if _stored_digest(target) == digest:
+            return None
+        html = render_archive(entries, digest)
+        check_page(html, ARCHIVE_FILE)
+        tmp = out_dir / f".{ARCHIVE_FILE}.{secrets.token_hex(4)}.tmp"
+        try:
+            tmp.write_text(html, encoding="utf-8")
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+    return target
+
+
+def archive_is_current(out_dir: Path) -> bool:
+    """Whether ``<out_dir>/index.html`` shows the periods published now."""
+    entries = published_periods(out_dir)
+    if not entries:
+        return True
+    return _stored_digest(out_dir / ARCHIVE_FILE) == archive_digest(entries)

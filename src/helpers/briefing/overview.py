@@ -1,0 +1,138 @@
+"""``overview.json``: what the archive and the board paper say about a period.
+
+Written by the runner next to ``headlines.json`` when a period is built::
+
+    {"period": "2015-09", "period_label": "September 2015",
+     "window_label": "October 2014 to September 2015",
+     "key_points": ["Facebook likes rose 12.0% ...", ...],
+     "pages": [{"href": "index.html", "title": "Overview"}, ...],
+     "decision": "The Commissioner is requested to note the report." or null,
+     "issued": "2015-10-14"}
+
+The archive (:mod:`.archive`) and the PDF (:mod:`.pdf`) read it instead of
+recomputing anything. The decision line comes from the front matter of the
+analysts' commentary file ``<data>/raw/commentary/<YYYY-MM>.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from helpers.briefing.errors import RunError
+from helpers.briefing.fingerprint import commentary_path
+from helpers.briefing.plan import Request, briefing_title
+from helpers.errors import display_path
+
+OVERVIEW_FILE = "overview.json"
+#: The period's page with the full data-quality table, when the briefings have one.
+QUALITY_PAGE = "quality.html"
+#: Fields every ``overview.json`` has.
+FIELDS: tuple[str, ...] = (
+    "period",
+    "period_label",
+    "window_label",
+    "key_points",
+    "pages",
+    "decision",
+    "issued",
+)
+
+
+def _front_matter(text: str) -> str | None:
+    """The YAML between a first line ``---`` and the next ``---`` (or ``...``) line."""
+    lines = text.lstrip("\ufeff").split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].strip() in {"---", "..."}:
+            return "\n".join(lines[1:index])
+    return None
+
+
+def decision_line(data_dir: Path, period: str) -> str | None:
+    """The "decision required" line of a period's commentary, if one is given.
+
+    Args:
+        data_dir: The data folder.
+        period: ``YYYY-MM``.
+
+    Returns:
+        The ``decision:`` of the front matter of ``raw/commentary/<period>.md`` on one
+        line, or None when there is no file or no decision.
+
+    Raises:
+        RunError: If the front matter is not valid YAML.
+    """
+    path = commentary_path(data_dir, period)
+    if not path.is_file():
+        return None
+    front = _front_matter(path.read_text(encoding="utf-8"))
+    if front is None:
+        return None
+    try:
+        meta = yaml.safe_load(front)
+    except yaml.YAMLError as exc:
+        problem = str(exc).splitlines()[0]
+        raise RunError(
+            f"{display_path(path)}: the front matter is not valid YAML ({problem}); "
+            "fix it or run `engagement data` to see where"
+        ) from None
+    decision = meta.get("decision") if isinstance(meta, dict) else None
+    if decision is None or not str(decision).strip():
+        return None
+    return " ".join(str(decision).split())
+
+
+def page_links(request: Request, staging: Path) -> list[dict[str, str]]:
+    """The pages of a period in reading order: overview, channels, data quality."""
+    pages = [{"href": "index.html", "title": "Overview"}]
+    pages += [{"href": f"{name}.html", "title": briefing_title(name)} for name in request.channels]
+    if (staging / QUALITY_PAGE).is_file():
+        pages.append({"href": QUALITY_PAGE, "title": "Data quality"})
+    return pages
+
+
+def overview_record(
+    request: Request,
+    staging: Path,
+    key_points: Sequence[str],
+    *,
+    issued: dt.date | None = None,
+) -> dict[str, Any]:
+    """Assemble ``overview.json`` of a period being built.
+
+    Args:
+        request: The period's request.
+        staging: The folder the pages were written to.
+        key_points: Plain-text sentences, most important first.
+        issued: Date of issue (default: today).
+
+    Returns:
+        A JSON-ready dict with the fields of :data:`FIELDS`.
+    """
+    return {
+        "period": request.period,
+        "period_label": request.period_label,
+        "window_label": request.window.label,
+        "key_points": [str(point) for point in key_points],
+        "pages": page_links(request, staging),
+        "decision": decision_line(request.data_dir, request.period),
+        "issued": (issued or dt.date.today()).isoformat(),
+    }
+
+
+def read_overview(folder: Path) -> dict[str, Any] | None:
+    """A published period's ``overview.json`` (None when missing or unreadable)."""
+    try:
+        data = json.loads((folder / OVERVIEW_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, Mapping) or any(f not in data for f in FIELDS):
+        return None
+    return dict(data)
