@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -35,32 +36,41 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def _line_of(path: Path, text: str) -> int:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    return next(i for i, line in enumerate(lines, 1) if text in line)
+
+
+# file, old text, new text, text on the line the error names, words in the error
 @pytest.mark.parametrize(
-    ("relpath", "old", "new", "expected"),
+    ("relpath", "old", "new", "at", "expected"),
     [
         (
             "commentary/2015-10.md",
             "# itk\n",
             "# In the Know\n",
-            ["commentary/2015-10.md", "line 159", "expected a page heading", "In the Know"],
+            "# In the Know",
+            ["commentary/2015-10.md", "expected a page heading", "In the Know"],
         ),
         (
             "commentary/2015-11.md",
             "{{instagram_followers}} followers",
             "651 followers",
-            ["commentary/2015-11.md", "line 20", "figure 'instagram_followers' to be used"],
+            "  instagram_followers:",
+            ["commentary/2015-11.md", "figure 'instagram_followers' to be used"],
         ),
         (
             "reference/census_2011_usual_residents.csv",
             "Pendle,East,89452",
             "Pendle,North,89452",
-            ["census_2011_usual_residents.csv", "line 13", "column 'division'", "North"],
+            "Pendle",
+            ["census_2011_usual_residents.csv", "column 'division'", "North"],
         ),
     ],
     ids=["commentary-page", "commentary-unused-figure", "census-division"],
 )
 def test_engagement_data_fails_with_one_line_and_keeps_processed(
-    raw, tmp_path, capsys, relpath, old, new, expected
+    raw, tmp_path, capsys, relpath, old, new, at, expected
 ):
     out = tmp_path / "processed"
     assert main(["data", "--raw", str(raw), "--out", str(out)]) == 0
@@ -75,6 +85,7 @@ def test_engagement_data_fails_with_one_line_and_keeps_processed(
     first_line = err.splitlines()[0]
     for part in expected:
         assert part in first_line, (part, first_line)
+    assert re.search(rf"line {_line_of(raw / relpath, at)}\b", first_line), first_line
     assert "Traceback" not in err
     assert _digest(out) == before
 
