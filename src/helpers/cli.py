@@ -41,8 +41,9 @@ def _report_exports(result: ExportResult | None, problems: list[DataError], buil
         print(f"error: {problem}", file=sys.stderr)
     if problems:
         read = sum(1 for f in result.files if not f.error) if result is not None else 0
-        rest = f"; {built} from the other {read:,}" if read else ""
-        print(f"{len(problems)} export file(s) skipped{rest}.", file=sys.stderr)
+        if read or len(problems) > 1:
+            rest = f"; {built} from the other {read:,}" if read else ""
+            print(f"{len(problems)} export file(s) skipped{rest}.", file=sys.stderr)
         return 1
     return 0
 
