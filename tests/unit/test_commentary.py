@@ -308,11 +308,34 @@ def _safe_line(line: str) -> bool:
     return not line.lstrip().startswith("#") and not re.match(r"^\s*[=-]+\s*$", line)
 
 
+# Markdown that could fool a line-based reader: fences, quotes, lists, code, HTML.
+MARKDOWN_LINES = st.sampled_from(
+    [
+        "```",
+        "~~~",
+        "> # quoted heading",
+        "- # listed heading",
+        "    # indented code",
+        "<div>",
+        "<!--",
+        "***",
+        "* item",
+        "Setext?",
+        "| a | b |",
+        "[ref]: /url",
+        "\\# escaped",
+        "  ",
+        "",
+    ]
+)
 BODY_LINES = st.lists(
-    st.text(
-        st.characters(blacklist_categories=("Cs", "Nd"), blacklist_characters="\n\r{}"),
-        max_size=40,
-    ).filter(_safe_line),
+    st.one_of(
+        st.text(
+            st.characters(blacklist_categories=("Cs", "Nd"), blacklist_characters="\n\r{}"),
+            max_size=40,
+        ).filter(_safe_line),
+        MARKDOWN_LINES,
+    ),
     min_size=1,
     max_size=8,
 ).filter(lambda lines: lines[0].strip() != "" and lines[-1].strip() != "")
