@@ -101,7 +101,8 @@ def assemble(
     report_dir = raw / "report_2015"
     # A data folder without the transcribed report (exports only) is allowed.
     report = read_report_tables(report_dir) if report_dir.is_dir() else empty_tidy()
-    load_reference(raw.parent, raw_dir=raw)
+    if census_path(raw).is_file():
+        read_census(raw)
     read_commentary(raw)
     result = read_exports(raw / "exports", cache_dir=raw.parent / "processed" / ".cache")
     if result.problems and problems is None:
@@ -241,9 +242,7 @@ def load_tidy(data_dir: str | Path | None = None) -> pd.DataFrame:
     return assemble(raw)
 
 
-def load_reference(
-    data_dir: str | Path | None = None, *, raw_dir: Path | None = None
-) -> pd.DataFrame:
+def load_reference(data_dir: str | Path | None = None) -> pd.DataFrame:
     """Return the 2011 Census residents by local authority, read and checked.
 
     Reads ``<data_dir>/raw/reference/census_2011_usual_residents.csv`` directly (it
@@ -252,7 +251,6 @@ def load_reference(
 
     Args:
         data_dir: The project's ``data`` folder (default from :mod:`helpers.config`).
-        raw_dir: The raw folder itself, when it is not ``<data_dir>/raw``.
 
     Returns:
         One row per authority (columns
@@ -262,7 +260,7 @@ def load_reference(
     Raises:
         DataError: If the file is malformed.
     """
-    raw = raw_dir or (Path(data_dir) if data_dir else config.DATA_DIR) / "raw"
+    raw = (Path(data_dir) if data_dir else config.DATA_DIR) / "raw"
     return read_census(raw) if census_path(raw).is_file() else empty_census()
 
 
