@@ -16,6 +16,7 @@ what it shows has changed (a digest of its inputs is kept in the page).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import hashlib
 import json
@@ -55,29 +56,39 @@ class Measure:
     Attributes:
         channel: Tidy channel.
         metric: Tidy metric.
-        label: What the chart is called when the records carry no label.
+        title: What the chart is called.
+        snapshot: True for a level on a day (the last in the period's month is
+            used); False for a count over time (only the whole period month is used,
+            never a longer span, so the periods compare like with like).
     """
 
     channel: str
     metric: str
-    label: str
+    title: str
+    snapshot: bool = True
 
     @property
     def key(self) -> str:
         """``channel/metric``, used in the page's ``data-measure`` attributes."""
         return f"{self.channel}/{self.metric}"
 
-
-def _measures() -> tuple[Measure, ...]:
-    audiences = tuple(
-        Measure(str(c), str(m), f"{config.CHANNELS[c]} {config.METRICS[m].label.lower()}")
-        for c, m in config.AUDIENCE_METRIC.items()
-    )
-    return (*audiences, Measure("website", "sessions", "Force website sessions"))
+    @property
+    def reading(self) -> str:
+        """What one point is, in words."""
+        return (
+            "at the end of each briefing's month" if self.snapshot else "in each briefing's month"
+        )
 
 
 #: The measures charted: each channel's audience (likes, followers, ITK users) and sessions.
-MEASURES: tuple[Measure, ...] = _measures()
+MEASURES: tuple[Measure, ...] = (
+    Measure("facebook", "page_likes", "Facebook likes"),
+    Measure("twitter", "followers", "Twitter followers"),
+    Measure("instagram", "followers", "Instagram followers"),
+    Measure("youtube", "subscribers", "YouTube subscribers"),
+    Measure("itk", "registered_users", "In the Know registered users"),
+    Measure("website", "sessions", "Force website sessions", snapshot=False),
+)
 
 #: Accounts standing for a whole channel or site.
 _WHOLE_CHANNEL = frozenset({config.ALL_ACCOUNTS, config.WEBSITE_ACCOUNT})
@@ -135,17 +146,23 @@ def published_periods(out_dir: Path) -> list[PeriodEntry]:
     return sorted(entries, key=lambda e: e.period, reverse=True)
 
 
-def headline_record(records: Sequence[Mapping[str, Any]], measure: Measure) -> dict | None:
-    """The channel-wide value of ``measure`` among a period's headline records.
+def headline_record(
+    records: Sequence[Mapping[str, Any]], measure: Measure, period: str
+) -> dict | None:
+    """The channel-wide value of ``measure`` for the month of ``period``.
 
     Args:
         records: The period's ``headlines.json``.
         measure: The measure.
+        period: ``YYYY-MM``.
 
     Returns:
-        The record for the whole channel (no segment, measure ``value``) ending
-        last, or None when the period has none.
+        For a snapshot measure, the channel-wide record (no segment, measure
+        ``value``) of the last day in the month with one; for a count over time,
+        the record covering exactly that month. None when the period has none.
     """
+    month = pd.Period(period, freq="M")
+    first, last = str(month.start_time.date()), str(month.end_time.date())
     found = [
         dict(r)
         for r in records
@@ -157,7 +174,11 @@ def headline_record(records: Sequence[Mapping[str, Any]], measure: Measure) -> d
         and isinstance(r.get("value"), int | float)
         and math.isfinite(r["value"])
     ]
-    return max(found, key=lambda r: str(r.get("end", ""))) if found else None
+    if measure.snapshot:
+        found = [r for r in found if first <= str(r.get("start")) == str(r.get("end")) <= last]
+    else:
+        found = [r for r in found if str(r.get("start")) == first and str(r.get("end")) == last]
+    return max(found, key=lambda r: str(r["end"])) if found else None
 
 
 # --- charts ---------------------------------------------------------------------------
@@ -177,6 +198,7 @@ class Chart:
     segments: list[str] = field(default_factory=list)
     y_ticks: list[dict[str, Any]] = field(default_factory=list)
     x_ticks: list[dict[str, Any]] = field(default_factory=list)
+    values: str = ""
     summary: str = ""
 
     @property
@@ -207,11 +229,11 @@ def build_chart(measure: Measure, entries: Sequence[PeriodEntry]) -> Chart | Non
     without the measure breaks the line.
     """
     oldest_first = sorted(entries, key=lambda e: e.period)
-    found = [(e, headline_record(e.headlines, measure)) for e in oldest_first]
+    found = [(e, headline_record(e.headlines, measure, e.period)) for e in oldest_first]
     present = [(e, r) for e, r in found if r is not None]
     if not present:
         return None
-    title = str(present[-1][1].get("label") or measure.label)
+    title = measure.title
     unit = str(present[-1][1].get("unit") or "count")
     first, last = oldest_first[0].month, oldest_first[-1].month
     span = max(1, (last - first).n)
@@ -239,6 +261,8 @@ def build_chart(measure: Measure, entries: Sequence[PeriodEntry]) -> Chart | Non
             "x": round(x(entry.month), 1),
             "y": round(y(value), 1),
             "value": value,
+            "label": str(entry.overview["period_label"]),
+            "shown": _format(value, unit),
             "text": f"{entry.overview['period_label']}: {_format(value, unit)}",
         }
         chart.points.append(point)
@@ -253,27 +277,36 @@ def build_chart(measure: Measure, entries: Sequence[PeriodEntry]) -> Chart | Non
         {"x": round(x(m), 1), "text": m.strftime("%b %Y")} for m in dict.fromkeys([first, last])
     ]
     one, other = chart.points[0], chart.points[-1]
-    if one is other:
-        chart.summary = f"{title}: {one['text']}. Only one briefing has this figure."
-    else:
-        chart.summary = (
-            f"{title}: {one['text']}; {other['text']} "
-            f"({len(chart.points)} of {len(entries)} briefings have this figure)."
-        )
+    said = f"{one['shown']} in {one['label']}"
+    if one is not other:
+        said += f", {other['shown']} in {other['label']}"
+    chart.values = f"{said}; {len(chart.points)} of {len(entries)} briefings give this figure."
+    chart.summary = f"{title} {measure.reading}: {chart.values}"
     return chart
 
 
 # --- page -----------------------------------------------------------------------------
 
 
+def day_label(iso: str) -> str:
+    """``"2015-10-14"`` as ``"14 October 2015"`` (the text itself if it is no date)."""
+    try:
+        day = dt.date.fromisoformat(str(iso))
+    except ValueError:
+        return str(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
 @functools.cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.filters["day"] = day_label
+    return env
 
 
 def archive_digest(entries: Sequence[PeriodEntry]) -> str:
@@ -282,8 +315,13 @@ def archive_digest(entries: Sequence[PeriodEntry]) -> str:
     for path in (Path(__file__), *(TEMPLATES / n for n in ("archive.html.j2", *_STYLES))):
         digest.update(path.read_bytes())
     for entry in entries:
-        digest.update(json.dumps([entry.period, entry.overview, entry.headlines, entry.has_pdf],
-                                 sort_keys=True, default=str).encode())
+        digest.update(
+            json.dumps(
+                [entry.period, entry.overview, entry.headlines, entry.has_pdf],
+                sort_keys=True,
+                default=str,
+            ).encode()
+        )
     return digest.hexdigest()
 
 
@@ -302,24 +340,28 @@ def render_archive(entries: Sequence[PeriodEntry], digest: str) -> str:
     for entry in entries:
         cells = []
         for chart in charts:
-            record = headline_record(entry.headlines, chart.measure)
+            record = headline_record(entry.headlines, chart.measure, entry.period)
             cells.append(_format(record["value"], str(record.get("unit"))) if record else "–")
         rows.append({"label": entry.overview["period_label"], "cells": cells})
     oldest, newest = entries[-1].overview["period_label"], entries[0].overview["period_label"]
     span = newest if len(entries) == 1 else f"{oldest} to {newest}"
-    return _environment().get_template("archive.html.j2").render(
-        css="\n".join((TEMPLATES / name).read_text(encoding="utf-8") for name in _STYLES),
-        force=config.FORCE_NAME,
-        entries=list(entries),
-        latest=entries[0],
-        charts=charts,
-        rows=rows,
-        span=span,
-        digest=digest,
-        pdf_file=PDF_FILE,
-        width=WIDTH,
-        height=HEIGHT,
-        plot={"left": LEFT, "right": WIDTH - RIGHT, "top": TOP, "bottom": BOTTOM},
+    return (
+        _environment()
+        .get_template("archive.html.j2")
+        .render(
+            css="\n".join((TEMPLATES / name).read_text(encoding="utf-8") for name in _STYLES),
+            force=config.FORCE_NAME,
+            entries=list(entries),
+            latest=entries[0],
+            charts=charts,
+            rows=rows,
+            span=span,
+            digest=digest,
+            pdf_file=PDF_FILE,
+            width=WIDTH,
+            height=HEIGHT,
+            plot={"left": LEFT, "right": WIDTH - RIGHT, "top": TOP, "bottom": BOTTOM},
+        )
     )
 
 

@@ -310,7 +310,9 @@ def period_fingerprint(request: Request, inputs: Inputs, kernel_name: str) -> Fi
         "data_dir": display_path(request.data_dir),
         "kernel": kernel_name,
     }
-    notebooks = {name: hashlib.sha256(p.read_bytes()).hexdigest() for name, p in request.notebooks.items()}
+    notebooks = {
+        name: hashlib.sha256(p.read_bytes()).hexdigest() for name, p in request.notebooks.items()
+    }
     parts = {
         "data": inputs.data_digest(first, last),
         "claims": inputs.claims_digest(window.first_day, window.last_day),

@@ -1,0 +1,304 @@
+"""``briefing.pdf``: the period's briefings as one A4 board paper, printed by Chromium.
+
+The paper is built offline from the period's HTML pages: a cover (force, title,
+period, date of issue and the "Decision required" line of the analysts'
+commentary), then the overview and each channel briefing, each starting a new
+page, and at the end the method notes and the data-quality table. A print
+stylesheet (``templates/print.css``) gives A4 pages, a running header and page
+numbers (CSS page margin boxes), keeps table rows, charts and headings with what
+follows them together, and prints every chart at :data:`PRINT_DPI` or finer.
+
+Chromium (Debian's ``/usr/bin/chromium``, or the one named by ``ENGAGEMENT_CHROMIUM``)
+is driven with Playwright: the pages' own scripts are disabled, every request
+other than ``file:`` and ``data:`` is refused, and ``page.pdf`` writes a PDF with
+selectable text, embedded fonts and an outline (bookmarks) of the parts. Without
+Playwright or Chromium, :class:`PdfSkipped` says why in one line and the HTML
+briefings are unaffected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import re
+import secrets
+import shutil
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from helpers import config
+from helpers.briefing.overview import QUALITY_PAGE, read_overview
+
+TEMPLATES = Path(__file__).parent / "templates"
+#: Stylesheets of the paper: the briefings' own, then the print additions.
+_STYLES: tuple[str, ...] = ("briefing.css", "print.css")
+PDF_FILE = "briefing.pdf"
+#: Environment variable naming the Chromium executable to print with.
+CHROMIUM_ENV = "ENGAGEMENT_CHROMIUM"
+#: Where Chromium is looked for when the variable is not set (then on PATH).
+CHROMIUM_CANDIDATES: tuple[str, ...] = ("/usr/bin/chromium", "chromium", "chromium-browser")
+#: Chromium's command-line flags: headless, no sandbox (containers), nothing fetched.
+CHROMIUM_ARGS: tuple[str, ...] = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+)
+#: Charts print no larger than their pixel width divided by this (dots per inch).
+PRINT_DPI = 150
+#: Tables with more rows than this may break across pages (between rows); shorter stay whole.
+LONG_TABLE_ROWS = 20
+#: Title of the paper (cover and running header).
+TOPIC = "Community engagement briefing"
+#: Seconds Chromium may take for one step (launch, assembly, printing).
+TIMEOUT_S = 120
+
+
+class PdfSkipped(Exception):
+    """The PDF could not be made here (no Playwright or no Chromium); the message says why."""
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    """A written PDF and what went into it."""
+
+    path: Path
+    bytes: int
+    parts: list[str]
+    charts: int
+    method_notes: int
+    quality_tables: int
+
+    def describe(self) -> str:
+        """One line for the console, e.g. ``briefing.pdf: 1.2 MB, 5 parts, 9 charts``."""
+        return (
+            f"{self.path.name}: {self.bytes / 1e6:.1f} MB, {len(self.parts)} parts, "
+            f"{self.charts} charts"
+        )
+
+
+def find_chromium() -> Path:
+    """The Chromium executable to print with.
+
+    Returns:
+        ``$ENGAGEMENT_CHROMIUM`` when set, else the first of
+        :data:`CHROMIUM_CANDIDATES` that exists.
+
+    Raises:
+        PdfSkipped: If there is none.
+    """
+    named = os.environ.get(CHROMIUM_ENV)
+    if named:
+        path = Path(named)
+        if not (path.is_file() and os.access(path, os.X_OK)):
+            raise PdfSkipped(f"{CHROMIUM_ENV}={named} is not an executable Chromium")
+        return path
+    for candidate in CHROMIUM_CANDIDATES:
+        found = shutil.which(candidate)
+        if found:
+            return Path(found)
+    raise PdfSkipped("Chromium is not installed (apt-get install chromium)")
+
+
+def _sync_playwright() -> Any:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise PdfSkipped(
+            "the playwright package is not installed (make setup installs it)"
+        ) from None
+    return sync_playwright
+
+
+def css_string(text: object) -> Markup:
+    """Quote ``text`` as a CSS string that is safe inside a ``<style>`` element."""
+    out = []
+    for char in str(text):
+        if char in '"\\<>&' or ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\{ord(char):x} ")
+        else:
+            out.append(char)
+    return Markup('"' + "".join(out) + '"')
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters["css_string"] = css_string
+    return env
+
+
+@functools.cache
+def _assemble_script() -> str:
+    """``templates/print.js`` as the function expression Playwright evaluates."""
+    text = (TEMPLATES / "print.js").read_text(encoding="utf-8")
+    code = "\n".join(line for line in text.splitlines() if not line.startswith("//"))
+    return code.strip().rstrip(";")
+
+
+def _day(iso: str) -> str:
+    day = dt.date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
+def paper_parts(folder: Path, overview: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The pages that go into the paper, in order, with their HTML.
+
+    Args:
+        folder: The period folder (published or being built).
+        overview: Its ``overview.json``.
+
+    Returns:
+        Dicts with ``name`` (file stem), ``title``, ``role`` (``overview``, ``channel``
+        or ``quality``) and ``html``.
+
+    Raises:
+        PdfSkipped: If a listed page is missing.
+    """
+    parts = []
+    for page in overview["pages"]:
+        href = str(page["href"])
+        path = folder / href
+        if not re.fullmatch(r"[A-Za-z0-9_-]+\.html", href) or not path.is_file():
+            raise PdfSkipped(f"{href} is listed in overview.json but not in {folder.name}/")
+        name = href.removesuffix(".html")
+        role = (
+            "overview" if href == "index.html" else "quality" if href == QUALITY_PAGE else "channel"
+        )
+        parts.append(
+            {
+                "name": name,
+                "title": str(page["title"]),
+                "role": role,
+                "html": path.read_text(encoding="utf-8"),
+            }
+        )
+    return parts
+
+
+def print_document(overview: Mapping[str, Any], parts: Sequence[Mapping[str, str]]) -> str:
+    """The print document's skeleton: styles, cover and the empty parts.
+
+    Args:
+        overview: The period's ``overview.json``.
+        parts: :func:`paper_parts` (their titles make the contents list).
+
+    Returns:
+        HTML; ``print.js`` fills in the parts in Chromium.
+    """
+    css = "\n".join(
+        (TEMPLATES / n).read_text(encoding="utf-8") for n in ("briefing.css", "print.css")
+    )
+    return (
+        _environment()
+        .get_template("print.html.j2")
+        .render(
+            css=css,
+            force=config.FORCE_NAME,
+            topic=TOPIC,
+            overview=overview,
+            issued=_day(str(overview["issued"])),
+            parts=list(parts),
+            running_left=f"{config.FORCE_NAME} · {TOPIC}",
+            running_right=str(overview["period_label"]),
+        )
+    )
+
+
+def _allowed(url: str) -> bool:
+    return url.startswith(("file:", "data:", "about:"))
+
+
+def write_pdf(folder: Path, target: Path | None = None) -> PdfResult:
+    """Print a period's briefings into one A4 PDF, written atomically.
+
+    Args:
+        folder: The period folder with ``overview.json`` and the pages it lists.
+        target: Where to write (default ``<folder>/briefing.pdf``).
+
+    Returns:
+        What was written.
+
+    Raises:
+        PdfSkipped: If Playwright or Chromium is missing or Chromium fails.
+    """
+    overview = read_overview(folder)
+    if overview is None:
+        raise PdfSkipped(f"{folder.name}/overview.json is missing or unreadable")
+    target = target or folder / PDF_FILE
+    parts = paper_parts(folder, overview)
+    skeleton = print_document(overview, parts)
+    chromium = find_chromium()
+    sync_playwright = _sync_playwright()
+    from playwright.sync_api import Error as PlaywrightError
+
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with sync_playwright() as playwright:
+            try:
+                browser = playwright.chromium.launch(
+                    executable_path=str(chromium),
+                    headless=True,
+                    args=list(CHROMIUM_ARGS),
+                    timeout=TIMEOUT_S * 1000,
+                )
+            except PlaywrightError as exc:
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise PdfSkipped(f"Chromium ({chromium}) did not start: {first}") from None
+            try:
+                context = browser.new_context(java_script_enabled=False, offline=True)
+                page = context.new_page()
+                page.set_default_timeout(TIMEOUT_S * 1000)
+                page.route(
+                    "**/*",
+                    lambda route: (
+                        route.continue_()
+                        if _allowed(route.request.url)
+                        else route.abort("blockedbyclient")
+                    ),
+                )
+                page.set_content(skeleton, wait_until="load")
+                report = page.evaluate(
+                    _assemble_script(),
+                    {"parts": parts, "dpi": PRINT_DPI, "longTable": LONG_TABLE_ROWS},
+                )
+                page.emulate_media(media="print")
+                page.pdf(
+                    path=str(tmp),
+                    format="A4",
+                    print_background=True,
+                    prefer_css_page_size=True,
+                    outline=True,
+                    tagged=True,
+                )
+            finally:
+                browser.close()
+        os.replace(tmp, target)
+    except PlaywrightError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise PdfSkipped(f"Chromium could not print the briefing: {first}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return PdfResult(
+        path=target,
+        bytes=target.stat().st_size,
+        parts=list(report["parts"]),
+        charts=int(report["images"]),
+        method_notes=int(report["methods"]),
+        quality_tables=int(report["qualityTables"]),
+    )
