@@ -24,7 +24,9 @@ import re
 import numpy as np
 import pandas as pd
 
+from helpers import config
 from helpers.ingest.common import (
+    TOTAL_TOLERANCE,
     ExportFile,
     Format,
     Parsed,
@@ -135,15 +137,16 @@ def read_table_data(file: ExportFile, options: dict | None = None) -> Parsed:
         for col, metric in columns.items():
             total = float(numbers(file, frame[col].iloc[[position]], lines[[position]], col)[0])
             shown = float(np.nansum(values[(metric, col)]))
-            if metric == "subscribers" or total_covers_more(
-                file, line=line, column=col, total=total, rows_sum=shown
-            ):
+            if config.METRICS[metric].signed:  # net subscribers: hidden videos count either way
+                covers = abs(total - shown) > 1 + TOTAL_TOLERANCE * abs(total)
+            else:
+                covers = total_covers_more(file, line=line, column=col, total=total, rows_sum=shown)
+            if covers:
                 kept[(metric, col)] = np.array([total])
-                if metric != "subscribers":
-                    notes.append(
-                        f"{col} total {total:,.0f} covers more than the rows shown "
-                        f"({shown:,.0f}): kept for the whole channel"
-                    )
+                notes.append(
+                    f"{col} total {total:,.0f} covers more than the rows shown "
+                    f"({shown:,.0f}): kept for the whole channel"
+                )
         parts.append(long_values(first, last, "", np.array([line]), kept))
     n = len(data)
     parts.append(
