@@ -45,6 +45,20 @@ def test_whole_month_and_multi_month_figures_make_a_period():
     assert available_periods(tidy) == ["2015-05", "2015-08"]
 
 
+def test_daily_activity_makes_a_partial_month_a_period():
+    days = pd.to_datetime(["2025-04-02", "2025-04-14", "2025-05-10", "2025-06-03"])
+    tidy = pd.DataFrame(
+        {
+            "start": days,
+            "end": days,
+            "metric": ["post_reach", "posts", "page_likes", "views"],
+            "segment": ["", "", "", "Chorley Copcast"],
+        }
+    )
+    # activity on some days of April; a mid-month snapshot and a campaign figure do not count
+    assert available_periods(tidy) == ["2025-04"]
+
+
 def test_project_data_periods_exclude_mid_month_snapshots():
     from helpers.tidy.dataset import load_tidy
 
@@ -123,7 +137,7 @@ def test_validate_request_defaults_to_latest_period(tmp_path):
         ("2016-01", None, None, PeriodError, "has not ended"),
         ("2015-09", "2015-10", None, PeriodError, "after the period"),
         ("2015-09", None, "social,tiktok", ParameterError, "unknown channel 'tiktok'"),
-        ("2015-04", None, None, ParameterError, "no month-end figures for 2015-04"),
+        ("2015-04", None, None, ParameterError, "no figures for 2015-04"),
     ],
 )
 def test_validate_request_refusals(tmp_path, period, start, channels, error, message):
@@ -163,7 +177,7 @@ def _no_kernels(monkeypatch):
         (["run", "--period", "2015-09", "--start", "2015-10"], "after the period"),
         (["run", "--period", "2015-09", "--channels", "social,blog"], "unknown channel 'blog'"),
         (["run", "--period", "2015-09", "--data", "/nonexistent/data"], "does not exist"),
-        (["run", "--period", "2015-04"], "no month-end figures for 2015-04"),
+        (["run", "--period", "2015-04"], "no figures for 2015-04"),
         (["run", "--all", "--period", "2015-09"], "--all builds every period"),
     ],
 )

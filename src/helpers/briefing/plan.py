@@ -2,8 +2,11 @@
 
 A *period* is a month ``YYYY-MM`` for which the tidy table holds at least one value
 ending on the last day of that month: a month-end snapshot (followers on 30
-September) or a figure for a whole month or a run of months ending with it.
-Mid-month snapshots (18 November 2015) do not make a period.
+September) or a figure for a whole month or a run of months ending with it. A
+month whose daily activity figures (posts, reach, sessions: metrics that add up,
+channel totals) stop before its end is a period too, a *partial* one: exports
+often end mid-month, and the briefing says which days they cover. Mid-month
+snapshots (18 November 2015) and campaign figures do not make a period.
 """
 
 from __future__ import annotations
@@ -47,11 +50,21 @@ def available_periods(tidy: pd.DataFrame) -> list[str]:
         tidy: The tidy table (needs an ``end`` column of dates).
 
     Returns:
-        ``YYYY-MM`` months with at least one value ending on the month's last day.
+        ``YYYY-MM`` months with at least one value ending on the month's last day,
+        or with daily activity figures on some of their days.
     """
     ends = pd.to_datetime(tidy["end"]).dropna().dt.normalize()
     month_ends = ends[ends.dt.is_month_end]
-    return sorted(set(month_ends.dt.strftime("%Y-%m")))
+    periods = set(month_ends.dt.strftime("%Y-%m"))
+    if {"start", "metric", "segment"} <= set(tidy.columns):
+        additive = [name for name, spec in config.METRICS.items() if spec.additive]
+        daily = (
+            (pd.to_datetime(tidy["start"]) == pd.to_datetime(tidy["end"]))
+            & tidy["metric"].isin(additive)
+            & (tidy["segment"] == "")
+        )
+        periods |= set(ends[daily.reindex(ends.index, fill_value=False)].dt.strftime("%Y-%m"))
+    return sorted(periods)
 
 
 def latest_period(tidy: pd.DataFrame) -> str:
@@ -191,7 +204,7 @@ def validate_request(
     if available is not None and period not in available:
         listed = ", ".join(available) if available else "none"
         raise ParameterError(
-            f"the data has no month-end figures for {period}; periods with data: {listed}"
+            f"the data has no figures for {period}; periods with data: {listed}"
         )
     selected = parse_channels(channels)
     folder = check_data_dir(data_dir)
