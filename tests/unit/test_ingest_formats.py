@@ -65,9 +65,9 @@ EXPECTED = {
         "meta_facebook",
         "facebook",
         "Lancs Police",
-        "2024-09-02",
-        "2024-09-06",
-        18,  # no link clicks: the file has Total clicks only
+        "2024-09-01",  # the range in the file name: days without a post count 0
+        "2024-09-07",
+        42,  # 7 days x 6 metrics (no link clicks: the file has Total clicks only)
         {
             "posts": 4,
             "post_reach": 119200,
@@ -82,8 +82,8 @@ EXPECTED = {
         "instagram",
         "Lancs Police",
         "2024-09-01",
-        "2024-09-04",
-        12,
+        "2024-09-07",
+        42,
         {
             "posts": 3,
             "post_reach": 33523,

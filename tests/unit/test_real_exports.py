@@ -71,7 +71,8 @@ NEED_MAPPING = {
 
 @dataclass(frozen=True)
 class Read:
-    """A file read: its account, tidy rows, and (start, end, segment, metric, value[, channel])."""
+    """A file read: its account, tidy rows, (start, end, segment, metric, value[, channel
+    or account])."""
 
     account: str
     rows: int
@@ -253,29 +254,30 @@ CASES: dict[str, Read | Refused] = {
     "meta_business_suite/DanDirector-fts-video-site/May-25-2026_Jun-21-2026_1493633672508178.csv": (
         Read(
             "elitravelguy, caryjack",
-            119,
-            (("2026-06-19", "2026-06-19", "", "likes", 341),),  # line 18, one post
+            335,  # 28 days of the range in the file name x 2 accounts
+            (("2026-06-19", "2026-06-19", "", "likes", 341, "elitravelguy"),),  # line 18
         )
     ),
     f"{LEON}/Jan-14-2025_Apr-14-2025_1396269028466733.csv": Read(
         OIG,
-        462,
+        574,
         (
             ("2025-01-14", "2025-01-14", "", "link_clicks", 1),  # "Link Clicks", not "Total"
         ),
     ),
     f"{LEON}/Mar-18-2025_Apr-14-2025_1019826952924933.csv": Read(
         "oigetit_sa",
-        144,
+        168,  # 28 days x 6 metrics
         (
             ("2025-03-18", "2025-03-18", "", "posts", 3),
+            ("2025-04-01", "2025-04-01", "", "posts", 0),  # no post: 0 (range in the name)
             ("2025-04-02", "2025-04-02", "", "post_reach", 285),  # 3 posts
             ("2025-04-14", "2025-04-14", "", "likes", 4),  # 2 posts
         ),
     ),
     f"{LEON}/Mar-18-2025_Apr-14-2025_553302954456165.csv": Read(
         OIG,
-        110,
+        180,
         (
             ("2025-04-07", "2025-04-07", "", "posts", 5),
             ("2025-04-07", "2025-04-07", "", "post_reach", 152),
@@ -296,7 +298,7 @@ CASES: dict[str, Read | Refused] = {
         "meta_business_suite/marko7bub-Bubniak_Thesis/Dec-12-2023_Mar-06-2024_1032418178499222.csv"
     ): Read(
         "Психічне здоров'я для України",
-        239,
+        582,
         (
             ("2024-02-16", "2024-02-16", "", "post_reach", 3982),  # line 187, one post
             ("2024-02-16", "2024-02-16", "", "engagements", 131),
@@ -500,13 +502,13 @@ def test_corpus_file(relpath, tmp_path, capsys):
     assert err == []
     assert len(rows) == expected.rows
     assert set(rows["account"]) == set(expected.account.split(", "))
-    for start, end, segment, metric, value, *channel in expected.values:
+    for start, end, segment, metric, value, *which in expected.values:
         hit = rows[
             (rows["start"].str[:10] == start)
             & (rows["end"].str[:10] == end)
             & (rows["segment"] == segment)
             & (rows["metric"] == metric)
-            & rows["channel"].isin(channel or rows["channel"])
+            & (rows["channel"].isin(which) | rows["account"].isin(which) if which else True)
         ]
         assert len(hit) == 1, (start, end, segment, metric, hit)
         assert float(hit["value"].iloc[0]) == pytest.approx(value)

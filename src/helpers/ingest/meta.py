@@ -5,6 +5,10 @@ Content exports (Facebook pages, Instagram accounts): one row per post with
 ``Lifetime``. The account is the ``Page name`` (Facebook) or ``Account username``
 (Instagram) of each row, so one file may hold several accounts. Per day of
 publication the reader gives ``posts`` (count) and the sums of the figures below.
+Business Suite names the file after the range exported
+(``Mar-18-2025_Apr-14-2025_<id>.csv``): the days of that range on which nothing
+was published get 0, so the rows show which days the export covers (their source
+names line 0: the file name, not a cell).
 Meta sometimes writes error rows ("An error occurred while computing metadata")
 with neither a Post ID nor a publish time: they are skipped and counted in one
 note. ``link_clicks`` comes from ``Link Clicks`` only (``Total clicks`` counts
@@ -82,6 +86,32 @@ OVERVIEW_METRICS: dict[str, str] = {
     "link clicks": "link_clicks",
 }
 _OVERVIEW_TITLE = re.compile(r"^(facebook|instagram)\s+(.+)$", re.IGNORECASE)
+_RANGE_NAME = re.compile(r"^([A-Z][a-z]{2}-\d{1,2}-\d{4})_([A-Z][a-z]{2}-\d{1,2}-\d{4})_")
+
+
+def export_range(file: ExportFile) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The range Business Suite names the file after, or ``None``."""
+    match = _RANGE_NAME.match(file.path.name)
+    if match is None:
+        return None
+    try:
+        first, last = (pd.to_datetime(g, format="%b-%d-%Y") for g in match.groups())
+    except ValueError:
+        return None
+    return (first, last) if first <= last else None
+
+
+def _quiet_days(
+    days: pd.DatetimeIndex, span: tuple[pd.Timestamp, pd.Timestamp] | None, items: list
+) -> dict | None:
+    """Zero values for the days of the export's range without a post."""
+    if span is None:
+        return None
+    quiet = pd.date_range(*span, freq="D").difference(days).to_numpy()
+    if not len(quiet):
+        return None
+    zeros = {item: np.zeros(len(quiet)) for item in items}
+    return long_values(quiet, quiet, "", np.zeros(len(quiet), dtype=np.int64), zeros)
 
 
 def _read(
@@ -129,11 +159,20 @@ def _read(
     parts = []
     unique = pc.unique(accounts).to_pylist()
     codes = pc.index_in(accounts, value_set=pa.array(unique)).to_numpy(zero_copy_only=False)
+    span = export_range(file)
     for code, name in enumerate(unique):
         mask = codes == code
         sub = {k: v[mask] for k, v in values.items()}
         long = long_values(days[mask], days[mask], "", lines[mask], sub)
+        quiet = _quiet_days(days[mask], span, list(values))
+        if quiet is not None:
+            long = concat_long([long, quiet])
         parts.append(to_tidy(file, long, channel=channel, account=str(name)))
+    if span is not None:
+        notes.append(
+            f"range in the file name: {span[0]:%d %b %Y} to {span[1]:%d %b %Y} "
+            "(days without a post count 0)"
+        )
     rows = (
         pa.concat_tables(parts)
         if parts
