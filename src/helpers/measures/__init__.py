@@ -14,6 +14,7 @@ from helpers.measures.audiences import (
     latest_level,
     per_resident,
 )
+from helpers.measures.posts import post_activity
 from helpers.measures.quality import checks_for
 from helpers.measures.trend import Trend, trend
 from helpers.measures.web import device_mix, ranged_totals, segments, shares, traffic
@@ -31,6 +32,7 @@ __all__ = [
     "latest_level",
     "monthly_totals",
     "per_resident",
+    "post_activity",
     "ranged_totals",
     "segments",
     "shares",
