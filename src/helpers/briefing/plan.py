@@ -203,9 +203,7 @@ def validate_request(
     period = str(window.end)
     if available is not None and period not in available:
         listed = ", ".join(available) if available else "none"
-        raise ParameterError(
-            f"the data has no figures for {period}; periods with data: {listed}"
-        )
+        raise ParameterError(f"the data has no figures for {period}; periods with data: {listed}")
     selected = parse_channels(channels)
     folder = check_data_dir(data_dir)
     nb_dir = Path(notebooks_dir).resolve() if notebooks_dir else config.NOTEBOOKS_DIR
