@@ -44,6 +44,7 @@ KERNEL_NAME = "engagement-briefings"
 #: Account label used for a channel-wide figure (all accounts together).
 ALL_ACCOUNTS = "All accounts"
 
+
 class Channel(StrEnum):
     """The channels of the tidy table, in the order briefings show them.
 

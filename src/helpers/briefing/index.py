@@ -7,15 +7,14 @@ template's ``summary`` block shows the ``summary`` paragraphs, if any, at the to
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import jinja2
-import pandas as pd
 
 from helpers import config
 from helpers.briefing.render import TEMPLATES, Page, stylesheet
+from helpers.present import formats
 
 #: Headline measures that are changes, shown with a sign.
 _SIGNED = frozenset({"abs_change", "pct_change", "yoy_pct_change", "cmgr"})
@@ -39,66 +38,14 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def _is_missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def _number(value: float, decimals: int, signed: bool) -> str:
-    sign = "+" if signed else ""
-    return f"{value:{sign},.{decimals}f}"
-
-
 def format_value(value: float | None, unit: str, measure: str = "value") -> str:
-    """Format a headline value for a table cell.
-
-    Args:
-        value: The figure (percentages in percent units).
-        unit: ``count``, ``percent``, ``percent_per_month``, ``hours`` or ``per_1000``.
-        measure: The headline measure; changes get a ``+`` sign when positive.
-
-    Returns:
-        e.g. ``"12,345"``, ``"63.1%"``, ``"+2.4% a month"``; ``"–"`` for no value.
-    """
-    if _is_missing(value):
-        return "–"
-    number = float(value)  # type: ignore[arg-type]
-    signed = measure in _SIGNED
-    whole = abs(number - round(number)) < 1e-9
-    if unit == "count":
-        return _number(number, 0 if whole else 1, signed)
-    if unit == "percent":
-        return _number(number, 1, signed) + "%"
-    if unit == "percent_per_month":
-        return _number(number, 1, signed) + "% a month"
-    if unit == "hours":
-        return _number(number, 0 if whole else 1, signed) + " hours"
-    if unit == "per_1000":
-        return _number(number, 1, signed) + " per 1,000 residents"
-    return f"{_number(number, 0 if whole else 2, signed)} {unit}".strip()
-
-
-def _day(ts: pd.Timestamp) -> str:
-    return f"{ts.day} {ts:%B %Y}"
+    """Format a headline value for a table cell (see :func:`helpers.present.formats.value`)."""
+    return formats.value(value, unit, measure)
 
 
 def describe_dates(start: str, end: str) -> str:
-    """Describe the dates a figure covers, e.g. ``"30 September 2015"``.
-
-    Args:
-        start: First day (ISO date).
-        end: Last day (ISO date).
-
-    Returns:
-        A single day for a snapshot, whole months as months, other spans as days.
-    """
-    first, last = pd.Timestamp(start), pd.Timestamp(end)
-    if first == last:
-        return _day(last)
-    if first.is_month_start and last.is_month_end:
-        if first.to_period("M") == last.to_period("M"):
-            return f"{last:%B %Y}"
-        return f"{first:%B %Y} to {last:%B %Y}"
-    return f"{_day(first)} to {_day(last)}"
+    """Describe the dates a figure covers (see :func:`helpers.present.formats.dates`)."""
+    return formats.dates(start, end)
 
 
 def _headline_label(record: Mapping[str, Any]) -> str:
@@ -138,7 +85,13 @@ def headline_tables(records: Sequence[Mapping[str, Any]], period_label: str) -> 
     Returns:
         Dicts with ``caption`` and ``rows`` (``label, account, value, covered``).
     """
-    records = [r for r in records if is_key_figure(r)]
+    latest: dict[tuple, Mapping[str, Any]] = {}
+    for r in records:
+        if is_key_figure(r):
+            key = (r["channel"], r["metric"], r.get("measure"), r.get("segment", ""))
+            if key not in latest or str(r["end"]) >= str(latest[key]["end"]):
+                latest[key] = r
+    records = list(latest.values())
     order = {name: i for i, name in enumerate(config.CHANNELS)}
     channels = sorted(
         {str(r["channel"]) for r in records}, key=lambda c: (order.get(c, len(order)), c)
@@ -160,58 +113,74 @@ def headline_tables(records: Sequence[Mapping[str, Any]], period_label: str) -> 
     return tables
 
 
-def _quality_number(value: object, percent: bool) -> str:
-    if _is_missing(value) or not isinstance(value, int | float):
-        return "–" if _is_missing(value) else str(value)
-    if percent:
-        return f"{value:,.2f}%"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+def _stated(record: Mapping[str, Any]) -> str:
+    """The claim as stated, its range or bound kept ("at least 50%", "8,400 to 8,500")."""
+    percent = record.get("kind") in _PERCENT_KINDS or record.get("unit") == "percent"
+    number = (lambda v: formats.percent(v, 2)) if percent else formats.count
+    text = number(record.get("stated"))
+    high = record.get("stated_high")
+    if high is not None and high == high:
+        text = f"{text} to {number(high)}"
+    comparison = record.get("comparison")
+    if comparison == "at_least":
+        text = f"at least {text}"
+    elif comparison == "at_most":
+        text = f"at most {text}"
+    return text
 
 
-def quality_view(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """Prepare the data-quality section: a count sentence and one row per check.
-
-    Args:
-        records: Quality records (``check, stated, computed, difference, status`` and
-            optionally ``kind``, ``quote``, ``description``).
-
-    Returns:
-        A dict with ``sentence`` and ``rows`` (``flagged`` marks a status other than ok).
-    """
-    if not records:
-        return {
-            "sentence": "The briefings published no data-quality checks for this period.",
-            "rows": [],
-        }
+def quality_rows(records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One row per check for ``quality.html``: who and what, claim, computed, dates, verdict."""
     rows = []
     for r in records:
         percent = r.get("kind") in _PERCENT_KINDS
+        channel = formats.channel_name(str(r.get("channel", "")).split("+")[0])
+        if "+" in str(r.get("channel", "")):
+            channel = " and ".join(formats.channel_name(c) for c in str(r["channel"]).split("+"))
+        account = str(r.get("account") or "")
+        who = channel if account in ("", config.ALL_ACCOUNTS) else f"{channel}, {account}"
+        metric = config.METRICS.get(str(r.get("metric")))
+        what = metric.label if metric else str(r.get("metric") or "").replace("_", " ")
         status = str(r.get("status", ""))
         rows.append(
             {
-                "check": str(r.get("quote") or r.get("description") or r.get("check", "")),
-                "stated": _quality_number(r.get("stated"), percent),
-                "computed": _quality_number(r.get("computed"), percent),
-                "difference": _quality_number(r.get("difference"), percent),
-                "status": status,
+                "who": who,
+                "what": f"{what}: {_KIND_WORDS.get(str(r.get('kind')), str(r.get('kind')))}",
+                "quote": str(r.get("quote") or ""),
+                "stated": _stated(r),
+                "computed": (
+                    formats.percent(r.get("computed"), 2)
+                    if percent
+                    else formats.count(r.get("computed"))
+                ),
+                "dates": formats.dates(r["start"], r["end"]) if r.get("start") else "",
+                "verdict": {QUALITY_OK: "agrees", QUALITY_DIFFERS: "differs"}.get(status, status),
                 "flagged": status != QUALITY_OK,
             }
         )
-    total = len(rows)
-    differ = sum(r["status"] == QUALITY_DIFFERS for r in rows)
-    other = sum(r["flagged"] for r in rows) - differ
-    checks = "check" if total == 1 else "checks"
-    sentence = f"{total} {checks} of stated figures against the data: "
-    if differ or other:
-        parts = []
-        if differ:
-            parts.append(f"{differ} {'differs' if differ == 1 else 'differ'} beyond rounding")
-        if other:
-            parts.append(f"{other} could not be confirmed")
-        sentence += " and ".join(parts) + " (highlighted below)."
-    else:
-        sentence += "all agree within rounding."
-    return {"sentence": sentence, "rows": rows}
+    return rows
+
+
+_KIND_WORDS = {
+    "pct_change": "% change",
+    "abs_change": "change",
+    "cmgr": "growth a month",
+    "total_of_accounts": "total of the accounts",
+    "total_of_channels": "total of the channels",
+    "engagement_rate": "engagement rate",
+    "period_sum": "total of the months",
+    "weighted_share": "share over the months",
+    "value": "figure",
+    "cross_table": "total in one table against the accounts in another",
+}
+
+
+def render_quality(page: Page, quality: Sequence[Mapping[str, Any]], paragraph: str) -> str:
+    """Render ``quality.html``: every stated figure beside the value the data give."""
+    template = _environment().get_template("quality.html.j2")
+    return template.render(
+        page=page, css=stylesheet(), rows=quality_rows(quality), paragraph=paragraph
+    )
 
 
 def render_index(
@@ -220,6 +189,7 @@ def render_index(
     headlines: Sequence[Mapping[str, Any]],
     quality: Sequence[Mapping[str, Any]],
     summary: Sequence[str] = (),
+    quality_text: str = "",
 ) -> str:
     """Render ``index.html`` for one period.
 
@@ -228,7 +198,8 @@ def render_index(
         briefings: Links to the channel pages built, dicts with ``href`` and ``text``.
         headlines: All headline records of the period.
         quality: All data-quality records of the period.
-        summary: Plain-language paragraphs shown first (none: no summary section).
+        summary: Key points shown first (none: no key points section).
+        quality_text: The data-quality paragraph (the full table is in quality.html).
 
     Returns:
         The page's HTML.
@@ -239,6 +210,6 @@ def render_index(
         css=stylesheet(),
         briefings=list(briefings),
         headline_tables=headline_tables(headlines, page.period_label),
-        quality=quality_view(quality),
+        quality={"sentence": quality_text, "count": len(quality)},
         summary=list(summary),
     )

@@ -27,7 +27,7 @@ from helpers.tidy.periods import Window, month_label, reporting_window
 BRIEFINGS: tuple[str, ...] = ("social", "website", "itk", "trusted2know")
 
 #: Display names of briefings that are not a single tidy channel.
-_GROUP_NAMES: dict[str, str] = {"social": "Social media"}
+_GROUP_NAMES: dict[str, str] = {"social": "Social media", "quality": "Data quality"}
 
 
 def briefing_title(name: str) -> str:

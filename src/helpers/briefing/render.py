@@ -24,6 +24,7 @@ from traitlets.config import Config
 
 from helpers.briefing import QUALITY_MIME
 from helpers.briefing.errors import RunError
+from helpers.briefing.layout import BriefingLayout, CompressImages
 from helpers.present.headlines import HEADLINES_MIME
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -154,6 +155,8 @@ def make_exporter() -> HTMLExporter:
         filters={"shift_headings": shift_headings},
     )
     exporter.register_preprocessor(DropMimeOutputs(), enabled=True)
+    exporter.register_preprocessor(BriefingLayout(), enabled=True)
+    exporter.register_preprocessor(CompressImages(), enabled=True)
     return exporter
 
 

@@ -21,7 +21,7 @@ import time
 import warnings
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,18 +31,18 @@ from rich.console import Console
 from helpers import config
 from helpers.briefing import QUALITY_MIME
 from helpers.briefing.errors import NotRun, ParameterError, RunError
-from helpers.briefing.execute import (
-    NotebookFailed,
-    NotebookJob,
-    check_kernel,
-    execute_notebook,
-    stop_running_kernels,
+from helpers.briefing.fingerprint import (
+    Fingerprint,
+    load_inputs,
+    period_fingerprint,
+    stored_fingerprint,
 )
 from helpers.briefing.manifest import (
     build_manifest,
     missing_headline_fields,
     write_json,
 )
+from helpers.briefing.overview import OVERVIEW_FILE, overview_record
 from helpers.briefing.plan import (
     Request,
     available_periods,
@@ -59,10 +59,13 @@ from helpers.tidy.dataset import load_tidy
 from helpers.tidy.periods import reporting_window
 
 if TYPE_CHECKING:
+    from helpers.briefing.execute import NotebookJob
     from helpers.briefing.render import Page
 
 FAILED_DIR = ".failed"
 LOGS_DIR = ".kernel-logs"
+#: Key of ``_run_builds``' outcome under which a failed archive rebuild is reported.
+ARCHIVE = "archive"
 
 
 @dataclass(frozen=True)
@@ -74,12 +77,16 @@ class Settings:
         kernel_name: Jupyter kernel to execute with.
         timeout: Seconds a cell may run (None: no limit).
         console: Where progress is printed.
+        force: Rebuild periods whose inputs have not changed.
+        pdf: Also print each period's briefings into ``briefing.pdf``.
     """
 
     out_dir: Path
     kernel_name: str
     timeout: float | None
     console: Console
+    force: bool = False
+    pdf: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,11 +112,38 @@ class PeriodBuild:
     pending: set[Future] = field(default_factory=set)
     #: Reconciliation of the period, computed while its notebooks run.
     prepared: Future | None = None
+    #: What the period's briefings depend on, stored in its manifest.
+    fingerprint: Fingerprint | None = None
 
     @property
     def period(self) -> str:
         """The period being built."""
         return self.request.period
+
+
+# papermill and the kernel machinery (helpers.briefing.execute) are imported on first
+# use, so that a run with nothing to build does not load them.
+
+
+def execute_notebook(job: NotebookJob, **kwargs: Any) -> tuple[Any, float]:
+    """Execute one notebook (:func:`helpers.briefing.execute.execute_notebook`)."""
+    from helpers.briefing.execute import execute_notebook as execute
+
+    return execute(job, **kwargs)
+
+
+def check_kernel(kernel_name: str) -> None:
+    """Refuse a missing kernel (:func:`helpers.briefing.execute.check_kernel`)."""
+    from helpers.briefing.execute import check_kernel as check
+
+    check(kernel_name)
+
+
+def stop_running_kernels() -> int:
+    """Kill running kernels (:func:`helpers.briefing.execute.stop_running_kernels`)."""
+    from helpers.briefing.execute import stop_running_kernels as stop
+
+    return stop()
 
 
 def _now() -> str:
@@ -160,6 +194,7 @@ def _build_notebook(build: PeriodBuild, name: str, settings: Settings) -> Notebo
     nbconvert is imported here, on first use, so the kernels start without waiting
     for it and the import overlaps with their work.
     """
+    from helpers.briefing.execute import NotebookJob
     from helpers.briefing.render import check_page, collect_outputs, render_notebook
 
     if build.cancelled.is_set():
@@ -234,22 +269,28 @@ def _reconciliation(request: Request) -> tuple[pd.DataFrame, list[dict[str, Any]
 
 def _finish(build: PeriodBuild, settings: Settings) -> Path:
     """Write the index, JSON files and manifest, then swap the staging folder in."""
-    from helpers.briefing.index import render_index
+    from helpers.briefing.index import render_index, render_quality
     from helpers.briefing.render import check_page
-    from helpers.present.overview import overview_sentences
+    from helpers.present.overview import key_points, quality_paragraph
 
     request = build.request
     results = [build.results[name] for name in request.channels]
     headlines = [r for result in results for r in result.headlines]
-    tidy, checks = build.prepared.result() if build.prepared else _reconciliation(request)
+    _tidy, checks = build.prepared.result() if build.prepared else _reconciliation(request)
     quality = _unique([*checks, *(r for result in results for r in result.quality)])
     write_json(build.staging / "headlines.json", headlines)
     write_json(build.staging / "quality.json", quality)
     links = [{"href": f"{r.name}.html", "text": briefing_title(r.name)} for r in results]
-    summary = overview_sentences(headlines, quality, tidy, request.window)
-    index = render_index(_page(request, None), links, headlines, quality, summary)
+    summary = key_points(headlines)
+    paragraph = quality_paragraph(quality, headlines)
+    index = render_index(_page(request, None), links, headlines, quality, summary, paragraph)
     check_page(index, "index.html")
     (build.staging / "index.html").write_text(index, encoding="utf-8")
+    quality_page = render_quality(_page(request, "quality"), quality, paragraph)
+    check_page(quality_page, "quality.html")
+    (build.staging / "quality.html").write_text(quality_page, encoding="utf-8")
+    overview = overview_record(request, build.staging, summary)
+    write_json(build.staging / OVERVIEW_FILE, overview)
     parameters = {
         "period": request.period,
         "start": request.start,
@@ -265,9 +306,12 @@ def _finish(build: PeriodBuild, settings: Settings) -> Path:
         started=build.started,
         finished=_now(),
         seconds={r.name: r.seconds for r in results},
+        fingerprint=build.fingerprint.to_json() if build.fingerprint else None,
     )
     write_json(build.staging / "manifest.json", manifest)
     shutil.rmtree(build.staging / LOGS_DIR)
+    if settings.pdf:
+        _write_pdf(build.staging, request.period, settings)
     target = settings.out_dir / request.period
     swap_into_place(build.staging, target)
     shutil.rmtree(settings.out_dir / FAILED_DIR / request.period, ignore_errors=True)
@@ -300,6 +344,8 @@ def swap_into_place(staging: Path, target: Path) -> None:
 
 def _keep_failed(build: PeriodBuild, settings: Settings) -> list[str]:
     """Move partly executed notebooks to ``outputs/.failed/<period>/``; return messages."""
+    from helpers.briefing.execute import NotebookFailed
+
     messages = []
     folder = settings.out_dir / FAILED_DIR / build.period
     for failure in build.failures:
@@ -329,22 +375,139 @@ def _start(request: Request, settings: Settings) -> PeriodBuild:
     return PeriodBuild(request=request, staging=staging, started=_now())
 
 
+def _write_pdf(folder: Path, period: str, settings: Settings) -> None:
+    """Print ``folder``'s briefings into ``briefing.pdf``; say in one line if it cannot."""
+    from helpers.briefing.pdf import PdfSkipped, write_pdf
+
+    try:
+        result = write_pdf(folder)
+    except PdfSkipped as exc:
+        settings.console.print(f"  PDF skipped for {period}: {exc}")
+    else:
+        settings.console.print(f"  pdf     {period} {result.describe()}")
+
+
+def _pdf_settings(settings: Settings) -> Settings:
+    """``settings`` without the PDF when it cannot be made here (said in one line)."""
+    if not settings.pdf:
+        return settings
+    from helpers.briefing.pdf import PdfSkipped, check_pdf_tools
+
+    try:
+        check_pdf_tools()
+    except PdfSkipped as exc:
+        settings.console.print(f"PDF skipped: {exc}; the HTML briefings are still written.")
+        return replace(settings, pdf=False)
+    return settings
+
+
+def _refresh_archive(settings: Settings) -> RunError | None:
+    """Rebuild ``<out>/index.html`` if the published periods changed; None when fine."""
+    from helpers.briefing.archive import build_archive
+
+    try:
+        written = build_archive(settings.out_dir)
+    except Exception as exc:  # the periods stay published; the message says why
+        message = f"{display_path(settings.out_dir / 'index.html')} was not rebuilt: {exc}"
+        settings.console.print(f"  archive {message}")
+        return RunError(message)
+    if written is not None:
+        settings.console.print(f"  wrote   {display_path(written)}")
+    return None
+
+
+def _missing_outputs(folder: Path, request: Request) -> list[str]:
+    """Files a complete period folder has that ``folder`` lacks."""
+    expected = [
+        "index.html",
+        *(f"{name}.html" for name in request.channels),
+        "headlines.json",
+        "quality.json",
+        OVERVIEW_FILE,
+        "manifest.json",
+    ]
+    return [f"missing {name}" for name in expected if not (folder / name).is_file()]
+
+
+def _outdated(
+    requests: Sequence[Request],
+    settings: Settings,
+    outcome: dict[str, Path | RunError],
+    tidy: pd.DataFrame | None = None,
+) -> list[tuple[Request, Fingerprint]]:
+    """The requests whose inputs changed since they were published, with their fingerprints.
+
+    A period whose stored fingerprint matches (and whose folder is complete) is
+    reported "up to date" and put in ``outcome`` as it is; with ``--pdf`` its
+    missing ``briefing.pdf`` is printed from the published pages.
+    """
+    inputs = {}
+    todo = []
+    for request in requests:
+        if request.data_dir not in inputs:
+            inputs[request.data_dir] = load_inputs(request.data_dir, tidy)
+        fingerprint = period_fingerprint(request, inputs[request.data_dir], settings.kernel_name)
+        target = settings.out_dir / request.period
+        if settings.force:
+            reasons = ["--force"]
+        else:
+            reasons = _missing_outputs(target, request) or fingerprint.changes(
+                stored_fingerprint(target)
+            )
+        if reasons:
+            why = reasons[0] if " " in reasons[0] else f"{', '.join(reasons)} changed"
+            settings.console.print(f"  build   {request.period}: {why}")
+            todo.append((request, fingerprint))
+            continue
+        settings.console.print(f"  up to date {request.period}")
+        outcome[request.period] = target
+        if settings.pdf and not (target / "briefing.pdf").is_file():
+            _write_pdf(target, request.period, settings)
+    return todo
+
+
 def _run_builds(
-    requests: Sequence[Request], settings: Settings, jobs: int | None
+    requests: Sequence[Request],
+    settings: Settings,
+    jobs: int | None,
+    tidy: pd.DataFrame | None = None,
+) -> dict[str, Path | RunError]:
+    """Build the requests whose inputs changed, in one pool; finish each period when ready.
+
+    Periods whose fingerprint matches the published one are skipped (unless
+    ``settings.force``). The archive is rebuilt after each period is published and
+    once more at the end if it does not show the periods published now.
+    """
+    began = time.perf_counter()
+    settings = _pdf_settings(settings)
+    outcome: dict[str, Path | RunError] = {}
+    todo = _outdated(requests, settings, outcome, tidy)
+    if todo:
+        outcome.update(_run_notebooks(todo, settings, jobs))
+    failed = _refresh_archive(settings)
+    if failed is not None:
+        outcome[ARCHIVE] = failed
+    settings.console.print(f"  total   {time.perf_counter() - began:.1f} s")
+    return outcome
+
+
+def _run_notebooks(
+    todo: Sequence[tuple[Request, Fingerprint]], settings: Settings, jobs: int | None
 ) -> dict[str, Path | RunError]:
     """Run every notebook of every request in one pool; finish each period when ready."""
     check_kernel(settings.kernel_name)
+    requests = [request for request, _ in todo]
     tasks = sum(len(r.channels) for r in requests)
     workers = max(1, min(jobs or os.cpu_count() or 1, tasks))
     outcome: dict[str, Path | RunError] = {}
     builds: list[PeriodBuild] = []
     owner: dict[Future, PeriodBuild] = {}
-    began = time.perf_counter()
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notebook")
     side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare")
     try:
-        for request in requests:
+        for request, fingerprint in todo:
             build = _start(request, settings)
+            build.fingerprint = fingerprint
             build.prepared = side.submit(_reconciliation, request)
             builds.append(build)
             for name in request.channels:
@@ -379,7 +542,6 @@ def _run_builds(
         side.shutdown(wait=False, cancel_futures=True)
         for build in builds:
             shutil.rmtree(build.staging, ignore_errors=True)
-    settings.console.print(f"  total   {time.perf_counter() - began:.1f} s")
     return outcome
 
 
@@ -392,6 +554,7 @@ def _conclude(build: PeriodBuild, settings: Settings) -> Path | RunError:
             build.failures.append(exc if isinstance(exc, RunError) else RunError(str(exc)))
         else:
             settings.console.print(f"  wrote   {display_path(target)}/")
+            _refresh_archive(settings)
             return target
     messages = _keep_failed(build, settings)
     shutil.rmtree(build.staging, ignore_errors=True)
@@ -407,12 +570,17 @@ def _settings(
     kernel_name: str,
     timeout: float | None,
     console: Console | None,
+    *,
+    force: bool = False,
+    pdf: bool = False,
 ) -> Settings:
     return Settings(
         out_dir=Path(out_dir).resolve() if out_dir else config.OUTPUTS_DIR,
         kernel_name=kernel_name,
         timeout=timeout,
         console=console or _default_console(),
+        force=force,
+        pdf=pdf,
     )
 
 
@@ -467,8 +635,15 @@ def run_period(
     kernel_name: str = config.KERNEL_NAME,
     console: Console | None = None,
     today: dt.date | None = None,
+    force: bool = False,
+    pdf: bool = False,
 ) -> Path:
     """Build the briefings of one period into ``<out_dir>/<period>/``.
+
+    Nothing is run when the period's inputs (data in its window, stated figures,
+    commentary, reference files, notebooks, code, parameters) are those it was
+    last built from, unless ``force``. The archive ``<out_dir>/index.html`` is
+    rebuilt when the period is published.
 
     Args:
         period: Reporting month ``YYYY-MM``; None for the latest with data.
@@ -482,6 +657,9 @@ def run_period(
         kernel_name: Jupyter kernel to execute with.
         console: Where progress is printed (default: standard output).
         today: Date to judge "future" against (default: today).
+        force: Rebuild even when nothing the period depends on has changed.
+        pdf: Also write ``briefing.pdf`` (skipped, with one line saying why, when
+            Playwright or Chromium is missing).
 
     Returns:
         The period's output folder.
@@ -489,19 +667,23 @@ def run_period(
     Raises:
         PeriodError: If the period or start is malformed, in the future or reversed.
         ParameterError: If a channel, folder, notebook or the period's data is missing.
-        RunError: If a notebook failed; the previous outputs are left as they were.
+        RunError: If a notebook failed (the previous outputs are left as they were) or
+            the archive could not be rebuilt.
     """
     request = plan_period(
         period, start, channels, data_dir, notebooks_dir=notebooks_dir, today=today
     )
-    settings = _settings(out_dir, kernel_name, timeout, console)
+    settings = _settings(out_dir, kernel_name, timeout, console, force=force, pdf=pdf)
     settings.console.print(
         f"Briefings for {request.period_label} ({request.window.label}): "
         f"{', '.join(request.channels)}"
     )
-    result = _run_builds([request], settings, jobs)[request.period]
+    outcome = _run_builds([request], settings, jobs)
+    result = outcome[request.period]
     if isinstance(result, RunError):
         raise result
+    if isinstance(outcome.get(ARCHIVE), RunError):
+        raise outcome[ARCHIVE]
     return result
 
 
@@ -516,12 +698,16 @@ def run_all(
     kernel_name: str = config.KERNEL_NAME,
     console: Console | None = None,
     today: dt.date | None = None,
+    force: bool = False,
+    pdf: bool = False,
 ) -> list[Path]:
     """Build the briefings of every period that has data, several periods at once.
 
-    All notebooks of all periods share one pool of ``jobs`` workers; each period
-    is published as soon as its own notebooks are done. A failing period does not
-    stop the others.
+    Only periods whose inputs changed since they were published are rebuilt (all
+    with ``force``); the others are reported "up to date". All notebooks of all
+    periods share one pool of ``jobs`` workers; each period is published as soon
+    as its own notebooks are done, and the archive is rebuilt with it. A failing
+    period does not stop the others.
 
     Args:
         jobs: Notebooks run at once (default: the number of CPU cores).
@@ -533,9 +719,11 @@ def run_all(
         kernel_name: Jupyter kernel to execute with.
         console: Where progress is printed.
         today: Date to judge "future" against (default: today).
+        force: Rebuild every period, changed or not.
+        pdf: Also write each period's ``briefing.pdf``.
 
     Returns:
-        The output folders written, oldest period first.
+        The output folders (rebuilt or up to date), oldest period first.
 
     Raises:
         ParameterError: If the request is invalid or no period has data.
@@ -547,7 +735,8 @@ def run_all(
     folder = check_data_dir(data_dir)
     today = today or dt.date.today()
     ended = pd.Period(today, freq="M") - 1
-    periods = [p for p in available_periods(load_tidy(folder)) if pd.Period(p, freq="M") <= ended]
+    tidy = load_tidy(folder)
+    periods = [p for p in available_periods(tidy) if pd.Period(p, freq="M") <= ended]
     if not periods:
         raise ParameterError("the data has no month-end figures, so there is no period to brief")
     requests = [
@@ -556,9 +745,9 @@ def run_all(
         )
         for p in dict.fromkeys(periods)
     ]
-    settings = _settings(out_dir, kernel_name, timeout, console)
+    settings = _settings(out_dir, kernel_name, timeout, console, force=force, pdf=pdf)
     settings.console.print(f"Briefings for {len(requests)} periods: {', '.join(periods)}")
-    outcome = _run_builds(requests, settings, jobs)
+    outcome = _run_builds(requests, settings, jobs, tidy)
     failed = [(p, r) for p, r in outcome.items() if isinstance(r, RunError)]
     if failed:
         raise RunError("\n".join(f"{p}: {e}" for p, e in failed))

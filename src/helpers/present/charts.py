@@ -892,7 +892,8 @@ def audience_chart(levels: pd.DataFrame, noun: str, by: str, *, ax: Axes | None 
     top = latest.iloc[0]
     return describe(
         fig,
-        f"Line chart of {noun.lower()} by {by} at each month-end with figures ({months}). "
+        f"Line chart of {formats.in_sentence(noun)} by {by} at each month-end with figures "
+        f"({months}). "
         f"On {formats.day(top['end'])} {top['account']} was largest with "
         f"{formats.count(top['value'])}.",
     )
@@ -915,7 +916,7 @@ def total_chart(levels: pd.DataFrame, noun: str, *, ax: Axes | None = None) -> F
     first, last = sel.iloc[0], sel.iloc[-1]
     return describe(
         fig,
-        f"Line chart of {noun.lower()} for all accounts ({months}): from "
+        f"Line chart of {formats.in_sentence(noun)} for all accounts ({months}): from "
         f"{formats.count(first['value'])} on {formats.day(first['end'])} to "
         f"{formats.count(last['value'])} on {formats.day(last['end'])}.",
     )
@@ -932,7 +933,7 @@ def change_chart(changes: pd.DataFrame, noun: str, by: str, *, ax: Axes | None =
         sel,
         account_col="account",
         value_col="value",
-        title=f"Growth in {noun.lower()} by {by} {span}",
+        title=f"Growth in {formats.in_sentence(noun)} by {by} {span}",
         source=source_note(sel),
         xlabel="Change (%)",
         ylabel=by.capitalize(),
@@ -941,7 +942,7 @@ def change_chart(changes: pd.DataFrame, noun: str, by: str, *, ax: Axes | None =
     ranked = sel.sort_values("value", ascending=False)
     return describe(
         fig,
-        f"Bar chart of the growth in {noun.lower()} by {by} {span}: highest "
+        f"Bar chart of the growth in {formats.in_sentence(noun)} by {by} {span}: highest "
         f"{ranked.iloc[0]['account']} {formats.percent(ranked.iloc[0]['value'])}, lowest "
         f"{ranked.iloc[-1]['account']} {formats.percent(ranked.iloc[-1]['value'])}.",
     )
@@ -1112,7 +1113,7 @@ def projection_chart(trend: object, noun: str, *, ax: Axes | None = None) -> Fig
     last = table.iloc[-1]
     return describe(
         fig,
-        f"Line chart of {noun.lower()} with a shaded projection: about "
+        f"Line chart of {formats.in_sentence(noun)} with a shaded projection: about "
         f"{formats.count(last['mean'])} by {formats.day(last['end'])}, 95% range "
         f"{formats.count(last['lo95'])} to {formats.count(last['hi95'])}.",
     )

@@ -147,3 +147,20 @@ def join(items: Iterable[str]) -> str:
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def channel_name(channel: str) -> str:
+    """The display name of a channel (``"itk"`` -> ``"In the Know"``)."""
+    from helpers.config import CHANNELS
+
+    return CHANNELS.get(str(channel), str(channel))
+
+
+_PROPER = ("Facebook", "Twitter", "Instagram", "YouTube", "ITK", "In the Know", "Trust Ed")
+
+
+def in_sentence(noun: str) -> str:
+    """A noun phrase inside a sentence: lower-case first letter unless it is a name."""
+    if not noun or noun.startswith(_PROPER):
+        return noun
+    return noun[0].lower() + noun[1:]

@@ -73,7 +73,7 @@ def _label(record: dict) -> str:
     spec = config.METRICS.get(str(record["metric"]))
     name = spec.label if spec else str(record["metric"]).replace("_", " ")
     channel = config.CHANNELS.get(str(record["channel"]), str(record["channel"]))
-    label = f"{channel} {name}"
+    label = name if name.startswith(channel) else f"{channel} {name}"
     if record.get("segment"):
         label += f" ({record['segment']})"
     words = _MEASURE_WORDS.get(str(record["measure"]))
@@ -189,3 +189,24 @@ class HeadlineSet:
             "text/html": table,
             "text/plain": f"{len(self.items)} headline figures for {self.channel} {self.period}",
         }
+
+
+def commentary_figures(figures: pd.DataFrame) -> pd.DataFrame:
+    """The figures quoted in commentary, as a figure frame (measure ``quoted``)."""
+    from helpers.measures.figures import figure_frame
+
+    return figure_frame(
+        {
+            "channel": r["channel"],
+            "account": r["account"],
+            "segment": r["segment"],
+            "metric": r["metric"],
+            "measure": Measure.QUOTED,
+            "start": r["start"],
+            "end": r["end"],
+            "value": r["value"],
+            "unit": r["unit"] or "count",
+            "source": r["source"],
+        }
+        for r in figures.to_dict("records")
+    )

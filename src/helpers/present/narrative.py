@@ -8,6 +8,7 @@ written separately by the ``method_*`` functions, for the page's collapsed
 
 from __future__ import annotations
 
+import html
 import itertools
 
 import pandas as pd
@@ -22,9 +23,14 @@ from helpers.measures.trend import Trend
 from helpers.present import formats
 
 
+def escape(text: str) -> str:
+    """Make text taken from data safe to place in Markdown (no raw HTML gets through)."""
+    return html.escape(str(text), quote=False)
+
+
 def markdown(sentences: list[str]) -> Markdown:
-    """Sentences as one Markdown paragraph (empty sentences dropped)."""
-    return Markdown(" ".join(s for s in sentences if s))
+    """Sentences as one Markdown paragraph (empty sentences dropped, HTML escaped)."""
+    return Markdown(" ".join(escape(s) for s in sentences if s))
 
 
 def _grew(pct: float) -> str:
@@ -84,7 +90,8 @@ def audience_sentences(
         gaps = [m for m in span if m not in have]
         if gaps:
             out.append(
-                f"There are no {noun.lower()} figures by {by} for {formats.months(gaps)}; "
+                f"There are no {formats.in_sentence(noun)} figures by {by} for "
+                f"{formats.months(gaps)}; "
                 "nothing is filled in for those months."
             )
     return out
@@ -114,7 +121,8 @@ def trend_sentence(trend: Trend, noun: str) -> str:
     rising = len(rates) >= 2 and all(b[2] > a[2] for a, b in itertools.pairwise(rates))
     if trend.saturation.n_points < 4:
         return (
-            f"Too few months of {noun.lower()} figures to tell whether growth is slowing "
+            f"Too few months of {formats.in_sentence(noun)} figures to tell whether growth "
+            "is slowing "
             f"({trend.saturation.n_points} readings; at least 4 are needed)."
         )
     if verdict == SLOWING:
@@ -131,7 +139,7 @@ def trend_sentence(trend: Trend, noun: str) -> str:
     if rising:
         return f"{noun} growth is speeding up: {steps} a month between readings."
     return (
-        f"The figures cannot yet tell whether {noun.lower()} growth is slowing "
+        f"The figures cannot yet tell whether {formats.in_sentence(noun)} growth is slowing "
         f"(monthly rates between readings: {steps})."
     )
 
@@ -142,7 +150,7 @@ def projection_sentence(trend: Trend, noun: str) -> str:
     if isinstance(projection, Forecast):
         last = projection.table.iloc[-1]
         return (
-            f"If the trend continues, {noun.lower()} would be about "
+            f"If the trend continues, {formats.in_sentence(noun)} would be about "
             f"{formats.count(last['mean'])} by {formats.day(last['end'])} (80% range "
             f"{formats.count(last['lo80'])} to {formats.count(last['hi80'])}); a projection, "
             "not a target."
@@ -238,7 +246,215 @@ def commentary(parts: pd.DataFrame, figures: pd.DataFrame, page: str) -> Markdow
     mine = parts[parts["page"] == page].sort_values("order")
     blocks = []
     for part in mine.to_dict("records"):
-        text = fill_figures(str(part["markdown"]), figures, figure_text)
-        heading = f"### {part['part']}\n\n" if part["part"] else ""
+        text = fill_figures(escape(str(part["markdown"])), figures, figure_text)
+        heading = f"### {escape(part['part'])}\n\n" if part["part"] else ""
         blocks.append(heading + text)
     return Markdown("\n\n".join(blocks))
+
+
+# --- key points ------------------------------------------------------------------------------
+
+
+def _total(changes: pd.DataFrame, measure: str) -> pd.Series | None:
+    rows = pick(changes, account=ALL_ACCOUNTS, measure=measure)
+    return rows.iloc[0] if len(rows) else None
+
+
+def twelve_month_point(parts: list[tuple[str, pd.DataFrame]]) -> str:
+    """Twelve-month growth of each total, e.g. Facebook likes +63.1%, Twitter followers +80.3%."""
+    found = [(noun, _total(ch, Measure.YOY_PCT_CHANGE)) for noun, ch in parts]
+    found = [(noun, r) for noun, r in found if r is not None]
+    if not found:
+        return ""
+    ends = {formats.month(r["end"]) for _, r in found}
+    pieces = [f"{noun} by {formats.percent(r['value'])}" for noun, r in found]
+    if len(ends) == 1:
+        joined = formats.join(pieces).replace(" by ", " grew by ", 1)
+        return f"Over the 12 months to {ends.pop()}, {joined}."
+    return (
+        "; ".join(
+            f"{noun} grew by {formats.percent(r['value'])} in the 12 months to "
+            f"{formats.month(r['end'])}"
+            for noun, r in found
+        )
+        + "."
+    )
+
+
+def fastest_point(changes: pd.DataFrame, noun: str, by: str) -> str:
+    """Which accounts (or divisions) grew fastest between their first and latest readings."""
+    parts = changes[
+        (changes["measure"] == Measure.PCT_CHANGE)
+        & ~changes["account"].isin([ALL_ACCOUNTS, SUM_OF_ACCOUNTS])
+    ].sort_values("value", ascending=False)
+    if len(parts) < 2:
+        return ""
+    top = parts.iloc[0]
+    span = formats.between(top["start"], top["end"])
+    divisions = parts[parts["account"].isin(["West", "South", "East"])]
+    if (
+        by == "account"
+        and len(divisions) == 3
+        and set(parts.iloc[:3]["account"]) == set(divisions["account"])
+    ):
+        listed = formats.join(
+            f"{r['account']} {formats.percent(r['value'], signed=True)}"
+            for r in divisions.to_dict("records")
+        )
+        rest = parts[~parts["account"].isin(divisions["account"])].iloc[0]
+        return (
+            f"The local division pages grew fastest on {noun.split()[0]}: {listed} {span}, "
+            f"against {formats.percent(rest['value'], signed=True)} for {rest['account']}."
+        )
+    low = parts.iloc[-1]
+    return (
+        f"{top['account']} grew fastest in {formats.in_sentence(noun)} "
+        f"({formats.percent(top['value'], signed=True)} {span}); {low['account']} slowest "
+        f"({formats.percent(low['value'], signed=True)})."
+    )
+
+
+def engagement_point(frame: pd.DataFrame) -> str:
+    """The latest engagement rate by account, dated."""
+    rates = pick(frame, measure=Measure.RATE)
+    accounts = rates[rates["account"] != ALL_ACCOUNTS]
+    if accounts.empty:
+        return ""
+    when = formats.dates(rates["start"].iloc[0], rates["end"].iloc[0])
+    local = accounts[accounts["account"].isin(["West", "South", "East"])]
+    others = accounts[~accounts["account"].isin(local["account"])]
+    if len(local) and len(others):
+        low = others.sort_values("value").iloc[0]
+        return (
+            f"Facebook engagement in {when} ran at {formats.percent(local['value'].min(), 0)}–"
+            f"{formats.percent(local['value'].max(), 0)} of people reached on the local division "
+            f"pages, against {formats.percent(low['value'], 0)} on the {low['account']} page "
+            f"(latest figures by account, {formats.day(rates['end'].iloc[0])})."
+        )
+    top = accounts.sort_values("value").iloc[-1]
+    return (
+        f"In {when} {top['account']} had the highest Facebook engagement rate "
+        f"({formats.percent(top['value'])})."
+    )
+
+
+def monthly_point(parts: list[tuple[str, pd.DataFrame]]) -> str:
+    """Growth on the month before, for the totals whose latest two readings are consecutive."""
+    found = [(noun, _total(ch, Measure.MOM_PCT_CHANGE)) for noun, ch in parts]
+    found = [(noun, r) for noun, r in found if r is not None]
+    if not found:
+        return ""
+    month = formats.month(found[0][1]["end"])
+    pieces = [f"{noun} {formats.percent(r['value'], signed=True)}" for noun, r in found]
+    return f"In {month} alone: {formats.join(pieces)} on the month before."
+
+
+def share_point(shares: pd.DataFrame, changes: pd.DataFrame, noun: str) -> str:
+    """The division with the fastest growth and its share of the growth."""
+    pct = changes[
+        (changes["measure"] == Measure.PCT_CHANGE)
+        & changes["account"].isin(["West", "South", "East"])
+    ].sort_values("value", ascending=False)
+    if pct.empty:
+        return ""
+    top = pct.iloc[0]
+    text = (
+        f"{top['account']} grew fastest: {formats.in_sentence(noun)} "
+        f"{formats.percent(top['value'], signed=True)} "
+        f"{formats.between(top['start'], top['end'])}"
+    )
+    share = shares[shares["account"] == top["account"]]
+    if len(share):
+        text += f", {formats.percent(share['value'].iloc[0])} of the force-wide growth"
+    return text + "."
+
+
+def _span_of(frame: pd.DataFrame) -> str:
+    return formats.dates(frame["start"].min(), frame["end"].max())
+
+
+def website_points(
+    traffic: pd.DataFrame, devices: pd.DataFrame, sources: pd.DataFrame, forms: pd.DataFrame
+) -> list[str]:
+    """Key points of the force website page."""
+    points = []
+    sums = traffic[traffic["start"].dt.to_period("M") != traffic["end"].dt.to_period("M")]
+    if len(sums):
+        values = sums.set_index("metric")["value"]
+        who = f" by {formats.count(values['users'])} users" if "users" in values else ""
+        views = (
+            f", with {formats.count(values['pageviews'])} page views"
+            if "pageviews" in values
+            else ""
+        )
+        points.append(
+            f"The force website had {formats.count(values.get('sessions'))} sessions{who} "
+            f"from {_span_of(sums)}{views}."
+        )
+    elif len(traffic):
+        latest = traffic[traffic["metric"] == "sessions"].sort_values("start").iloc[-1]
+        points.append(
+            f"The force website had {formats.count(latest['value'])} sessions in "
+            f"{formats.month(latest['start'])}."
+        )
+    if len(devices):
+        top = devices.sort_values("value").iloc[-1]
+        points.append(
+            f"{formats.percent(top['value'], 2)} of sessions were on a {top['segment'].lower()} "
+            f"device ({_span_of(devices)})."
+        )
+    if len(sources):
+        top = sources.iloc[0]
+        points.append(
+            f"{formats.percent(top['value'], 2)} of sessions came from "
+            f"{top['segment'].lower()} ({_span_of(sources)})."
+        )
+    parts = forms[forms["measure"] != Measure.SUM]
+    if len(parts):
+        total = forms[forms["measure"] == Measure.SUM]["value"].iloc[0]
+        top = parts.iloc[0]
+        points.append(
+            f"{formats.count(total)} online forms were submitted ({_span_of(parts)}); the most "
+            f"used was {top['segment']} ({formats.count(top['value'])})."
+        )
+    return points
+
+
+def trusted2know_points(
+    visits: pd.DataFrame,
+    devices: dict[str, pd.DataFrame],
+    sources: dict[str, pd.DataFrame],
+    pages: pd.DataFrame,
+) -> list[str]:
+    """Key points of the Trust Ed page."""
+    points = []
+    if len(visits):
+        values = visits.set_index("metric")["value"]
+        who = f" by {formats.count(values['users'])} users" if "users" in values else ""
+        points.append(
+            f"The Trust Ed site had {formats.count(values.get('sessions'))} sessions{who} "
+            f"({_span_of(visits)})."
+        )
+    youth, force = devices.get("Trust Ed"), devices.get("Force website")
+    if youth is not None and len(youth):
+        top = youth.sort_values("value").iloc[-1]
+        share = formats.percent(top["value"], 2)
+        text = f"{share} of Trust Ed sessions were on a {top['segment'].lower()}"
+        same = force[force["segment"] == top["segment"]] if force is not None else pd.DataFrame()
+        if len(same):
+            text += f", against {formats.percent(same['value'].iloc[0], 2)} on the force website"
+        points.append(text + ".")
+    youth = sources.get("Trust Ed")
+    if youth is not None and len(youth):
+        top = youth.iloc[0]
+        points.append(
+            f"{formats.percent(top['value'], 2)} of Trust Ed sessions came from "
+            f"{top['segment'].lower()}."
+        )
+    parts = pages[pages["measure"] != Measure.SUM] if len(pages) else pages
+    if len(parts):
+        top = parts.iloc[0]
+        points.append(
+            f"The most viewed page was {top['segment']} ({formats.count(top['value'])} views)."
+        )
+    return points

@@ -1,162 +1,214 @@
-"""The plain-language summary that opens ``index.html``: five to eight sentences.
+"""The period's front page in words: key points and the data-quality paragraph.
 
-Built from the headline records the notebooks published, the reconciliation
-checks and the tidy table, so every number in it is computed.
+Built from the headline records the notebooks published (``headlines.json``) and
+the reconciliation checks (``quality.json``), so every number comes from a figure
+a channel page shows.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
-from helpers import config
-from helpers.measures.saturation import saturation_check
-from helpers.present import narrative
+from helpers.config import ALL_ACCOUNTS, CHANNELS, DIVISIONS
+from helpers.present import formats
 from helpers.tidy.periods import Window
-from helpers.tidy.select import snapshot_series
 
 Record = Mapping[str, Any]
+_NOUNS = {
+    ("facebook", "page_likes"): "Facebook likes",
+    ("twitter", "followers"): "Twitter followers",
+    ("itk", "registered_users"): "In the Know registered users",
+}
 
 
 def _pick(records: Sequence[Record], **where: object) -> list[Record]:
     return [r for r in records if all(r.get(k) == v for k, v in where.items())]
 
 
-def _label(channel: str, metric: str) -> str:
-    noun = {"page_likes": "likes", "followers": "followers", "registered_users": "registered users"}
-    return f"{config.CHANNELS.get(channel, channel)} {noun.get(metric, metric)}"
-
-
-def movements(headlines: Sequence[Record]) -> list[str]:
-    """Sentences on the audience totals' changes over the window, biggest first."""
-    changes = [
-        r
-        for r in _pick(headlines, account=config.ALL_ACCOUNTS, measure="pct_change")
-        if r["metric"] in config.AUDIENCE_METRIC.values()
+def twelve_months(headlines: Sequence[Record]) -> str:
+    """Twelve-month growth of the audience totals that have it."""
+    found = [
+        (noun, r)
+        for (channel, metric), noun in _NOUNS.items()
+        for r in _pick(
+            headlines,
+            channel=channel,
+            metric=metric,
+            account=ALL_ACCOUNTS,
+            measure="yoy_pct_change",
+        )
     ]
-    changes.sort(key=lambda r: -r["value"])
-    if not changes:
-        return []
-    parts = [
-        f"{_label(r['channel'], r['metric'])} {narrative.fmt_pct(r['value'], signed=True)}"
-        for r in changes
-    ]
-    first = changes[0]
-    span = narrative.span_label(first["start"], first["end"])
-    return [f"Audiences grew {span}: " + "; ".join(parts) + "."]
-
-
-def fastest_division(headlines: Sequence[Record]) -> list[str]:
-    """Sentence on the fastest-growing division, per resident where possible."""
-    rows = [
-        r
-        for r in _pick(headlines, measure="pct_change")
-        if r["account"] in config.DIVISIONS and r["metric"] in config.AUDIENCE_METRIC.values()
-    ]
-    if not rows:
-        return []
-    best = max(rows, key=lambda r: r["value"])
-    sentence = (
-        f"The fastest-growing division was {best['account']}: "
-        f"{_label(best['channel'], best['metric'])} "
-        f"{narrative.fmt_pct(best['value'], signed=True)} "
-        f"{narrative.span_label(best['start'], best['end'])}."
+    if not found:
+        return ""
+    pieces = [f"{noun} by {formats.percent(r['value'])}" for noun, r in found]
+    months = formats.join(dict.fromkeys(formats.month(r["end"]) for _, r in found))
+    return (
+        f"Over the 12 months to {months}, {formats.join(pieces).replace(' by ', ' grew by ', 1)}."
     )
-    return [sentence]
 
 
-def community(headlines: Sequence[Record]) -> list[str]:
-    """Sentence on the digital community at the end of the period."""
+def fastest_divisions(headlines: Sequence[Record]) -> str:
+    """The fastest-growing division of each audience with division figures."""
+    pieces = []
+    for (channel, metric), noun in _NOUNS.items():
+        rows = [
+            r
+            for r in _pick(headlines, channel=channel, metric=metric, measure="pct_change")
+            if r["account"] in DIVISIONS
+        ]
+        if len(rows) < 2:
+            continue
+        best = max(rows, key=lambda r: r["value"])
+        pieces.append(
+            f"{best['account']} on {noun.split(' registered')[0]} "
+            f"({formats.percent(best['value'], signed=True)} "
+            f"{formats.between(best['start'], best['end'])})"
+        )
+    return f"Fastest-growing division: {formats.join(pieces)}." if pieces else ""
+
+
+def engagement(headlines: Sequence[Record]) -> str:
+    """The latest Facebook engagement rate by account, with its date."""
+    rates = _pick(headlines, channel="facebook", metric="engagement_rate", measure="rate")
+    accounts = [r for r in rates if r["account"] != ALL_ACCOUNTS]
+    if not accounts:
+        return ""
+    local = [r for r in accounts if r["account"] in DIVISIONS]
+    others = [r for r in accounts if r["account"] not in DIVISIONS]
+    day = formats.day(accounts[0]["end"])
+    if local and others:
+        low = min(others, key=lambda r: r["value"])
+        return (
+            f"Facebook engagement by account (latest figures, {day}): "
+            f"{formats.percent(min(r['value'] for r in local), 0)}–"
+            f"{formats.percent(max(r['value'] for r in local), 0)} of people reached on the "
+            f"local division pages, against {formats.percent(low['value'], 0)} on the "
+            f"{low['account']} page."
+        )
+    top = max(accounts, key=lambda r: r["value"])
+    return (
+        f"Facebook engagement by account (latest figures, {day}): highest {top['account']} "
+        f"at {formats.percent(top['value'])}."
+    )
+
+
+def community(headlines: Sequence[Record]) -> str:
+    """The digital community at the end of the period, saying which channels it leaves out."""
     rows = _pick(headlines, channel="all", metric="audience")
     if not rows:
-        return []
+        return ""
     r = rows[-1]
-    return [
-        f"The digital community stood at {narrative.fmt_count(r['value'])} on "
-        f"{narrative.fmt_day(r['end'])}."
+    counted = [
+        CHANNELS[c["channel"]]
+        for c in headlines
+        if c.get("measure") == "value"
+        and c.get("account") == ALL_ACCOUNTS
+        and (c["channel"], c["metric"]) in {**_NOUNS, ("instagram", "followers"): ""}
+        and c["end"] == r["end"]
+        and c["start"] == r["start"]
     ]
+    listed = f" ({formats.join(dict.fromkeys(counted))})" if counted else ""
+    return (
+        f"The digital community stood at {formats.count(r['value'])} on "
+        f"{formats.day(r['end'])}{listed}."
+    )
 
 
-def website(headlines: Sequence[Record]) -> list[str]:
-    """Sentence on website sessions over the months with data."""
+def website(headlines: Sequence[Record]) -> str:
+    """Website sessions over the months with data."""
     rows = [
         r
         for r in _pick(headlines, channel="website", metric="sessions")
         if r["start"][:7] != r["end"][:7]
     ]
     if not rows:
-        return []
+        return ""
     r = rows[0]
-    return [
-        f"The force website had {narrative.fmt_count(r['value'])} sessions "
-        f"from {narrative.fmt_range(r['start'], r['end'])}."
+    return (
+        f"The force website had {formats.count(r['value'])} sessions from "
+        f"{formats.dates(r['start'], r['end'])}."
+    )
+
+
+def key_points(headlines: Sequence[Record]) -> list[str]:
+    """The front page's key points, most important first (at most six)."""
+    points = [
+        twelve_months(headlines),
+        fastest_divisions(headlines),
+        engagement(headlines),
+        community(headlines),
+        website(headlines),
     ]
+    return [p for p in points if p][:6]
 
 
-def discrepancies(quality: Sequence[Record]) -> list[str]:
-    """Sentence on the stated figures that the counts do not support."""
+#: Check kinds that compare a report's figure with its own table (a slip in the report).
+_SAME_TABLE = {
+    "cross_table",
+    "pct_change",
+    "total_of_accounts",
+    "total_of_channels",
+    "engagement_rate",
+    "period_sum",
+    "weighted_share",
+    "value",
+    "abs_change",
+}
+
+
+def quality_paragraph(quality: Sequence[Record], headlines: Sequence[Record]) -> str:
+    """One short paragraph: slips in the report itself versus claims that depend on dates."""
     flagged = [q for q in quality if q.get("status") == "differs"]
     if not quality:
-        return []
+        return "No figures stated in an earlier report fall in this period, so none were checked."
     if not flagged:
-        return [f"All {len(quality)} figures stated in the previous report agree with its counts."]
-    worst = max(
-        flagged,
-        key=lambda q: abs(q["difference"] / q["stated"]) if q.get("stated") else 0,
-    )
-    return [
-        f"{len(flagged)} of {len(quality)} figures stated in the previous report differ from its "
-        f"own counts beyond rounding, e.g. \u201c{worst['quote'] or worst['check']}\u201d "
-        f"(recomputed: {_number(worst)})."
+        return f"All {len(quality)} figures stated in the earlier report agree with its own tables."
+    own = [q for q in flagged if q.get("kind") in _SAME_TABLE and q.get("kind") != "cmgr"]
+    windowed = [q for q in flagged if q.get("kind") == "cmgr"]
+    sentences = [
+        f"{len(quality) - len(flagged)} of {len(quality)} figures the earlier report states "
+        "agree with its own tables."
     ]
-
-
-def _number(check: Record) -> str:
-    value = check["computed"]
-    if check.get("kind") in {"pct_change", "cmgr", "engagement_rate", "weighted_share"}:
-        suffix = " per month" if check.get("kind") == "cmgr" else ""
-        return narrative.fmt_pct(value, 2) + suffix
-    return narrative.fmt_count(value)
-
-
-def saturation(tidy: pd.DataFrame, window: Window) -> list[str]:
-    """One sentence with the saturation verdict for each audience total."""
-    verdicts: dict[str, list[str]] = {}
-    sentences = []
-    for channel in ("facebook", "twitter", "itk"):
-        metric = config.AUDIENCE_METRIC[channel]
-        series = snapshot_series(tidy, channel, metric)
-        series = series[(series.index >= window.first_day) & (series.index <= window.last_day)]
-        if series.empty:
-            continue
-        result = saturation_check(series)
-        verdicts.setdefault(result.verdict, []).append(_label(channel, metric))
-        if result.verdict != "cannot tell":
-            sentences.append(f"{_label(channel, metric)}: {result.sentence}")
-    unknown = verdicts.get("cannot tell")
-    if unknown:
-        sentences.insert(
-            0,
-            "Whether growth is levelling off cannot be told yet for "
-            + ", ".join(unknown)
-            + ": there are too few readings (at least 4 are needed).",
+    if own:
+        shown = []
+        for q in own[:3]:
+            pct = q.get("kind") in {"pct_change", "engagement_rate", "weighted_share"}
+            number = formats.percent if pct else formats.count
+            who = "" if q.get("account") in ("", ALL_ACCOUNTS, None) else f"{q['account']} "
+            shown.append(f"{who}{number(q['stated'])} stated against {number(q['computed'])}")
+        sentences.append(
+            "Where the report disagrees with its own tables, the difference is small ("
+            + "; ".join(shown)
+            + ")."
         )
-    return sentences
+    if windowed:
+        q = windowed[0]
+        monthly = [
+            r
+            for r in headlines
+            if r.get("measure") == "mom_pct_change" and r.get("account") == ALL_ACCOUNTS
+        ]
+        text = (
+            f"The report's growth of {formats.percent(q['stated'])}–"
+            f"{formats.percent(q['stated_high'])} a month does not hold over "
+            f"{formats.dates(q['start'], q['end'])} (the counts give "
+            f"{formats.percent(q['computed'])} a month)"
+        )
+        if monthly:
+            m = monthly[0]
+            text += (
+                f", but depends on the months chosen: from {formats.month(m['start'])} to "
+                f"{formats.month(m['end'])} growth was {formats.percent(m['value'])}"
+            )
+        sentences.append(text + ".")
+    return " ".join(sentences)
 
 
 def overview_sentences(
     headlines: Sequence[Record], quality: Sequence[Record], tidy: pd.DataFrame, window: Window
 ) -> list[str]:
-    """The opening summary of ``index.html`` (at most eight sentences)."""
-    sentences = [
-        *community(headlines),
-        *movements(headlines),
-        *fastest_division(headlines),
-        *website(headlines),
-        *discrepancies(quality),
-        *saturation(tidy, window),
-    ]
-    return [s for s in sentences if s and not (isinstance(s, float) and math.isnan(s))][:8]
+    """The front page's key points (kept for the runner's call; see :func:`key_points`)."""
+    return key_points(headlines)

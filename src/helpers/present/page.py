@@ -26,7 +26,7 @@ ABSENT_MIME = "application/vnd.engagement-briefings.absent+json"
 
 def key_points(points: Sequence[str]) -> Markdown:
     """Key points as a Markdown list, most important first (empty points dropped)."""
-    items = [p for p in points if p]
+    items = [html.escape(p, quote=False) for p in points if p]
     return Markdown("\n".join(f"- {p}" for p in items))
 
 

@@ -8,6 +8,7 @@ numbers as a DataFrame in the next cell. Formatting goes through
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping
 
 import pandas as pd
@@ -38,12 +39,13 @@ def styled(frame: pd.DataFrame, caption: str, columns: Mapping[str, Formatter]) 
     Returns:
         The ``Styler``.
     """
-    styler = frame.style.format(
+    styler = frame.style.format(escape="html", na_rep=formats.MISSING).format(
         {c: f for c, f in columns.items() if c in frame.columns}, na_rep=formats.MISSING
     )
+    styler = styler.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
     numeric = [c for c in columns if c in frame.columns]
     return (
-        styler.set_caption(caption)
+        styler.set_caption(html.escape(caption, quote=False))
         .set_table_attributes('class="data"')
         .set_properties(subset=numeric, **{"text-align": "right"})
     )
@@ -173,20 +175,21 @@ def side_by_side(frames: Mapping[str, pd.DataFrame], caption: str, label: str) -
 
 
 def per_resident_table(frame: pd.DataFrame, noun: str) -> Styler:
-    """Counts per 1,000 residents (2011 Census) by division."""
-    table = frame.set_index("division")[["count", "residents", "per_1000"]].rename(
-        columns={
-            "count": noun.capitalize(),
-            "residents": "Residents (2011 Census)",
-            "per_1000": "Per 1,000 residents",
-        }
+    """Counts per 1,000 residents (2011 Census) by division, from a per-resident frame."""
+    rates = frame[frame["measure"] == Measure.PER_1000]
+    table = pd.DataFrame(
+        {
+            noun: rates["count"].astype(float).to_numpy(),
+            "Residents (2011 Census)": rates["residents"].astype(float).to_numpy(),
+            "Per 1,000 residents": rates["value"].to_numpy(),
+        },
+        index=pd.Index(rates["account"], name="Division"),
     )
-    table.index.name = "Division"
-    day = formats.day(frame["date"].max()) if "date" in frame and len(frame) else ""
+    day = formats.day(rates["end"].max())
     return styled(
         table,
-        f"{noun.capitalize()} per 1,000 residents (2011 Census), {day}",
-        {noun.capitalize(): COUNT, "Residents (2011 Census)": COUNT, "Per 1,000 residents": RATE},
+        f"{noun} per 1,000 residents (2011 Census), {day}",
+        {noun: COUNT, "Residents (2011 Census)": COUNT, "Per 1,000 residents": RATE},
     )
 
 
@@ -236,3 +239,31 @@ def quality_table(checks: pd.DataFrame, caption: str = "Stated figures checked")
         .set_caption(caption)
         .set_table_attributes('class="data quality"')
     )
+
+
+def highlights_table(frame: pd.DataFrame) -> Styler:
+    """Campaign and operational figures as the report quotes them, with their dates.
+
+    A figure the report does not date says so instead of showing an assumed window.
+    """
+    from helpers.config import CHANNELS, METRICS
+
+    records = []
+    for r in frame.to_dict("records"):
+        qualifier = str(r.get("qualifier") or "").strip()
+        spec = METRICS.get(str(r["metric"]))
+        records.append(
+            {
+                "Activity": r["segment"],
+                "Channel": CHANNELS.get(str(r["channel"]), str(r["channel"])),
+                "Figure": spec.label if spec else str(r["metric"]),
+                "Value": f"{qualifier} {formats.count(r['value'])}".strip(),
+                "When": formats.dates(r["start"], r["end"])
+                if bool(r.get("dated"))
+                else f"not dated in the report (reported by {formats.day(r['end'])})",
+            }
+        )
+    table = pd.DataFrame.from_records(
+        records, columns=["Activity", "Channel", "Figure", "Value", "When"]
+    ).set_index("Activity")
+    return styled(table, "Campaign and operational figures, as quoted", {})
