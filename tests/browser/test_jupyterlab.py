@@ -3,14 +3,18 @@
 A JupyterLab server is started on a free port of 127.0.0.1 with a random token, on a
 scratch copy of ``notebooks/``, with the project's kernel. Debian's Chromium (driven by
 Playwright, everything but 127.0.0.1 blocked) opens each notebook, runs all cells from
-the Run menu and waits until the kernel is idle; the test then looks for error outputs
-and rendered charts with JupyterLab's own selectors, never with a notebook's content.
-The notebooks read the project's own data through its configuration; ``data/raw``
-must be the same afterwards.
+the Run menu and waits until the kernel is idle. With JupyterLab's own selectors,
+never with a notebook's content, the test then checks that every code cell ran, that
+no output is an error, and that every chart the kernel made (the image outputs of the
+notebook as saved) is drawn in the page; the notebooks together must draw at least one.
+The notebooks read the project's own data through its configuration; the write audit
+(``write_audit/``) checks that neither the server nor its kernels write into
+``data/raw`` or ``notebooks/``.
 
-A screenshot of each notebook after the run is saved in
-``<pytest's temporary folder>/jupyterlab/screenshots/<notebook>.png`` (the path is in
-the failure messages).
+A screenshot of each notebook after the run is saved in pytest's temporary folder of
+the run, as ``.../jupyterlab0/screenshots/<notebook>.png`` (e.g.
+``/tmp/pytest-of-<user>/pytest-<n>/[popen-gw<k>/]jupyterlab0/screenshots/itk.png``);
+failure messages name the file.
 """
 
 from __future__ import annotations
@@ -38,11 +42,12 @@ import pytest
 
 from helpers import config
 from tests.browser.harness import (
+    AUDIT_HOOK_DIR,
     CHROMIUM,
     CHROMIUM_ARGS,
-    describe_changes,
     in_ci,
-    snapshot,
+    is_under,
+    read_write_log,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("kernels")]
@@ -57,6 +62,9 @@ RUN_TIMEOUT = 240
 #: Seconds the server may take to stop before it is killed.
 STOP_TIMEOUT = 20
 
+#: Charts drawn in each notebook (filled by the notebook tests).
+CHARTS_SEEN: dict[str, int] = {}
+
 #: JupyterLab settings for the test: every cell in the page (no windowing, so every
 #: output can be inspected) and nothing fetched from the internet.
 LAB_SETTINGS: dict[str, dict[str, Any]] = {
@@ -69,11 +77,9 @@ LAB_SETTINGS: dict[str, dict[str, Any]] = {
 
 #: The active notebook panel of the JupyterLab page.
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
-#: Outputs that show an error: an exception, or a traceback printed on stderr.
-ERROR_OUTPUTS = (
-    f'{PANEL} .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"], '
-    f'{PANEL} [data-mime-type="application/vnd.jupyter.error"]'
-)
+#: Outputs that show an exception.
+ERROR_OUTPUTS = f'{PANEL} [data-mime-type="application/vnd.jupyter.error"]'
+#: Outputs printed on stderr (an error when they hold a traceback; warnings are fine).
 STDERR_OUTPUTS = f'{PANEL} .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
 
 #: JavaScript: the input prompts (``[1]:``, ``[*]:``, ``[ ]:``) of the notebook's code cells.
@@ -120,26 +126,28 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def child_pids(pid: int) -> list[int]:
-    """Processes whose parent is ``pid`` (from ``/proc``; empty elsewhere)."""
-    children = []
+def _stat(pid: int) -> list[str]:
+    """Fields of ``/proc/<pid>/stat`` after the command name (state first); [] if gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return []
+
+
+def child_processes(pid: int) -> set[tuple[int, str]]:
+    """(pid, start time) of the processes whose parent is ``pid`` (Linux; empty elsewhere)."""
+    children = set()
     for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == pid:
-            children.append(int(stat.parent.name))
+        fields = _stat(int(stat.parent.name))
+        if len(fields) > 19 and fields[1] == str(pid):
+            children.add((int(stat.parent.name), fields[19]))
     return children
 
 
-def alive(pid: int) -> bool:
-    """Whether a process exists and is not a zombie."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
+def alive(process: tuple[int, str]) -> bool:
+    """Whether that very process (same pid and start time) still runs."""
+    fields = _stat(process[0])
+    return len(fields) > 19 and fields[19] == process[1] and fields[0] != "Z"
 
 
 @dataclass
@@ -151,8 +159,9 @@ class LabServer:
     port: int
     token: str
     log: Path
+    write_log: Path
     process: subprocess.Popen[bytes] | None = None
-    kernel_pids: set[int] = field(default_factory=set)
+    kernels: set[tuple[int, str]] = field(default_factory=set)
 
     @property
     def base(self) -> str:
@@ -190,10 +199,17 @@ class LabServer:
         env = {
             **os.environ,
             "JUPYTER_CONFIG_DIR": str(self.root / "config"),
+            "JUPYTER_DATA_DIR": str(self.root / "data"),
             "JUPYTER_RUNTIME_DIR": str(self.root / "runtime"),
             "JUPYTERLAB_SETTINGS_DIR": str(settings),
             "JUPYTERLAB_WORKSPACES_DIR": str(self.root / "workspaces"),
+            # Every write of the server and its kernels is logged (see write_audit/).
+            "PYTHONPATH": os.pathsep.join(
+                [str(AUDIT_HOOK_DIR), *filter(None, [os.environ.get("PYTHONPATH")])]
+            ),
+            "ENGAGEMENT_WRITE_LOG": str(self.write_log),
         }
+        self.write_log.mkdir(exist_ok=True)
         command = [
             str(JUPYTER),
             "lab",
@@ -234,7 +250,7 @@ class LabServer:
     def remember_kernels(self) -> None:
         """Note the server's kernel processes, to be sure they end with it."""
         if self.process is not None:
-            self.kernel_pids.update(child_pids(self.process.pid))
+            self.kernels.update(child_processes(self.process.pid))
 
     def stop(self) -> None:
         """Stop the server and its kernels: shut down, then terminate, then kill."""
@@ -254,12 +270,12 @@ class LabServer:
                 process.kill()
                 process.wait(timeout=STOP_TIMEOUT)
         deadline = time.monotonic() + STOP_TIMEOUT
-        while any(alive(pid) for pid in self.kernel_pids) and time.monotonic() < deadline:
+        while any(alive(k) for k in self.kernels) and time.monotonic() < deadline:
             time.sleep(0.2)
-        for pid in self.kernel_pids:
-            if alive(pid):
+        for kernel in self.kernels:
+            if alive(kernel):
                 with contextlib.suppress(OSError):
-                    os.kill(pid, signal.SIGKILL)
+                    os.kill(kernel[0], signal.SIGKILL)
         self.process = None
 
 
@@ -278,18 +294,13 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
         port=free_port(),
         token=secrets.token_urlsafe(24),
         log=root / "jupyter-lab.log",
+        write_log=root / "writes",
     )
     try:
         server.start()
         yield server
     finally:
         server.stop()
-
-
-@pytest.fixture(scope="module")
-def raw_before(lab: LabServer) -> dict[str, Any]:
-    """The state of ``data/raw`` before any notebook runs."""
-    return snapshot(config.RAW_DIR)
 
 
 @dataclass
@@ -336,8 +347,12 @@ def screenshots(lab: LabServer) -> Path:
     return folder
 
 
-def wait_until(check: Any, timeout: float, what: str, diagnose: Any = None) -> Any:
-    """Poll ``check()`` until it returns something true; fail after ``timeout`` seconds."""
+def wait_until(page: Any, check: Any, timeout: float, what: str, diagnose: Any = None) -> Any:
+    """Poll ``check()`` until it returns something true; fail after ``timeout`` seconds.
+
+    The pauses go through Playwright, so the page's requests keep being routed
+    (with the synchronous API, routes are served only while Playwright is called).
+    """
     deadline = time.monotonic() + timeout
     while True:
         result = check()
@@ -346,7 +361,7 @@ def wait_until(check: Any, timeout: float, what: str, diagnose: Any = None) -> A
         if time.monotonic() > deadline:
             detail = f": {diagnose()}" if diagnose else ""
             pytest.fail(f"{what} took more than {timeout:.0f} s{detail}", pytrace=False)
-        time.sleep(0.5)
+        page.wait_for_timeout(500)
 
 
 def session_of(lab: LabServer, notebook: str) -> dict[str, Any] | None:
@@ -355,6 +370,31 @@ def session_of(lab: LabServer, notebook: str) -> dict[str, Any] | None:
         if session.get("path", "").endswith(notebook) and session.get("kernel"):
             return session
     return None
+
+
+def chart_outputs(nb: dict[str, Any]) -> int:
+    """How many outputs of a saved notebook hold a chart (an image, or HTML with one)."""
+    count = 0
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            html = data.get("text/html", "")
+            html = "".join(html) if isinstance(html, list) else str(html)
+            if any(k.startswith("image/") for k in data) or re.search(r"<(img|svg)\b", html):
+                count += 1
+    return count
+
+
+def save_notebook(page: Any, lab: LabServer, notebook: str) -> dict[str, Any]:
+    """Save the open notebook (Ctrl+S) and return it as the server stored it."""
+    page.keyboard.press("Control+s")
+    wait_until(
+        page,
+        lambda: page.locator(".lm-TabBar-tab.jp-mod-dirty").count() == 0,
+        START_TIMEOUT,
+        f"saving {notebook}",
+    )
+    return lab.api(f"contents/{quote(notebook)}?content=1&type=notebook")["content"]
 
 
 def run_all_cells(page: Any) -> None:
@@ -372,7 +412,6 @@ def test_notebook_runs_in_jupyterlab(
     lab: LabServer,
     browser: Browser,
     screenshots: Path,
-    raw_before: dict[str, Any],
 ) -> None:
     notebook = f"{name}.ipynb"
     shot = screenshots / f"{name}.png"
@@ -390,13 +429,14 @@ def test_notebook_runs_in_jupyterlab(
             return page.evaluate(STATUS_JS)
 
         session = wait_until(
-            lambda: session_of(lab, notebook), START_TIMEOUT, f"starting {notebook}'s kernel"
+            page, lambda: session_of(lab, notebook), START_TIMEOUT, f"starting {notebook}'s kernel"
         )
         assert session["kernel"]["name"] == config.KERNEL_NAME, (
             f"{notebook} runs on kernel {session['kernel']['name']!r}, "
             f"not the project's {config.KERNEL_NAME!r}"
         )
         wait_until(
+            page,
             lambda: status() == "idle",
             START_TIMEOUT,
             f"the kernel of {notebook} becoming idle",
@@ -420,6 +460,7 @@ def test_notebook_runs_in_jupyterlab(
             )
 
         wait_until(
+            page,
             finished,
             RUN_TIMEOUT,
             f"running all cells of {notebook}",
@@ -447,7 +488,12 @@ def test_notebook_runs_in_jupyterlab(
         assert not not_run, (
             f"code cells {not_run} of {notebook} did not run (prompts {prompts}; screenshot {shot})"
         )
-        assert charts, f"{notebook} shows no chart in JupyterLab (screenshot {shot})"
+        made = chart_outputs(save_notebook(page, lab, notebook))
+        assert len(charts) >= made, (
+            f"the kernel made {made} charts in {notebook}, JupyterLab shows {len(charts)} "
+            f"(screenshot {shot})"
+        )
+        CHARTS_SEEN[notebook] = len(charts)
         undrawn = [c for c in charts if not c["drawn"]]
         assert not undrawn, (
             f"{len(undrawn)} of {len(charts)} charts of {notebook} were not drawn "
@@ -466,11 +512,20 @@ def test_notebook_runs_in_jupyterlab(
                 lab.api(f"sessions/{session['id']}", method="DELETE")
 
 
+def test_jupyterlab_drew_charts(lab: LabServer) -> None:
+    assert sum(CHARTS_SEEN.values()) > 0, f"no notebook drew a chart in JupyterLab: {CHARTS_SEEN}"
+
+
 def test_jupyterlab_reached_nothing_outside_the_machine(lab: LabServer, browser: Browser) -> None:
     assert NOTEBOOKS, "notebooks/ holds no notebook"
     assert not browser.blocked, f"JupyterLab tried to load {sorted(set(browser.blocked))[:10]}"
 
 
-def test_jupyterlab_left_data_raw_unchanged(lab: LabServer, raw_before: dict[str, Any]) -> None:
-    changes = describe_changes(raw_before, snapshot(config.RAW_DIR))
-    assert not changes, f"running the notebooks in JupyterLab changed data/raw: {changes}"
+def test_jupyterlab_wrote_nothing_into_data_raw_or_notebooks(lab: LabServer) -> None:
+    events = read_write_log(lab.write_log)
+    assert events, "the write audit recorded nothing: is it on the server's PYTHONPATH?"
+    protected = (config.RAW_DIR, config.NOTEBOOKS_DIR)
+    bad = sorted(
+        {f"{event} {path}" for event, path in events if any(is_under(path, f) for f in protected)}
+    )
+    assert not bad, f"JupyterLab or its kernels wrote into data/raw or notebooks/: {bad[:10]}"
