@@ -1,9 +1,9 @@
 """Shared machinery of the platform export readers.
 
 Every reader follows the same steps: decode the file (BOM, UTF-16, Excel
-workbooks), find the header row by content, read the table as text (pyarrow's CSV
-reader, or pandas where exact line numbers need it), clean the columns it needs
-with vectorised Arrow/numpy operations, and aggregate the values into tidy rows
+workbooks), find the header row by content, read the table as text (pandas with
+``dtype=str``, the one CSV reader), clean the columns it needs with vectorised
+Arrow/numpy operations, and aggregate the values into tidy rows
 (one per day or range, segment and metric) with numpy. The ``source`` of a
 tidy row names the file, line and column of the first cell that contributed to it.
 
@@ -26,7 +26,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from helpers import config
 from helpers.errors import DataError
@@ -69,7 +68,6 @@ class ExportFile:
     sheet: str | None = None
     preamble: list[str] | None = None
     sheets: list[tuple[str, int]] | None = None
-    raw: bytes | None = field(default=None, repr=False)
     _lines: list[str] | None = field(default=None, repr=False)
 
     @property
@@ -189,21 +187,6 @@ def decode(data: bytes, path: Path) -> str:
     return text
 
 
-def utf8_body(data: bytes) -> bytes | None:
-    """The bytes behind :func:`decode`'s text when they are the same text in UTF-8.
-
-    Readers hand these to the CSV parser directly instead of encoding the text again.
-    """
-    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    if b"\r" in body or data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None
-    try:
-        body.decode("utf-8")  # validates; cheap next to parsing
-    except UnicodeDecodeError:
-        return None
-    return body
-
-
 def _decode_utf8(data: bytes, path: Path) -> str:
     try:
         return data.decode("utf-8")
@@ -270,83 +253,54 @@ def find_header(
 
 
 class Table:
-    """A block of an export read as text.
-
-    Columns are kept as Arrow string arrays (``col``); a pandas view is built only
-    when a reader asks for ``frame``.
+    """A block of an export read as text: a pandas frame of strings.
 
     Attributes:
+        frame: The cells (``str``; columns named by the header, or numbered).
         lines: The file line (1-based) of each row.
         header_line: The file line of the header.
     """
 
-    def __init__(
-        self,
-        data: pa.Table | pd.DataFrame,
-        lines: np.ndarray,
-        header_line: int,
-    ) -> None:
-        self._data = data
+    def __init__(self, frame: pd.DataFrame, lines: np.ndarray, header_line: int) -> None:
+        self.frame = frame
         self.lines = lines
         self.header_line = header_line
-        self._frame: pd.DataFrame | None = data if isinstance(data, pd.DataFrame) else None
 
     @property
     def columns(self) -> list:
         """Column names (numbers for tables read without a header)."""
-        if isinstance(self._data, pd.DataFrame):
-            return list(self._data.columns)
-        return [_column_key(c) for c in self._data.column_names]
+        return list(self.frame.columns)
 
     def __len__(self) -> int:
         return len(self.lines)
 
     def col(self, name: str | int) -> pa.Array:
-        """One column as an Arrow string array."""
-        if isinstance(self._data, pd.DataFrame):
-            return arrow(self._data[name])
-        column = self._data.column(str(name))
-        return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-
-    @property
-    def frame(self) -> pd.DataFrame:
-        """The cells as a pandas frame of strings."""
-        if self._frame is None:
-            assert isinstance(self._data, pa.Table)
-            frame = self._data.to_pandas()
-            frame.columns = self.columns
-            self._frame = frame
-        return self._frame
+        """One column as an Arrow string array (for the vectorised parsers)."""
+        return arrow(self.frame[name])
 
     def filter(self, mask: np.ndarray) -> Table:
         """The rows where ``mask`` is true."""
-        if isinstance(self._data, pd.DataFrame):
-            data: pa.Table | pd.DataFrame = self._data[mask].reset_index(drop=True)
-        else:
-            data = self._data.filter(pa.array(mask))
-        return Table(data, self.lines[mask], self.header_line)
-
-
-def _column_key(name: str) -> str | int:
-    return int(name) if name.isdigit() else name
+        return Table(self.frame[mask].reset_index(drop=True), self.lines[mask], self.header_line)
 
 
 def read_table(
     file: ExportFile,
     header_index: int,
     *,
-    usecols: Iterable[str] | None = None,
+    usecols: Iterable[str | int] | None = None,
     header: bool = True,
 ) -> Table:
     """Read the table whose header is on 0-based line ``header_index`` as text.
 
-    Rows made only of empty cells (blank lines) are dropped. Line numbers account
-    for line breaks inside quoted cells of the columns read.
+    The one CSV reader of the exports: pandas with ``dtype=str``. Rows made only of
+    empty cells (blank lines) are dropped. Line numbers account for line breaks
+    inside quoted cells.
 
     Args:
         file: The export.
         header_index: 0-based index of the header line.
-        usecols: Only these columns (by header name); all when ``None``.
+        usecols: Only these columns (by header name, or position when ``header`` is
+            false); all when ``None``.
         header: When false, the header line is returned as the first row and the
             columns are numbered (for exports with two header rows).
 
@@ -356,108 +310,8 @@ def read_table(
     Raises:
         DataError: If the table is ragged, truncated or not CSV.
     """
-    offset = line_offset(file.text, header_index)
-    body = file.text[offset:]
+    body = file.text[line_offset(file.text, header_index) :]
     wanted = None if usecols is None else list(dict.fromkeys(usecols))
-    data = None
-    if file.raw is not None:
-        data = file.raw[len(file.text[:offset].encode("utf-8")) :]
-    table = _read_arrow_csv(file, body, header_index, wanted, header, data)
-    if table is None:
-        table = _read_pandas_csv(file, body, header_index, wanted, header)
-    _check_last_row(file, body, header_index)
-    return table
-
-
-def _header_names(file: ExportFile, body: str, header: bool) -> list[str]:
-    cells = split_cells(body[: body.find("\n")] if "\n" in body else body)
-    if not header:
-        return [str(i) for i in range(len(cells))]
-    seen: dict[str, int] = {}
-    names = []
-    for cell in cells:  # repeated names get .1, .2 like pandas
-        count = seen.get(cell, 0)
-        seen[cell] = count + 1
-        names.append(cell if count == 0 else f"{cell}.{count}")
-    return names
-
-
-def _read_arrow_csv(
-    file: ExportFile,
-    body: str,
-    header_index: int,
-    wanted: list | None,
-    header: bool,
-    data: bytes | None = None,
-) -> Table | None:
-    """Fast path with pyarrow; ``None`` when line numbers could not be exact."""
-    names = _header_names(file, body, header)
-    include = names if wanted is None else [str(w) for w in wanted]
-    missing = [c for c in include if c not in names]
-    if missing:
-        raise file.error(
-            f"the columns {', '.join(include)}", line=header_index + 1, column=missing[0]
-        )
-    if data is None:
-        data = body.encode("utf-8")
-    try:
-        arrow_table = pacsv.read_csv(
-            io.BytesIO(data),
-            read_options=pacsv.ReadOptions(
-                column_names=names,
-                skip_rows=0 if not header else 1,
-                use_threads=len(data) > 4_000_000,
-                block_size=max(1 << 20, min(len(data) + 1, 1 << 26)),
-            ),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                include_columns=include,
-                column_types=dict.fromkeys(include, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return None  # ragged or unusual: the pandas path gives the line of the problem
-    n = arrow_table.num_rows
-    breaks = np.zeros(n, dtype=np.int64)
-    filled = np.zeros(n, dtype=bool)
-    for col in arrow_table.columns:
-        values = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
-        filled |= pc.not_equal(values, "").to_numpy(zero_copy_only=False)
-        if pc.any(pc.match_substring(values, "\n")).as_py():
-            breaks += pc.count_substring(values, "\n").to_numpy(zero_copy_only=False)
-    first = header_index + (2 if header else 1)
-    end = len(body)
-    while end and body[end - 1] == "\n":
-        end -= 1
-    blank_lines = body.find("\n\n", 0, end) >= 0
-    if breaks.any():
-        if blank_lines:
-            return None  # blank lines and multi-line cells: let pandas count lines
-        shifted = np.zeros(n, dtype=np.int64)
-        shifted[1:] = np.cumsum(breaks)[:-1]
-        lines = first + np.arange(n, dtype=np.int64) + shifted
-    elif not blank_lines:
-        lines = first + np.arange(n, dtype=np.int64)
-    else:
-        raw = np.frombuffer(data, dtype=np.uint8)
-        ends = np.flatnonzero(raw == 10)
-        starts = np.concatenate(([0], ends + 1))
-        stops = np.concatenate((ends, [len(raw)]))
-        nonblank = np.flatnonzero(stops > starts)
-        skip = 0 if not header else 1
-        lines = header_index + 1 + nonblank[skip:]
-        if len(lines) != n:
-            return None
-    table = Table(arrow_table, lines, header_index + 1)
-    return table if filled.all() else table.filter(filled)
-
-
-def _read_pandas_csv(
-    file: ExportFile, body: str, header_index: int, wanted: list | None, header: bool
-) -> Table:
-    """Slower path with exact line numbers for any layout (blank lines, ragged rows)."""
     try:
         frame = pd.read_csv(
             io.StringIO(body),
@@ -474,22 +328,74 @@ def _read_pandas_csv(
         raise file.error("a header row followed by data", line=header_index + 1) from None
     except ValueError as exc:  # usecols not in header
         raise file.error(f"the columns {', '.join(map(str, wanted or []))} ({exc})") from None
+    _check_last_row(file, body, header_index)
     if header:
         frame.columns = [" ".join(str(c).replace("\ufeff", "").split()) for c in frame.columns]
+    return _located(frame, body, header, header_index + 1)
+
+
+def _line_numbers(frame: pd.DataFrame, first: int, text: str, skip: int) -> np.ndarray:
+    """The file line each row starts on (cells may hold quoted line breaks).
+
+    ``text`` is what was parsed, its first ``skip`` lines not rows (a header), and
+    ``first`` the file line of its first row. Blank lines are rows, so when the text
+    has as many lines as ``frame`` has rows no cell holds a line break.
+    """
     n = len(frame)
+    physical = text.count("\n") + (0 if text.endswith("\n") else 1) - skip
+    rows = np.arange(n, dtype=np.int64)
+    if physical == n or '"' not in text:
+        return first + rows
     breaks = np.zeros(n, dtype=np.int64)
-    filled = np.zeros(n, dtype=bool)
     for col in frame.columns:
         values = arrow(frame[col])
-        filled |= pc.not_equal(values, "").to_numpy(zero_copy_only=False)
         if pc.any(pc.match_substring(values, "\n")).as_py():
             breaks += pc.count_substring(values, "\n").to_numpy(zero_copy_only=False)
     shifted = np.zeros(n, dtype=np.int64)
     shifted[1:] = np.cumsum(breaks)[:-1]
-    first = header_index + (2 if header else 1)
-    lines = first + np.arange(n, dtype=np.int64) + shifted
-    table = Table(frame, lines, header_index + 1)
+    return first + rows + shifted
+
+
+_BLANK_LINE = re.compile(r"\n[ ,\t]*\n")
+
+
+def _located(frame: pd.DataFrame, text: str, header: bool, header_line: int) -> Table:
+    """The rows of ``frame`` (parsed from ``text``) that are not blank lines, located."""
+    lines = _line_numbers(frame, header_line + (1 if header else 0), text, 1 if header else 0)
+    table = Table(frame, lines, header_line)
+    if not _BLANK_LINE.search(text.rstrip("\n")):
+        return table
+    filled = np.zeros(len(frame), dtype=bool)
+    for col in frame.columns:
+        filled |= pc.not_equal(arrow(frame[col]), "").to_numpy(zero_copy_only=False)
     return table if filled.all() else table.filter(filled)
+
+
+def read_grid(file: ExportFile) -> Table:
+    """Read the whole text as rows of cells (numbered columns), blank lines kept.
+
+    For exports made of several tables of different widths (Google Analytics,
+    Meta overview downloads): every line becomes a row as wide as the widest line,
+    cells with their whitespace collapsed, a short line padded with empty cells.
+    """
+    width = max(line.count(",") + 1 for line in file.text.split("\n"))
+    try:
+        frame = pd.read_csv(
+            io.StringIO(file.text),
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            header=None,
+            names=range(width),
+            engine="c",
+        )
+    except pd.errors.ParserError as exc:
+        raise _parser_error(file, exc, -1) from None
+    except pd.errors.EmptyDataError:
+        raise file.error("a table", line=1) from None
+    lines = _line_numbers(frame, 1, file.text, 0)
+    frame = frame.apply(lambda c: c.str.split().str.join(" "))
+    return Table(frame, lines, 0)
 
 
 def arrow(values: pd.Series | pa.Array | pa.ChunkedArray | Sequence[str]) -> pa.Array:
@@ -539,24 +445,6 @@ def _check_last_row(file: ExportFile, body: str, header_index: int) -> None:
             line=line,
             found=None if file.personal else f"{len(last)} cells",
         )
-
-
-def read_grid(file: ExportFile, first: int, last: int) -> list[tuple[int, list[str]]]:
-    """Read physical lines ``first``..``last`` (0-based, inclusive) with the csv module.
-
-    For the small multi-table exports (Google Analytics); cells are trimmed and
-    trailing empty cells dropped.
-
-    Returns:
-        ``(1-based line, cells)`` for each line.
-    """
-    out: list[tuple[int, list[str]]] = []
-    lines = file.text.split("\n", last + 1)[first : last + 1]
-    for offset, cells in enumerate(csv.reader(lines)):
-        while cells and not cells[-1].strip():
-            cells.pop()
-        out.append((first + offset + 1, [" ".join(c.split()) for c in cells]))
-    return out
 
 
 # --- values -----------------------------------------------------------------
@@ -833,29 +721,23 @@ def concat_long(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 def drop_repeats(long: dict[str, Any]) -> dict[str, Any]:
     """Keep the first of values that share date range, segment and metric."""
-    keys = _keys(long)
-    _, first = np.unique(keys, return_index=True)
-    first.sort()
-    out = {k: long[k][first] for k in _ARRAYS}
+    keep = ~_keys(long).duplicated().to_numpy()
+    out = {k: long[k][keep] for k in _ARRAYS}
     out["segments"], out["items"] = long["segments"], long["items"]
     return out
 
 
-def _keys(long: dict[str, Any]) -> np.ndarray:
-    """One integer per (start, end, segment, metric) of each long value."""
-    start = long["start"].astype("datetime64[D]").astype(np.int64)
-    span = long["end"].astype("datetime64[D]").astype(np.int64) - start
-    segments = long["segments"]
-    seg = long["seg"]
-    if len(segments) > 1 and len(set(segments)) < len(segments):
-        first: dict[str, int] = {}
-        seg = np.array([first.setdefault(name, len(first)) for name in segments])[seg]
-    metrics: dict[str, int] = {}
-    metric_codes = np.array([metrics.setdefault(m, len(metrics)) for m, _ in long["items"]])
-    metric = metric_codes[long["item"]] if len(metric_codes) else long["item"]
-    return (((start + 100_000) * 100_000 + span) * max(len(segments), 1) + seg) * max(
-        len(metrics), 1
-    ) + metric
+def _keys(long: dict[str, Any]) -> pd.DataFrame:
+    """The tidy key of each long value: start, end, segment and metric (by name)."""
+    metrics = np.array([m for m, _ in long["items"]] or [""], dtype=object)
+    return pd.DataFrame(
+        {
+            "start": long["start"],
+            "end": long["end"],
+            "segment": np.asarray(long["segments"] or [""], dtype=object)[long["seg"]],
+            "metric": metrics[long["item"]],
+        }
+    )
 
 
 #: Arrow schema of tidy rows.
@@ -915,18 +797,20 @@ def to_tidy(
     if len(long["value"]) == 0:
         return TIDY_ARROW.empty_table()
     keys = _keys(long)
-    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    sums = np.bincount(inverse.ravel(), weights=long["value"], minlength=len(unique))
+    group = keys.groupby(list(keys.columns), sort=False).ngroup().to_numpy()
+    first = np.flatnonzero(~keys.duplicated().to_numpy())  # in group order
+    sums = np.bincount(group, weights=long["value"], minlength=len(first))
     pick = first
     items = long["items"]
     snapshot_codes = [i for i, (m, _) in enumerate(items) if m in set(snapshot_metrics)]
     snapshot = np.isin(long["item"][first], snapshot_codes)
     if snapshot.any():
-        last = len(keys) - 1 - np.unique(keys[::-1], return_index=True)[1]
+        last = np.zeros(len(first), dtype=np.int64)
+        np.maximum.at(last, group, np.arange(len(group)))
         pick = np.where(snapshot, last, first)
         sums = np.where(snapshot, long["value"][last], sums)
-    order = np.argsort(pick, kind="stable")
-    pick, sums = pick[order], sums[order]
+        order = np.argsort(pick, kind="stable")
+        pick, sums = pick[order], sums[order]
     n = len(pick)
     item = pa.array(long["item"][pick])
     units = {k: m.unit for k, m in config.METRICS.items()}

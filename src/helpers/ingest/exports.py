@@ -43,7 +43,7 @@ import yaml
 
 from helpers import config
 from helpers.errors import DataError
-from helpers.ingest.common import TIDY_ARROW, ExportFile, Parsed, decode, utf8_body
+from helpers.ingest.common import TIDY_ARROW, ExportFile, Parsed, decode
 from helpers.ingest.detect import FORMATS, detect
 from helpers.tidy.schema import COLUMNS, coerce_tidy
 
@@ -222,7 +222,7 @@ def load_file(path: Path, relpath: str, data: bytes | None = None) -> ExportFile
     text = decode(content, path)
     if text[:4].lower() == "sep=" and text[4:5] not in ("", ",", "\n"):
         return ExportFile(path, relpath, _as_commas(text, text[4]))
-    return ExportFile(path, relpath, text, raw=utf8_body(content))
+    return ExportFile(path, relpath, text)
 
 
 def _as_commas(text: str, delimiter: str) -> str:
@@ -646,14 +646,14 @@ def deduplicate(
     combined = pa.concat_tables([tables[r][0] for r in order]).combine_chunks()
     file_of = np.repeat(np.arange(len(order)), [len(tables[r][0]) for r in order])
     keys = _key_codes(combined)
-    group = _group_ids(keys)
-    last = np.full(group.max() + 1, -1, dtype=np.int64)
-    np.maximum.at(last, group, np.arange(len(group)))
-    winner = last[group]
-    dropped_mask = winner != np.arange(len(group))
+    dropped_mask = keys.duplicated(keep="last").to_numpy()
     if not dropped_mask.any():
         return coerce_tidy(combined.to_pandas()), pd.DataFrame(columns=OVERLAP_COLUMNS)
     kept = coerce_tidy(combined.filter(pa.array(~dropped_mask)).to_pandas())
+    group = keys.groupby(list(keys.columns), sort=False).ngroup().to_numpy()
+    last = np.zeros(group.max() + 1, dtype=np.int64)
+    np.maximum.at(last, group, np.arange(len(group)))
+    winner = last[group]
     pairs = pd.DataFrame(
         {
             "channel": keys["channel"].to_numpy()[dropped_mask],
@@ -678,21 +678,6 @@ def deduplicate(
         overlaps[col] = pd.to_datetime(overlaps[col], unit="D").dt.strftime("%Y-%m-%d")
     overlaps = overlaps.sort_values(["channel", "account", "dropped_file", "kept_file"])
     return kept, overlaps[OVERLAP_COLUMNS].reset_index(drop=True)
-
-
-def _group_ids(keys: pd.DataFrame) -> np.ndarray:
-    """One id per distinct tidy key (rows with equal keys share it)."""
-    pair = keys["account"].to_numpy(np.int64) * (int(keys["segment"].max()) + 1) + keys[
-        "segment"
-    ].to_numpy(np.int64)
-    pair_codes = pd.factorize(pair)[0].astype(np.int64)
-    start = keys["start"].to_numpy(np.int64) + 100_000  # days, kept positive
-    span = keys["end"].to_numpy(np.int64) - keys["start"].to_numpy(np.int64)
-    small = ((start * 100_000 + span) * 64 + keys["channel"].to_numpy(np.int64)) * 256 + keys[
-        "metric"
-    ].to_numpy(np.int64)
-    small_codes = pd.factorize(small)[0].astype(np.int64)
-    return pd.factorize(small_codes * (int(pair_codes.max()) + 1) + pair_codes)[0]
 
 
 def _key_codes(table: pa.Table) -> pd.DataFrame:

@@ -33,7 +33,6 @@ tables read are named in another.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 
@@ -50,6 +49,7 @@ from helpers.ingest.common import (
     drop_repeats,
     long_values,
     numbers,
+    read_grid,
     to_tidy,
     total_covers_more,
     unread_note,
@@ -154,24 +154,24 @@ def _blocks(file: ExportFile) -> list[_Block]:
     meta: list[str] = [_comment(line) for line in file.preamble or []]
     current: _Block | None = None
     sheets = sorted(file.sheets or [], key=lambda s: -s[1])
-    for line, cells in enumerate(csv.reader(file.text.split("\n")), start=1):
-        sheet, first = next(((n, f) for n, f in sheets if f <= line), ("", 1))
-        number = line - first + 1
-        first = cells[0].strip() if cells else ""
-        if first.startswith("#"):
+    grid = read_grid(file)
+    for line, row in zip(grid.lines.tolist(), grid.frame.itertuples(index=False), strict=True):
+        cells = list(row)
+        if cells[0].startswith("#"):
             current = None
             meta.append(_comment(",".join(cells)))
             continue
-        while cells and not cells[-1].strip():
+        while cells and not cells[-1]:
             cells.pop()
         if not cells:
             current = None
             continue
+        sheet, first = next(((n, f) for n, f in sheets if f <= line), ("", 1))
         if current is None:
             current = _Block(meta, sheet)
             blocks.append(current)
             meta = []
-        current.rows.append((number, [" ".join(c.split()) for c in cells]))
+        current.rows.append((line - first + 1, cells))
     return blocks
 
 

@@ -22,7 +22,6 @@ Insights overview downloads (``Reach.csv``, ``Views.csv`` ...): UTF-16 text with
 
 from __future__ import annotations
 
-import csv
 import re
 
 import numpy as np
@@ -40,8 +39,8 @@ from helpers.ingest.common import (
     find_header,
     long_values,
     numbers,
+    read_grid,
     read_table,
-    split_cells,
     to_tidy,
     unread_note,
 )
@@ -222,15 +221,14 @@ def read_overview(file: ExportFile, options: dict | None = None) -> Parsed:
             bad dates or numbers.
     """
     sections: list[tuple[int, list[str], list[tuple[int, list[str]]]]] = []
-    lines = file.text.split("\n")
-    for number, cells in enumerate(csv.reader(lines), start=1):
-        cells = [c.strip() for c in cells]
-        while cells and not cells[-1]:
-            cells.pop()
+    grid = read_grid(file)
+    rows = [[c for c in row if c] for row in grid.frame.itertuples(index=False)]
+    for position, (number, cells) in enumerate(zip(grid.lines.tolist(), rows, strict=True)):
         if not cells or cells[0].lower().startswith("sep="):
             continue
         title = _overview_title(cells)
-        if title is not None and number < len(lines) and split_cells(lines[number])[:1] == ["Date"]:
+        following = rows[position + 1] if position + 1 < len(rows) else []
+        if title is not None and following[:1] == ["Date"]:
             sections.append((number, list(title), []))
         elif sections and cells[:2] != ["Date", "Primary"]:
             sections[-1][2].append((number, cells))
