@@ -6,7 +6,13 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from helpers import config
 from helpers.briefing import QUALITY_MIME, RunError
-from helpers.briefing.index import describe_dates, format_value, quality_view, render_index
+from helpers.briefing.index import (
+    describe_dates,
+    format_value,
+    quality_rows,
+    render_index,
+    render_quality,
+)
 from helpers.briefing.render import (
     MAX_PAGE_BYTES,
     Page,
@@ -211,7 +217,7 @@ def test_collect_outputs():
     ("value", "unit", "measure", "text"),
     [
         (1234567.0, "count", "value", "1,234,567"),
-        (1234.5, "count", "value", "1,234.5"),
+        (1234.5, "count", "value", "1,234"),  # counts are shown whole
         (250.0, "count", "abs_change", "+250"),
         (-250.0, "count", "abs_change", "-250"),
         (63.14, "percent", "share", "63.1%"),
@@ -231,28 +237,54 @@ def test_describe_dates():
     assert describe_dates("2015-09-30", "2015-09-30") == "30 September 2015"
     assert describe_dates("2015-09-01", "2015-09-30") == "September 2015"
     assert describe_dates("2014-10-01", "2015-09-30") == "October 2014 to September 2015"
-    assert describe_dates("2015-03-01", "2015-11-18") == "1 March 2015 to 18 November 2015"
+    assert describe_dates("2015-03-01", "2015-11-18") == "1 March to 18 November 2015"
+    assert describe_dates("2014-12-05", "2015-01-02") == "5 December 2014 to 2 January 2015"
 
 
-def test_quality_view_counts_and_flags():
+def test_quality_rows_keep_ranges_and_bounds_and_name_the_account():
     records = [
-        {"check": "a", "stated": 10, "computed": 10, "difference": 0, "status": "ok"},
-        {"check": "b", "stated": 10, "computed": 12, "difference": 2, "status": "differs"},
         {
-            "check": "c",
-            "stated": 5.0,
-            "computed": None,
-            "difference": None,
-            "status": "not computable",
+            "check": "a",
+            "kind": "abs_change",
+            "channel": "facebook+twitter",
+            "account": "All accounts",
+            "metric": "audience",
+            "comparison": "between",
+            "stated": 8400,
+            "stated_high": 8500,
+            "computed": 8439,
+            "start": "2015-09-30",
+            "end": "2015-10-31",
+            "status": "ok",
+            "quote": "q",
+        },
+        {
+            "check": "b",
+            "kind": "pct_change",
+            "channel": "facebook",
+            "account": "East",
+            "metric": "page_likes",
+            "comparison": "at_least",
+            "stated": 50,
+            "stated_high": None,
+            "computed": 34.4,
+            "start": "2015-02-28",
+            "end": "2015-09-30",
+            "status": "differs",
+            "quote": "",
         },
     ]
-    view = quality_view(records)
-    assert [r["flagged"] for r in view["rows"]] == [False, True, True]
-    assert view["sentence"].startswith("3 checks")
-    assert "1 differs beyond rounding" in view["sentence"]
-    assert "1 could not be confirmed" in view["sentence"]
-    assert quality_view(records[:1])["sentence"].endswith("all agree within rounding.")
-    assert quality_view([])["rows"] == []
+    rows = quality_rows(records)
+    assert rows[0]["stated"] == "8,400 to 8,500"
+    assert rows[0]["who"] == "Facebook and Twitter"
+    assert rows[1]["stated"] == "at least 50.00%"
+    assert rows[1]["who"] == "Facebook, East"
+    assert rows[1]["flagged"] and rows[1]["verdict"] == "differs"
+    assert rows[1]["dates"] == "28 February to 30 September 2015"
+    html = render_quality(_page(topic="Data quality briefing"), records, "One <short> paragraph.")
+    soup = BeautifulSoup(html, "html.parser")
+    assert len(soup.select("table.quality tbody tr")) == 2
+    assert "&lt;short&gt;" in html and not network_references(html)
 
 
 def test_index_page():
@@ -265,7 +297,7 @@ def test_index_page():
             "computed": 18.5,
             "difference": -1.5,
             "status": "differs",
-        },
+        }
     ]
     records = [RECORD, {**RECORD, "channel": "twitter", "metric": "followers", "label": ""}]
     html = render_index(
@@ -274,6 +306,7 @@ def test_index_page():
         records,
         quality,
         summary=["Audiences grew <fast>."],
+        quality_text="1 of 1 figures <differs>.",
     )
     soup = BeautifulSoup(html, "html.parser")
     assert len(soup.find_all("h1")) == 1
@@ -281,7 +314,7 @@ def test_index_page():
     assert soup.html["lang"] == "en-GB"
     assert [a["href"] for a in soup.select("ul.briefings a")] == ["social.html"]
     tables = soup.find_all("table")
-    assert len(tables) == 3  # facebook, twitter, quality
+    assert len(tables) == 2  # facebook, twitter; the checks are on quality.html
     for table in tables:
         assert table.caption.get_text(strip=True)
         assert all(th.get("scope") == "col" for th in table.thead.find_all("th"))
@@ -289,11 +322,10 @@ def test_index_page():
     assert "Twitter" in tables[1].caption.get_text()
     cells = [td.get_text() for td in tables[0].find_all("td")]
     assert cells == ["Page likes <all>", "All accounts", "123,456", "30 September 2015"]
-    assert tables[1].find("td").get_text() == "followers"
-    flagged = tables[2].find_all("tr", class_="flagged")
-    assert len(flagged) == 1 and "20.00%" in flagged[0].get_text()
-    assert "<fast>" in soup.select_one("section.summary p").get_text()  # escaped, not a tag
+    assert soup.select_one('a[href="quality.html"]') is not None
+    assert "<fast>" in soup.select_one("section.summary li").get_text()  # escaped, not a tag
     assert "<fast>" not in html and "&lt;fast&gt;" in html
+    assert "&lt;differs&gt;" in html
     assert not network_references(html)
 
 
@@ -301,4 +333,4 @@ def test_index_without_summary_or_quality():
     html = render_index(_page(), [], [], [])
     soup = BeautifulSoup(html, "html.parser")
     assert soup.find("section", class_="summary") is None
-    assert "no data-quality checks" in soup.get_text()
+    assert soup.select_one('a[href="quality.html"]') is None

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import base64
 import re
 
 import matplotlib as mpl
@@ -11,10 +10,13 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from helpers.briefing import images
 from helpers.measures.arithmetic import pct_change
 from helpers.present import charts as plots
+from helpers.present import formats
 
 SOURCE = (
     "Source: Community Engagement Update Report 2015, tables transcribed in data/raw/report_2015"
@@ -172,25 +174,25 @@ def test_palette_for_keeps_fixed_colours_and_avoids_clashes():
     }
 
 
-# --- number formats ---------------------------------------------------------------------------
+# --- number formats (helpers.present.formats, the one formatter) ------------------------------
 
 
 @settings(max_examples=50, deadline=None)
 @given(st.integers(min_value=-(10**9), max_value=10**9))
 def test_format_count_round_trips(value):
-    text = plots.format_count(value)
+    text = formats.count(value)
     assert int(text.replace(",", "")) == value
     assert re.fullmatch(r"-?\d{1,3}(,\d{3})*", text)
 
 
 def test_format_percent():
-    assert plots.format_percent(54.46) == "54.5%"
-    assert plots.format_percent(26.8, signed=True) == "+26.8%"
-    assert plots.format_percent(-3.25, signed=True) == "-3.2%"
-    assert plots.format_percent(0.0, 0, signed=True) == "0%"
-    assert plots.format_percent(-0.01, signed=True) == "0.0%"
-    assert plots.format_percent(1234.5, 0) == "1,234%"
-    assert plots.format_percent(float("nan")) == ""
+    assert formats.percent(54.46) == "54.5%"
+    assert formats.percent(26.8, signed=True) == "+26.8%"
+    assert formats.percent(-3.25, signed=True) == "-3.2%"
+    assert formats.percent(0.0, 0, signed=True) == "0%"
+    assert formats.percent(-0.01, signed=True) == "0.0%"
+    assert formats.percent(1234.5, 0) == "1,234%"
+    assert formats.percent(float("nan")) == formats.MISSING
 
 
 # --- trend chart ------------------------------------------------------------------------------
@@ -478,53 +480,47 @@ def test_grouped_change_chart_rejects_repeated_account(changes):
         )
 
 
-# --- HTML embedding ---------------------------------------------------------------------------
+# --- alt text, display and compression ---------------------------------------------------
 
 
-def _embedded_png(markup: str) -> bytes:
-    match = re.search(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', markup)
-    assert match
-    return base64.b64decode(match.group(1))
-
-
-def test_figure_html_embeds_small_png_and_escapes_text(likes):
+def test_describe_attaches_alt_text_to_the_displayed_png(likes):
     fig = plots.trend_chart(likes, title="Likes", ylabel="Page likes", source=SOURCE)
-    out = plots.figure_html(
-        fig,
-        alt='Likes <script>alert("x")</script> by account',
-        caption="<script>bad()</script> & more",
-    )
-    markup = out.data
-    assert markup.startswith('<figure class="chart"><img ')
-    assert "<script>" not in markup
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in markup
-    assert "<figcaption>&lt;script&gt;bad()&lt;/script&gt; &amp; more</figcaption>" in markup
-    png = _embedded_png(markup)
+    plots.describe(fig, 'Likes <script>alert("x")</script> by account')
+    png, metadata = plots.png_with_metadata(fig)
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    assert len(png) < 150_000
-    assert 'width="800" height="450"' in markup
-
-
-def test_figure_png_uses_palette_for_charts_and_keeps_detailed_images(likes):
-    chart = plots.trend_chart(likes, title="Likes", ylabel="Page likes", source=SOURCE)
-    png = plots.figure_png(chart)
-    assert png[25] == 3  # PNG colour type 3: palette image
-    noise = Figure(figsize=(2, 2), dpi=100)
-    ax = noise.add_axes((0, 0, 1, 1))
-    ax.imshow(np.random.default_rng(0).random((200, 200, 3)), interpolation="nearest")
-    assert plots.figure_png(noise)[25] in (2, 6)  # too many colours: kept as RGB(A)
-
-
-def test_figure_html_without_caption_and_closes_pyplot_figure():
-    fig = plt.figure()
-    fig.add_subplot().plot([1, 2], [3, 4])
-    markup = plots.figure_html(fig, alt="A line").data
-    assert "<figcaption>" not in markup
-    assert not plt.fignum_exists(fig.number)
+    assert metadata["alt"] == 'Likes <script>alert("x")</script> by account'  # escaped by the page
+    assert (metadata["width"], metadata["height"]) == (800, 450)
+    width, _height = images.png_size(png)
+    assert width / metadata["width"] >= 1.5  # at least 150 dpi when printed at display size
 
 
 @pytest.mark.parametrize("alt", ["", "   ", None])
-def test_figure_html_requires_alt(alt):
-    fig = plt.figure()
+def test_describe_requires_alt(alt):
+    fig = Figure()
     with pytest.raises(ValueError, match="alt"):
-        plots.figure_html(fig, alt=alt)
+        plots.describe(fig, alt)
+
+
+def test_compress_png_uses_palette_for_charts_and_keeps_detailed_images(likes):
+    chart = plots.trend_chart(likes, title="Likes", ylabel="Page likes", source=SOURCE)
+    raw, _ = plots.png_with_metadata(chart)
+    png = images.compress_png(raw)
+    assert png[25] == 3  # PNG colour type 3: palette image
+    assert len(png) < len(raw)
+    noise = Figure(figsize=(2, 2), dpi=100)
+    FigureCanvasAgg(noise)
+    ax = noise.add_axes((0, 0, 1, 1))
+    ax.imshow(np.random.default_rng(0).random((200, 200, 3)), interpolation="nearest")
+    noisy, _ = plots.png_with_metadata(noise)
+    assert images.compress_png(noisy)[25] in (2, 6)  # too many colours: kept as RGB(A)
+
+
+def test_chart_draws_on_given_axes_without_a_source_note(likes):
+    fig = Figure(figsize=(10, 4))
+    FigureCanvasAgg(fig)
+    left, right = fig.subplots(1, 2)
+    out = plots.trend_chart(likes, title="Likes", ylabel="Page likes", source=SOURCE, ax=left)
+    assert out is fig
+    assert left.get_title() == "Likes"
+    assert not [t for t in fig.texts if t.get_gid() == "source-note"]
+    assert right.get_title() == ""
