@@ -1,4 +1,4 @@
-"""The briefing template for plain ``jupyter nbconvert``: its installer and page defaults.
+"""The briefing template for plain ``jupyter nbconvert``: its installer and preprocessor.
 
 ``python -m helpers.briefing.nbconvert_template`` (run by ``make setup``) installs the
 briefing template into the environment's Jupyter data path as ``engagement-briefing``,
@@ -10,11 +10,13 @@ writes the same self-contained, offline page as the briefing runner. The install
 folder links to the files under ``helpers/briefing/templates`` (they stay the only
 copy; edits show at once in an editable install).
 
-The runner passes the page's titles, links and CSS in ``resources["briefing"]``;
-plain nbconvert passes nothing, so the template's ``conf.json`` registers
-:class:`PageDefaults`, which fills them in from the notebook itself (the notebook's
-name and its ``period`` and ``start`` parameters). It leaves values that are already
-there alone, so the runner's pages do not change.
+The runner passes the page's titles, links and CSS in ``resources["briefing"]`` and
+prepares the cells with its own preprocessors (:func:`helpers.briefing.render.make_exporter`);
+plain nbconvert does neither, so the template's ``conf.json`` registers
+:class:`PlainNbconvert`, which, when no ``resources["briefing"]`` was given, fills it
+in from the notebook itself (the notebook's name and its ``period`` and ``start``
+parameters) and then applies the runner's preprocessors. When the runner renders, it
+does nothing, so the runner's pages do not change.
 """
 
 from __future__ import annotations
@@ -31,7 +33,14 @@ import nbformat
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
-from helpers.briefing.render import TEMPLATES, Page, heading_offset, shift_headings, stylesheet
+from helpers.briefing.render import (
+    TEMPLATES,
+    Page,
+    heading_offset,
+    make_exporter,
+    shift_headings,
+    stylesheet,
+)
 
 #: Name to pass to ``jupyter nbconvert --template``.
 TEMPLATE_NAME = "engagement-briefing"
@@ -143,23 +152,39 @@ def default_page(nb: nbformat.NotebookNode, file_name: str = "") -> Page:
     )
 
 
-class PageDefaults(Preprocessor):
-    """Fill in ``resources["briefing"]`` when the caller (plain nbconvert) gave none."""
+def runner_preprocessors() -> list[Preprocessor]:
+    """The preprocessors the runner's exporter applies, in order (this module's left out)."""
+    exporter = make_exporter()
+    # nbconvert keeps an exporter's preprocessors, enabled or not, in this list.
+    return [p for p in exporter._preprocessors if not isinstance(p, PlainNbconvert)]
+
+
+class PlainNbconvert(Preprocessor):
+    """Prepare a notebook the way the runner does when plain nbconvert converts it.
+
+    Plain nbconvert gives no ``resources["briefing"]``: this adds the page's titles
+    (:func:`default_page`), CSS and heading shift, then applies
+    :func:`runner_preprocessors`. With ``resources["briefing"]`` given (the runner),
+    it changes nothing.
+    """
 
     enabled = Bool(True).tag(config=True)
 
     def preprocess(
         self, nb: nbformat.NotebookNode, resources: dict[str, Any]
     ) -> tuple[nbformat.NotebookNode, dict[str, Any]]:
-        """Add the page's titles, CSS and heading shift unless they are there."""
-        if not resources.get("briefing"):
-            file_name = str((resources.get("metadata") or {}).get("name") or "")
-            resources["briefing"] = {
-                **asdict(default_page(nb, file_name)),
-                "css": stylesheet(),
-                "heading_offset": heading_offset(nb),
-                "shift_headings": shift_headings,
-            }
+        """Add the page values and apply the runner's preprocessors, unless given."""
+        if resources.get("briefing"):
+            return nb, resources
+        file_name = str((resources.get("metadata") or {}).get("name") or "")
+        resources["briefing"] = {
+            **asdict(default_page(nb, file_name)),
+            "css": stylesheet(),
+            "heading_offset": heading_offset(nb),
+            "shift_headings": shift_headings,
+        }
+        for preprocessor in runner_preprocessors():
+            nb, resources = preprocessor(nb, resources)
         return nb, resources
 
 
