@@ -19,6 +19,7 @@ import pandas as pd
 from helpers.present import charts as _charts
 from helpers.present import formats
 from helpers.present import narrative as _narrative
+from helpers.present import posts as _posts
 from helpers.present import tables as _tables
 from helpers.present.headlines import HeadlineSet, commentary_figures
 from helpers.present.narrative import (
@@ -104,6 +105,15 @@ per_resident_table = _guard(_tables.per_resident_table, "per 1,000 residents")
 highlights_table = _guard(_tables.highlights_table, "campaign or operational figures")
 quality_table = _guard(_tables.quality_table, "stated figures to check")
 projection_chart = _guard(_charts.projection_chart, "projection", _projected)
+post_activity_table = _guard(_posts.post_activity_table, "Facebook and Instagram post figures")
+
+
+def post_activity_summary(frame: pd.DataFrame) -> Any:
+    """Sentences on the period month's posts, reach and engagement (or why there are none)."""
+    if not len(frame):
+        return absent("Facebook and Instagram post figures", _NONE)
+    return markdown(_posts.post_activity_sentences(frame))
+
 
 __all__ = [
     "HeadlineSet",
@@ -132,6 +142,8 @@ __all__ = [
     "method_trend",
     "monthly_point",
     "per_resident_table",
+    "post_activity_summary",
+    "post_activity_table",
     "projection_chart",
     "projection_sentence",
     "quality_table",
