@@ -8,13 +8,17 @@ STAMP := $(VENV)/.installed
 PERIOD ?=
 START ?=
 JOBS ?=
+PDF ?=
+FORCE ?=
+DATA_STAMP := data/processed/.built
+RUN_OPTIONS = $(if $(filter 1 yes true,$(PDF)),--pdf) $(if $(filter 1 yes true,$(FORCE)),--force)
 UV_VERSION := 0.13.9
 KERNEL := engagement-briefings
 AXE := node_modules/axe-core/axe.min.js
 # The briefing template for plain `jupyter nbconvert --template engagement-briefing`.
 NBTEMPLATE := $(VENV)/share/jupyter/nbconvert/templates/engagement-briefing
 
-.PHONY: help setup data briefing briefings lab test lint format lock clean
+.PHONY: help setup data processed briefing briefings lab test lint format lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,13 +38,20 @@ $(NBTEMPLATE): $(STAMP) src/helpers/briefing/nbconvert_template.py
 setup: $(STAMP) $(NBTEMPLATE)  ## create .venv and install the project (done by the other targets)
 
 data: $(STAMP)  ## build data/processed/ from data/raw/
-	$(BIN)/engagement data
+	$(BIN)/engagement data && touch $(DATA_STAMP)
 
-briefing: data  ## briefings for PERIOD (default: latest period with data) into outputs/<period>/
-	$(BIN)/engagement run $(if $(PERIOD),--period $(PERIOD)) $(if $(START),--start $(START))
+# data/processed/ as `make data` builds it, but only when something under data/raw/ is
+# newer than its last successful build (a file added, changed or removed); the
+# briefings also check the table's content against data/raw/.
+processed: $(STAMP)
+	@if [ ! -f $(DATA_STAMP) ] || [ -n "$$(find data/raw -newer $(DATA_STAMP) -print -quit)" ]; then \
+		$(BIN)/engagement data && touch $(DATA_STAMP); fi
 
-briefings: data  ## briefings for every period that has data, several at once
-	$(BIN)/engagement run --all $(if $(JOBS),--jobs $(JOBS))
+briefing: processed  ## briefings for PERIOD (default: latest with data); PDF=1 board paper, FORCE=1 rebuild
+	$(BIN)/engagement run $(if $(PERIOD),--period $(PERIOD)) $(if $(START),--start $(START)) $(RUN_OPTIONS)
+
+briefings: processed  ## every period with data; only those whose inputs changed are rebuilt
+	$(BIN)/engagement run --all $(if $(JOBS),--jobs $(JOBS)) $(RUN_OPTIONS)
 
 lab: $(STAMP) $(NBTEMPLATE)  ## open JupyterLab on the notebooks with the project's kernel
 	$(BIN)/jupyter lab --notebook-dir=notebooks

@@ -103,6 +103,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             out_dir=args.out,
             data_dir=args.data,
             timeout=args.timeout,
+            force=args.force,
+            pdf=args.pdf,
         )
     else:
         run_period(
@@ -113,6 +115,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             data_dir=args.data,
             jobs=args.jobs,
             timeout=args.timeout,
+            force=args.force,
+            pdf=args.pdf,
         )
     return 0
 
@@ -151,6 +155,16 @@ def _add_run_parser(sub: argparse._SubParsersAction) -> None:
     )
     run.add_argument(
         "--timeout", type=_positive_float, help="seconds one cell may run (default: no limit)"
+    )
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild even the periods whose inputs have not changed since they were built",
+    )
+    run.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print each period into briefing.pdf (A4 board paper; needs Chromium)",
     )
     run.set_defaults(func=_cmd_run)
 

@@ -27,13 +27,15 @@ import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
 import pandas as pd
 
 from helpers import config
 from helpers.briefing.overview import read_overview
+
+if TYPE_CHECKING:
+    import jinja2
 
 try:  # POSIX: lock the output folder while the archive is rebuilt
     import fcntl
@@ -299,6 +301,8 @@ def day_label(iso: str) -> str:
 
 @functools.cache
 def _environment() -> jinja2.Environment:
+    import jinja2  # only when the page is written, not to check that it is current
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
@@ -399,8 +403,6 @@ def build_archive(out_dir: Path) -> Path | None:
         The archive's path if it was written; None when it was up to date or
         there is no published period.
     """
-    from helpers.briefing.render import check_page
-
     if not out_dir.is_dir():
         return None
     target = out_dir / ARCHIVE_FILE
@@ -411,6 +413,8 @@ def build_archive(out_dir: Path) -> Path | None:
         digest = archive_digest(entries)
         if _stored_digest(target) == digest:
             return None
+        from helpers.briefing.render import check_page  # nbconvert: only when writing
+
         html = render_archive(entries, digest)
         check_page(html, ARCHIVE_FILE)
         tmp = out_dir / f".{ARCHIVE_FILE}.{secrets.token_hex(4)}.tmp"

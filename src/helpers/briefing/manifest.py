@@ -116,6 +116,7 @@ def build_manifest(
     started: str,
     finished: str,
     seconds: Mapping[str, float],
+    fingerprint: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Assemble the manifest of one period.
 
@@ -127,6 +128,8 @@ def build_manifest(
         started: ISO time the run started.
         finished: ISO time the run finished.
         seconds: Execution time of each notebook.
+        fingerprint: What the briefings depend on (:mod:`.fingerprint`); the next
+            run rebuilds the period only when it differs.
 
     Returns:
         A JSON-ready dict.
@@ -142,6 +145,7 @@ def build_manifest(
         "started": started,
         "finished": finished,
         "notebook_seconds": {name: round(s, 2) for name, s in seconds.items()},
+        "fingerprint": dict(fingerprint) if fingerprint is not None else None,
     }
 
 

@@ -22,12 +22,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from helpers.briefing.errors import RunError
 from helpers.briefing.fingerprint import commentary_path
 from helpers.briefing.plan import Request, briefing_title
-from helpers.errors import display_path
+from helpers.tidy.dataset import load_commentary
 
 OVERVIEW_FILE = "overview.json"
 #: The period's page with the full data-quality table, when the briefings have one.
@@ -44,17 +41,6 @@ FIELDS: tuple[str, ...] = (
 )
 
 
-def _front_matter(text: str) -> str | None:
-    """The YAML between a first line ``---`` and the next ``---`` (or ``...``) line."""
-    lines = text.lstrip("\ufeff").split("\n")
-    if not lines or lines[0].strip() != "---":
-        return None
-    for index in range(1, len(lines)):
-        if lines[index].strip() in {"---", "..."}:
-            return "\n".join(lines[1:index])
-    return None
-
-
 def decision_line(data_dir: Path, period: str) -> str | None:
     """The "decision required" line of a period's commentary, if one is given.
 
@@ -64,29 +50,15 @@ def decision_line(data_dir: Path, period: str) -> str | None:
 
     Returns:
         The ``decision:`` of the front matter of ``raw/commentary/<period>.md`` on one
-        line, or None when there is no file or no decision.
+        line, or None when there is no such file or it gives no decision.
 
     Raises:
-        RunError: If the front matter is not valid YAML.
+        DataError: If a commentary file is malformed (naming the file and line).
     """
-    path = commentary_path(data_dir, period)
-    if not path.is_file():
+    if not commentary_path(data_dir, period).is_file():
         return None
-    front = _front_matter(path.read_text(encoding="utf-8"))
-    if front is None:
-        return None
-    try:
-        meta = yaml.safe_load(front)
-    except yaml.YAMLError as exc:
-        problem = str(exc).splitlines()[0]
-        raise RunError(
-            f"{display_path(path)}: the front matter is not valid YAML ({problem}); "
-            "fix it or run `engagement data` to see where"
-        ) from None
-    decision = meta.get("decision") if isinstance(meta, dict) else None
-    if decision is None or not str(decision).strip():
-        return None
-    return " ".join(str(decision).split())
+    decision = load_commentary(data_dir).decision(period)
+    return " ".join(decision.split()) or None
 
 
 def page_links(request: Request, staging: Path) -> list[dict[str, str]]:

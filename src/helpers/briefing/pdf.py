@@ -120,6 +120,16 @@ def _sync_playwright() -> Any:
     return sync_playwright
 
 
+def check_pdf_tools() -> None:
+    """Check that Playwright and Chromium are here, before any period is built.
+
+    Raises:
+        PdfSkipped: Saying which is missing and how to install it.
+    """
+    _sync_playwright()
+    find_chromium()
+
+
 def css_string(text: object) -> Markup:
     """Quote ``text`` as a CSS string that is safe inside a ``<style>`` element."""
     out = []

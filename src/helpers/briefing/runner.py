@@ -42,7 +42,7 @@ from helpers.briefing.manifest import (
     missing_headline_fields,
     write_json,
 )
-from helpers.briefing.overview import OVERVIEW_FILE, overview_record
+from helpers.briefing.overview import OVERVIEW_FILE, overview_record, read_overview
 from helpers.briefing.plan import (
     Request,
     available_periods,
@@ -417,7 +417,7 @@ def _refresh_archive(settings: Settings) -> RunError | None:
 
 
 def _missing_outputs(folder: Path, request: Request) -> list[str]:
-    """Files a complete period folder has that ``folder`` lacks."""
+    """Files a complete period folder has that ``folder`` lacks (its pages included)."""
     expected = [
         "index.html",
         *(f"{name}.html" for name in request.channels),
@@ -426,7 +426,10 @@ def _missing_outputs(folder: Path, request: Request) -> list[str]:
         OVERVIEW_FILE,
         "manifest.json",
     ]
-    return [f"missing {name}" for name in expected if not (folder / name).is_file()]
+    overview = read_overview(folder)
+    if overview is not None:
+        expected += [str(page.get("href")) for page in overview["pages"]]
+    return [f"missing {name}" for name in dict.fromkeys(expected) if not (folder / name).is_file()]
 
 
 def _outdated(
@@ -450,6 +453,8 @@ def _outdated(
         target = settings.out_dir / request.period
         if settings.force:
             reasons = ["--force"]
+        elif not target.is_dir():
+            reasons = ["no earlier build"]
         else:
             reasons = _missing_outputs(target, request) or fingerprint.changes(
                 stored_fingerprint(target)

@@ -89,6 +89,10 @@ async ({ parts, dpi, longTable }) => {
         qualityBits.push(table);
       }
     }
+    // A page that opens with its own title (h2 "Social media") keeps only the part's h1.
+    const first = main.querySelector("h1, h2, h3");
+    const same = (a, b) => a.replace(/\s+/g, " ").trim().toLowerCase() === b.trim().toLowerCase();
+    if (first && same(first.textContent.replace(/¶/g, ""), part.title)) first.remove();
     const section = document.createElement("section");
     section.className = `part part-${part.role}`;
     section.id = `part-${part.name}`;
