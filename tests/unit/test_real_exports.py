@@ -520,3 +520,4 @@ def test_without_a_mapping_the_file_says_how_to_map_it(relpath, tmp_path, capsys
     code, _, err, _ = _ingest(relpath, tmp_path, capsys, mapping="")
     assert code == 1 and len(err) == 1
     assert NEED_MAPPING[relpath] in err[0] and "accounts.yml" in err[0]
+    assert len(err[0].replace(str(CORPUS / relpath), "")) <= 200 + len("error: "), err[0]

@@ -134,7 +134,8 @@ def read_tweets(file: ExportFile, options: dict | None = None) -> Parsed:
     rows = to_tidy(
         file, long_values(days, days, "", lines, values), channel=CHANNEL, account=account
     )
-    return Parsed(TWEETS_FORMAT, CHANNEL, account, rows, [f"{len(table):,} tweets"])
+    notes = [f"{len(table):,} tweets", *_legacy_unread(header, counts)]
+    return Parsed(TWEETS_FORMAT, CHANNEL, account, rows, notes)
 
 
 def read_daily(file: ExportFile, options: dict | None = None) -> Parsed:
@@ -154,7 +155,21 @@ def read_daily(file: ExportFile, options: dict | None = None) -> Parsed:
     rows = to_tidy(
         file, long_values(days, days, "", lines, values), channel=CHANNEL, account=account
     )
-    return Parsed(DAILY_FORMAT, CHANNEL, account, rows, [])
+    return Parsed(DAILY_FORMAT, CHANNEL, account, rows, _legacy_unread(table.columns, counts))
+
+
+#: Descriptive columns of the legacy exports (not counts), and a rate worked out here.
+LEGACY_TEXT = {"Tweet id", "Tweet permalink", "Tweet text", "time", "Date", "engagement rate"}
+
+
+def _legacy_unread(header: list[str], counts: dict[str, str]) -> list[str]:
+    """One note naming the columns not read (promoted columns counted, not listed)."""
+    rest = [c for c in header if c not in counts and c not in LEGACY_TEXT]
+    promoted = [c for c in rest if c.startswith("promoted ")]
+    notes = unread_note(c for c in rest if c not in promoted and c != "Tweets published")
+    if promoted:
+        notes.append(f"{len(promoted)} promoted columns not read")
+    return notes
 
 
 def _premium_values(
