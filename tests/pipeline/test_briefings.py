@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import briefing
+from helpers import briefing, config
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("kernels")]
 
-PERIODS = ("2015-06", "2015-09", "2015-10")
+PERIODS = ("2015-06", "2015-09", "2015-10", "2015-11")
 PAGES = ("index", "social", "website", "itk", "trusted2know")
 
 
@@ -114,10 +115,10 @@ def test_2015_09_engagement_rates(built):
 
 def test_2015_10_website_six_months(built):
     h = headlines(built["2015-10"])
-    kw = {"channel": "website", "measure": "value", "start": "2015-05-01", "end": "2015-10-31"}
-    assert one(h, metric="sessions", **kw) == 1_169_461
-    assert one(h, metric="pageviews", **kw) == 2_309_255
-    assert one(h, metric="users", **kw) == 724_650
+    kw = {"channel": "website", "start": "2015-05-01", "end": "2015-10-31"}
+    assert one(h, metric="sessions", measure="sum", **kw) == 1_169_461
+    assert one(h, metric="pageviews", measure="sum", **kw) == 2_309_255
+    assert one(h, metric="users", measure="value", **kw) == 724_650  # stated, not a sum
 
 
 def test_2015_06_uses_only_data_up_to_june(built):
@@ -128,7 +129,7 @@ def test_2015_06_uses_only_data_up_to_june(built):
     )
     # first figure in the window July 2014 - June 2015 is the September 2014 total
     assert round(growth, 1) == round((181_007 / 123_009 - 1) * 100, 1)
-    kw = {"channel": "website", "metric": "sessions", "measure": "value", "start": "2015-05-01"}
+    kw = {"channel": "website", "metric": "sessions", "measure": "sum", "start": "2015-05-01"}
     assert one(h, end="2015-06-30", **kw) == 102_219 + 135_177
     t2k = (built["2015-06"] / "trusted2know.html").read_text()
     assert "No Trust Ed youth website figures are available" in t2k
@@ -139,7 +140,8 @@ def test_missing_months_are_said_not_interpolated(built):
         " "
     )
     assert (
-        "March, April, May, July and August 2015 figures not available for Facebook likes" in text
+        "There are no Facebook likes figures by account for March, April, May, July and "
+        "August 2015; nothing is filled in" in " ".join(text.split())
     )
     assert "Facebook likes (all accounts) grew by 26.8% between February and September 2015" in text
 
@@ -156,3 +158,130 @@ def test_html_is_offline_codeless_and_described(built, period):
         for img in soup.find_all("img"):
             assert img.get("alt", "").strip(), (page, str(img)[:120])
         assert len(soup.find_all("h1")) == 1
+
+
+# --- what the Commissioner reads (issue: briefings that brief) ------------------------------
+
+CHANNEL_PAGES = ("social", "website", "itk", "trusted2know")
+INTERNALS = ("tidy.parquet", "parameters cell", ".csv not found", "AICc", "^(1/", "headlines.json")
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_TOKEN = re.compile(r"(?<![\w.,/])[+-]?\d[\d,]*(?:\.\d+)?(?![\w/])")
+
+
+def reader_text(html: str) -> str:
+    """The page's main text as a reader sees it first: without the collapsed method part."""
+    soup = BeautifulSoup(html, "html.parser")
+    main = soup.find("main")
+    for part in main.select("details.method"):
+        part.decompose()
+    return " ".join(main.get_text(" ").split())
+
+
+def blocks(main) -> list[tuple[str, int]]:
+    """Headings and content of a page in reading order: ("h", level) or ("c", 0)."""
+    out = []
+    for el in main.find_all(True):
+        if re.fullmatch(r"h[2-6]", el.name):
+            out.append(("h", int(el.name[1])))
+        elif el.name in {"img", "table", "svg"} or (
+            el.name in {"p", "li"}
+            and el.get_text(strip=True)
+            and not el.find_parent(re.compile("h[2-6]"))
+        ):
+            out.append(("c", 0))
+    return out
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_no_section_is_empty(built, period):
+    for page in CHANNEL_PAGES:
+        main = BeautifulSoup((built[period] / f"{page}.html").read_text(), "html.parser").main
+        items = blocks(main)
+        for i, (kind, level) in enumerate(items):
+            if kind != "h":
+                continue
+            following = items[i + 1 :]
+            nxt = next(((k, lv) for k, lv in following if k == "c" or lv <= level), None)
+            assert nxt is not None and nxt[0] == "c", (period, page, i, str(main)[:0])
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_no_pipeline_internals_outside_the_method_part(built, period):
+    for page in ("index", *CHANNEL_PAGES):
+        text = reader_text((built[period] / f"{page}.html").read_text())
+        for word in INTERNALS:
+            assert word not in text, (period, page, word)
+        assert "\u00b6" not in text  # no pilcrow anchors after headings
+
+
+def test_2015_10_key_points_carry_the_reports_main_messages(built):
+    soup = BeautifulSoup((built["2015-10"] / "index.html").read_text(), "html.parser")
+    points = " ".join(li.get_text(" ") for li in soup.select("section.summary li"))
+    points = " ".join(points.split())
+    assert "Facebook likes grew by 63.1%" in points
+    assert "Twitter followers by 80.3%" in points
+    assert "East on Facebook likes" in points
+    assert "East on In the Know" in points
+    assert "latest figures, 30 September 2015" in points
+    assert "23%–27%" in points and "11%" in points
+
+
+def test_seed_figures_no_period_could_show_appear_with_their_dates(built):
+    text = " ".join(
+        reader_text((built["2015-11"] / f"{p}.html").read_text()) for p in CHANNEL_PAGES
+    )
+    assert "Followers Date 18 November 2015 651" in text
+    assert "more than 1,300 18 November 2015" in text
+    assert "125,000 1 November to 18 November 2015" in text
+    assert "nearly 3,000 not dated in the report (reported by 18 November 2015)" in text
+    for period in ("2015-09", "2015-10"):  # nothing dated after the period
+        later = " ".join(
+            reader_text((built[period] / f"{p}.html").read_text()) for p in CHANNEL_PAGES
+        )
+        assert "November 2015" not in later, period
+
+
+def test_per_resident_itk_matches_counts_over_census(built):
+    import pandas as pd
+
+    counts = pd.read_csv(config.REPORT_DIR / "itk_registered_users_by_division.csv")
+    census = pd.read_csv(config.REFERENCE_DIR / "census_2011_usual_residents.csv")
+    residents = census.groupby("division")["usual_residents"].sum()
+    h = headlines(built["2015-09"])
+    for _, row in counts.iterrows():
+        division = config.canonical_account(row.iloc[0])
+        expected = float(str(row.iloc[-1]).replace(",", "")) / residents[division] * 1000
+        value = one(h, channel="itk", account=division, measure="per_1000", end="2015-09-30")
+        assert value == pytest.approx(expected), division
+    # West: 7,165 / 463,946 x 1,000 = 15.44 (worked by hand)
+    assert round(one(h, channel="itk", account="West", measure="per_1000"), 2) == 15.44
+
+
+def _shown_forms(records: list[dict]) -> set[str]:
+    out: set[str] = set()
+    for r in records:
+        if r["value"] is None:
+            continue
+        v = abs(r["value"])
+        out |= {f"{v:,.0f}", f"{v:,.1f}", f"{v:,.2f}", f"{v:.0f}", f"{v:.1f}", f"{v:.2f}"}
+    return out
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_every_number_shown_is_in_headlines(built, period):
+    forms = _shown_forms(headlines(built[period]))
+    for page in ("index", *CHANNEL_PAGES):
+        soup = BeautifulSoup((built[period] / f"{page}.html").read_text(), "html.parser")
+        main = soup.main
+        for part in main.select("details.method, section[aria-labelledby=quality-heading]"):
+            part.decompose()  # the method part, and the quality summary (quality.json)
+        text = " ".join(main.get_text(" ").split())
+        for m in _TOKEN.finditer(text):
+            token = m.group(0).lstrip("+-").rstrip(",")
+            after = text[m.end() : m.end() + 14]
+            if re.fullmatch(r"(19|20)\d\d", token) or re.match(rf"\s*({_MONTHS})\b", after):
+                continue  # a year or a day of a date
+            if token in {"12", "1,000"} and re.match(r"\s*(months?|residents)\b", after):
+                continue  # "12 months", "per 1,000 residents"
+            context = text[max(0, m.start() - 60) : m.end() + 20]
+            assert token.rstrip("%") in forms, (period, page, token, context)

@@ -152,6 +152,7 @@ def make_exporter() -> HTMLExporter:
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
+        exclude_anchor_links=True,  # no pilcrow links after headings
         filters={"shift_headings": shift_headings},
     )
     exporter.register_preprocessor(DropMimeOutputs(), enabled=True)

@@ -615,7 +615,16 @@ def plan_period(
         reporting_window(period, start, today=today)
     parse_channels(channels)
     folder = check_data_dir(data_dir)
-    available = available_periods(load_tidy(folder))
+    tidy = load_tidy(folder)
+    available = available_periods(tidy)
+    if period is not None:
+        # A month without month-end figures can still be briefed on request when
+        # something is dated in it (18 November) or analysts wrote its commentary.
+        asked = str(reporting_window(period, start, today=today).end)
+        dated = (pd.to_datetime(tidy["end"]).dt.strftime("%Y-%m") == asked).any()
+        written = (folder / "raw" / "commentary" / f"{asked}.md").is_file()
+        if asked not in available and (dated or written):
+            available = sorted({*available, asked})
     return validate_request(
         period,
         start,

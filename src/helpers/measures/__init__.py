@@ -16,7 +16,7 @@ from helpers.measures.audiences import (
 )
 from helpers.measures.posts import post_activity
 from helpers.measures.quality import checks_for
-from helpers.measures.trend import Trend, trend
+from helpers.measures.trend import Trend, trend, trend_figures
 from helpers.measures.web import device_mix, ranged_totals, segments, shares, traffic
 
 __all__ = [
@@ -38,4 +38,5 @@ __all__ = [
     "shares",
     "traffic",
     "trend",
+    "trend_figures",
 ]

@@ -7,11 +7,14 @@ Bundles the three analyses of a channel total's month-end series
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import pandas as pd
 
+from helpers.config import ALL_ACCOUNTS
 from helpers.measures.audiences import total_series
+from helpers.measures.figures import Measure, empty_figures, figure_frame
 from helpers.measures.forecast import Forecast, Withheld, forecast
 from helpers.measures.growth import GrowthSummary, growth_summary
 from helpers.measures.saturation import SaturationResult, saturation_check
@@ -36,6 +39,77 @@ class Trend:
     growth: GrowthSummary
     saturation: SaturationResult
     projection: Forecast | Withheld
+
+
+def interval_rates(series: pd.Series) -> pd.DataFrame:
+    """Compound monthly growth between each pair of consecutive readings.
+
+    Args:
+        series: Month-end readings indexed by date.
+
+    Returns:
+        One row per pair: ``start``, ``end`` (the readings' dates), ``months`` and
+        ``cmgr`` (percent per month); empty for fewer than two readings.
+    """
+    rows = []
+    pairs = list(series.items())
+    for (d0, v0), (d1, v1) in itertools.pairwise(pairs):
+        months = (d1.year - d0.year) * 12 + d1.month - d0.month
+        if months > 0 and v0 > 0:
+            rows.append(
+                {
+                    "start": d0,
+                    "end": d1,
+                    "months": months,
+                    "cmgr": ((v1 / v0) ** (1 / months) - 1) * 100,
+                }
+            )
+    return pd.DataFrame(rows, columns=["start", "end", "months", "cmgr"])
+
+
+def trend_figures(trend: Trend) -> pd.DataFrame:
+    """The figures a trend shows, as a figure frame for ``headlines.json``.
+
+    Monthly growth between consecutive readings (measure ``cmgr``) and, when made,
+    the projection at its furthest horizon (measure ``projection``: central value,
+    segment ``central``, ``80% low``, ``80% high``, ``95% low``, ``95% high``).
+    """
+    base = {"channel": trend.channel, "account": ALL_ACCOUNTS, "metric": trend.metric}
+    records = [
+        {
+            **base,
+            "measure": Measure.CMGR,
+            "start": r["start"],
+            "end": r["end"],
+            "value": r["cmgr"],
+            "unit": "percent_per_month",
+            "source": "readings shown",
+        }
+        for r in interval_rates(trend.series).to_dict("records")
+    ]
+    if isinstance(trend.projection, Forecast):
+        last = trend.projection.table.iloc[-1]
+        start = trend.series.index[-1]
+        for column, segment in (
+            ("mean", "central"),
+            ("lo80", "80% low"),
+            ("hi80", "80% high"),
+            ("lo95", "95% low"),
+            ("hi95", "95% high"),
+        ):
+            records.append(
+                {
+                    **base,
+                    "segment": segment,
+                    "measure": Measure.PROJECTION,
+                    "start": start,
+                    "end": last["end"],
+                    "value": last[column],
+                    "unit": "count",
+                    "source": "projection from the readings",
+                }
+            )
+    return figure_frame(records) if records else empty_figures()
 
 
 def trend(levels: pd.DataFrame) -> Trend:

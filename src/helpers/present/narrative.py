@@ -18,8 +18,8 @@ from helpers.config import ALL_ACCOUNTS
 from helpers.measures.audiences import SUM_OF_ACCOUNTS
 from helpers.measures.figures import Measure, one, pick
 from helpers.measures.forecast import Forecast
-from helpers.measures.saturation import CANNOT_TELL, EXPONENTIAL, LINEAR, SLOWING
-from helpers.measures.trend import Trend
+from helpers.measures.saturation import CANNOT_TELL, EXPONENTIAL, LINEAR, MIN_POINTS, SLOWING
+from helpers.measures.trend import Trend, interval_rates
 from helpers.present import formats
 
 
@@ -102,28 +102,19 @@ def audience_summary(changes: pd.DataFrame, levels: pd.DataFrame, noun: str, by:
     return markdown(audience_sentences(changes, levels, noun, by))
 
 
-def interval_rates(series: pd.Series) -> list[tuple[pd.Timestamp, pd.Timestamp, float]]:
-    """Compound monthly growth between each pair of consecutive readings."""
-    out = []
-    for (d0, v0), (d1, v1) in zip(series.items(), list(series.items())[1:], strict=False):
-        months = (d1.year - d0.year) * 12 + d1.month - d0.month
-        if months > 0 and v0 > 0:
-            out.append((d0, d1, ((v1 / v0) ** (1 / months) - 1) * 100))
-    return out
-
-
 def trend_sentence(trend: Trend, noun: str) -> str:
     """Whether growth is slowing, stated plainly (the evidence goes to the method part)."""
-    rates = interval_rates(trend.series)
+    rates = [
+        (r["start"], r["end"], r["cmgr"]) for r in interval_rates(trend.series).to_dict("records")
+    ]
     steps = " → ".join(formats.percent(r) for _, _, r in rates)
     verdict = trend.saturation.verdict
     falling = len(rates) >= 2 and all(b[2] < a[2] for a, b in itertools.pairwise(rates))
     rising = len(rates) >= 2 and all(b[2] > a[2] for a, b in itertools.pairwise(rates))
-    if trend.saturation.n_points < 4:
+    if trend.saturation.n_points < MIN_POINTS:
         return (
-            f"Too few months of {formats.in_sentence(noun)} figures to tell whether growth "
-            "is slowing "
-            f"({trend.saturation.n_points} readings; at least 4 are needed)."
+            f"There are too few months of {formats.in_sentence(noun)} figures to tell whether "
+            "growth is slowing."
         )
     if verdict == SLOWING:
         return f"{noun} growth is levelling off: the monthly rate went {steps}."
@@ -155,7 +146,10 @@ def projection_sentence(trend: Trend, noun: str) -> str:
             f"{formats.count(last['lo80'])} to {formats.count(last['hi80'])}); a projection, "
             "not a target."
         )
-    return f"No projection is shown: {projection.reason}."
+    return (
+        "No projection is shown: there are too few monthly readings to project from "
+        "(the method part below says how many are needed)."
+    )
 
 
 def method_trend(trend: Trend, noun: str) -> Markdown:

@@ -265,5 +265,5 @@ def highlights_table(frame: pd.DataFrame) -> Styler:
         )
     table = pd.DataFrame.from_records(
         records, columns=["Activity", "Channel", "Figure", "Value", "When"]
-    ).set_index("Activity")
-    return styled(table, "Campaign and operational figures, as quoted", {})
+    )
+    return styled(table, "Campaign and operational figures, as quoted", {}).hide(axis="index")

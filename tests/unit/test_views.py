@@ -1,0 +1,87 @@
+"""Views on the embedded data: Styler tables, Figures from zero, absent notes when empty."""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+from pandas.io.formats.style import Styler
+
+from helpers import measures, present
+from helpers.config import Channel, Metric
+from helpers.present import charts, tables
+from helpers.present.page import ABSENT_MIME, Absent
+from helpers.tidy.inputs import open_period
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return open_period("2015-10")
+
+
+@pytest.fixture(scope="module")
+def likes(inputs):
+    return measures.audience(inputs.tidy, inputs.window, Channel.FACEBOOK, Metric.PAGE_LIKES)
+
+
+def test_audience_table_is_a_styler_whose_total_row_adds_up(likes):
+    changes = measures.audience_change(likes)
+    table = present.audience_table(likes, changes, "Facebook likes", "account")
+    assert isinstance(table, Styler)
+    data = table.data
+    accounts = data.drop(index="All accounts (sum)")
+    assert data.loc["All accounts (sum)", "Sep 2015"] == accounts["Sep 2015"].sum() == 200_642
+    assert "latest figures 30 September 2015" in table.caption
+    html = table.to_html()
+    assert "61,462" in html and "20.4%" in html
+
+
+@pytest.mark.parametrize(
+    "chart",
+    [
+        lambda likes, t: present.audience_chart(likes, "Facebook likes", "account"),
+        lambda likes, t: present.total_chart(likes, "Facebook likes"),
+        lambda likes, t: present.traffic_chart(t, "Force website"),
+    ],
+)
+def test_count_axes_start_at_zero_and_titles_name_the_months(likes, inputs, chart):
+    traffic = measures.traffic(inputs.tidy, inputs.window, Channel.WEBSITE, "lancashire.police.uk")
+    fig = chart(likes, traffic)
+    ax = fig.axes[0]
+    assert ax.get_ylim()[0] == 0
+    title = ax.get_title().replace("\n", " ")
+    assert "2015" in title
+    assert not title.endswith(("201", " "))  # nothing cut off
+    assert charts.alt_text(fig)
+
+
+def test_year_earlier_starting_point_is_on_the_total_chart(likes):
+    fig = present.total_chart(likes, "Facebook likes")
+    dates = [pd.Timestamp(d).strftime("%Y-%m") for d in fig.axes[0].lines[0].get_xdata()]
+    assert dates[0] == "2014-09"
+    assert "September 2014" in fig.axes[0].get_title().replace("\n", " ")
+
+
+def test_empty_frames_give_one_line_not_an_empty_table(inputs):
+    empty = measures.audience(inputs.tidy, inputs.window, Channel.YOUTUBE, Metric.SUBSCRIBERS)
+    for out in (
+        present.audience_table(empty, measures.audience_change(empty), "YouTube", "account"),
+        present.audience_chart(empty, "YouTube subscribers", "account"),
+        present.engagement_table(empty),
+        present.quality_table(pd.DataFrame()),
+    ):
+        assert isinstance(out, Absent)
+        bundle = out._repr_mimebundle_()
+        assert ABSENT_MIME in bundle and bundle["text/markdown"].startswith("No ")
+
+
+def test_views_escape_text_from_data():
+    frame = pd.DataFrame({"Share": [50.0]}, index=pd.Index(["<b>x</b>"], name="Segment"))
+    html = tables.styled(frame, "A <caption>", {"Share": tables.SHARE}).to_html()
+    assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
+    assert "A &lt;caption&gt;" in html
+    md = present.markdown(["Account <script>bad()</script> grew."]).data
+    assert "<script>" not in md
