@@ -131,11 +131,14 @@ def test_run_period_writes_the_whole_period(built):
         "manifest.json",
         "notebooks/social.ipynb",
         "notebooks/website.ipynb",
+        "overview.json",
+        "quality.html",
         "quality.json",
         "social.html",
         "website.html",
     ]
-    assert [p.name for p in built["out"].iterdir()] == [PERIOD]  # no staging left behind
+    # the period and the archive of all periods; no staging left behind
+    assert sorted(p.name for p in built["out"].iterdir()) == [PERIOD, "index.html"]
 
 
 def test_parameters_and_working_directory_reach_the_kernel(built):
@@ -210,7 +213,7 @@ def test_a_failing_notebook_leaves_the_previous_outputs(built, tmp_path, monkeyp
     kept = nbformat.read(out / ".failed" / PERIOD / "website.ipynb", as_version=4)
     errors = [o for c in kept.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors and errors[0].evalue == "broken on purpose"
-    assert sorted(p.name for p in out.iterdir()) == [".failed", PERIOD]
+    assert sorted(p.name for p in out.iterdir()) == [".failed", PERIOD, "index.html"]
 
 
 def test_a_cell_over_the_time_limit_fails_the_run(kernel, tmp_path):
