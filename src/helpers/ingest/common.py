@@ -728,13 +728,18 @@ def drop_repeats(long: dict[str, Any]) -> dict[str, Any]:
 
 
 def _keys(long: dict[str, Any]) -> pd.DataFrame:
-    """The tidy key of each long value: start, end, segment and metric (by name)."""
-    metrics = np.array([m for m, _ in long["items"]] or [""], dtype=object)
+    """The tidy key of each long value: start, end, segment and metric (as codes).
+
+    Segments and metrics are coded by name (two columns of a file may give the same
+    metric, two parts the same segment), one column each.
+    """
+    segments = pd.factorize(np.asarray(long["segments"] or [""], dtype=object))[0]
+    metrics = pd.factorize(np.asarray([m for m, _ in long["items"]] or [""], dtype=object))[0]
     return pd.DataFrame(
         {
-            "start": long["start"],
-            "end": long["end"],
-            "segment": np.asarray(long["segments"] or [""], dtype=object)[long["seg"]],
+            "start": long["start"].view(np.int64),
+            "end": long["end"].view(np.int64),
+            "segment": segments[long["seg"]],
             "metric": metrics[long["item"]],
         }
     )
