@@ -200,7 +200,7 @@ def test_cli_rejects_bad_jobs_and_timeout(capsys):
 def test_run_all_plans_each_period_once(monkeypatch, tmp_path):
     seen = {}
 
-    def fake(requests, settings, jobs):
+    def fake(requests, settings, jobs, tidy=None):
         seen["periods"] = [r.period for r in requests]
         seen["jobs"] = jobs
         return {r.period: settings.out_dir / r.period for r in requests}

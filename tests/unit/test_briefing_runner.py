@@ -82,6 +82,8 @@ def test_runner_assembles_a_period_without_kernels(fake_kernels):
         "itk.html",
         "manifest.json",
         "notebooks",
+        "overview.json",
+        "quality.html",
         "quality.json",
         "website.html",
     ]
@@ -96,16 +98,16 @@ def test_runner_assembles_a_period_without_kernels(fake_kernels):
     checks = json.loads((folder / "quality.json").read_text())
     assert {"check", "stated", "computed", "difference", "status"} <= set(checks[0])
     assert all(c["end"] <= "2015-09-30" for c in checks)
-    assert [p.name for p in fake_kernels["out"].iterdir()] == [PERIOD]
+    assert sorted(p.name for p in fake_kernels["out"].iterdir()) == [PERIOD, "index.html"]
 
 
 def test_a_second_run_replaces_the_period(fake_kernels):
     first = _run(fake_kernels)
     (first / "stale.txt").write_text("from an earlier run")
-    second = _run(fake_kernels)
+    second = _run(fake_kernels, force=True)
     assert second == first
     assert not (second / "stale.txt").exists()
-    assert [p.name for p in fake_kernels["out"].iterdir()] == [PERIOD]
+    assert sorted(p.name for p in fake_kernels["out"].iterdir()) == [PERIOD, "index.html"]
 
 
 def test_failure_keeps_previous_outputs_and_the_partial_notebook(fake_kernels, monkeypatch):
@@ -118,17 +120,18 @@ def test_failure_keeps_previous_outputs_and_the_partial_notebook(fake_kernels, m
 
     monkeypatch.setattr(runner_module, "execute_notebook", failing)
     with pytest.raises(RunError) as caught:
-        _run(fake_kernels)
+        _run(fake_kernels, force=True)
     message = str(caught.value)
     assert "in cell 3 (plot(x)): KeyError: 'x'" in message
     assert ".failed/2015-09/website.ipynb" in message
     assert "was left as it was" in message
     assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
     assert (fake_kernels["out"] / ".failed" / PERIOD / "website.ipynb").is_file()
-    assert sorted(p.name for p in fake_kernels["out"].iterdir()) == [".failed", PERIOD]
-    # a later good run clears the kept failure
+    names = sorted(p.name for p in fake_kernels["out"].iterdir())
+    assert names == [".failed", PERIOD, "index.html"]
+    # a later good build clears the kept failure
     monkeypatch.setattr(runner_module, "execute_notebook", lambda job, **kw: _ok(job))
-    _run(fake_kernels)
+    _run(fake_kernels, force=True)
     assert not (fake_kernels["out"] / ".failed" / PERIOD).exists()
 
 
@@ -160,7 +163,7 @@ def test_interrupt_removes_staging_and_keeps_outputs(fake_kernels, monkeypatch):
     monkeypatch.setattr(runner_module, "wait", interrupted)
     monkeypatch.setattr(runner_module, "stop_running_kernels", lambda: stopped.append(1))
     with pytest.raises(KeyboardInterrupt):
-        _run(fake_kernels)
+        _run(fake_kernels, force=True)
     assert stopped == [1]
-    assert [p.name for p in fake_kernels["out"].iterdir()] == [PERIOD]
+    assert sorted(p.name for p in fake_kernels["out"].iterdir()) == [PERIOD, "index.html"]
     assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
