@@ -97,8 +97,13 @@ traffic_chart = _guard(_charts.traffic_chart, "traffic figures by month", _month
 device_chart = _guard(_charts.device_chart, "device figures by month", _monthly)
 shares_table = _guard(_tables.shares_table, "shares")
 share_bars = _guard(_charts.share_bars, "shares")
-side_by_side = _guard(_tables.side_by_side, "shares", lambda d: any(len(f) for f in d.values()))
-compare_chart = _guard(_charts.compare_chart, "shares", lambda d: any(len(f) for f in d.values()))
+def _first(frames: dict[str, pd.DataFrame]) -> bool:
+    """A comparison needs its subject (the first frame); the comparator alone is not shown."""
+    return bool(frames) and len(next(iter(frames.values()))) > 0
+
+
+side_by_side = _guard(_tables.side_by_side, "shares", _first)
+compare_chart = _guard(_charts.compare_chart, "shares", _first)
 figures_table = _guard(_tables.figures_table, "figures")
 count_bars = _guard(_charts.count_bars, "figures")
 per_resident_table = _guard(_tables.per_resident_table, "per 1,000 residents")
