@@ -57,13 +57,13 @@ lab: $(STAMP) $(NBTEMPLATE)  ## open JupyterLab on the notebooks with the projec
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 lint: $(STAMP)  ## ruff lint + format check, notebooks free of outputs
-	$(BIN)/ruff check src tests benchmarks notebooks
-	$(BIN)/ruff format --check src tests benchmarks notebooks
+	$(BIN)/ruff check src tests benchmarks notebooks tools
+	$(BIN)/ruff format --check src tests benchmarks notebooks tools
 	$(BIN)/python -m tools.nbcheck notebooks
 
 format: $(STAMP)  ## apply ruff fixes and formatting, strip notebook outputs
-	$(BIN)/ruff check --fix src tests benchmarks notebooks
-	$(BIN)/ruff format src tests benchmarks notebooks
+	$(BIN)/ruff check --fix src tests benchmarks notebooks tools
+	$(BIN)/ruff format src tests benchmarks notebooks tools
 	$(BIN)/nbstripout notebooks/*.ipynb
 
 test: lint  ## the whole suite: lint, unit tests, notebook and pipeline tests

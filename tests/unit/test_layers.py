@@ -1,4 +1,4 @@
-"""The folders are the pipeline: imports run one way, ingest -> tidy -> measures -> present -> briefing."""
+"""The folders are the pipeline: imports run one way, ingest -> tidy -> measures -> present."""
 
 from __future__ import annotations
 

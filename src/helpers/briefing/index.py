@@ -132,7 +132,11 @@ def _stated(record: Mapping[str, Any]) -> str:
 def quality_rows(records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """One row per check for ``quality.html``: who and what, claim, computed, dates, verdict."""
     rows = []
+    anchored: set[str] = set()
     for r in records:
+        first_channel = str(r.get("channel", "")).split("+")[0]
+        anchor = "" if first_channel in anchored else first_channel
+        anchored.add(first_channel)
         percent = r.get("kind") in _PERCENT_KINDS
         channel = formats.channel_name(str(r.get("channel", "")).split("+")[0])
         if "+" in str(r.get("channel", "")):
@@ -156,6 +160,7 @@ def quality_rows(records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 "dates": formats.dates(r["start"], r["end"]) if r.get("start") else "",
                 "verdict": {QUALITY_OK: "agrees", QUALITY_DIFFERS: "differs"}.get(status, status),
                 "flagged": status != QUALITY_OK,
+                "anchor": anchor,
             }
         )
     return rows

@@ -53,9 +53,9 @@ from helpers.briefing.plan import (
 )
 from helpers.errors import display_path
 from helpers.ingest.report import read_claims
-from helpers.measures.quality import quality_records, reconcile
+from helpers.measures.quality import commentary_checks, quality_records, reconcile
 from helpers.present.headlines import HEADLINES_MIME
-from helpers.tidy.dataset import load_tidy
+from helpers.tidy.dataset import load_commentary, load_tidy
 from helpers.tidy.periods import reporting_window
 
 if TYPE_CHECKING:
@@ -264,7 +264,11 @@ def _reconciliation(request: Request) -> tuple[pd.DataFrame, list[dict[str, Any]
         warnings.simplefilter("ignore", UserWarning)  # stale processed data: rebuilt in memory
         tidy = load_tidy(request.data_dir)
     claims = read_claims(Path(request.data_dir) / "raw" / "as_reported")
-    return tidy, quality_records(reconcile(tidy, claims, request.window))
+    checks = reconcile(tidy, claims, request.window)
+    figures = load_commentary(request.data_dir).for_period(request.period).figures
+    if len(figures):  # figures the analysts quote, against the data
+        checks = pd.concat([checks, commentary_checks(tidy, figures)], ignore_index=True)
+    return tidy, quality_records(checks)
 
 
 def _finish(build: PeriodBuild, settings: Settings) -> Path:

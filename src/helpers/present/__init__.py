@@ -97,6 +97,8 @@ traffic_chart = _guard(_charts.traffic_chart, "traffic figures by month", _month
 device_chart = _guard(_charts.device_chart, "device figures by month", _monthly)
 shares_table = _guard(_tables.shares_table, "shares")
 share_bars = _guard(_charts.share_bars, "shares")
+
+
 def _first(frames: dict[str, pd.DataFrame]) -> bool:
     """A comparison needs its subject (the first frame); the comparator alone is not shown."""
     return bool(frames) and len(next(iter(frames.values()))) > 0

@@ -161,7 +161,32 @@ _SAME_TABLE = {
 
 def quality_paragraph(quality: Sequence[Record], headlines: Sequence[Record]) -> str:
     """One short paragraph: slips in the report itself versus claims that depend on dates."""
+    quoted = [q for q in quality if str(q.get("check", "")).startswith("commentary_")]
+    quality = [q for q in quality if q not in quoted]
+    tail = _commentary_sentence(quoted)
     flagged = [q for q in quality if q.get("status") == "differs"]
+    if not quality:
+        return tail or (
+            "No figures stated in an earlier report fall in this period, so none were checked."
+        )
+    return " ".join(s for s in (_claims_paragraph(quality, flagged, headlines), tail) if s)
+
+
+def _commentary_sentence(quoted: Sequence[Record]) -> str:
+    if not quoted:
+        return ""
+    differ = [q for q in quoted if q.get("status") == "differs"]
+    if differ:
+        return (
+            f"{len(differ)} of the {len(quoted)} figures quoted in the commentary differ from "
+            "the data (see the quality page)."
+        )
+    return f"The {len(quoted)} figures quoted in the commentary were checked against the data."
+
+
+def _claims_paragraph(
+    quality: Sequence[Record], flagged: Sequence[Record], headlines: Sequence[Record]
+) -> str:
     if not quality:
         return "No figures stated in an earlier report fall in this period, so none were checked."
     if not flagged:

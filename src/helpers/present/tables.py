@@ -174,8 +174,14 @@ def side_by_side(frames: Mapping[str, pd.DataFrame], caption: str, label: str) -
     return styled(table, caption, dict.fromkeys(table.columns, SHARE))
 
 
-def per_resident_table(frame: pd.DataFrame, noun: str) -> Styler:
-    """Counts per 1,000 residents (2011 Census) by division, from a per-resident frame."""
+def per_resident_table(
+    frame: pd.DataFrame, noun: str, residents: pd.DataFrame | None = None
+) -> Styler:
+    """Counts per 1,000 residents (2011 Census) by division, from a per-resident frame.
+
+    With ``residents`` (``division``, ``authorities``), the table lists the local
+    authorities counted in each division.
+    """
     rates = frame[frame["measure"] == Measure.PER_1000]
     table = pd.DataFrame(
         {
@@ -185,6 +191,10 @@ def per_resident_table(frame: pd.DataFrame, noun: str) -> Styler:
         },
         index=pd.Index(rates["account"], name="Division"),
     )
+    if residents is not None and "authorities" in residents:
+        table["Authorities counted"] = (
+            residents.set_index("division")["authorities"].reindex(table.index).fillna("")
+        )
     day = formats.day(rates["end"].max())
     return styled(
         table,
