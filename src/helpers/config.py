@@ -235,3 +235,52 @@ def canonical_account(name: str) -> str:
     """
     clean = " ".join(name.split())
     return ACCOUNT_ALIASES.get(clean, clean)
+
+
+@dataclass(frozen=True)
+class Audience:
+    """An audience a briefing follows: a channel's level metric and what to call it."""
+
+    channel: Channel
+    metric: Metric
+    noun: str
+
+
+@dataclass(frozen=True)
+class BriefingSpec:
+    """One briefing page: its notebook, title, channels and the audiences it follows.
+
+    Attributes:
+        name: The notebook's name (``notebooks/<name>.ipynb``) and page (``<name>.html``).
+        title: The page's title in the navigation.
+        channels: The channels the page covers (its quality checks concern these).
+        audiences: The audience totals whose changes lead the front page.
+    """
+
+    name: str
+    title: str
+    channels: tuple[Channel, ...]
+    audiences: tuple[Audience, ...] = ()
+
+
+#: The briefing pages, in the order the navigation and the front page list them. A new
+#: page is one entry here plus its notebook.
+BRIEFING_SPECS: tuple[BriefingSpec, ...] = (
+    BriefingSpec(
+        "social",
+        "Social media",
+        (Channel.FACEBOOK, Channel.TWITTER, Channel.INSTAGRAM, Channel.YOUTUBE, Channel.ALL),
+        (
+            Audience(Channel.FACEBOOK, Metric.PAGE_LIKES, "Facebook likes"),
+            Audience(Channel.TWITTER, Metric.FOLLOWERS, "Twitter followers"),
+        ),
+    ),
+    BriefingSpec("website", CHANNELS[Channel.WEBSITE], (Channel.WEBSITE,)),
+    BriefingSpec(
+        "itk",
+        CHANNELS[Channel.ITK],
+        (Channel.ITK,),
+        (Audience(Channel.ITK, Metric.REGISTERED_USERS, "In the Know registered users"),),
+    ),
+    BriefingSpec("trusted2know", CHANNELS[Channel.TRUSTED2KNOW], (Channel.TRUSTED2KNOW,)),
+)

@@ -23,24 +23,28 @@ from helpers.briefing.errors import ParameterError
 from helpers.errors import display_path
 from helpers.tidy.periods import Window, month_label, reporting_window
 
-#: The briefing notebooks (``notebooks/<name>.ipynb``), in the order the index lists them.
-BRIEFINGS: tuple[str, ...] = ("social", "website", "itk", "trusted2know")
+#: The briefing notebooks (``notebooks/<name>.ipynb``), in the order the index lists them
+#: (from :data:`helpers.config.BRIEFING_SPECS`).
+BRIEFINGS: tuple[str, ...] = tuple(spec.name for spec in config.BRIEFING_SPECS)
 
-#: Display names of briefings that are not a single tidy channel.
-_GROUP_NAMES: dict[str, str] = {"social": "Social media", "quality": "Data quality"}
+#: Titles of the pages: the briefings', and the data-quality page's.
+_TITLES: dict[str, str] = {
+    **{spec.name: spec.title for spec in config.BRIEFING_SPECS},
+    "quality": "Data quality",
+}
 
 
 def briefing_title(name: str) -> str:
-    """Return the display name of a briefing, e.g. ``"In the Know"`` for ``itk``.
+    """Return the title of a page, e.g. ``"In the Know"`` for ``itk``.
 
     Args:
-        name: A briefing (notebook) name from :data:`BRIEFINGS`.
+        name: A briefing (notebook) name from :data:`BRIEFINGS`, or ``quality``.
 
     Returns:
-        The channel's display name from :data:`helpers.config.CHANNELS`, or the
-        group name for a briefing that covers several channels.
+        The title from :data:`helpers.config.BRIEFING_SPECS` (a channel's display
+        name for other names).
     """
-    return _GROUP_NAMES.get(name) or config.CHANNELS.get(name, name)
+    return _TITLES.get(name) or config.CHANNELS.get(name, name)
 
 
 def available_periods(tidy: pd.DataFrame) -> list[str]:

@@ -12,15 +12,14 @@ from typing import Any
 
 import pandas as pd
 
-from helpers.config import ALL_ACCOUNTS, CHANNELS, DIVISIONS
+from helpers.config import ALL_ACCOUNTS, BRIEFING_SPECS, CHANNELS, DIVISIONS
 from helpers.present import formats
 from helpers.tidy.periods import Window
 
 Record = Mapping[str, Any]
+#: The audiences the front page follows, from the briefing specs.
 _NOUNS = {
-    ("facebook", "page_likes"): "Facebook likes",
-    ("twitter", "followers"): "Twitter followers",
-    ("itk", "registered_users"): "In the Know registered users",
+    (str(a.channel), str(a.metric)): a.noun for spec in BRIEFING_SPECS for a in spec.audiences
 }
 
 
