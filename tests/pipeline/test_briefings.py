@@ -285,3 +285,23 @@ def test_every_number_shown_is_in_headlines(built, period):
                 continue  # "12 months", "per 1,000 residents"
             context = text[max(0, m.start() - 60) : m.end() + 20]
             assert token.rstrip("%") in forms, (period, page, token, context)
+
+
+def test_the_measure_behind_a_table_gives_the_published_figures(built):
+    from helpers import measures
+    from helpers.config import Channel, Metric
+    from helpers.tidy.inputs import open_period
+
+    inputs = open_period("2015-09")
+    likes = measures.audience(inputs.tidy, inputs.window, Channel.FACEBOOK, Metric.PAGE_LIKES)
+    mine = {
+        (r.account, r.end.strftime("%Y-%m-%d")): r.value
+        for r in likes[likes["in_window"].astype(bool)].itertuples()
+    }
+    published = {
+        (r["account"], r["end"]): r["value"]
+        for r in headlines(built["2015-09"])
+        if (r["channel"], r["metric"], r["measure"]) == ("facebook", "page_likes", "value")
+    }
+    assert mine == published
+    assert mine[("Lancs Police", "2015-09-30")] == 61_462
