@@ -7,6 +7,7 @@ then assert on the recorded report.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -58,6 +59,7 @@ def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     profile = tmp_path_factory.mktemp("chromium-profile")
+    asyncio.events._set_running_loop(None)  # see tests/browser/test_jupyterlab.py
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(profile),

@@ -19,6 +19,7 @@ failure messages name the file.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -316,6 +317,10 @@ def browser(lab: LabServer) -> Iterator[Browser]:
     """Debian's Chromium, headless, that reaches nothing but the JupyterLab server."""
     from playwright.sync_api import sync_playwright
 
+    # A notebook run in this worker process earlier (papermill in-process, nbclient's
+    # nested event loop) can leave a loop marked as running on this thread; the sync
+    # API refuses to start then, so clear the mark: nothing is running here.
+    asyncio.events._set_running_loop(None)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_ARGS)

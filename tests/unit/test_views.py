@@ -85,3 +85,15 @@ def test_views_escape_text_from_data():
     assert "A &lt;caption&gt;" in html
     md = present.markdown(["Account <script>bad()</script> grew."]).data
     assert "<script>" not in md
+
+
+def test_every_table_escapes_text_from_data():
+    hostile = '<a href="javascript:x()">T</a>'
+    frame = pd.DataFrame({"Figure": [hostile], "Value": [3.0]})
+    for styler in (
+        tables.styled(frame, "c", {"Value": tables.COUNT}),
+        tables.styled(frame.set_index("Figure"), "c", {"Value": tables.COUNT}),
+        tables.styled(pd.concat([frame, frame]).set_index("Figure"), "c", {}),  # repeated labels
+    ):
+        html = styler.to_html()
+        assert hostile not in html and "&lt;a href=" in html

@@ -164,3 +164,12 @@ def in_sentence(noun: str) -> str:
     if not noun or noun.startswith(_PROPER):
         return noun
     return noun[0].lower() + noun[1:]
+
+
+def metric_name(metric: str) -> str:
+    """The display name of a metric (``"pageviews"`` -> ``"Page views"``)."""
+    from helpers.config import METRICS
+
+    spec = METRICS.get(str(metric))
+    label = spec.label if spec else str(metric).replace("_", " ")
+    return label[:1].upper() + label[1:]

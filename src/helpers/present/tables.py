@@ -39,8 +39,13 @@ def styled(frame: pd.DataFrame, caption: str, columns: Mapping[str, Formatter]) 
     Returns:
         The ``Styler``.
     """
-    styler = frame.style.format(escape="html", na_rep=formats.MISSING).format(
-        {c: f for c, f in columns.items() if c in frame.columns}, na_rep=formats.MISSING
+    if not frame.index.is_unique:  # Styler needs unique labels to style cells
+        frame = frame.reset_index()
+    # one format call: text from data is escaped in every column, numbers formatted
+    styler = frame.style.format(
+        {c: f for c, f in columns.items() if c in frame.columns},
+        na_rep=formats.MISSING,
+        escape="html",
     )
     styler = styler.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
     numeric = [c for c in columns if c in frame.columns]
@@ -245,9 +250,7 @@ def quality_table(checks: pd.DataFrame, caption: str = "Stated figures checked")
         records, columns=["Figure", "Stated", "Computed", "Dates", "Verdict"]
     )
     return (
-        table.style.hide(axis="index")
-        .set_caption(caption)
-        .set_table_attributes('class="data quality"')
+        styled(table, caption, {}).hide(axis="index").set_table_attributes('class="data quality"')
     )
 
 
