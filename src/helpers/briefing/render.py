@@ -39,6 +39,7 @@ REMOVED_MIMETYPES: tuple[str, ...] = (HEADLINES_MIME, QUALITY_MIME)
 MAX_PAGE_BYTES = 1_500_000
 
 _HEADING = re.compile(r"<(/?)h([1-6])(?=[\s>])", re.IGNORECASE)
+_ANCHOR_LINK = re.compile(r'<a class="anchor-link" href="#[^"]*">¶</a>')
 _CSS_URL = re.compile(r"url\(\s*['\"]?\s*((?:https?:)?//[^)'\"]*)", re.IGNORECASE)
 
 
@@ -99,8 +100,10 @@ def shift_headings(html: str, offset: int) -> str:
         offset: Levels to add (0 leaves the HTML as it is).
 
     Returns:
-        The HTML with ``<hN>``/``</hN>`` renumbered.
+        The HTML with ``<hN>``/``</hN>`` renumbered, and without the pilcrow links
+        nbconvert appends to headings (the headings keep their ids).
     """
+    html = _ANCHOR_LINK.sub("", html)
     if offset <= 0:
         return html
     return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + offset)}", html)
@@ -152,7 +155,6 @@ def make_exporter() -> HTMLExporter:
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
-        exclude_anchor_links=True,  # no pilcrow links after headings
         filters={"shift_headings": shift_headings},
     )
     exporter.register_preprocessor(DropMimeOutputs(), enabled=True)
