@@ -154,7 +154,7 @@ def test_html_is_offline_codeless_and_described(built, period):
             for el in soup.find_all(tag):
                 assert not str(el.get(attr, "")).startswith(("http://", "https://", "//")), el
         assert not soup.select(".jp-InputArea, .input_area, .jp-CodeMirrorEditor"), page
-        assert "open_briefing(" not in soup.get_text()
+        assert "open_period(" not in soup.get_text()
         for img in soup.find_all("img"):
             assert img.get("alt", "").strip(), (page, str(img)[:120])
         assert len(soup.find_all("h1")) == 1

@@ -124,7 +124,7 @@ def _notebooks_with_extra_cells(folder: Path, cells: dict[str, str]) -> Path:
     for name, source in cells.items():
         path = folder / f"{name}.ipynb"
         nb = nbformat.read(path, as_version=4)
-        loaded = next(i for i, c in enumerate(nb.cells) if "open_briefing" in c.source)
+        loaded = next(i for i, c in enumerate(nb.cells) if "open_period(" in c.source)
         nb.cells.insert(loaded + 1, new_code_cell(source))
         nbformat.write(nb, path)
     return folder

@@ -133,18 +133,14 @@ class BriefingLayout(Preprocessor):
                 resources.get("briefing", {}).get("topic", "this channel").removesuffix(" briefing")
             )
             window = resources.get("briefing", {}).get("window_label", "this period")
-            out.append(
-                nbformat.v4.new_markdown_cell(f"No {name} figures are available for {window}.")
-            )
+            line = html.escape(f"No {name} figures are available for {window}.")
+            out.append(_raw(f'<p class="notice">{line}</p>'))
             rest = []
         out += rest
         if reasons and has_sections:
             listed = "; ".join(dict.fromkeys(reasons))
-            out.append(
-                nbformat.v4.new_markdown_cell(
-                    f"*Not in this briefing:* {html.escape(listed, quote=False)}."
-                )
-            )
+            listed = html.escape(listed, quote=False)
+            out.append(_raw(f'<p class="notice"><em>Not in this briefing:</em> {listed}.</p>'))
         if method and any(c.cell_type == "code" and _visible(c) for c in method):
             out += [
                 _raw(
