@@ -424,11 +424,3 @@ def build_archive(out_dir: Path) -> Path | None:
         finally:
             tmp.unlink(missing_ok=True)
     return target
-
-
-def archive_is_current(out_dir: Path) -> bool:
-    """Whether ``<out_dir>/index.html`` shows the periods published now."""
-    entries = published_periods(out_dir)
-    if not entries:
-        return True
-    return _stored_digest(out_dir / ARCHIVE_FILE) == archive_digest(entries)
