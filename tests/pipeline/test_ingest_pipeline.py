@@ -115,7 +115,7 @@ def test_bad_export_is_skipped_reported_and_exit_is_nonzero(project: Path, capsy
     code = main(["data", "--raw", str(raw), "--out", str(out)])
     printed = capsys.readouterr()
     assert code == 1
-    assert "notes from the comms team.csv, line 1: expected a known export format" in printed.err
+    assert "notes from the comms team.csv, line 1: expected a supported export" in printed.err
     assert "ITK member export Oct 2015.csv, line 3, column 'Date Registered'" in printed.err
     assert "2 export file(s) skipped" in printed.err
     tidy = load_tidy(project)  # the table of the good files was written, complete
