@@ -745,6 +745,20 @@ def _keys(long: dict[str, Any]) -> pd.DataFrame:
     )
 
 
+def _groups(keys: pd.DataFrame) -> np.ndarray:
+    """One id per distinct key, numbered in order of first appearance.
+
+    Only the key columns that vary are grouped on (most files have one segment, and
+    daily rows start and end on the same day).
+    """
+    varying = [c for c in keys.columns if (keys[c].to_numpy() != keys[c].to_numpy()[:1]).any()]
+    if not varying:
+        return np.zeros(len(keys), dtype=np.int64)
+    if len(varying) == 1:
+        return pd.factorize(keys[varying[0]], sort=False)[0].astype(np.int64)
+    return keys.groupby(varying, sort=False).ngroup().to_numpy(np.int64)
+
+
 #: Arrow schema of tidy rows.
 TIDY_ARROW = pa.schema(
     [
@@ -801,9 +815,8 @@ def to_tidy(
     """
     if len(long["value"]) == 0:
         return TIDY_ARROW.empty_table()
-    keys = _keys(long)
-    group = keys.groupby(list(keys.columns), sort=False).ngroup().to_numpy()
-    first = np.flatnonzero(~keys.duplicated().to_numpy())  # in group order
+    group = _groups(_keys(long))
+    first = np.flatnonzero(group > np.maximum.accumulate(np.r_[-1, group[:-1]]))
     sums = np.bincount(group, weights=long["value"], minlength=len(first))
     pick = first
     items = long["items"]
