@@ -56,6 +56,7 @@ KNOWN_COLUMNS = frozenset(c for names in METRICS.values() for c in names)
 #: Descriptive columns of a Content tab export (not figures).
 TEXT_COLUMNS = {"Date", "Content", "Video title", "Video publish time", "Duration"}
 DAY_FORMATS = ["%Y-%m-%d", "%b %d, %Y"]
+DATE_EXAMPLE = "2024-09-27 (as Studio writes it: export again rather than re-save it)"
 _FOLDER = re.compile(r"(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})\s*(.*)$")
 
 
@@ -175,7 +176,7 @@ def read_chart_data(file: ExportFile, options: dict | None = None) -> Parsed:
     table = read_table(file, header_index)
     frame, lines = table.frame, table.lines
     dimension = str(frame.columns[1])
-    days = dates(file, frame["Date"], lines, "Date", DAY_FORMATS, example="2024-09-27")
+    days = dates(file, frame["Date"], lines, "Date", DAY_FORMATS, example=DATE_EXAMPLE)
     columns = _columns(list(frame.columns))
     values = {(m, c): numbers(file, frame[c], lines, c) for c, m in columns.items()}
     long = long_values(days, days, _segments(frame, dimension), lines, values)
@@ -190,7 +191,7 @@ def read_totals(file: ExportFile, options: dict | None = None) -> Parsed:
     header_index = find_header(file, ["Date"], what="header row Date, <metric>")
     table = read_table(file, header_index)
     lines = table.lines
-    days = dates(file, table.col("Date"), lines, "Date", DAY_FORMATS, example="2024-09-27")
+    days = dates(file, table.col("Date"), lines, "Date", DAY_FORMATS, example=DATE_EXAMPLE)
     columns = _columns(table.columns)
     values = {(m, c): numbers(file, table.col(c), lines, c) for c, m in columns.items()}
     account = _account(file, options or {})
