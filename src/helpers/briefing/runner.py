@@ -53,8 +53,6 @@ from helpers.briefing.plan import (
 )
 from helpers.errors import display_path
 from helpers.ingest.report import read_claims
-from helpers.measures.quality import commentary_checks, quality_records, reconcile
-from helpers.present.headlines import HEADLINES_MIME
 from helpers.tidy.dataset import load_commentary, load_tidy
 from helpers.tidy.periods import reporting_window
 
@@ -121,7 +119,8 @@ class PeriodBuild:
         return self.request.period
 
 
-# papermill and the kernel machinery (helpers.briefing.execute) are imported on first
+# papermill and the kernel machinery (helpers.briefing.execute), the analysis
+# (helpers.measures) and the presentation (helpers.present) are imported on first
 # use, so that a run with nothing to build does not load them.
 
 
@@ -196,6 +195,7 @@ def _build_notebook(build: PeriodBuild, name: str, settings: Settings) -> Notebo
     """
     from helpers.briefing.execute import NotebookJob
     from helpers.briefing.render import check_page, collect_outputs, render_notebook
+    from helpers.present.headlines import HEADLINES_MIME
 
     if build.cancelled.is_set():
         raise NotRun(f"{name}.ipynb was not run: another notebook of {build.period} failed")
@@ -259,6 +259,7 @@ def _reconciliation(request: Request) -> tuple[pd.DataFrame, list[dict[str, Any]
     notebooks finish is only writing the index.
     """
     import helpers.present.overview  # noqa: F401
+    from helpers.measures.quality import commentary_checks, quality_records, reconcile
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # stale processed data: rebuilt in memory
