@@ -137,14 +137,6 @@ def sniff_ga4(file: ExportFile, cells: list[str], following: list[str]) -> bool:
     return sum(any(c.startswith(k) for c in comments) for k in keys) >= 2
 
 
-FORMATS = (
-    Format(
-        "ga_ua", "Google Analytics (Universal Analytics) export", sniff_ua, lambda f, o: read(f)
-    ),
-    Format("ga4", "Google Analytics 4 export", sniff_ga4, lambda f, o: read(f)),
-)
-
-
 def _blocks(file: ExportFile) -> list[_Block]:
     """Split the text into tables, each with the ``#`` lines above it.
 
@@ -208,7 +200,7 @@ def _range(file: ExportFile, meta: list[str], last: _Range | None) -> _Range:
     )
 
 
-def _account(file: ExportFile, meta: list[str]) -> tuple[str, str]:
+def _account(meta: list[str]) -> tuple[str, str]:
     """The account name (UA view or GA4 property) and a note saying where it came from."""
     values = {}
     texts = []
@@ -254,7 +246,7 @@ def read(file: ExportFile, options: dict | None = None) -> Parsed:
             found=", ".join(cells[:4]),
         )
     ga4 = any(t.lower().startswith("property:") for t in blocks[0].meta)
-    account, where = _account(file, blocks[0].meta)
+    account, where = _account(blocks[0].meta)
     parts: list[dict] = []
     notes: list[str] = [where]
     skipped: list[str] = []
@@ -403,3 +395,9 @@ def _indexed(cells: pd.Series, lines: np.ndarray, unit: str, span: _Range, value
     keep = first.to_numpy() <= span.end.to_datetime64()
     kept = {k: v[keep] for k, v in values.items()}
     return long_values(first.to_numpy()[keep], last[keep], "", lines[keep], kept)
+
+
+FORMATS = (
+    Format("ga_ua", "Google Analytics (Universal Analytics) export", sniff_ua, read),
+    Format("ga4", "Google Analytics 4 export", sniff_ga4, read),
+)
