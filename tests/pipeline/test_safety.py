@@ -419,7 +419,7 @@ BAD_RUNS = {
     "start after end": (["--period", "2015-09", "--start", "2015-10"], "after the period"),
     "missing data folder": (["--period", "2015-09", "--data", "{tmp}/nowhere"], "does not exist"),
     "empty data folder": (["--period", "2015-09", "--data", "{tmp}/empty"], "neither raw/"),
-    "period without data": (["--period", "2010-01", "--data", "{data}"], "has no figures for 2010-01"),
+    "period without data": (["--period", "2010-01", "--data", "{data}"], "no figures for 2010"),
     "all with a period": (["--all", "--period", "2015-09"], "--all"),
 }
 
