@@ -13,6 +13,7 @@ executed, in ``outputs/.failed/<period>/``.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
 import secrets
 import shutil
@@ -506,6 +507,11 @@ def _run_notebooks(
 ) -> dict[str, Path | RunError]:
     """Run every notebook of every request in one pool; finish each period when ready."""
     check_kernel(settings.kernel_name)
+    # Imported here, in one thread, before the pools start: importing these packages
+    # from several threads at once races on their imports of each other.
+    for module in ("helpers.measures.quality", "helpers.present.headlines"):
+        importlib.import_module(module)
+
     requests = [request for request, _ in todo]
     tasks = sum(len(r.channels) for r in requests)
     workers = max(1, min(jobs or os.cpu_count() or 1, tasks))
