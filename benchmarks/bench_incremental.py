@@ -8,6 +8,9 @@ then ``--repeat`` runs with nothing changed (each must say "up to date" for ever
 period and start no notebook; the median is shown, goal under 2 s); then one
 September 2015 figure of a raw file is changed, ``engagement data`` is run as
 ``make`` would, and the rebuild is timed with the periods it rebuilt.
+
+Wall time on a shared machine depends on what else runs: the CPU seconds of each
+command (its process and kernels) and the load average are printed beside it.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import argparse
 import csv
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -33,15 +37,30 @@ CHANGED_FILE = "report_2015/itk_registered_users_by_division.csv"
 CHANGED_COLUMN = "2015-09-30"
 
 
+#: CPU seconds used by the last command (it and its children).
+LAST_CPU = [0.0]
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _engagement(*args: str) -> tuple[float, str]:
+    cpu = _children_cpu()
     began = time.perf_counter()
     done = subprocess.run(
         [str(BIN / "engagement"), *args], capture_output=True, text=True, check=False
     )
     seconds = time.perf_counter() - began
+    LAST_CPU[0] = _children_cpu() - cpu
     if done.returncode != 0:
         sys.exit(f"failed ({done.returncode}): engagement {' '.join(args)}\n{done.stderr[-3000:]}")
     return seconds, done.stdout
+
+
+def _cpu() -> str:
+    return f"({LAST_CPU[0]:.2f} CPU s, load average {os.getloadavg()[0]:.1f})"
 
 
 def _periods(output: str, pattern: str) -> list[str]:
@@ -77,16 +96,17 @@ def main(argv: list[str] | None = None) -> int:
         full, output = _engagement(*run)
         periods = _periods(output, r"wrote   \S*?(\d{4}-\d{2})/")
         print(f"{os.cpu_count()} cores; {len(periods)} periods: {', '.join(periods)}", flush=True)
-        print(f"  full build:         {full:7.2f} s", flush=True)
+        print(f"  full build:         {full:7.2f} s  {_cpu()}", flush=True)
 
-        noop = []
+        noop, noop_cpu = [], []
         for number in range(args.repeat):
             seconds, output = _engagement(*run)
             fresh = _periods(output, r"up to date (\d{4}-\d{2})")
             if fresh != periods or re.search(r"^\s+start ", output, re.MULTILINE):
                 sys.exit(f"run {number + 1} with nothing changed rebuilt something:\n{output}")
             noop.append(seconds)
-            print(f"  nothing changed {number + 1}: {seconds:7.2f} s", flush=True)
+            noop_cpu.append(LAST_CPU[0])
+            print(f"  nothing changed {number + 1}: {seconds:7.2f} s  {_cpu()}", flush=True)
 
         _change_one_figure(data / "raw")
         _engagement("data", "--raw", str(data / "raw"), "--out", str(data / "processed"))
@@ -96,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     median = statistics.median(noop)
     print(f"full build (baseline):      {full:7.2f} s")
     print(
-        f"no-op --all (median of {len(noop)}): {median:7.2f} s  "
+        f"no-op --all (median of {len(noop)}): {median:7.2f} s, "
+        f"{statistics.median(noop_cpu):.2f} CPU s  "
         f"(goal < {GOAL_NOOP_S:.0f} s; ratio to the full build {median / full:.3f})"
     )
     print(
