@@ -39,7 +39,7 @@ REMOVED_MIMETYPES: tuple[str, ...] = (HEADLINES_MIME, QUALITY_MIME)
 MAX_PAGE_BYTES = 1_500_000
 
 _HEADING = re.compile(r"<(/?)h([1-6])(?=[\s>])", re.IGNORECASE)
-_ANCHOR_LINK = re.compile(r'<a class="anchor-link" href="#[^"]*">¶</a>')
+_ANCHOR_LINK = re.compile(r'<a class="anchor-link" href="#[^"]*">(?:¶|&#182;|&para;)</a>')
 _CSS_URL = re.compile(r"url\(\s*['\"]?\s*((?:https?:)?//[^)'\"]*)", re.IGNORECASE)
 
 
