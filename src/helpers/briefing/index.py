@@ -91,7 +91,8 @@ def headline_tables(records: Sequence[Mapping[str, Any]], period_label: str) -> 
             key = (r["channel"], r["metric"], r.get("measure"), r.get("segment", ""))
             if key not in latest or str(r["end"]) >= str(latest[key]["end"]):
                 latest[key] = r
-    records = list(latest.values())
+    first_seen = {id(r): i for i, r in enumerate(records)}
+    records = sorted(latest.values(), key=lambda r: first_seen[id(r)])
     order = {name: i for i, name in enumerate(config.CHANNELS)}
     channels = sorted(
         {str(r["channel"]) for r in records}, key=lambda c: (order.get(c, len(order)), c)

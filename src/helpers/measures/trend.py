@@ -78,6 +78,7 @@ def trend_figures(trend: Trend) -> pd.DataFrame:
     records = [
         {
             **base,
+            "segment": "between readings",
             "measure": Measure.CMGR,
             "start": r["start"],
             "end": r["end"],

@@ -158,6 +158,33 @@ _SAME_TABLE = {
 }
 
 
+_PERCENT_KINDS = {"pct_change", "engagement_rate", "weighted_share", "cmgr"}
+
+
+def _number(q: Record, value: object) -> str:
+    return formats.percent(value) if q.get("kind") in _PERCENT_KINDS else formats.count(value)
+
+
+def _stated(q: Record) -> str:
+    """The claim as stated, range or bound kept."""
+    text = _number(q, q.get("stated"))
+    high = q.get("stated_high")
+    if high is not None and high == high:
+        text = f"{text} to {_number(q, high)}"
+    if q.get("comparison") == "at_least":
+        text = f"at least {text}"
+    return text
+
+
+def _computed(q: Record) -> str:
+    return _number(q, q.get("computed"))
+
+
+def _who(q: Record) -> str:
+    account = q.get("account")
+    return "" if account in ("", ALL_ACCOUNTS, None) else f"{account} "
+
+
 def quality_paragraph(quality: Sequence[Record], headlines: Sequence[Record]) -> str:
     """One short paragraph: slips in the report itself versus claims that depend on dates."""
     quoted = [q for q in quality if str(q.get("check", "")).startswith("commentary_")]
@@ -197,16 +224,14 @@ def _claims_paragraph(
         "agree with its own tables."
     ]
     if own:
-        shown = []
-        for q in own[:3]:
-            pct = q.get("kind") in {"pct_change", "engagement_rate", "weighted_share"}
-            number = formats.percent if pct else formats.count
-            who = "" if q.get("account") in ("", ALL_ACCOUNTS, None) else f"{q['account']} "
-            shown.append(f"{who}{number(q['stated'])} stated against {number(q['computed'])}")
+        own = sorted(
+            own, key=lambda q: (q.get("kind") != "cross_table", q.get("comparison") != "equal")
+        )
+        shown = [f"{_who(q)}{_stated(q)} stated against {_computed(q)}" for q in own]
         sentences.append(
-            "Where the report disagrees with its own tables, the difference is small ("
+            "Where the report disagrees with its own figures, the differences are small: "
             + "; ".join(shown)
-            + ")."
+            + "."
         )
     if windowed:
         q = windowed[0]
@@ -223,9 +248,15 @@ def _claims_paragraph(
         )
         if monthly:
             m = monthly[0]
+            each = formats.join(
+                f"{_NOUNS.get((r['channel'], r['metric']), r['channel'])} "
+                f"{formats.percent(r['value'])}"
+                for r in monthly
+                if (r["channel"], r["metric"]) in _NOUNS
+            )
             text += (
                 f", but depends on the months chosen: from {formats.month(m['start'])} to "
-                f"{formats.month(m['end'])} growth was {formats.percent(m['value'])}"
+                f"{formats.month(m['end'])} growth was {each}"
             )
         sentences.append(text + ".")
     return " ".join(sentences)
