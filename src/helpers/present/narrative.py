@@ -423,7 +423,10 @@ def trusted2know_points(
     """Key points of the Trust Ed page."""
     points = []
     if len(visits):
-        values = visits.set_index("metric")["value"]
+        # monthly traffic (from exports) comes with the window's totals: use those
+        totals = visits[visits["measure"] == Measure.SUM]
+        values = (totals if len(totals) else visits).drop_duplicates("metric", keep="last")
+        values = values.set_index("metric")["value"]
         who = f" by {formats.count(values['users'])} users" if "users" in values else ""
         points.append(
             f"The Trust Ed site had {formats.count(values.get('sessions'))} sessions{who} "
