@@ -173,7 +173,9 @@ def test_pages(built):
     folder = built["folder"]
     index = BeautifulSoup((folder / "index.html").read_text(), "html.parser")
     assert [a["href"] for a in index.select("ul.briefings a")] == ["social.html", "website.html"]
-    assert index.find("tr", class_="flagged") is not None
+    assert index.select_one('a[href="quality.html"]') is not None  # the checks: quality.html
+    quality = BeautifulSoup((folder / "quality.html").read_text(), "html.parser")
+    assert quality.find("tr", class_="flagged") is not None
     for name in ("index", "social", "website"):
         html = (folder / f"{name}.html").read_text()
         soup = BeautifulSoup(html, "html.parser")
