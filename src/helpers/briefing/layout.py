@@ -71,14 +71,14 @@ def _raw(text: str) -> nbformat.NotebookNode:
     return cell
 
 
-def _drop_empty_sections(cells: list, reasons: list[str]) -> list:
+def _drop_empty_sections(cells: list, reasons: list[tuple[str, str]]) -> list:
     """Remove sections with nothing visible; collect the reasons their cells gave."""
     for cell in cells:
         if cell.cell_type == "code":
             for out in cell.get("outputs", []):
                 note = _absent(out)
                 if note is not None:
-                    reasons.append(f"{note['what']}: {note['reason']}")
+                    reasons.append((note["what"], note["reason"]))
             cell.outputs = [o for o in cell.get("outputs", []) if _absent(o) is None]
     changed = True
     while changed:
@@ -105,6 +105,20 @@ def _drop_empty_sections(cells: list, reasons: list[str]) -> list:
     return cells
 
 
+def _listed(reasons: list[tuple[str, str]]) -> str:
+    """What was left out, grouped by reason: "a, b and c (reason); d (other reason)"."""
+    by_reason: dict[str, list[str]] = {}
+    for what, reason in reasons:
+        names = by_reason.setdefault(reason, [])
+        if what not in names:
+            names.append(what)
+    parts = []
+    for reason, names in by_reason.items():
+        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        parts.append(f"{joined} ({reason})")
+    return "; ".join(parts)
+
+
 class BriefingLayout(Preprocessor):
     """Put key points first, method last (collapsed), and leave empty sections out."""
 
@@ -117,7 +131,7 @@ class BriefingLayout(Preprocessor):
         tiles = [c for c in cells if "tiles" in _tags(c) and _visible(c)]
         method = [c for c in cells if "method" in _tags(c)]
         body = [c for c in cells if not _tags(c) & {"key-points", "tiles", "method", "parameters"}]
-        reasons: list[str] = []
+        reasons: list[tuple[str, str]] = []
         body = _drop_empty_sections(body, reasons)
         method = _drop_empty_sections(method, [])
         title = body[:1] if body and _heading_level(body[0]) == 1 else []
@@ -138,7 +152,7 @@ class BriefingLayout(Preprocessor):
             rest = []
         out += rest
         if reasons and has_sections:
-            listed = "; ".join(dict.fromkeys(reasons))
+            listed = _listed(reasons)
             listed = html.escape(listed, quote=False)
             out.append(_raw(f'<p class="notice"><em>Not in this briefing:</em> {listed}.</p>'))
         if method and any(c.cell_type == "code" and _visible(c) for c in method):
