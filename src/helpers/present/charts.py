@@ -285,7 +285,7 @@ def _require_columns(data: pd.DataFrame, columns: Iterable[str | None], what: st
         raise ValueError(f"{what}: no rows to plot")
 
 
-_TITLE_WRAP = 58
+_TITLE_WRAP = 52
 
 
 def _new_figure(ax: Axes | None = None) -> tuple[Figure, Axes]:
@@ -908,7 +908,7 @@ def total_chart(levels: pd.DataFrame, noun: str, *, ax: Axes | None = None) -> F
         x="end",
         y="value",
         hue="series",
-        title=f"{noun}, all accounts, {months}",
+        title=f"{noun}, all accounts, {formats.dates(sel['end'].min(), sel['end'].max())}",
         ylabel=noun,
         source=source_note(sel),
         ax=ax,
