@@ -7,7 +7,6 @@ then assert on the recorded report.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -53,25 +52,36 @@ def hostile_build(builds: dict[str, Build]) -> Build:
 
 
 @pytest.fixture(scope="session")
-def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """Debian's Chromium, headless, with a fresh profile (no browser download)."""
+def playwright_session() -> Iterator[Any]:
+    """One Playwright driver per test process, shared by every browser fixture.
+
+    Playwright's synchronous API allows one session per thread: the page tests and
+    the JupyterLab test launch their own Chromium from this one.
+    """
     require_browser_tools()
     from playwright.sync_api import sync_playwright
 
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    asyncio.events._set_running_loop(None)  # see tests/browser/test_jupyterlab.py
     with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=list(CHROMIUM_ARGS),
-            viewport={"width": 1280, "height": 900},
-        )
-        try:
-            yield context
-        finally:
-            context.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser_context(
+    tmp_path_factory: pytest.TempPathFactory, playwright_session: Any
+) -> Iterator[Any]:
+    """Debian's Chromium, headless, with a fresh profile (no browser download)."""
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    context = playwright_session.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=list(CHROMIUM_ARGS),
+        viewport={"width": 1280, "height": 900},
+    )
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 PageGetter = Callable[[Build, str, str], PageReport]

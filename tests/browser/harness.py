@@ -35,7 +35,7 @@ AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
 AUDIT_HOOK_DIR = Path(__file__).resolve().parent / "write_audit"
 
 #: The pages of a period, without ``.html``.
-PAGES: tuple[str, ...] = ("index", "social", "website", "itk", "trusted2know")
+PAGES: tuple[str, ...] = ("index", "social", "website", "itk", "trusted2know", "quality")
 #: The periods built for the browser tests.
 PERIODS: tuple[str, ...] = ("2015-09", "2015-10")
 #: The period of the hostile build: its window holds every figure the hostile names are in.
@@ -314,9 +314,9 @@ HOSTILE_EDITS: tuple[tuple[Hostile, tuple[tuple[str, str, str], ...]], ...] = (
         Hostile(
             '<img src=x onerror="window.__pwned=2">',
             "campaign activity",
-            ("social",),
+            ("itk",),  # a figure dated inside the period (undated ones are not shown)
         ),
-        (("report_2015/campaign_figures.csv", "activity", "Morecambe Facebook Q&A"),),
+        (("report_2015/campaign_figures.csv", "activity", "In the Know alerts"),),
     ),
     (
         Hostile("javascript:window.__pwned=3", "website page group", ("website",)),
@@ -346,7 +346,7 @@ HOSTILE_EDITS: tuple[tuple[Hostile, tuple[tuple[str, str, str], ...]], ...] = (
         Hostile(
             '<a href="javascript:window.__pwned=7">Total digital community 359469</a>',
             "quote of a stated figure (quality tables)",
-            ("index", "social"),
+            ("quality",),  # the full check table; channel pages fold theirs away
             ("quality.json",),
         ),
         (("as_reported/digital_community_2015-10.csv", "quote", "Total digital community 359469"),),

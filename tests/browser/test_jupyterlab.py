@@ -19,7 +19,6 @@ failure messages name the file.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import os
@@ -313,35 +312,32 @@ class Browser:
 
 
 @pytest.fixture(scope="module")
-def browser(lab: LabServer) -> Iterator[Browser]:
-    """Debian's Chromium, headless, that reaches nothing but the JupyterLab server."""
-    from playwright.sync_api import sync_playwright
+def browser(lab: LabServer, playwright_session: Any) -> Iterator[Browser]:
+    """Debian's Chromium, headless, that reaches nothing but the JupyterLab server.
 
-    # A notebook run in this worker process earlier (papermill in-process, nbclient's
-    # nested event loop) can leave a loop marked as running on this thread; the sync
-    # API refuses to start then, so clear the mark: nothing is running here.
-    asyncio.events._set_running_loop(None)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_ARGS)
-        )
-        context = chromium.new_context(viewport={"width": 1280, "height": 900})
-        holder = Browser(context)
+    Launched from the test process's one Playwright session (tests/browser/conftest.py):
+    the synchronous API allows only one per thread.
+    """
+    chromium = playwright_session.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_ARGS)
+    )
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    holder = Browser(context)
 
-        def route(route: Any) -> None:
-            url = route.request.url
-            if urlsplit(url).hostname == "127.0.0.1":
-                route.continue_()
-            else:
-                holder.blocked.append(url)
-                route.abort()
+    def route(route: Any) -> None:
+        url = route.request.url
+        if urlsplit(url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            holder.blocked.append(url)
+            route.abort()
 
-        context.route("**/*", route)
-        try:
-            yield holder
-        finally:
-            context.close()
-            chromium.close()
+    context.route("**/*", route)
+    try:
+        yield holder
+    finally:
+        context.close()
+        chromium.close()
 
 
 @pytest.fixture(scope="module")

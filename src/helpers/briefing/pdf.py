@@ -25,6 +25,7 @@ import re
 import secrets
 import shutil
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -236,6 +237,26 @@ def _allowed(url: str) -> bool:
 
 def write_pdf(folder: Path, target: Path | None = None) -> PdfResult:
     """Print a period's briefings into one A4 PDF, written atomically.
+
+    Playwright's synchronous API runs on a thread of its own, so the caller's thread
+    may have an event loop running (JupyterLab) or another Playwright session open.
+
+    Args:
+        folder: The period folder with ``overview.json`` and the pages it lists.
+        target: Where to write (default ``<folder>/briefing.pdf``).
+
+    Returns:
+        What was written.
+
+    Raises:
+        PdfSkipped: If Playwright or Chromium is missing or Chromium fails.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf") as pool:
+        return pool.submit(_write_pdf, folder, target).result()
+
+
+def _write_pdf(folder: Path, target: Path | None = None) -> PdfResult:
+    """Print a period's briefings into one A4 PDF (see :func:`write_pdf`).
 
     Args:
         folder: The period folder with ``overview.json`` and the pages it lists.
