@@ -21,7 +21,7 @@ from helpers import config
 from helpers.briefing.archive import build_archive
 from helpers.briefing.plan import available_periods
 from helpers.tidy.dataset import load_tidy
-from tests.browser.conftest import browser_context  # noqa: F401 (a fixture)
+from tests.browser.conftest import browser_context, playwright_session  # noqa: F401 (fixtures)
 from tests.browser.pages import heading_problems, inspect_page
 from tests.pipeline.all_periods import AllPeriods, all_periods  # noqa: F401 (a fixture)
 
