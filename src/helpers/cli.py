@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from helpers import config
 from helpers.briefing.errors import ParameterError, RunError
 from helpers.errors import DataError, PeriodError
+from helpers.fileio import atomic_path
 
 if TYPE_CHECKING:
     from helpers.ingest.exports import ExportResult
@@ -62,13 +63,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     tidy = validate_tidy(coerce_tidy(result.rows))
     if args.csv:
         out = Path(args.csv)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(f".{out.name}.tmp")
-        try:
+        with atomic_path(out) as tmp:
             _write_csv(tidy, tmp)
-            tmp.replace(out)
-        finally:
-            tmp.unlink(missing_ok=True)
         print(f"{len(tidy):,} tidy rows -> {out}")
     return _report_exports(result, result.problems, "the rows come")
 

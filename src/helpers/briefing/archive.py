@@ -23,7 +23,6 @@ import json
 import math
 import os
 import re
-import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,7 @@ import pandas as pd
 
 from helpers import config
 from helpers.briefing.overview import read_overview
+from helpers.fileio import write_text
 
 if TYPE_CHECKING:
     import jinja2
@@ -417,10 +417,5 @@ def build_archive(out_dir: Path) -> Path | None:
 
         html = render_archive(entries, digest)
         check_page(html, ARCHIVE_FILE)
-        tmp = out_dir / f".{ARCHIVE_FILE}.{secrets.token_hex(4)}.tmp"
-        try:
-            tmp.write_text(html, encoding="utf-8")
-            os.replace(tmp, target)
-        finally:
-            tmp.unlink(missing_ok=True)
+        write_text(target, html)
     return target

@@ -22,7 +22,6 @@ import datetime as dt
 import functools
 import os
 import re
-import secrets
 import shutil
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -35,6 +34,7 @@ from markupsafe import Markup
 
 from helpers import config
 from helpers.briefing.overview import QUALITY_PAGE, read_overview
+from helpers.fileio import atomic_path
 
 TEMPLATES = Path(__file__).parent / "templates"
 #: Stylesheets of the paper: the briefings' own, then the print additions.
@@ -278,9 +278,8 @@ def _write_pdf(folder: Path, target: Path | None = None) -> PdfResult:
     sync_playwright = _sync_playwright()
     from playwright.sync_api import Error as PlaywrightError
 
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     try:
-        with sync_playwright() as playwright:
+        with atomic_path(target) as tmp, sync_playwright() as playwright:
             try:
                 browser = playwright.chromium.launch(
                     executable_path=str(chromium),
@@ -319,12 +318,9 @@ def _write_pdf(folder: Path, target: Path | None = None) -> PdfResult:
                 )
             finally:
                 browser.close()
-        os.replace(tmp, target)
     except PlaywrightError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise PdfSkipped(f"Chromium could not print the briefing: {first}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
     return PdfResult(
         path=target,
         bytes=target.stat().st_size,

@@ -28,7 +28,6 @@ import hashlib
 import io
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -43,6 +42,7 @@ import yaml
 
 from helpers import config
 from helpers.errors import DataError
+from helpers.fileio import atomic_path, write_bytes
 from helpers.ingest.common import TIDY_ARROW, ExportFile, Parsed, decode
 from helpers.ingest.detect import FORMATS, detect
 from helpers.tidy.schema import COLUMNS, coerce_tidy
@@ -811,15 +811,12 @@ class _Cache:
     def _write_table(self, path: Path, table: pa.Table, meta: dict) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         table = table.replace_schema_metadata({_META_KEY: json.dumps(meta).encode()})
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=self.folder)
-        os.close(fd)
-        try:
-            with pa.OSFile(tmp, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
-                writer.write_table(table)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with (
+            atomic_path(path) as tmp,
+            pa.OSFile(str(tmp), "wb") as sink,
+            pa.ipc.new_file(sink, table.schema) as writer,
+        ):
+            writer.write_table(table)
 
 
 def _read_arrow(path: Path) -> pa.Table:
@@ -829,7 +826,4 @@ def _read_arrow(path: Path) -> pa.Table:
 
 
 def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, path)
+    write_bytes(path, data)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import warnings
 from pathlib import Path
 
@@ -21,6 +19,7 @@ import pyarrow.parquet as pq
 
 from helpers import config
 from helpers.errors import DataError
+from helpers.fileio import atomic_path
 from helpers.ingest.exports import (
     MAPPING_FILE,
     OVERLAP_COLUMNS,
@@ -179,22 +178,14 @@ def build_dataset(
     table = table.replace_schema_metadata(
         {**(table.schema.metadata or {}), _META_KEY: json.dumps(meta).encode()}
     )
-    # Write both to temporary names first; swap only when both exist.
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for name, writer in (
-            (config.TIDY_PARQUET, lambda p: pq.write_table(table, p)),
-            (config.TIDY_CSV, lambda p: _write_csv(tidy, p)),
-        ):
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
-            os.close(fd)
-            staged.append((Path(tmp), out / name))
-            writer(Path(tmp))
-        for tmp, target in staged:
-            os.replace(tmp, target)
-    finally:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
+    # Both files are written under temporary names; they replace the old ones only
+    # when both were written.
+    with (
+        atomic_path(out / config.TIDY_PARQUET) as parquet,
+        atomic_path(out / config.TIDY_CSV) as csv,
+    ):
+        pq.write_table(table, parquet)
+        _write_csv(tidy, csv)
     return tidy
 
 
