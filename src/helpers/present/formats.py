@@ -12,6 +12,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from helpers.tidy.periods import describe_months
+
 #: Shown where a figure is missing.
 MISSING = "–"
 
@@ -121,17 +123,9 @@ def between(first: object, last: object) -> str:
 
 def months(items: Iterable[pd.Period | object]) -> str:
     """Months as people write them: ``"February, June and September 2015"``."""
-    ordered = sorted(
-        {m if isinstance(m, pd.Period) else pd.Timestamp(m).to_period("M") for m in items}
+    return describe_months(
+        m if isinstance(m, pd.Period) else pd.Timestamp(m).to_period("M") for m in items
     )
-    if not ordered:
-        return ""
-    groups: list[str] = []
-    for year in sorted({m.year for m in ordered}):
-        names = [m.strftime("%B") for m in ordered if m.year == year]
-        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        groups.append(f"{joined} {year}")
-    return groups[0] if len(groups) == 1 else ", ".join(groups[:-1]) + " and " + groups[-1]
 
 
 def month_count(n: float) -> str:
