@@ -7,6 +7,7 @@ then assert on the recorded report.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -61,6 +62,10 @@ def playwright_session() -> Iterator[Any]:
     require_browser_tools()
     from playwright.sync_api import sync_playwright
 
+    # Notebooks run in-process earlier in this worker (papermill, nbclient's nested
+    # event loop) can leave a loop marked as running on this thread, and the sync API
+    # then refuses to start; nothing runs on it between tests, so clear the mark.
+    asyncio.events._set_running_loop(None)
     with sync_playwright() as playwright:
         yield playwright
 
