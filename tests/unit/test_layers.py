@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,18 @@ def test_the_check_itself_sees_a_forbidden_import(tmp_path, monkeypatch):
     monkeypatch.setattr(__import__(__name__), "PACKAGE", tmp_path / "helpers")
     found = offenders("measures", ("helpers.present", "IPython"))
     assert len(found) >= 2
+
+
+def test_the_packages_lazy_names_cover_what_notebooks_and_views_use():
+    import helpers.measures as measures
+    import helpers.present as present
+    from helpers.present import views
+
+    notebooks = (PACKAGE.parents[1] / "notebooks").glob("*.ipynb")
+    text = "\n".join(p.read_text(encoding="utf-8") for p in notebooks)
+    for package, name in (("present", present), ("measures", measures)):
+        used = set(re.findall(rf"\b{package}\.([A-Za-z_][A-Za-z0-9_]*)", text))
+        assert used - set(name.__all__) == set(), package
+        for attr in used:
+            assert getattr(name, attr) is not None
+    assert set(views.__all__) <= set(present.__all__)

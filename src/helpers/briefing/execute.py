@@ -23,6 +23,11 @@ import nbformat  # noqa: E402
 import papermill  # noqa: E402
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel  # noqa: E402
 from jupyter_client.manager import AsyncKernelManager  # noqa: E402
+from papermill.engines import (  # noqa: E402
+    NBClientEngine,
+    NotebookExecutionManager,
+    papermill_engines,
+)
 from papermill.exceptions import PapermillExecutionError  # noqa: E402
 
 from helpers import config  # noqa: E402
@@ -140,6 +145,64 @@ def stop_running_kernels() -> int:
     return killed
 
 
+#: Seconds between saves of the executing notebook while its cells run.
+SAVE_EVERY_S = 3.0
+
+
+class ThrottledSaves(NotebookExecutionManager):
+    """papermill's execution manager, saving at most every few seconds while cells run.
+
+    papermill writes the whole notebook (charts included) before and after every
+    cell; a briefing notebook has dozens of cells, so most of those writes are of
+    a file that is about to change again. This keeps one every
+    :data:`SAVE_EVERY_S` seconds, so a stopped run still leaves a recent partial
+    notebook, and always saves at the end (also when the kernel died).
+    """
+
+    def save(self, **kwargs: object) -> None:
+        """Save, unless the last save was moments ago and the notebook is not done."""
+        last = getattr(self, "last_save_time", None)
+        recent = last is not None and (self.now() - last).total_seconds() < SAVE_EVERY_S
+        if self.end_time is None and recent:
+            return
+        super().save(**kwargs)
+
+
+class BriefingEngine(NBClientEngine):
+    """papermill's nbclient engine with :class:`ThrottledSaves`."""
+
+    @classmethod
+    def execute_notebook(  # type: ignore[override]
+        cls,
+        nb: nbformat.NotebookNode,
+        kernel_name: str,
+        output_path: str | None = None,
+        progress_bar: bool = True,
+        log_output: bool = False,
+        autosave_cell_every: int = 30,
+        **kwargs: object,
+    ) -> nbformat.NotebookNode:
+        """Execute ``nb`` as papermill's engine does, with throttled saves."""
+        manager = ThrottledSaves(
+            nb,
+            output_path=output_path,
+            progress_bar=progress_bar,
+            log_output=log_output,
+            autosave_cell_every=autosave_cell_every,
+        )
+        manager.notebook_start()
+        try:
+            cls.execute_managed_notebook(manager, kernel_name, log_output=log_output, **kwargs)
+        finally:
+            manager.cleanup_pbar()
+            manager.notebook_complete()
+        return manager.nb
+
+
+ENGINE = "engagement-briefings"
+papermill_engines.register(ENGINE, BriefingEngine)
+
+
 def check_kernel(kernel_name: str = config.KERNEL_NAME) -> None:
     """Refuse to start when the project's Jupyter kernel is not installed.
 
@@ -217,6 +280,7 @@ def execute_notebook(
             parameters=dict(job.parameters),
             kernel_name=kernel_name,
             kernel_manager_class=TrackedKernelManager,
+            engine_name=ENGINE,
             progress_bar=False,
             log_output=False,
             execution_timeout=timeout,

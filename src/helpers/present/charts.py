@@ -783,7 +783,7 @@ def grouped_change_chart(
 
 #: Pixels per inch of the PNG a notebook displays: sharp on high-density screens and
 #: above 150 dpi when a briefing is printed.
-DISPLAY_DPI = 200
+DISPLAY_DPI = 150
 _ALT = "alt_text"
 
 

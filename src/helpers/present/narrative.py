@@ -19,7 +19,7 @@ from helpers.measures.audiences import SUM_OF_ACCOUNTS
 from helpers.measures.figures import Measure, one, pick
 from helpers.measures.forecast import Forecast
 from helpers.measures.saturation import CANNOT_TELL, EXPONENTIAL, LINEAR, MIN_POINTS, SLOWING
-from helpers.measures.trend import Trend, interval_rates
+from helpers.measures.trends import Trend, interval_rates
 from helpers.present import formats
 
 

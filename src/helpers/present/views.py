@@ -1,0 +1,164 @@
+"""The views a notebook step calls, each saying so in one line when given nothing.
+
+``helpers.present`` gives these names lazily; see its docstring.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from helpers.present import charts as _charts
+from helpers.present import formats
+from helpers.present import narrative as _narrative
+from helpers.present import posts as _posts
+from helpers.present import tables as _tables
+from helpers.present.headlines import HeadlineSet, commentary_figures
+from helpers.present.narrative import (
+    commentary,
+    engagement_point,
+    engagement_sentences,
+    fastest_point,
+    growth_share_sentence,
+    markdown,
+    method_trend,
+    monthly_point,
+    projection_sentence,
+    share_point,
+    trend_sentence,
+    trusted2know_points,
+    twelve_month_point,
+    website_points,
+)
+from helpers.present.page import Tiles, absent, key_points, tile
+
+_NONE = "there are none in the months this briefing covers"
+_TOTALS = ["All accounts", "Sum of accounts"]
+
+
+def _accounts(frame: pd.DataFrame) -> pd.DataFrame:
+    inside = frame["in_window"].astype(bool) if "in_window" in frame else True
+    return frame[inside & ~frame["account"].isin(_TOTALS)]
+
+
+def _has_rows(frame: Any) -> bool:
+    return len(frame) > 0
+
+
+def _guard(
+    view: Callable[..., Any], what: str, has_data: Callable[[Any], bool] = _has_rows
+) -> Callable[..., Any]:
+    """Wrap a view so that, given nothing to show, it says so in one line."""
+
+    @functools.wraps(view)
+    def wrapper(data: Any, *args: Any, **kwargs: Any) -> Any:
+        if data is None or not has_data(data):
+            noun = next((a for a in args if isinstance(a, str)), "")
+            return absent(f"{noun} {what}".strip(), _NONE)
+        return view(data, *args, **kwargs)
+
+    return wrapper
+
+
+def _pct(frame: pd.DataFrame) -> bool:
+    return len(_accounts(frame[frame["measure"] == "pct_change"])) > 0
+
+
+def _total(frame: pd.DataFrame) -> bool:
+    return bool(((frame["account"] == "All accounts") & (frame["measure"] == "value")).any())
+
+
+def _monthly(frame: pd.DataFrame) -> bool:
+    same = frame["start"].dt.to_period("M") == frame["end"].dt.to_period("M")
+    return bool((same & (frame["measure"] != "sum")).any())
+
+
+def _projected(trend: Any) -> bool:
+    return hasattr(trend.projection, "table")
+
+
+audience_table = _guard(_tables.audience_table, "figures by account", lambda f: len(_accounts(f)))
+audience_chart = _guard(_charts.audience_chart, "figures by account", lambda f: len(_accounts(f)))
+change_chart = _guard(_charts.change_chart, "growth by account", _pct)
+total_chart = _guard(_charts.total_chart, "total", _total)
+audience_summary = _guard(_narrative.audience_summary, "figures")
+engagement_table = _guard(_tables.engagement_table, "Facebook reach and engagement figures")
+engagement_chart = _guard(_charts.engagement_chart, "Facebook engagement figures")
+traffic_table = _guard(_tables.traffic_table, "traffic figures by month", _monthly)
+traffic_chart = _guard(_charts.traffic_chart, "traffic figures by month", _monthly)
+device_chart = _guard(_charts.device_chart, "device figures by month", _monthly)
+shares_table = _guard(_tables.shares_table, "shares")
+share_bars = _guard(_charts.share_bars, "shares")
+
+
+def _first(frames: dict[str, pd.DataFrame]) -> bool:
+    """A comparison needs its subject (the first frame); the comparator alone is not shown."""
+    return bool(frames) and len(next(iter(frames.values()))) > 0
+
+
+side_by_side = _guard(_tables.side_by_side, "shares", _first)
+compare_chart = _guard(_charts.compare_chart, "shares", _first)
+figures_table = _guard(_tables.figures_table, "figures")
+count_bars = _guard(_charts.count_bars, "figures")
+per_resident_table = _guard(_tables.per_resident_table, "per 1,000 residents")
+highlights_table = _guard(_tables.highlights_table, "campaign or operational figures")
+quality_table = _guard(_tables.quality_table, "stated figures to check")
+projection_chart = _guard(_charts.projection_chart, "projection", _projected)
+post_activity_table = _guard(_posts.post_activity_table, "Facebook and Instagram post figures")
+
+
+def post_activity_summary(frame: pd.DataFrame) -> Any:
+    """Sentences on the period month's posts, reach and engagement (or why there are none)."""
+    if not len(frame):
+        return absent("Facebook and Instagram post figures", _NONE)
+    return markdown(_posts.post_activity_sentences(frame))
+
+
+__all__ = [
+    "HeadlineSet",
+    "Tiles",
+    "absent",
+    "audience_chart",
+    "audience_summary",
+    "audience_table",
+    "change_chart",
+    "commentary",
+    "commentary_figures",
+    "compare_chart",
+    "count_bars",
+    "device_chart",
+    "engagement_chart",
+    "engagement_point",
+    "engagement_sentences",
+    "engagement_table",
+    "fastest_point",
+    "figures_table",
+    "formats",
+    "growth_share_sentence",
+    "highlights_table",
+    "key_points",
+    "markdown",
+    "method_trend",
+    "monthly_point",
+    "per_resident_table",
+    "post_activity_summary",
+    "post_activity_table",
+    "projection_chart",
+    "projection_sentence",
+    "quality_table",
+    "share_bars",
+    "share_point",
+    "shares_table",
+    "side_by_side",
+    "tile",
+    "total_chart",
+    "traffic_chart",
+    "traffic_table",
+    "trend_sentence",
+    "trusted2know_points",
+    "twelve_month_point",
+    "website_points",
+]
