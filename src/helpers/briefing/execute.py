@@ -248,6 +248,26 @@ def _running_cell(path: Path) -> tuple[int | None, str]:
     return index, _first_line(cell.source)
 
 
+#: What nbclient says when a kernel exits before it answers at all (for instance when
+#: kernels started at the same moment raced for the same ports).
+_NEVER_STARTED = "Kernel died before replying to kernel_info"
+
+
+def _execute_once_more_if_the_kernel_never_started(*args: object, **kwargs: object) -> object:
+    """Papermill's ``execute_notebook``, tried a second time if the kernel never started.
+
+    A kernel that dies before its first reply has run no cell, so trying again
+    repeats nothing; any other failure is raised at once.
+    """
+    try:
+        return papermill.execute_notebook(*args, **kwargs)
+    except RuntimeError as exc:
+        if _NEVER_STARTED not in str(exc):
+            raise
+        logging.getLogger(__name__).warning("kernel did not start; starting another")
+        return papermill.execute_notebook(*args, **kwargs)
+
+
 def execute_notebook(
     job: NotebookJob,
     *,
@@ -274,7 +294,7 @@ def execute_notebook(
     _THREAD.kernel_log = log
     began = time.perf_counter()
     try:
-        nb = papermill.execute_notebook(
+        nb = _execute_once_more_if_the_kernel_never_started(
             str(job.source),
             str(job.output),
             parameters=dict(job.parameters),
