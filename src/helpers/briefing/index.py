@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from helpers import config
 from helpers.briefing.render import TEMPLATES, Page, stylesheet
@@ -26,6 +27,8 @@ _PERCENT_KINDS = frozenset({"pct_change", "cmgr", "engagement_rate", "weighted_s
 QUALITY_OK = "ok"
 #: Quality status meaning "the stated figure differs beyond rounding".
 QUALITY_DIFFERS = "differs"
+#: Quality status of a commentary figure with no independent source (quoted, not checked).
+QUALITY_QUOTED = "quoted"
 
 
 @functools.cache
@@ -159,8 +162,12 @@ def quality_rows(records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
                     else formats.count(r.get("computed"))
                 ),
                 "dates": formats.dates(r["start"], r["end"]) if r.get("start") else "",
-                "verdict": {QUALITY_OK: "agrees", QUALITY_DIFFERS: "differs"}.get(status, status),
-                "flagged": status != QUALITY_OK,
+                "verdict": {
+                    QUALITY_OK: "agrees",
+                    QUALITY_DIFFERS: "differs",
+                    QUALITY_QUOTED: "quoted (no independent source)",
+                }.get(status, status),
+                "flagged": status not in (QUALITY_OK, QUALITY_QUOTED),
                 "anchor": anchor,
             }
         )
@@ -196,6 +203,9 @@ def render_index(
     quality: Sequence[Mapping[str, Any]],
     summary: Sequence[str] = (),
     quality_text: str = "",
+    *,
+    paper: Mapping[str, Any] | None = None,
+    commentary: str = "",
 ) -> str:
     """Render ``index.html`` for one period.
 
@@ -204,18 +214,61 @@ def render_index(
         briefings: Links to the channel pages built, dicts with ``href`` and ``text``.
         headlines: All headline records of the period.
         quality: All data-quality records of the period.
-        summary: Key points shown first (none: no key points section).
+        summary: Key points shown first, beside the date of issue and decision.
         quality_text: The data-quality paragraph (the full table is in quality.html).
+        paper: ``decision``, ``issued`` (``YYYY-MM-DD``; None: a draft) and
+            ``contact`` of the period's paper (see :mod:`.overview`).
+        commentary: The commentary's overview page as Markdown (rendered here with
+            raw HTML off and links limited to safe schemes).
 
     Returns:
         The page's HTML.
     """
+    from helpers.present.overview import checked, flagged_checks, method_notes, quality_line
+
+    paper = dict(paper or {})
+    issued = paper.get("issued")
     template = _environment().get_template("index.html.j2")
+    real = checked(quality)
     return template.render(
         page=page,
         css=stylesheet(),
         briefings=list(briefings),
         headline_tables=headline_tables(headlines, page.period_label),
-        quality={"sentence": quality_text, "count": len(quality)},
+        quality={
+            "sentence": quality_text,
+            "line": quality_line(quality),
+            "count": len(real),
+            "quoted": len(quality) - len(real),
+            "flagged": quality_rows(flagged_checks(quality)),
+        },
         summary=list(summary),
+        paper={
+            "issued": formats.day(issued) if issued else "Draft",
+            "decision": paper.get("decision") or "",
+            "contact": paper.get("contact") or "",
+        },
+        methods=method_notes(headlines),
+        commentary=render_markdown(commentary),
     )
+
+
+def render_markdown(text: str) -> Markup:
+    """Markdown as HTML for a page: raw HTML shown as text, links to safe schemes only.
+
+    markdown-it's link validation refuses ``javascript:``, ``vbscript:``, ``file:``
+    and ``data:`` links (except images); links are further limited to ``https``,
+    ``http``, ``mailto`` and in-page anchors.
+    """
+    if not text.strip():
+        return Markup("")
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False})
+    md.validateLink = _safe_link  # type: ignore[method-assign]
+    return Markup(md.render(text))
+
+
+def _safe_link(url: str) -> bool:
+    scheme = url.strip().split(":", 1)[0].lower() if ":" in url.split("/", 1)[0] else ""
+    return scheme in ("", "https", "http", "mailto") and not url.strip().startswith("//")

@@ -7,16 +7,17 @@ Written by the runner next to ``headlines.json`` when a period is built::
      "key_points": ["Facebook likes rose 12.0% ...", ...],
      "pages": [{"href": "index.html", "title": "Overview"}, ...],
      "decision": "The Commissioner is requested to note the report." or null,
-     "issued": "2015-10-14"}
+     "issued": "2015-11-18" or null (a draft: no date of issue set),
+     "contact": "Media and Communications, Lancashire Constabulary" or null}
 
 The archive (:mod:`.archive`) and the PDF (:mod:`.pdf`) read it instead of
-recomputing anything. The decision line comes from the front matter of the
-analysts' commentary file ``<data>/raw/commentary/<YYYY-MM>.md``.
+recomputing anything. The decision, date of issue and contact lines come from the
+front matter of the analysts' commentary file ``<data>/raw/commentary/<YYYY-MM>.md``;
+the build date is never a date of issue.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -38,27 +39,39 @@ FIELDS: tuple[str, ...] = (
     "pages",
     "decision",
     "issued",
+    "contact",
 )
 
 
-def decision_line(data_dir: Path, period: str) -> str | None:
-    """The "decision required" line of a period's commentary, if one is given.
+def paper_lines(data_dir: Path, period: str) -> dict[str, str | None]:
+    """The decision, date of issue and contact of a period's paper, as far as given.
 
     Args:
         data_dir: The data folder.
         period: ``YYYY-MM``.
 
     Returns:
-        The ``decision:`` of the front matter of ``raw/commentary/<period>.md`` on one
-        line, or None when there is no such file or it gives no decision.
+        ``{"decision": ..., "issued": "YYYY-MM-DD", "contact": ...}`` from the front
+        matter of ``raw/commentary/<period>.md``; None for each one not given (all None
+        without such a file: the paper is a draft).
 
     Raises:
         DataError: If a commentary file is malformed (naming the file and line).
     """
+    keys = ("decision", "issued", "contact")
     if not commentary_path(data_dir, period).is_file():
-        return None
-    decision = load_commentary(data_dir).decision(period)
-    return " ".join(decision.split()) or None
+        return dict.fromkeys(keys)
+    commentary = load_commentary(data_dir)
+    return {
+        "decision": " ".join(commentary.decision(period).split()) or None,
+        "issued": commentary.issued(period) or None,
+        "contact": " ".join(commentary.contact(period).split()) or None,
+    }
+
+
+def decision_line(data_dir: Path, period: str) -> str | None:
+    """The "decision required" line of a period's commentary (None when not given)."""
+    return paper_lines(data_dir, period)["decision"]
 
 
 def page_links(request: Request, staging: Path) -> list[dict[str, str]]:
@@ -74,8 +87,6 @@ def overview_record(
     request: Request,
     staging: Path,
     key_points: Sequence[str],
-    *,
-    issued: dt.date | None = None,
 ) -> dict[str, Any]:
     """Assemble ``overview.json`` of a period being built.
 
@@ -83,19 +94,18 @@ def overview_record(
         request: The period's request.
         staging: The folder the pages were written to.
         key_points: Plain-text sentences, most important first.
-        issued: Date of issue (default: today).
 
     Returns:
-        A JSON-ready dict with the fields of :data:`FIELDS`.
+        A JSON-ready dict with the fields of :data:`FIELDS` (``issued`` None: a draft).
     """
+    lines = paper_lines(request.data_dir, request.period)
     return {
         "period": request.period,
         "period_label": request.period_label,
         "window_label": request.window.label,
         "key_points": [str(point) for point in key_points],
         "pages": page_links(request, staging),
-        "decision": decision_line(request.data_dir, request.period),
-        "issued": (issued or dt.date.today()).isoformat(),
+        **lines,
     }
 
 
@@ -105,6 +115,6 @@ def read_overview(folder: Path) -> dict[str, Any] | None:
         data = json.loads((folder / OVERVIEW_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(data, Mapping) or any(f not in data for f in FIELDS):
+    if not isinstance(data, Mapping) or any(f not in data for f in FIELDS if f != "contact"):
         return None
-    return dict(data)
+    return {"contact": None, **data}

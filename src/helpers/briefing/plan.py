@@ -12,6 +12,7 @@ snapshots (18 November 2015) and campaign figures do not make a period.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,15 +48,17 @@ def briefing_title(name: str) -> str:
     return _TITLES.get(name) or config.CHANNELS.get(name, name)
 
 
-def available_periods(tidy: pd.DataFrame) -> list[str]:
+def available_periods(tidy: pd.DataFrame, papers: Iterable[str] = ()) -> list[str]:
     """List the months that can be briefed, oldest first.
 
     Args:
         tidy: The tidy table (needs an ``end`` column of dates).
+        papers: Periods the analysts wrote a paper for (their commentary files,
+            ``YYYY-MM``): each can be briefed, whatever its data.
 
     Returns:
         ``YYYY-MM`` months with at least one value ending on the month's last day,
-        or with daily activity figures on some of their days.
+        with daily activity figures on some of their days, or with a paper.
     """
     ends = pd.to_datetime(tidy["end"]).dropna().dt.normalize()
     month_ends = ends[ends.dt.is_month_end]
@@ -68,14 +71,25 @@ def available_periods(tidy: pd.DataFrame) -> list[str]:
             & (tidy["segment"] == "")
         )
         periods |= set(ends[daily.reindex(ends.index, fill_value=False)].dt.strftime("%Y-%m"))
-    return sorted(periods)
+    return sorted(periods | set(papers))
 
 
-def latest_period(tidy: pd.DataFrame) -> str:
+def paper_periods(data_dir: Path) -> list[str]:
+    """Periods with a commentary file (a paper) in ``<data_dir>/raw/commentary/``."""
+    folder = Path(data_dir) / "raw" / "commentary"
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p.stem for p in folder.glob("*.md") if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", p.stem)
+    )
+
+
+def latest_period(tidy: pd.DataFrame, papers: Iterable[str] = ()) -> str:
     """Return the most recent period that can be briefed.
 
     Args:
         tidy: The tidy table.
+        papers: Periods with a paper (see :func:`available_periods`).
 
     Returns:
         The latest ``YYYY-MM`` of :func:`available_periods`.
@@ -83,7 +97,7 @@ def latest_period(tidy: pd.DataFrame) -> str:
     Raises:
         ParameterError: If the table has no month-end values at all.
     """
-    periods = available_periods(tidy)
+    periods = available_periods(tidy, papers)
     if not periods:
         raise ParameterError(
             "the data has no month-end figures, so there is no period to brief; "

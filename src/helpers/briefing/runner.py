@@ -34,6 +34,7 @@ from helpers.briefing import QUALITY_MIME
 from helpers.briefing.errors import NotRun, ParameterError, RunError
 from helpers.briefing.fingerprint import (
     Fingerprint,
+    commentary_path,
     load_inputs,
     period_fingerprint,
     stored_fingerprint,
@@ -43,12 +44,18 @@ from helpers.briefing.manifest import (
     missing_headline_fields,
     write_json,
 )
-from helpers.briefing.overview import OVERVIEW_FILE, overview_record, read_overview
+from helpers.briefing.overview import (
+    OVERVIEW_FILE,
+    overview_record,
+    page_links,
+    read_overview,
+)
 from helpers.briefing.plan import (
     Request,
     available_periods,
     briefing_title,
     check_data_dir,
+    paper_periods,
     parse_channels,
     validate_request,
 )
@@ -273,6 +280,18 @@ def _reconciliation(request: Request) -> tuple[pd.DataFrame, list[dict[str, Any]
     return tidy, quality_records(checks)
 
 
+def _overview_commentary(request: Request) -> str:
+    """The analysts' text for the overview page of the period, figures filled in."""
+    from helpers.present.narrative import commentary
+
+    if not commentary_path(request.data_dir, request.period).is_file():
+        return ""
+    notes = load_commentary(request.data_dir).for_period(request.period)
+    if not (notes.parts["page"] == "overview").any():
+        return ""
+    return commentary(notes.parts, notes.figures, "overview").data
+
+
 def _finish(build: PeriodBuild, settings: Settings) -> Path:
     """Write the index, JSON files and manifest, then swap the staging folder in."""
     from helpers.briefing.index import render_index, render_quality
@@ -289,13 +308,23 @@ def _finish(build: PeriodBuild, settings: Settings) -> Path:
     links = [{"href": f"{r.name}.html", "text": briefing_title(r.name)} for r in results]
     summary = key_points(headlines)
     paragraph = quality_paragraph(quality, headlines)
-    index = render_index(_page(request, None), links, headlines, quality, summary, paragraph)
+    overview = overview_record(request, build.staging, summary)
+    index = render_index(
+        _page(request, None),
+        links,
+        headlines,
+        quality,
+        summary,
+        paragraph,
+        paper=overview,
+        commentary=_overview_commentary(request),
+    )
     check_page(index, "index.html")
     (build.staging / "index.html").write_text(index, encoding="utf-8")
     quality_page = render_quality(_page(request, "quality"), quality, paragraph)
     check_page(quality_page, "quality.html")
     (build.staging / "quality.html").write_text(quality_page, encoding="utf-8")
-    overview = overview_record(request, build.staging, summary)
+    overview["pages"] = page_links(request, build.staging)
     write_json(build.staging / OVERVIEW_FILE, overview)
     parameters = {
         "period": request.period,
@@ -627,7 +656,7 @@ def plan_period(
     parse_channels(channels)
     folder = check_data_dir(data_dir)
     tidy = load_tidy(folder)
-    available = available_periods(tidy)
+    available = available_periods(tidy, paper_periods(folder))
     if period is not None:
         # A month without month-end figures can still be briefed on request when
         # something is dated in it (18 November) or analysts wrote its commentary.
@@ -761,7 +790,9 @@ def run_all(
     today = today or dt.date.today()
     ended = pd.Period(today, freq="M") - 1
     tidy = load_tidy(folder)
-    periods = [p for p in available_periods(tidy) if pd.Period(p, freq="M") <= ended]
+    periods = [
+        p for p in available_periods(tidy, paper_periods(folder)) if pd.Period(p, freq="M") <= ended
+    ]
     if not periods:
         raise ParameterError("the data has no month-end figures, so there is no period to brief")
     requests = [

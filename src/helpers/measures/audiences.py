@@ -254,11 +254,28 @@ def growth_shares(changes: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def community(tidy: pd.DataFrame, window: Window) -> pd.DataFrame:
-    """The digital community: every channel's audience at the end of the period.
+def _community_day(tidy: pd.DataFrame, window: Window) -> pd.Timestamp:
+    """The latest day in the window with audience figures for two channels or more."""
+    days: dict[pd.Timestamp, set[str]] = {}
+    for channel, metric in AUDIENCE_METRIC.items():
+        levels = rows(tidy, channel, metric, None, "")
+        levels = levels[is_snapshot(levels)]
+        for end in levels["end"]:
+            if window.contains(pd.Timestamp(end)):
+                days.setdefault(pd.Timestamp(end), set()).add(channel)
+    shared = [day for day, channels in days.items() if len(channels) >= 2]
+    return max(shared) if shared else window.last_day
 
-    Only channels with a figure for the period's last day are counted; the frame
-    says which channels have none (column ``missing`` on the total row).
+
+def community(tidy: pd.DataFrame, window: Window) -> pd.DataFrame:
+    """The digital community: every channel's audience on the latest day it can be summed.
+
+    The day is the latest day of the window on which at least two channels have an
+    audience figure (the period's last day when none has): a November paper whose
+    counts were last taken on 31 October gives the community on 31 October, not a
+    single channel's figure of a later day. Only channels with a figure for that day
+    are counted; the frame says which channels have none (column ``missing`` on the
+    total row).
 
     Args:
         tidy: The tidy table.
@@ -268,7 +285,7 @@ def community(tidy: pd.DataFrame, window: Window) -> pd.DataFrame:
         A figure frame: one ``value`` row per channel with a figure for the last day,
         and a ``sum`` row (channel ``all``, metric ``audience``) adding them up.
     """
-    day = window.last_day
+    day = _community_day(tidy, window)
     records = []
     for channel, metric in AUDIENCE_METRIC.items():
         levels = rows(tidy, channel, metric)

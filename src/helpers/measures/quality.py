@@ -44,6 +44,23 @@ QUALITY_COLUMNS = [
 OK, DIFFERS, NOT_COMPUTABLE = "ok", "differs", "not computable"
 #: Status of a commentary figure the tidy table does not hold.
 NOT_IN_DATA = "not in the data"
+#: Status of a commentary figure whose only data row transcribes the same document:
+#: quoted, not checked (there is no independent source to check it against).
+QUOTED = "quoted"
+#: Folders of ``data/raw/`` that transcribe the report the commentary itself comes from.
+SAME_DOCUMENT_DIRS: tuple[str, ...] = (config.REPORT_DIR.name,)
+
+
+def _independent(tidy: pd.DataFrame, fig: pd.Series) -> bool:
+    """Whether some data row behind a commentary figure has a source of its own."""
+    sel = rows(tidy, fig["channel"], fig["metric"], None, fig["segment"])
+    sel = sel[
+        (sel["start"] == pd.Timestamp(fig["start"])) & (sel["end"] == pd.Timestamp(fig["end"]))
+    ]
+    if fig["account"] != config.ALL_ACCOUNTS or (sel["account"] == fig["account"]).any():
+        sel = sel[sel["account"] == fig["account"]]
+    sources = sel["source"].astype(str)
+    return bool((~sources.str.startswith(tuple(f"{d}/" for d in SAME_DOCUMENT_DIRS))).any())
 
 
 def _audience(tidy: pd.DataFrame, channels: str, day: pd.Timestamp) -> float:
@@ -275,7 +292,9 @@ def commentary_checks(tidy: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame
     Each declared figure is looked up for exactly its channel, account, segment,
     metric, start and end (for "All accounts", the stated total or else the sum of
     the accounts, as everywhere). The qualifier ("nearly", "more than") is not
-    compared: the figure is the number the text is built on.
+    compared: the figure is the number the text is built on. A figure whose only
+    data row transcribes the same report as the commentary (:data:`SAME_DOCUMENT_DIRS`)
+    is :data:`QUOTED`, not checked: the two agree by construction.
 
     Args:
         tidy: The tidy table.
@@ -288,8 +307,8 @@ def commentary_checks(tidy: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame
         One row per figure with the columns :data:`QUALITY_COLUMNS`: ``check`` is
         ``commentary_<period>_<figure>``, ``stated`` the declared value,
         ``computed`` the tidy value, and ``status`` :data:`OK` (equal within half a
-        unit of the declared decimals), :data:`DIFFERS` or :data:`NOT_IN_DATA` (no
-        tidy value for those keys).
+        unit of the declared decimals), :data:`DIFFERS`, :data:`NOT_IN_DATA` (no
+        tidy value for those keys) or :data:`QUOTED` (no independent source).
     """
     records = []
     for _, fig in figures.iterrows():
@@ -307,6 +326,8 @@ def commentary_checks(tidy: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame
         status, difference, tolerance = judge(computed, stated, "equal", decimals)
         if status == NOT_COMPUTABLE:
             status = NOT_IN_DATA
+        elif status == OK and not _independent(tidy, fig):
+            status = QUOTED
         segment = f" ({fig['segment']})" if fig["segment"] else ""
         records.append(
             {

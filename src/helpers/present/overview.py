@@ -49,24 +49,63 @@ def twelve_months(headlines: Sequence[Record]) -> str:
     )
 
 
+#: Account names as a sentence says them ("the specialist accounts").
+_ACCOUNT_WORDS = {"Specialist": "the specialist accounts", "Cadets": "the cadets' page"}
+
+
+def _account_words(account: str) -> str:
+    return _ACCOUNT_WORDS.get(account, account)
+
+
 def fastest_divisions(headlines: Sequence[Record]) -> str:
-    """The fastest-growing division of each audience with division figures."""
+    """The fastest-growing division of each audience, and any account that outgrew it.
+
+    A division is not called the fastest-growing when a force-wide account (the
+    corporate page, the specialist accounts) grew faster over the same dates: those
+    accounts are named first, ahead of every division.
+    """
     pieces = []
     for (channel, metric), noun in _NOUNS.items():
-        rows = [
+        changes = [
             r
             for r in _pick(headlines, channel=channel, metric=metric, measure="pct_change")
-            if r["account"] in DIVISIONS
+            if r["account"] not in (ALL_ACCOUNTS, "Sum of accounts")
         ]
-        if len(rows) < 2:
+        divisions = [r for r in changes if r["account"] in DIVISIONS]
+        if len(divisions) < 2:
             continue
-        best = max(rows, key=lambda r: r["value"])
-        pieces.append(
-            f"{best['account']} on {noun.split(' registered')[0]} "
-            f"({formats.percent(best['value'], signed=True)} "
-            f"{formats.between(best['start'], best['end'])})"
+        best = max(divisions, key=lambda r: r["value"])
+        ahead = sorted(
+            (
+                r
+                for r in changes
+                if r["account"] not in DIVISIONS
+                and (r["start"], r["end"]) == (best["start"], best["end"])
+                and r["value"] > best["value"]
+            ),
+            key=lambda r: -r["value"],
         )
-    return f"Fastest-growing division: {formats.join(pieces)}." if pieces else ""
+        short = noun.split(" registered")[0]
+        division = f"{best['account']} ({formats.percent(best['value'], signed=True)})"
+        if ahead:
+            others = formats.join(
+                f"{_account_words(r['account'])} ({formats.percent(r['value'], signed=True)})"
+                for r in ahead
+            )
+            pieces.append(
+                f"on {short}, {others} outgrew every division (fastest division {division})"
+            )
+        else:
+            pieces.append(f"on {short}, {division}")
+    if not pieces:
+        return ""
+    spans = {
+        formats.between(r["start"], r["end"])
+        for r in _pick(headlines, measure="pct_change")
+        if r["account"] in DIVISIONS
+    }
+    when = f" {spans.pop()}" if len(spans) == 1 else ""
+    return f"Fastest growth{when}: {'; '.join(pieces)}."
 
 
 def engagement(headlines: Sequence[Record]) -> str:
@@ -185,9 +224,45 @@ def _who(q: Record) -> str:
     return "" if account in ("", ALL_ACCOUNTS, None) else f"{account} "
 
 
+def _is_commentary(q: Record) -> bool:
+    return str(q.get("check", "")).startswith("commentary_")
+
+
+def checked(quality: Sequence[Record]) -> list[Record]:
+    """The checks proper: every record but the commentary figures merely quoted."""
+    return [q for q in quality if not (_is_commentary(q) and q.get("status") == "quoted")]
+
+
+def quality_line(quality: Sequence[Record]) -> str:
+    """One line on data quality for the front page (the detail is in the annex)."""
+    claims = [q for q in quality if not _is_commentary(q)]
+    notes = [q for q in quality if _is_commentary(q)]
+    quoted = [q for q in notes if q.get("status") == "quoted"]
+    flagged = [q for q in checked(quality) if q.get("status") != "ok"]
+    pieces = []
+    if claims:
+        agree = sum(1 for q in claims if q.get("status") == "ok")
+        pieces.append(
+            f"{agree} of the {len(claims)} figures stated in the report agree with the data"
+        )
+    if flagged:
+        pieces.append(
+            f"{len(flagged)} differ{'s' if len(flagged) == 1 else ''} beyond rounding "
+            "(listed in the annex)"
+        )
+    if quoted:
+        pieces.append(
+            f"{len(quoted)} figures in the commentary are quoted from the report and have no "
+            "independent source to check them against"
+        )
+    if not pieces:
+        return "No figures stated in a report fall in this period, so none were checked."
+    return "Data quality: " + formats.join(pieces) + "."
+
+
 def quality_paragraph(quality: Sequence[Record], headlines: Sequence[Record]) -> str:
     """One short paragraph: slips in the report itself versus claims that depend on dates."""
-    quoted = [q for q in quality if str(q.get("check", "")).startswith("commentary_")]
+    quoted = [q for q in quality if _is_commentary(q)]
     quality = [q for q in quality if q not in quoted]
     tail = _commentary_sentence(quoted)
     flagged = [q for q in quality if q.get("status") == "differs"]
@@ -198,16 +273,28 @@ def quality_paragraph(quality: Sequence[Record], headlines: Sequence[Record]) ->
     return " ".join(s for s in (_claims_paragraph(quality, flagged, headlines), tail) if s)
 
 
-def _commentary_sentence(quoted: Sequence[Record]) -> str:
-    if not quoted:
+def _commentary_sentence(figures: Sequence[Record]) -> str:
+    if not figures:
         return ""
-    differ = [q for q in quoted if q.get("status") == "differs"]
-    if differ:
-        return (
-            f"{len(differ)} of the {len(quoted)} figures quoted in the commentary differ from "
-            "the data (see the quality page)."
+    quoted = [q for q in figures if q.get("status") == "quoted"]
+    tested = [q for q in figures if q not in quoted]
+    sentences = []
+    if quoted:
+        sentences.append(
+            f"{len(quoted)} figures in the commentary are quoted from the report itself: "
+            "they have no independent source, so they are quoted, not checked."
         )
-    return f"The {len(quoted)} figures quoted in the commentary were checked against the data."
+    differ = [q for q in tested if q.get("status") != "ok"]
+    if differ:
+        sentences.append(
+            f"{len(differ)} of the {len(tested)} commentary figures with a source of their "
+            "own differ from it (see the quality page)."
+        )
+    elif tested:
+        sentences.append(
+            f"The {len(tested)} commentary figures with a source of their own agree with it."
+        )
+    return " ".join(sentences)
 
 
 def _claims_paragraph(
@@ -235,17 +322,23 @@ def _claims_paragraph(
         )
     if windowed:
         q = windowed[0]
+        same = [w for w in windowed if (w["start"], w["end"]) == (q["start"], q["end"])]
+        each = formats.join(
+            f"{_NOUNS.get((w['channel'], w['metric']), w['channel'])}"
+            f"{'' if w.get('account') in ('', ALL_ACCOUNTS, None) else ' (' + w['account'] + ')'}"
+            f" {formats.percent(w['computed'])}"
+            for w in same
+        )
+        text = (
+            f"The report's growth of {formats.percent(q['stated'])}–"
+            f"{formats.percent(q['stated_high'])} a month does not hold over "
+            f"{formats.dates(q['start'], q['end'])} (the counts give {each} a month)"
+        )
         monthly = [
             r
             for r in headlines
             if r.get("measure") == "mom_pct_change" and r.get("account") == ALL_ACCOUNTS
         ]
-        text = (
-            f"The report's growth of {formats.percent(q['stated'])}–"
-            f"{formats.percent(q['stated_high'])} a month does not hold over "
-            f"{formats.dates(q['start'], q['end'])} (the counts give "
-            f"{formats.percent(q['computed'])} a month)"
-        )
         if monthly:
             m = monthly[0]
             each = formats.join(
@@ -267,3 +360,50 @@ def overview_sentences(
 ) -> list[str]:
     """The front page's key points (kept for the runner's call; see :func:`key_points`)."""
     return key_points(headlines)
+
+
+#: What each kind of figure on the pages means, in plain words (for the annex).
+_METHODS: dict[str, str] = {
+    "value": "Levels (likes, followers, registered users, sessions) are the figures as "
+    "recorded on the day or for the month shown beside them; nothing is estimated.",
+    "pct_change": "Growth between two readings is the percentage change from the first "
+    "reading to the last, each dated; a by-account table compares the same two days for "
+    "every account.",
+    "yoy_pct_change": "Twelve-month growth compares the latest reading with the reading "
+    "of the same month a year earlier.",
+    "cmgr": "Growth a month is the compound monthly rate that turns the first reading "
+    "into the last over the months between them.",
+    "mom_pct_change": "Month-on-month growth compares a month's reading with the one a "
+    "month before.",
+    "rate": "Engagement rate is the people who engaged with a page's posts (liked, "
+    "commented, shared or clicked) divided by the people reached, for the same month.",
+    "share": "Shares (devices, traffic sources, pages) are each segment's percentage of "
+    "the total; over several months they are weighted by each month's sessions or views.",
+    "per_1000": "Per 1,000 residents divides a division's count by its usual residents in "
+    "the 2011 Census; likes and followers are counted once per page, so a person who "
+    "follows two pages counts twice.",
+    "sum": "Totals over several months add the months; unique users are counted once "
+    "over the whole period by the analytics service, so they are less than the sum of "
+    "the months.",
+    "quoted": "Figures in the Media and Engagement team's text are quoted as they were "
+    "reported, with their own dates, or 'as reported on' a day when the source gives none.",
+}
+
+
+def method_notes(headlines: Sequence[Record]) -> list[str]:
+    """How the kinds of figure the pages show were worked out, one sentence each.
+
+    Args:
+        headlines: The period's headline records (only the measures they use are
+            explained).
+
+    Returns:
+        Plain-text sentences, in the order of :data:`_METHODS`.
+    """
+    used = {str(r.get("measure")) for r in headlines}
+    return [text for measure, text in _METHODS.items() if measure in used]
+
+
+def flagged_checks(quality: Sequence[Record]) -> list[Record]:
+    """The checks that did not agree (stated figures that differ, figures not found)."""
+    return [q for q in checked(quality) if q.get("status") != "ok"]

@@ -69,13 +69,14 @@ FIGURE_COLUMNS: list[str] = [
     "value",
     "qualifier",
     "unit",
+    "dated",
     "source",
 ]
-PERIOD_COLUMNS: list[str] = ["period", "decision", "source"]
+PERIOD_COLUMNS: list[str] = ["period", "decision", "issued", "contact", "source"]
 
-FRONT_MATTER_KEYS = ("period", "decision", "figures")
-REQUIRED_FIELDS = ("channel", "metric", "start", "value")
-OPTIONAL_FIELDS = ("account", "segment", "end", "qualifier", "unit")
+FRONT_MATTER_KEYS = ("period", "issued", "decision", "contact", "figures")
+REQUIRED_FIELDS = ("channel", "metric", "value")
+OPTIONAL_FIELDS = ("account", "segment", "start", "end", "reported", "qualifier", "unit")
 
 _FILE_NAME = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])\.md$")
 _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -114,10 +115,13 @@ class Commentary:
             ``source`` (``commentary/<file>:<line of the heading>``).
         figures: One row per declared figure, columns :data:`FIGURE_COLUMNS`:
             ``figure`` is the id used in the placeholders; ``start``/``end`` are
-            timestamps; ``value`` is a float; ``source`` is
-            ``commentary/<file>:<line of the declaration>``.
+            timestamps (both the day it was reported on when the source gives the
+            figure no dates); ``dated`` is False for such a figure; ``value`` is a
+            float; ``source`` is ``commentary/<file>:<line of the declaration>``.
         periods: One row per file, columns :data:`PERIOD_COLUMNS`: ``decision`` is
-            the decision line for the cover (``""`` when not given).
+            the decision line for the cover, ``issued`` the date of issue
+            (``YYYY-MM-DD``) and ``contact`` the contact line (each ``""`` when not
+            given: a paper without a date of issue is a draft).
     """
 
     parts: pd.DataFrame
@@ -135,8 +139,19 @@ class Commentary:
 
     def decision(self, period: str) -> str:
         """The decision line of ``period`` (``""`` when not given)."""
+        return self._field(period, "decision")
+
+    def issued(self, period: str) -> str:
+        """The date of issue of ``period``'s paper, ``YYYY-MM-DD`` (``""``: a draft)."""
+        return self._field(period, "issued")
+
+    def contact(self, period: str) -> str:
+        """The contact line of ``period``'s paper (``""`` when not given)."""
+        return self._field(period, "contact")
+
+    def _field(self, period: str, field: str) -> str:
         rows = self.periods[self.periods["period"] == period]
-        return str(rows["decision"].iloc[0]) if not rows.empty else ""
+        return str(rows[field].iloc[0]) if not rows.empty else ""
 
 
 def empty_commentary() -> Commentary:
@@ -150,12 +165,14 @@ def _frame(records: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(records, columns=columns)
     if "order" in columns:
         frame["order"] = frame["order"].astype("int64")
+    if "dated" in columns:
+        frame["dated"] = frame["dated"].astype(bool)
     if "value" in columns:
         frame["value"] = frame["value"].astype(float)
         for col in ("start", "end"):
             frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
     for col in columns:
-        if col not in {"order", "value", "start", "end"}:
+        if col not in {"order", "value", "start", "end", "dated"}:
             frame[col] = frame[col].astype(str)
     return frame
 
@@ -242,6 +259,7 @@ def read_commentary_file(path: Path) -> Commentary:
     body = lines[body_start - 1 :]
     parts = _read_parts(path, body, body_start)
     figures = _check_figures(path, meta["figures"], figure_lines)
+    _check_issue_date(path, period, meta, figures, figure_lines)
     _check_placeholders(path, parts, body, body_start, figures, figure_lines)
     for part in parts:
         _check_numbers(path, part)
@@ -260,7 +278,15 @@ def read_commentary_file(path: Path) -> Commentary:
         {"period": period, "figure": fid, **fields, "source": f"{source}:{figure_lines[fid][0]}"}
         for fid, fields in figures.items()
     ]
-    period_records = [{"period": period, "decision": meta["decision"], "source": f"{source}:1"}]
+    period_records = [
+        {
+            "period": period,
+            "decision": meta["decision"],
+            "issued": meta["issued"],
+            "contact": meta["contact"],
+            "source": f"{source}:1",
+        }
+    ]
     return Commentary(
         _frame(part_records, PART_COLUMNS),
         _frame(figure_records, FIGURE_COLUMNS),
@@ -330,9 +356,24 @@ def _read_front_matter(
     period = data["period"]
     if not isinstance(period, str) or not _PERIOD.match(period.strip()):
         raise DataError(path, "period: YYYY-MM (e.g. 2015-10)", line=keys["period"], found=period)
-    decision = data.get("decision") or ""
-    if not isinstance(decision, str):
-        raise DataError(path, "one line of text after decision:", line=keys["decision"])
+    lines_of: dict[str, str] = {}
+    for key in ("decision", "contact"):
+        text = data.get(key) or ""
+        if not isinstance(text, str) or "\n" in text.strip():
+            raise DataError(path, f"one line of text after {key}:", line=keys[key])
+        lines_of[key] = " ".join(text.split())
+    issued = data.get("issued") or ""
+    if issued:
+        issued = _day(
+            issued,
+            lambda f: DataError(
+                path,
+                "issued: the date of issue as YYYY-MM-DD (or leave it out: the paper is then "
+                "a draft)",
+                line=keys["issued"],
+                found=f,
+            ),
+        ).strftime("%Y-%m-%d")
     figures = data.get("figures") or {}
     figure_lines: dict[str, tuple[int, dict[str, int]]] = {}
     if figures:
@@ -353,7 +394,9 @@ def _read_front_matter(
             figure_lines[fid] = (line, _mapping_lines(path, field_node, offset, f"figure '{fid}'"))
     meta = {
         "period": period.strip(),
-        "decision": " ".join(decision.split()),
+        "decision": lines_of["decision"],
+        "contact": lines_of["contact"],
+        "issued": issued,
         "figures": figures,
         "lines": keys,
     }
@@ -452,8 +495,7 @@ def _check_figure(
         raise fail(
             "qualifier", "words without digits, e.g. nearly, more than, around", texts["qualifier"]
         )
-    start = _day(fields["start"], lambda f: fail("start", "a date YYYY-MM-DD", f))
-    end = _day(fields.get("end") or fields["start"], lambda f: fail("end", "a date YYYY-MM-DD", f))
+    start, end, dated = _figure_dates(fields, fail)
     if end < start:
         raise fail("end", f"a date on or after the start ({start:%Y-%m-%d})", f"{end:%Y-%m-%d}")
     value = _number(fields["value"], spec, lambda e, f: fail("value", e, f))
@@ -470,7 +512,64 @@ def _check_figure(
         "value": value,
         "qualifier": texts["qualifier"],
         "unit": str(unit),
+        "dated": dated,
     }
+
+
+def _figure_dates(
+    fields: dict[str, Any], fail: Callable[..., DataError]
+) -> tuple[pd.Timestamp, pd.Timestamp, bool]:
+    """``(start, end, dated)`` of a figure: its own dates, or the day it was reported."""
+    if fields.get("reported") is not None:
+        if fields.get("start") is not None or fields.get("end") is not None:
+            raise fail(
+                "reported",
+                "either start: (and end:) for a dated figure, or reported: for one its source "
+                "does not date, not both",
+            )
+        day = _day(fields["reported"], lambda f: fail("reported", "a date YYYY-MM-DD", f))
+        return day, day, False
+    if fields.get("start") is None:
+        raise fail(
+            "start",
+            "a line 'start:' (the first day the figure covers), or 'reported:' (the day it "
+            "was reported on) when its source gives it no dates",
+        )
+    start = _day(fields["start"], lambda f: fail("start", "a date YYYY-MM-DD", f))
+    end = _day(fields.get("end") or fields["start"], lambda f: fail("end", "a date YYYY-MM-DD", f))
+    return start, end, True
+
+
+def _check_issue_date(
+    path: Path,
+    period: str,
+    meta: dict[str, Any],
+    figures: dict[str, dict[str, Any]],
+    figure_lines: dict[str, tuple[int, dict[str, int]]],
+) -> None:
+    """A paper is issued in or after its period, and quotes nothing dated after its issue."""
+    if not meta["issued"]:
+        return
+    issued = pd.Timestamp(meta["issued"])
+    first = pd.Period(period, freq="M").start_time
+    if issued < first:
+        raise DataError(
+            path,
+            f"issued: a date on or after the first day of the period ({first:%Y-%m-%d})",
+            line=meta["lines"]["issued"],
+            found=meta["issued"],
+        )
+    for fid, fields in figures.items():
+        if fields["end"] > issued:
+            line, field_lines = figure_lines[fid]
+            where = next((k for k in ("end", "reported", "start") if k in field_lines), "")
+            raise DataError(
+                path,
+                f"figure '{fid}' dated on or before the date of issue ({meta['issued']}); "
+                "correct its dates or the issued: line",
+                line=field_lines.get(where, line),
+                found=f"{fields['end']:%Y-%m-%d}",
+            )
 
 
 def _day(value: object, fail: Callable[[object], DataError]) -> pd.Timestamp:
