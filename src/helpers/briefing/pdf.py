@@ -1,12 +1,19 @@
 """``briefing.pdf``: the period's briefings as one A4 board paper, printed by Chromium.
 
-The paper is built offline from the period's HTML pages: a cover (force, title,
-period, date of issue and the "Decision required" line of the analysts'
-commentary), then the overview and each channel briefing, each starting a new
-page, and at the end the method notes and the data-quality table. A print
-stylesheet (``templates/print.css``) gives A4 pages, a running header and page
-numbers (CSS page margin boxes), keeps table rows, charts and headings with what
-follows them together, and prints every chart at :data:`PRINT_DPI` or finer.
+The paper is built offline from the period's HTML pages: a front block (force,
+title, period, the date of issue or "Draft", the "Decision required" and contact
+lines of the analysts' commentary, and the contents with page numbers), then the
+overview and each channel briefing, flowing on from one to the next, and at the
+end one annex: how the figures were worked out and the data-quality summary (the
+full stated-figures table stays in ``quality.html``). A print stylesheet
+(``templates/print.css``) gives A4 pages, a running header and page numbers (CSS
+page margin boxes), keeps tables, charts and headings with what follows them
+whole, and prints every chart at :data:`PRINT_DPI` or finer and no taller than
+:data:`CHART_HEIGHT_MM`.
+
+The contents' page numbers come from a first printing: its outline (bookmarks)
+gives the page each part starts on, the numbers are written in, and the paper is
+printed again (the numbers take the same room, so nothing moves).
 
 Chromium (Debian's ``/usr/bin/chromium``, or the one named by ``ENGAGEMENT_CHROMIUM``)
 is driven with Playwright: the pages' own scripts are disabled, every request
@@ -57,8 +64,14 @@ CHROMIUM_ARGS: tuple[str, ...] = (
 )
 #: Charts print no larger than their pixel width divided by this (dots per inch).
 PRINT_DPI = 150
-#: Tables with more rows than this may break across pages (between rows); shorter stay whole.
-LONG_TABLE_ROWS = 20
+#: The tallest a chart prints, in millimetres (its width follows, aspect ratio kept).
+CHART_HEIGHT_MM = 54
+#: Width of the text on an A4 sheet, in millimetres (210 less print.css's side margins).
+TEXT_WIDTH_MM = 210 - 16 - 15
+#: Title of the paper's one annex.
+ANNEX_TITLE = "Annex: how the figures were worked out, and data quality"
+#: What the cover says instead of a date when the analysts set no date of issue.
+DRAFT = "Draft"
 #: Title of the paper (cover and running header).
 TOPIC = "Community engagement briefing"
 #: Seconds Chromium may take for one step (launch, assembly, printing).
@@ -75,16 +88,17 @@ class PdfResult:
 
     path: Path
     bytes: int
+    pages: int
     parts: list[str]
     charts: int
     method_notes: int
     quality_tables: int
 
     def describe(self) -> str:
-        """One line for the console, e.g. ``briefing.pdf: 1.2 MB, 5 parts, 9 charts``."""
+        """One line for the console, e.g. ``briefing.pdf: 1.2 MB, 11 pages, 5 parts, 9 charts``."""
         return (
-            f"{self.path.name}: {self.bytes / 1e6:.1f} MB, {len(self.parts)} parts, "
-            f"{self.charts} charts"
+            f"{self.path.name}: {self.bytes / 1e6:.1f} MB, {self.pages} pages, "
+            f"{len(self.parts)} parts, {self.charts} charts"
         )
 
 
@@ -162,8 +176,11 @@ def _assemble_script() -> str:
     return code.strip().rstrip(";")
 
 
-def _day(iso: str) -> str:
-    day = dt.date.fromisoformat(iso)
+def issue_label(issued: object) -> str:
+    """The cover's date of issue: ``"18 November 2015"``, or :data:`DRAFT` without one."""
+    if not issued:
+        return DRAFT
+    day = dt.date.fromisoformat(str(issued))
     return f"{day.day} {day:%B %Y}"
 
 
@@ -223,12 +240,51 @@ def print_document(overview: Mapping[str, Any], parts: Sequence[Mapping[str, str
             force=config.FORCE_NAME,
             topic=TOPIC,
             overview=overview,
-            issued=_day(str(overview["issued"])),
+            issued=issue_label(overview.get("issued")),
             parts=list(parts),
+            annex_title=ANNEX_TITLE,
             running_left=f"{config.FORCE_NAME} · {TOPIC}",
             running_right=str(overview["period_label"]),
         )
     )
+
+
+#: Writes each part's first page into the contents (``{title: page}``).
+_NUMBER_SCRIPT = """(numbers) => {
+  for (const ref of document.querySelectorAll(".contents .page-ref")) {
+    const page = numbers[ref.dataset.title];
+    ref.textContent = page ? String(page) : "";
+  }
+}"""
+
+
+def part_pages(pdf: bytes) -> dict[str, int]:
+    """The page (1-based) each top-level bookmark of a PDF points to, by its title."""
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    pages: dict[str, int] = {}
+
+    def visit(items: list[Any]) -> None:
+        for item in items:
+            if isinstance(item, list):
+                visit(item)
+                continue
+            title = " ".join(str(item.title).split())
+            if title not in pages:
+                pages[title] = reader.get_destination_page_number(item) + 1
+
+    visit(reader.outline)
+    return pages
+
+
+def page_count(path: Path) -> int:
+    """How many pages a PDF has."""
+    from pypdf import PdfReader
+
+    return len(PdfReader(str(path)).pages)
 
 
 def _allowed(url: str) -> bool:
@@ -302,20 +358,27 @@ def _write_pdf(folder: Path, target: Path | None = None) -> PdfResult:
                         else route.abort("blockedbyclient")
                     ),
                 )
+                page.emulate_media(media="print")
                 page.set_content(skeleton, wait_until="load")
                 report = page.evaluate(
                     _assemble_script(),
-                    {"parts": parts, "dpi": PRINT_DPI, "longTable": LONG_TABLE_ROWS},
+                    {
+                        "parts": parts,
+                        "dpi": PRINT_DPI,
+                        "chartHeightMm": CHART_HEIGHT_MM,
+                        "textWidthMm": TEXT_WIDTH_MM,
+                    },
                 )
-                page.emulate_media(media="print")
-                page.pdf(
-                    path=str(tmp),
-                    format="A4",
-                    print_background=True,
-                    prefer_css_page_size=True,
-                    outline=True,
-                    tagged=True,
-                )
+                options = {
+                    "format": "A4",
+                    "print_background": True,
+                    "prefer_css_page_size": True,
+                    "outline": True,
+                    "tagged": True,
+                }
+                numbers = part_pages(page.pdf(**options))
+                page.evaluate(_NUMBER_SCRIPT, numbers)
+                page.pdf(path=str(tmp), **options)
             finally:
                 browser.close()
     except PlaywrightError as exc:
@@ -324,6 +387,7 @@ def _write_pdf(folder: Path, target: Path | None = None) -> PdfResult:
     return PdfResult(
         path=target,
         bytes=target.stat().st_size,
+        pages=page_count(target),
         parts=list(report["parts"]),
         charts=int(report["images"]),
         method_notes=int(report["methods"]),

@@ -2,23 +2,23 @@
 // (templates/print.html.j2). Run by pdf.py through Playwright with the pages'
 // own scripts disabled; the pages are parsed here with DOMParser, never loaded.
 //
-// Each page's <main id="content"> becomes one part (a new page, its title as h1);
-// every <details class="method"> moves to "Method notes" and the data-quality
-// table (table.quality, or the whole quality.html page) to "Data quality" at the
-// end. Ids are prefixed with the page's name so they stay unique, links between
-// pages become links inside the document, and charts get a printed width of at
-// most their pixel width / dpi inches, so they print at `dpi` or finer. Tables of
-// more than `longTable` rows may break between rows; shorter ones are kept whole.
-async ({ parts, dpi, longTable }) => {
+// Each page's <main id="content"> becomes one part (its title as h1); the parts
+// flow on from one to the next rather than each starting a sheet. The overview's
+// annex (<details id="annex">: how the figures were worked out, and the data-quality
+// summary) moves to the end as the paper's one annex. The channel pages' own method
+// notes (<details class="method">) and stated-figure tables (table.quality) stay in
+// the HTML briefings and quality.html, which are not printed: the paper prints the
+// stated-figures table nowhere. Ids are prefixed with the page's name so they stay
+// unique (the pages' table styles follow them), links between pages become links
+// inside the document, and charts get a printed width of at most their pixel width /
+// dpi inches, so they print at `dpi` or finer.
+async ({ parts, dpi, chartHeightMm, textWidthMm }) => {
   const parser = new DOMParser();
   const holder = document.getElementById("parts");
-  const methods = document.querySelector("#method-notes .content");
-  const quality = document.querySelector("#data-quality .content");
+  const annex = document.querySelector("#annex .content");
   const names = new Set(parts.map((p) => p.name));
-  const target = (name) => (name === "quality" ? "#data-quality" : `#part-${name}`);
+  const target = (name) => (name === "quality" ? "#annex" : `#part-${name}`);
   const report = { parts: [], methods: 0, qualityTables: 0, images: 0 };
-  let qualityMain = null;
-  const qualityBits = [];
 
   const clean = (root) => {
     root.querySelectorAll("script, noscript, template, iframe, object, embed").forEach((n) => n.remove());
@@ -32,6 +32,10 @@ async ({ parts, dpi, longTable }) => {
   const relink = (root, name) => {
     const prefix = (id) => `${name}--${id}`;
     for (const el of root.querySelectorAll("[id]")) el.id = prefix(el.id);
+    // pandas Styler tables are styled by id (#T_abc_row0_col1): follow the new ids.
+    for (const style of root.querySelectorAll("style")) {
+      style.textContent = style.textContent.replace(/#(T_[A-Za-z0-9_-]+)/g, (_, id) => `#${prefix(id)}`);
+    }
     for (const attr of ["aria-labelledby", "aria-describedby", "aria-controls", "for", "headers"]) {
       for (const el of root.querySelectorAll(`[${attr}]`)) {
         el.setAttribute(attr, el.getAttribute(attr).split(/\s+/).filter(Boolean).map(prefix).join(" "));
@@ -59,36 +63,57 @@ async ({ parts, dpi, longTable }) => {
     return h;
   };
 
+  // A heading left with nothing under it (its outputs are screen-only) is removed too.
+  const headingLevel = (node) => {
+    if (!node || !node.matches || !node.matches("div.narrative") || node.children.length !== 1) return 0;
+    const m = /^H([1-6])$/.exec(node.firstElementChild.tagName);
+    return m ? Number(m[1]) : 0;
+  };
+  const firstHeadingLevel = (node) => {
+    const h = node && node.matches && node.matches("div.narrative") && node.firstElementChild;
+    const m = h ? /^H([1-6])$/.exec(h.tagName) : null;
+    return m ? Number(m[1]) : 0;
+  };
+  const dropEmptyHeadings = (root) => {
+    const nodes = Array.from(root.children);
+    for (let i = nodes.length - 1; i >= 0; i -= 1) {
+      const level = headingLevel(nodes[i]);
+      if (!level) continue;
+      const next = nodes[i].nextElementSibling;
+      const nextLevel = firstHeadingLevel(next);
+      if (!next || (nextLevel && nextLevel <= level)) nodes[i].remove();
+    }
+  };
+
+  // An output whose only content is a chart (kept whole, with room around it).
+  const isChart = (node) =>
+    node.nodeType === 1 && node.querySelector("img") && !node.querySelector("table, p, ul");
+
   for (const part of parts) {
+    if (part.role === "quality") continue; // the full table stays in quality.html
     const doc = parser.parseFromString(part.html, "text/html");
     const main = doc.querySelector("main#content") || doc.querySelector("main") || doc.body;
     clean(main);
     relink(main, part.name);
-    for (const details of main.querySelectorAll("details")) details.setAttribute("open", "");
-
-    const notes = Array.from(main.querySelectorAll("details.method"));
-    if (notes.length) {
-      const group = document.createElement("section");
-      group.className = "method-group";
-      group.append(heading(2, part.title), ...notes);
-      methods.append(group);
-      report.methods += notes.length;
-    }
-    if (part.role === "quality") {
-      qualityMain = main;
-      continue;
-    }
-    for (const table of main.querySelectorAll("table.quality")) {
-      // The table with what introduces it (its section, less the heading) goes to the end.
-      const section = table.closest("section");
-      if (section && section !== main && main.contains(section)) {
-        const kept = Array.from(section.children).filter((n) => !/^H[1-6]$/.test(n.tagName));
-        qualityBits.push(...kept);
-        section.remove();
-      } else {
-        qualityBits.push(table);
+    const own = main.querySelector(`#${part.name}--annex`);
+    if (own) {
+      for (const child of Array.from(own.children)) {
+        if (child.tagName !== "SUMMARY") annex.append(child);
       }
+      own.remove();
     }
+    for (const details of Array.from(main.querySelectorAll("details.method"))) {
+      report.methods += 1;
+      details.remove();
+    }
+    for (const table of Array.from(main.querySelectorAll("table.quality"))) {
+      const section = table.closest("section");
+      (section && section !== main && main.contains(section) ? section : table).remove();
+      report.qualityTables += 1;
+    }
+    // the front block already gives the date of issue, decision and contact
+    for (const node of Array.from(main.querySelectorAll(".screen-only, dl.paper-facts"))) node.remove();
+    dropEmptyHeadings(main);
     // A page that opens with its own title (h2 "Social media") keeps only the part's h1.
     const first = main.querySelector("h1, h2, h3");
     const same = (a, b) => a.replace(/\s+/g, " ").trim().toLowerCase() === b.trim().toLowerCase();
@@ -97,38 +122,48 @@ async ({ parts, dpi, longTable }) => {
     section.className = `part part-${part.role}`;
     section.id = `part-${part.name}`;
     section.append(heading(1, part.title), ...Array.from(main.childNodes));
+    for (const node of Array.from(section.children)) {
+      if (isChart(node)) node.classList.add("chart-output");
+    }
     holder.append(section);
     report.parts.push(part.name);
   }
 
-  if (qualityMain) {
-    // quality.html has the full table: its own content replaces the pieces moved above.
-    quality.append(...Array.from(qualityMain.childNodes));
-  } else {
-    quality.append(...qualityBits);
-  }
-  report.qualityTables = quality.querySelectorAll("table.quality").length;
-  if (!quality.textContent.trim()) {
+  if (!annex.textContent.trim()) {
     const p = document.createElement("p");
-    p.textContent = "The briefings published no data-quality checks for this period.";
-    quality.append(p);
-  }
-  if (!report.methods) {
-    document.getElementById("method-notes").querySelector(".intro").textContent =
-      "The pages of this briefing state their methods where they give each figure.";
-  }
-
-  for (const table of document.querySelectorAll("table")) {
-    if (table.rows.length > longTable) table.classList.add("long");
+    p.textContent = "The briefings published no method notes or data-quality checks for this period.";
+    annex.append(p);
   }
 
   await Promise.all(Array.from(document.images).map((img) => img.decode().catch(() => null)));
   for (const img of document.images) {
     if (!img.naturalWidth) continue;
     img.classList.add("printed-chart");
-    img.style.width = `${(img.naturalWidth / dpi).toFixed(3)}in`;
+    // no finer than `dpi`, and no taller than chartHeightMm (aspect ratio kept)
+    const byDpi = img.naturalWidth / dpi;
+    const byHeight = (chartHeightMm / 25.4) * (img.naturalWidth / img.naturalHeight);
+    img.style.width = `${Math.min(byDpi, byHeight).toFixed(3)}in`;
     img.style.height = "auto";
     report.images += 1;
+  }
+
+  // A narrow table and its heading make a unit half the text wide, so that
+  // consecutive narrow tables sit side by side instead of leaving half a sheet empty.
+  const half = (textWidthMm / 25.4) * 96 * 0.47; // CSS pixels
+  const headingOnly = (node) =>
+    node && node.matches("div.narrative") && node.children.length === 1 &&
+    /^H[2-6]$/.test(node.firstElementChild.tagName);
+  for (const section of holder.querySelectorAll("section.part")) {
+    for (const out of Array.from(section.querySelectorAll(":scope > div.output"))) {
+      const table = out.querySelector(":scope > table");
+      if (!table || out.querySelector("img") || table.getBoundingClientRect().width > half) continue;
+      const unit = document.createElement("div");
+      unit.className = "pair";
+      const before = out.previousElementSibling;
+      out.before(unit);
+      if (headingOnly(before)) unit.append(before);
+      unit.append(out);
+    }
   }
   return report;
 };
