@@ -16,6 +16,7 @@ from helpers.briefing.plan import (
     available_periods,
     briefing_title,
     latest_period,
+    paper_periods,
     parse_channels,
     validate_request,
 )
@@ -33,6 +34,17 @@ def test_available_periods_uses_month_end_values_only():
     tidy = _tidy(["2015-09-30", "2015-11-18", "2015-02-28", "2015-09-30", "2015-10-31"])
     assert available_periods(tidy) == ["2015-02", "2015-09", "2015-10"]
     assert latest_period(tidy) == "2015-10"
+
+
+def test_a_paper_makes_its_period_briefable_and_the_latest(tmp_path):
+    tidy = _tidy(["2015-09-30", "2015-11-18", "2015-10-31"])
+    assert latest_period(tidy, ["2015-11"]) == "2015-11"
+    folder = tmp_path / "raw" / "commentary"
+    folder.mkdir(parents=True)
+    for name in ("2015-11.md", "README.md", "notes.md"):
+        (folder / name).write_text("x", encoding="utf-8")
+    assert paper_periods(tmp_path) == ["2015-11"]
+    assert paper_periods(tmp_path / "missing") == []
 
 
 def test_whole_month_and_multi_month_figures_make_a_period():
@@ -209,7 +221,8 @@ def test_run_all_plans_each_period_once(monkeypatch, tmp_path):
     paths = runner_module.run_all(jobs=3, out_dir=tmp_path, today=TODAY)
     from helpers.tidy.dataset import load_tidy
 
-    assert seen["periods"] == available_periods(load_tidy())
+    assert seen["periods"] == available_periods(load_tidy(), paper_periods(config.DATA_DIR))
+    assert seen["periods"][-1] == "2015-11"  # the report's own paper
     assert len(set(seen["periods"])) == len(seen["periods"])
     assert seen["jobs"] == 3
     assert paths == [tmp_path / p for p in seen["periods"]]

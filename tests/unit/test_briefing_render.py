@@ -313,8 +313,10 @@ def test_index_page():
     assert "Community engagement briefing" in soup.h1.get_text()
     assert soup.html["lang"] == "en-GB"
     assert [a["href"] for a in soup.select("ul.briefings a")] == ["social.html"]
-    tables = soup.find_all("table")
+    tables = soup.select("section.screen-only table")
     assert len(tables) == 2  # facebook, twitter; the checks are on quality.html
+    flagged = soup.select("details#annex table.flagged-checks tbody tr")
+    assert len(flagged) == 1  # the one check that differs, in the collapsed annex
     for table in tables:
         assert table.caption.get_text(strip=True)
         assert all(th.get("scope") == "col" for th in table.thead.find_all("th"))
@@ -326,11 +328,36 @@ def test_index_page():
     assert "<fast>" in soup.select_one("section.summary li").get_text()  # escaped, not a tag
     assert "<fast>" not in html and "&lt;fast&gt;" in html
     assert "&lt;differs&gt;" in html
+    assert soup.select_one("dd.issued").get_text() == "Draft"  # no date of issue set
+    assert soup.select_one("dd.decision") is None
     assert not network_references(html)
+
+
+def test_index_shows_the_date_of_issue_decision_and_commentary_beside_the_key_points():
+    html = render_index(
+        _page(),
+        [],
+        [RECORD],
+        [],
+        summary=["Audiences grew."],
+        paper={"issued": "2015-11-18", "decision": "Note <the> report.", "contact": "Media"},
+        commentary="## Next steps\n\n[strategy](javascript:alert(1)) in March 2016 "
+        "<script>x</script> [site](https://example.org)",
+    )
+    soup = BeautifulSoup(html, "html.parser")
+    summary = soup.select_one("section.summary")
+    assert summary.select_one("dd.issued").get_text() == "18 November 2015"
+    assert summary.select_one("dd.decision").get_text() == "Note <the> report."
+    assert summary.select_one("dd.contact").get_text() == "Media"
+    commentary = soup.select_one("section.commentary")
+    assert "March 2016" in commentary.get_text()
+    assert [a["href"] for a in commentary.find_all("a")] == ["https://example.org"]
+    assert commentary.find("script") is None and "&lt;script&gt;" in str(commentary)
 
 
 def test_index_without_summary_or_quality():
     html = render_index(_page(), [], [], [])
     soup = BeautifulSoup(html, "html.parser")
-    assert soup.find("section", class_="summary") is None
+    assert soup.select_one("ul.key-points") is None
+    assert soup.select_one("dd.issued").get_text() == "Draft"
     assert soup.select_one('a[href="quality.html"]') is None

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from helpers import config
 from helpers.errors import DataError
 from helpers.ingest.report import read_report_tables
-from helpers.measures.quality import OK, commentary_checks
+from helpers.measures.quality import DIFFERS, OK, QUOTED, commentary_checks
 from helpers.tidy.commentary import (
     FIGURE_COLUMNS,
     PAGES,
@@ -43,7 +43,7 @@ def test_embedded_commentary_shape(embedded):
     assert list(embedded.parts.columns) == PART_COLUMNS
     assert list(embedded.figures.columns) == FIGURE_COLUMNS
     assert list(embedded.periods.columns) == PERIOD_COLUMNS
-    assert list(embedded.periods["period"]) == ["2015-10", "2015-11"]
+    assert list(embedded.periods["period"]) == ["2015-11"]
     assert set(embedded.parts["page"]) <= set(PAGES)
     assert not embedded.parts.duplicated(["period", "page", "part"]).any()
     assert not embedded.figures.duplicated(["period", "figure"]).any()
@@ -61,17 +61,31 @@ def test_embedded_sources_point_at_the_heading_and_declaration_lines(embedded):
 
 
 def test_embedded_decision_and_parts(embedded):
-    october = embedded.for_period("2015-10")
-    assert october.decision("2015-10") == "The Commissioner is requested to note the report."
-    assert embedded.decision("2015-11") == ""
-    social = october.parts[october.parts["page"] == "social"]
+    paper = embedded.for_period("2015-11")
+    assert paper.decision("2015-11") == "The Commissioner is requested to note the report."
+    assert paper.issued("2015-11") == "2015-11-18"
+    assert paper.contact("2015-11") == "Media and Communications, Lancashire Constabulary"
+    assert embedded.decision("2015-10") == "" and embedded.issued("2015-10") == ""
+    social = paper.parts[paper.parts["page"] == "social"]
     assert list(social["part"]) == [
         "Highlights",
         "Operational examples",
         "Developments and next steps",
     ]
-    overview = october.parts[october.parts["page"] == "overview"].iloc[0]
+    overview = paper.parts[paper.parts["page"] == "overview"].iloc[0]
     assert "March 2016" in overview["markdown"]
+
+
+def test_undated_figures_are_reported_on_a_day_not_given_a_window(embedded):
+    figures = embedded.figures.set_index("figure")
+    undated = figures[~figures["dated"]]
+    assert {"cse_reach", "alpacas_video_views", "itk_officers_trained", "pc_applications"} <= set(
+        undated.index
+    )
+    assert (undated["start"] == undated["end"]).all()
+    assert (undated["end"] == pd.Timestamp("2015-11-18")).all()
+    assert bool(figures.loc["m6_post_reach", "dated"])
+    assert figures.loc["m6_post_reach", "start"] == pd.Timestamp("2015-11-01")
 
 
 def test_every_placeholder_is_declared_and_every_figure_used(embedded):
@@ -81,11 +95,23 @@ def test_every_placeholder_is_declared_and_every_figure_used(embedded):
         assert used == declared
 
 
-def test_embedded_figures_agree_with_the_report_tables(embedded):
+def test_embedded_figures_are_quoted_not_checked(embedded):
+    """The commentary and the report tables transcribe the same report: no check."""
     tidy = read_report_tables(config.REPORT_DIR)
     checks = commentary_checks(tidy, embedded.figures)
     assert len(checks) == len(embedded.figures)
-    assert (checks["status"] == OK).all(), checks[checks["status"] != OK]
+    assert (checks["status"] == QUOTED).all(), checks[checks["status"] != QUOTED]
+
+
+def test_a_figure_with_an_independent_source_is_checked(embedded):
+    tidy = read_report_tables(config.REPORT_DIR)
+    figure = embedded.figures[embedded.figures["figure"] == "instagram_followers"]
+    export = tidy[(tidy["channel"] == "instagram") & (tidy["metric"] == "followers")].copy()
+    export["source"] = "exports/instagram/overview.csv:2:3"
+    others = tidy.drop(export.index)
+    assert commentary_checks(pd.concat([others, export]), figure)["status"].tolist() == [OK]
+    export["value"] = 640.0
+    assert commentary_checks(pd.concat([others, export]), figure)["status"].tolist() == [DIFFERS]
 
 
 def test_embedded_qualifiers_are_the_reports(embedded):
@@ -124,7 +150,8 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-OCT, NOV = "2015-10.md", "2015-11.md"
+NOV = "2015-11.md"
+OCT = NOV  # one paper: every case edits the same file
 
 # file, old text, new text, (text on the line the error names, which occurrence), words
 FAILURES = [
@@ -145,11 +172,11 @@ FAILURES = [
         ("  cse_shares:", 1),
         "figure 'cse_shares' to be used in the text as {{cse_shares}}",
     ),
-    (OCT, "end: 2015-09-30\n", "end: 2015-09-31\n", ("2015-09-31", 1), "a date YYYY-MM-DD"),
-    (OCT, "start: 2015-03-01\n", "start: 1/3/2015\n", ("1/3/2015", 1), "a date YYYY-MM-DD"),
-    (OCT, "end: 2015-09-30\n", "end: 2015-02-01\n", ("2015-02-01", 1), "on or after the start"),
-    (OCT, "period: 2015-10\n", "period: 2015-09\n", ("period:", 1), "as in the file name"),
-    (OCT, "period: 2015-10\n", "period: October\n", ("period:", 1), "period: YYYY-MM"),
+    (OCT, "end: 2015-11-18\n", "end: 2015-11-31\n", ("2015-11-31", 1), "a date YYYY-MM-DD"),
+    (OCT, "start: 2015-11-01\n", "start: 1/11/2015\n", ("1/11/2015", 1), "a date YYYY-MM-DD"),
+    (OCT, "end: 2015-11-18\n", "end: 2015-10-01\n", ("2015-10-01", 1), "on or after the start"),
+    (OCT, "period: 2015-11\n", "period: 2015-09\n", ("period:", 1), "as in the file name"),
+    (OCT, "period: 2015-11\n", "period: October\n", ("period:", 1), "period: YYYY-MM"),
     (OCT, "value: 6000\n", "value: six thousand\n", ("six thousand", 1), "a number"),
     (OCT, "value: 6000\n", "value: -6000\n", ("-6000", 1), "zero or more"),
     (OCT, "qualifier: nearly\n", "qualifier: nearly 6\n", ("nearly 6", 1), "without digits"),
@@ -161,14 +188,20 @@ FAILURES = [
         "count, the unit of reach",
     ),
     (OCT, "qualifier: nearly\n", "qualifier: nearly\n    colour: red\n", ("colour", 1), "fields"),
-    (OCT, "decision:", "decisions:", ("decisions:", 1), "only the keys period, decision, figures"),
+    (
+        OCT,
+        "decision:",
+        "decisions:",
+        ("decisions:", 1),
+        "only the keys period, issued, decision, contact, figures",
+    ),
     (OCT, "    metric: comments\n", "", ("  morecambe_qa_comments:", 1), "a line 'metric:'"),
     (
         OCT,
         "  morecambe_qa_comments:",
         "  morecambe_qa_reach:",
         ("  morecambe_qa_reach:", 2),
-        "each key once in figures (first on line 5)",
+        "each key once in figures (first on line 7)",
     ),
     (OCT, "  cse_reach:\n", "  CSE-reach:\n", ("CSE-reach", 1), "a figure id of lower-case"),
     (OCT, "---\n# overview", "---\nA stray line.\n# overview", ("A stray", 1), "a page heading"),
@@ -207,6 +240,37 @@ FAILURES = [
     (OCT, "Extend round-the-clock", "Extend 24/7", ("Extend 24/7", 1), "declared figure"),
     (NOV, "a three-minute", "a 3-minute", ("3-minute", 1), "declared figure"),
     (NOV, "start: 2015-11-18\n", "start: 2015-11-31\n", ("2015-11-31", 1), "a date YYYY-MM-DD"),
+    # the paper's date of issue, and figures dated against it
+    (NOV, "issued: 2015-11-18\n", "issued: 18/11/2015\n", ("issued:", 1), "issued: the date"),
+    (NOV, "issued: 2015-11-18\n", "issued: 2015-10-30\n", ("issued:", 1), "on or after the first"),
+    (
+        NOV,
+        "issued: 2015-11-18\n",
+        "issued: 2015-11-17\n",
+        ("reported: 2015-11-18", 1),
+        "dated on or before the date of issue (2015-11-17)",
+    ),
+    (
+        NOV,
+        "    reported: 2015-11-18\n    value: 6000\n",
+        "    reported: 2015-11-18\n    start: 2015-11-01\n    value: 6000\n",
+        ("reported: 2015-11-18", 1),
+        "either start: (and end:) for a dated figure, or reported:",
+    ),
+    (
+        NOV,
+        "    reported: 2015-11-18\n    value: 6000\n",
+        "    value: 6000\n",
+        ("  morecambe_qa_reach:", 1),
+        "a line 'start:' (the first day the figure covers), or 'reported:'",
+    ),
+    (
+        NOV,
+        "contact: Media and Communications, Lancashire Constabulary\n",
+        "contact: |\n  Media and Communications\n  Lancashire Constabulary\n",
+        ("contact:", 1),
+        "one line of text after contact:",
+    ),
 ]
 
 
@@ -229,7 +293,7 @@ def test_bad_commentary_names_file_line_and_what_to_do(raw, name, old, new, wher
 def test_broken_yaml_names_the_file_and_a_line(raw):
     path = raw / "commentary" / OCT
     edit(path, "    value: 40\n", "    value: [40\n")
-    with pytest.raises(DataError, match=r"2015-10\.md, line \d+: expected valid YAML"):
+    with pytest.raises(DataError, match=r"2015-11\.md, line \d+: expected valid YAML"):
         read_commentary(raw)
 
 

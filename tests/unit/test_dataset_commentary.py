@@ -46,11 +46,11 @@ def _line_of(path: Path, text: str) -> int:
     ("relpath", "old", "new", "at", "expected"),
     [
         (
-            "commentary/2015-10.md",
+            "commentary/2015-11.md",
             "# itk\n",
             "# In the Know\n",
             "# In the Know",
-            ["commentary/2015-10.md", "expected a page heading", "In the Know"],
+            ["commentary/2015-11.md", "expected a page heading", "In the Know"],
         ),
         (
             "commentary/2015-11.md",
@@ -93,7 +93,7 @@ def test_engagement_data_fails_with_one_line_and_keeps_processed(
 def test_input_files_include_commentary_and_census(raw):
     names = [p.relative_to(raw).as_posix() for p in input_files(raw)]
     assert "reference/census_2011_usual_residents.csv" in names
-    assert {"commentary/2015-10.md", "commentary/2015-11.md"} <= set(names)
+    assert {"commentary/2015-11.md"} <= set(names)
     assert "commentary/README.md" not in names
 
 

@@ -120,6 +120,19 @@ def test_community_adds_the_channels_with_a_figure_on_the_last_day():
     assert aud.community(data.iloc[0:0], WINDOW).empty
 
 
+def test_community_is_taken_on_the_latest_day_two_channels_share():
+    data = tidy(
+        ("2015-08-31", "facebook", ALL_ACCOUNTS, "page_likes", 8.0),
+        ("2015-08-31", "twitter", ALL_ACCOUNTS, "followers", 2.0),
+        ("2015-09-18", "instagram", ALL_ACCOUNTS, "followers", 651.0),  # one channel only
+    )
+    frame = aud.community(data, WINDOW)
+    total = frame[frame["measure"] == "sum"].iloc[0]
+    assert total["value"] == 10.0
+    assert total["end"] == pd.Timestamp("2015-08-31")
+    assert "instagram" in total["missing"]
+
+
 def test_per_resident_divides_the_latest_division_counts():
     data = tidy(
         ("2015-09-30", "itk", "West", "registered_users", 500.0),

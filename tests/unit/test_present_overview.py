@@ -1,0 +1,87 @@
+"""The front page in words: key points, the data-quality line, the annex's notes."""
+
+from __future__ import annotations
+
+from helpers.present import overview
+
+
+def change(channel: str, metric: str, account: str, value: float) -> dict:
+    return {
+        "channel": channel,
+        "metric": metric,
+        "account": account,
+        "measure": "pct_change",
+        "start": "2015-02-28",
+        "end": "2015-09-30",
+        "value": value,
+        "unit": "percent",
+        "segment": "",
+    }
+
+
+def test_accounts_that_outgrew_every_division_are_named_ahead_of_the_fastest_division():
+    records = [
+        change("twitter", "followers", "Lancs Police", 31.2),
+        change("twitter", "followers", "Specialist", 35.5),
+        change("twitter", "followers", "West", 19.5),
+        change("twitter", "followers", "South", 27.6),
+        change("twitter", "followers", "East", 20.7),
+        change("twitter", "followers", "All accounts", 28.2),
+        change("facebook", "page_likes", "Lancs Police", 20.4),
+        change("facebook", "page_likes", "East", 34.4),
+        change("facebook", "page_likes", "West", 33.3),
+    ]
+    text = overview.fastest_divisions(records)
+    assert text.startswith("Fastest growth between February and September 2015:")
+    twitter = text.split("on Twitter followers, ")[1]
+    assert twitter.startswith("the specialist accounts (+35.5%) and Lancs Police (+31.2%)")
+    assert "outgrew every division (fastest division South (+27.6%))" in twitter
+    assert "on Facebook likes, East (+34.4%)" in text  # no account outgrew East
+    assert "Fastest-growing division" not in text
+
+
+def check(kind: str, status: str, **extra) -> dict:
+    return {"check": extra.pop("check", kind), "kind": kind, "status": status, **extra}
+
+
+def test_quoted_commentary_figures_are_not_counted_as_checks():
+    quality = [
+        check("pct_change", "ok"),
+        check("pct_change", "differs"),
+        check("commentary", "quoted", check="commentary_2015-11_cse_reach"),
+        check("commentary", "quoted", check="commentary_2015-11_m6_post_reach"),
+    ]
+    assert len(overview.checked(quality)) == 2
+    line = overview.quality_line(quality)
+    assert line.startswith("Data quality: 1 of the 2 figures stated in the report agree")
+    assert "1 differs beyond rounding" in line
+    assert "2 figures in the commentary are quoted from the report" in line
+    paragraph = overview.quality_paragraph(quality, [])
+    assert "quoted, not checked" in paragraph
+    assert "were checked against the data" not in paragraph
+    assert [q["status"] for q in overview.flagged_checks(quality)] == ["differs"]
+
+
+def test_growth_a_month_gives_each_channel_its_own_computed_rate():
+    common = {
+        "kind": "cmgr",
+        "status": "differs",
+        "stated": 2.5,
+        "stated_high": 3.0,
+        "start": "2014-09-30",
+        "end": "2015-09-30",
+        "account": "All accounts",
+    }
+    quality = [
+        {**common, "check": "fb", "channel": "facebook", "metric": "page_likes", "computed": 4.16},
+        {**common, "check": "tw", "channel": "twitter", "metric": "followers", "computed": 5.03},
+    ]
+    text = overview.quality_paragraph(quality, [])
+    assert "(the counts give Facebook likes 4.2% and Twitter followers 5.0% a month)" in text
+
+
+def test_method_notes_explain_only_the_measures_shown():
+    notes = overview.method_notes([{"measure": "per_1000"}, {"measure": "value"}])
+    assert len(notes) == 2
+    assert "counts twice" in notes[1]
+    assert overview.method_notes([]) == []
