@@ -1,6 +1,7 @@
 """The board paper ``briefing.pdf``: A4, numbered, the briefing's content, crisp charts, fonts in.
 
-The PDFs of 2015-09 and 2015-10 come from the build of every period
+The PDFs of 2015-09 and 2015-11 (the default period: the 2015 report's own paper)
+come from the build of every period
 (:mod:`tests.pipeline.all_periods`) and are read with pypdf. The first tests need
 no browser: the cover's HTML, and a run whose Chromium is missing.
 """
@@ -24,7 +25,14 @@ from rich.console import Console
 from helpers import config
 from helpers.briefing import run_period
 from helpers.briefing import runner as runner_module
-from helpers.briefing.pdf import CHROMIUM_ENV, PRINT_DPI, css_string, print_document
+from helpers.briefing.pdf import (
+    ANNEX_TITLE,
+    CHROMIUM_ENV,
+    PRINT_DPI,
+    css_string,
+    part_pages,
+    print_document,
+)
 from helpers.present.headlines import HEADLINES_MIME
 from tests.browser.harness import require_browser_tools
 from tests.pipeline.all_periods import AllPeriods, all_periods  # noqa: F401 (a fixture)
@@ -70,6 +78,27 @@ def test_cover_names_the_decision_when_the_commentary_gives_one() -> None:
 def test_cover_without_a_decision_has_no_decision_line() -> None:
     html = print_document(_overview(), [])
     assert "Decision required" not in html
+
+
+def test_a_paper_without_a_date_of_issue_is_a_draft_never_dated_by_the_build() -> None:
+    cover = BeautifulSoup(print_document(_overview(issued=None), []), "html.parser")
+    assert _words(cover.select_one("dl.cover-facts").get_text(" ")).startswith(
+        "Date of issue Draft"
+    )
+
+
+def test_the_contents_take_each_part_s_page_from_the_bookmarks(tmp_path: Path) -> None:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(4):
+        writer.add_blank_page(*A4)
+    writer.add_outline_item(title="Overview", page_number=0)
+    writer.add_outline_item(title="Social media", page_number=2)
+    writer.add_outline_item(title=ANNEX_TITLE, page_number=3)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    assert part_pages(buffer.getvalue()) == {"Overview": 1, "Social media": 3, ANNEX_TITLE: 4}
 
 
 def test_running_header_text_cannot_break_out_of_the_stylesheet() -> None:
@@ -172,39 +201,49 @@ def test_every_page_is_a4_with_its_number_and_the_running_header(september: dict
 
 @pytest.mark.pipeline
 @pytest.mark.xdist_group("kernels")
-def test_cover_then_key_points_then_channels_then_method_and_quality(september: dict) -> None:
+def test_front_then_key_points_then_channels_then_one_annex(september: dict) -> None:
     overview = september["overview"]
     cover = _words(september["pages"][0])
     assert config.FORCE_NAME in cover and "Community engagement briefing" in cover
     assert overview["period_label"] in cover and "Date of issue" in cover
     assert ("Decision required" in cover) == bool(overview["decision"])
-    text = _words(" ".join(september["pages"][1:]))
+    text = _words(" ".join(september["pages"]))
     for point in overview["key_points"]:
         assert _words(point) in text, f"key point missing from the PDF: {point}"
     reader = september["reader"]
     parts = [item for item in reader.outline if not isinstance(item, list)]
     titles = [page["title"] for page in overview["pages"] if page["href"] != "quality.html"]
-    expected = ["Community engagement briefing", *titles, "Method notes", "Data quality"]
+    expected = ["Community engagement briefing", *titles, ANNEX_TITLE]
     assert [item.title for item in parts] == expected
     starts = [reader.get_destination_page_number(item) for item in parts]
-    assert starts[0] == 0 and starts == sorted(starts)
-    assert len(set(starts[:-1])) == len(starts) - 1  # the cover and each page start a sheet
+    assert starts[0] == 0 and starts[1] == 0 and starts == sorted(starts)  # parts flow on
+    # the contents give each part's first page
+    contents = cover[cover.index("Contents") :]
+    for item, start in zip(parts[1:], starts[1:], strict=True):
+        assert re.search(re.escape(_words(item.title)) + rf" {start + 1}\b", contents), item.title
 
 
 @pytest.mark.pipeline
 @pytest.mark.xdist_group("kernels")
-def test_the_data_quality_table_is_at_the_end(september: dict) -> None:
+def test_the_annex_has_the_flagged_checks_and_the_full_table_is_never_printed(
+    september: dict,
+) -> None:
     folder = september["folder"]
-    page = "quality.html" if (folder / "quality.html").is_file() else "index.html"
-    soup = BeautifulSoup((folder / page).read_text(encoding="utf-8"), "html.parser")
-    rows = soup.select("table.quality tbody tr")
-    assert rows, f"{page} has no quality table to compare with"
+    index = BeautifulSoup((folder / "index.html").read_text(encoding="utf-8"), "html.parser")
+    flagged = index.select("#annex table.flagged-checks tbody tr")
     text = _words(" ".join(september["pages"]))
-    end = text[text.rfind("Data quality") :]
-    for row in rows:
+    end = text[text.rfind(ANNEX_TITLE) :]
+    for row in flagged:
         for cell in row.find_all(["th", "td"]):
             words = _words(cell.get_text(" "))
-            assert words in end, f"quality table cell {words!r} is not in the PDF's last part"
+            assert words in end, f"flagged check {words!r} is not in the annex"
+    quality = BeautifulSoup((folder / "quality.html").read_text(encoding="utf-8"), "html.parser")
+    caption = _words(quality.select_one("table.quality caption").get_text())
+    assert caption not in text  # the stated-figures table stays in quality.html
+    assert "quality.html" in end
+    reader = september["reader"]
+    annex = next(item for item in reader.outline if getattr(item, "title", "") == ANNEX_TITLE)
+    assert len(reader.pages) - reader.get_destination_page_number(annex) <= 2
 
 
 def _images(page: Any) -> list[tuple[int, float]]:
@@ -230,8 +269,15 @@ def test_every_chart_is_printed_at_150_dpi_or_finer(september: dict) -> None:
     folder = september["folder"]
     charts = 0
     for page in september["overview"]["pages"]:
+        if page["href"] == "quality.html":
+            continue
         soup = BeautifulSoup((folder / page["href"]).read_text(encoding="utf-8"), "html.parser")
-        charts += len(soup.select("main img"))
+        printed_charts = [
+            img
+            for img in soup.select("main img")
+            if not img.find_parent(class_="screen-only") and not img.find_parent("details")
+        ]
+        charts += len(printed_charts)
     printed = [image for page in september["reader"].pages for image in _images(page)]
     assert charts > 0
     assert len(printed) == charts, f"{charts} charts in the pages, {len(printed)} in the PDF"
@@ -259,8 +305,8 @@ def test_fonts_are_embedded_and_the_file_is_small(september: dict) -> None:
 @pytest.mark.pipeline
 @pytest.mark.xdist_group("kernels")
 def test_the_decision_line_comes_from_the_commentary(all_periods: AllPeriods) -> None:  # noqa: F811
-    overview = _overview_of(all_periods, "2015-10")
-    commentary = all_periods.data_dir / "raw" / "commentary" / "2015-10.md"
+    overview = _overview_of(all_periods, "2015-11")
+    commentary = all_periods.data_dir / "raw" / "commentary" / "2015-11.md"
     assert overview["decision"] and overview["decision"] in commentary.read_text(encoding="utf-8")
-    cover = _words(PdfReader(_paper(all_periods, "2015-10")).pages[0].extract_text())
+    cover = _words(PdfReader(_paper(all_periods, "2015-11")).pages[0].extract_text())
     assert f"Decision required {overview['decision']}" in cover
