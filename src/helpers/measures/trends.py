@@ -48,8 +48,9 @@ def interval_rates(series: pd.Series) -> pd.DataFrame:
         series: Month-end readings indexed by date.
 
     Returns:
-        One row per pair: ``start``, ``end`` (the readings' dates), ``months`` and
-        ``cmgr`` (percent per month); empty for fewer than two readings.
+        One row per pair: ``start``, ``end`` (the readings' dates), ``months``,
+        ``cmgr`` (percent per month) and ``per_month`` (the change divided by the
+        months between the readings); empty for fewer than two readings.
     """
     rows = []
     pairs = list(series.items())
@@ -62,9 +63,10 @@ def interval_rates(series: pd.Series) -> pd.DataFrame:
                     "end": d1,
                     "months": months,
                     "cmgr": ((v1 / v0) ** (1 / months) - 1) * 100,
+                    "per_month": (v1 - v0) / months,
                 }
             )
-    return pd.DataFrame(rows, columns=["start", "end", "months", "cmgr"])
+    return pd.DataFrame(rows, columns=["start", "end", "months", "cmgr", "per_month"])
 
 
 def trend_figures(trend: Trend) -> pd.DataFrame:
