@@ -48,8 +48,8 @@ def test_one_rule_for_how_many_readings_are_needed():
                 present.projection_sentence(trend, "Twitter followers"),
             ]
         )
-        assert set(re.findall(r"at least (\d+)", text)) == {"6"}, text
-        assert "at least 6 monthly readings" in present.method_trend(trend, "x").data
+        assert set(re.findall(r"at least (\w+)", text)) == {"six"}, text
+        assert "at least six monthly readings" in present.method_trend(trend, "x").data
 
 
 def test_falling_additions_are_never_called_similar():
@@ -58,7 +58,10 @@ def test_falling_additions_are_never_called_similar():
     sentence = present.trend_sentence(trend, "Twitter followers")
     assert "similar" not in sentence
     assert "fewer each month: 4,034 → 3,878 → 3,091 a month" in sentence
-    assert "too early to tell whether growth is slowing: at least 6 are needed" in sentence
+    assert "With four monthly readings it is too early to tell whether growth is slowing" in (
+        sentence
+    )
+    assert "at least six are needed" in sentence
 
 
 @pytest.mark.parametrize(
@@ -76,3 +79,16 @@ def test_additions_are_described_as_they_move(added, said):
     sentence = present.trend_sentence(_series_trend(values), "Twitter followers")
     assert f"grew by {said}:" in sentence
     assert sentence.count("similar") == (said == "a similar number each month")
+
+
+def test_the_numbers_added_a_month_are_headline_figures():
+    """Every number a sentence shows is in headlines.json: the additions are published."""
+    trend = _trend("2015-10", Channel.TWITTER, Metric.FOLLOWERS)
+    figures = measures.trend_figures(trend)
+    added = figures[figures["measure"] == "change_per_month"]
+    assert [round(v) for v in added["value"]] == [4034, 3878, 3091]
+    assert set(added["unit"]) == {"count_per_month"}
+    assert present.formats.value(
+        added["value"].iloc[-1], "count_per_month", "change_per_month"
+    ) == ("+3,091 a month")
+    present.HeadlineSet.from_frames("social", "2015-10", [figures])  # a known measure

@@ -72,7 +72,9 @@ def interval_rates(series: pd.Series) -> pd.DataFrame:
 def trend_figures(trend: Trend) -> pd.DataFrame:
     """The figures a trend shows, as a figure frame for ``headlines.json``.
 
-    Monthly growth between consecutive readings (measure ``cmgr``) and, when made,
+    Monthly growth between consecutive readings (measure ``cmgr``), the number added
+    a month between them (measure ``change_per_month``, unit ``count_per_month``) and,
+    when made,
     the projection at its furthest horizon (measure ``projection``: central value,
     segment ``central``, ``80% low``, ``80% high``, ``95% low``, ``95% high``).
     """
@@ -86,6 +88,19 @@ def trend_figures(trend: Trend) -> pd.DataFrame:
             "end": r["end"],
             "value": r["cmgr"],
             "unit": "percent_per_month",
+            "source": "readings shown",
+        }
+        for r in interval_rates(trend.series).to_dict("records")
+    ]
+    records += [
+        {
+            **base,
+            "segment": "between readings",
+            "measure": Measure.CHANGE_PER_MONTH,
+            "start": r["start"],
+            "end": r["end"],
+            "value": r["per_month"],
+            "unit": "count_per_month",
             "source": "readings shown",
         }
         for r in interval_rates(trend.series).to_dict("records")

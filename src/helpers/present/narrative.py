@@ -151,13 +151,14 @@ def trend_sentence(trend: Trend, noun: str) -> str:
     """
     n = trend.saturation.n_points
     verdict = trend.saturation.verdict
-    readings = f"the {n} monthly readings"
+    readings = "the monthly readings"
     if n == 0:
         said = f"There are no {formats.in_sentence(noun)} figures to tell how they are growing."
     elif n < MIN_READINGS:
         said = (
-            f"With {n} monthly reading{'' if n == 1 else 's'} it is too early to tell whether "
-            f"growth is slowing: at least {MIN_READINGS} are needed."
+            f"With {formats.small_count(n)} monthly reading{'' if n == 1 else 's'} it is too "
+            "early to tell whether growth is slowing: at least "
+            f"{formats.small_count(MIN_READINGS)} are needed."
         )
     elif verdict == SLOWING:
         said = (
@@ -172,7 +173,7 @@ def trend_sentence(trend: Trend, noun: str) -> str:
     elif verdict == EXPONENTIAL:
         said = f"A steady percentage rate fits {readings} best, with no sign of growth slowing."
     else:
-        said = f"The {n} monthly readings cannot yet tell whether growth is slowing."
+        said = "The monthly readings cannot yet tell whether growth is slowing."
     return " ".join(s for s in (_between_readings(trend, noun), said) if s)
 
 
@@ -188,7 +189,10 @@ def projection_sentence(trend: Trend, noun: str) -> str:
             "not a target."
         )
     if projection.n_points < MIN_READINGS:
-        return f"No projection is shown: it also needs at least {MIN_READINGS} monthly readings."
+        return (
+            "No projection is shown: it also needs at least "
+            f"{formats.small_count(MIN_READINGS)} monthly readings."
+        )
     return "No projection is shown: the readings do not allow one (the method part below says why)."
 
 
@@ -205,8 +209,9 @@ def method_trend(trend: Trend, noun: str) -> Markdown:
         dates = observation_dates_text(trend.series.index) if len(trend.series) else ""
         lines.append(
             f"Whether growth is slowing, and where it is heading, are judged only from at "
-            f"least {MIN_READINGS} monthly readings; there {'is' if n == 1 else 'are'} "
-            f"{n}{f' ({dates})' if dates else ''}."
+            f"least {formats.small_count(MIN_READINGS)} monthly readings; there "
+            f"{'is' if n == 1 else 'are'} {formats.small_count(n)}"
+            f"{f' ({dates})' if dates else ''}."
         )
         return Markdown("\n\n".join(lines))
     lines.append(trend.saturation.sentence)

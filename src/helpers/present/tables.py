@@ -173,10 +173,9 @@ def traffic_table(frame: pd.DataFrame, site: str) -> Styler:
     caption = f"{site} traffic by month, {span}"
     users = wide["Unique users"] if "Unique users" in wide.columns else pd.Series(dtype=float)
     if pd.notna(users.get("All months")):  # users over a range are de-duplicated
-        added = formats.count(users.drop("All months").sum())
         caption += (
-            f". Unique users of all months count each person once, so they are fewer than "
-            f"the months' users added up ({added})"
+            ". Unique users of all months count each person once, so they are fewer than "
+            "the months' users added up"
         )
     return styled(wide, caption, {c: COUNT for c in names.values()})
 
