@@ -123,7 +123,8 @@ def tile(
 
     Args:
         frame: An audience-change frame: the channel total's rows (account
-            ``All accounts``) are shown. When the total is a stated one (column
+            ``All accounts``) are shown, or the frame's own rows when it holds no
+            channel total (one account). When the total is a stated one (column
             ``basis``) the tile says so, with what the accounts add up to on the
             same day if the frame holds the sum of the accounts.
         label: What the figure is.
@@ -132,6 +133,8 @@ def tile(
         series: Values for the sparkline.
     """
     total = frame[frame["account"] == ALL_ACCOUNTS]
+    if total.empty:  # the rows of one account, filtered by the caller
+        total = frame
     value = total[total["measure"] == Measure.VALUE]
     if value.empty:
         return None
