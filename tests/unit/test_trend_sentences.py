@@ -92,3 +92,13 @@ def test_the_numbers_added_a_month_are_headline_figures():
         added["value"].iloc[-1], "count_per_month", "change_per_month"
     ) == ("+3,091 a month")
     present.HeadlineSet.from_frames("social", "2015-10", [figures])  # a known measure
+
+
+def test_no_readings_are_said_in_words():
+    trend = _series_trend([])
+    assert present.method_trend(trend, "Twitter followers").data.endswith(
+        "judged only from at least six monthly readings; there are none."
+    )
+    assert present.trend_sentence(trend, "Twitter followers") == (
+        "There are no Twitter followers figures to tell how they are growing."
+    )

@@ -162,7 +162,7 @@ def trend_sentence(trend: Trend, noun: str) -> str:
         )
     elif verdict == SLOWING:
         said = (
-            f"Growth is levelling off: a levelling-off curve fits {readings} clearly better "
+            f"Growth is slowing: a curve that levels off fits {readings} clearly better "
             "than steady growth."
         )
     elif verdict == LINEAR:
@@ -210,7 +210,7 @@ def method_trend(trend: Trend, noun: str) -> Markdown:
         lines.append(
             f"Whether growth is slowing, and where it is heading, are judged only from at "
             f"least {formats.small_count(MIN_READINGS)} monthly readings; there "
-            f"{'is' if n == 1 else 'are'} {formats.small_count(n)}"
+            f"{'is' if n == 1 else 'are'} {formats.small_count(n) if n else 'none'}"
             f"{f' ({dates})' if dates else ''}."
         )
         return Markdown("\n\n".join(lines))
