@@ -56,9 +56,14 @@ def _record(channel: str, metric: str, day: str, value: float, **extra: Any) -> 
 
 
 def write_period(
-    out: Path, period: str, records: list[dict], key_points: list[str], pdf: bool = False
+    out: Path,
+    period: str,
+    records: list[dict],
+    key_points: list[str],
+    pdf: bool = False,
+    issued: str | None = "2015-11-02",
 ) -> Path:
-    """A published period folder with the files the archive reads."""
+    """A published period folder with the files the archive reads (``issued`` None: Draft)."""
     month = pd.Period(period, freq="M")
     folder = out / period
     folder.mkdir(parents=True)
@@ -70,7 +75,7 @@ def write_period(
         "key_points": key_points,
         "pages": [{"href": "index.html", "title": "Overview"}],
         "decision": None,
-        "issued": "2015-11-02",
+        "issued": issued,
     }
     (folder / "overview.json").write_text(json.dumps(overview))
     (folder / "headlines.json").write_text(json.dumps(records))
@@ -154,6 +159,58 @@ def test_key_points_are_text_never_markup(tmp_path: Path) -> None:
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "<script>" not in html and "<img" not in html
     assert hostile in _soup(out).get_text()
+
+
+def test_every_figure_carries_its_own_date(tmp_path: Path) -> None:
+    """Instagram's 651 is the figure of 18 November, not of the end of the month."""
+    out = tmp_path / "out"
+    write_period(out, "2015-10", [_record("instagram", "followers", "2015-10-31", 500.0)], [])
+    write_period(out, "2015-11", [_record("instagram", "followers", "2015-11-18", 651.0)], [])
+    build_archive(out)
+    soup = _soup(out)
+    caption = soup.select_one("figure.trend[data-measure='instagram/followers'] figcaption")
+    text = " ".join(caption.get_text().split())
+    assert "500 on 31 October 2015, 651 on 18 November 2015" in text
+    assert "end of each briefing's month" not in text
+    points = soup.select("figure.trend[data-measure='instagram/followers'] circle title")
+    assert [p.get_text() for p in points][-1] == "November 2015 briefing: 651 on 18 November 2015"
+    cells = {
+        row.th.get_text(): row.td.get_text(" ", strip=True)
+        for row in soup.select("table.archive-figures tbody tr")
+    }
+    assert cells == {"November 2015": "651 18 Nov 2015", "October 2015": "500 31 Oct 2015"}
+
+
+def test_chart_axes_start_at_zero_so_slopes_are_in_proportion(tmp_path: Path) -> None:
+    """23,224 to 23,655 users (+1.9%) is a nearly flat line, not a climb across the chart."""
+    out = tmp_path / "out"
+    for day, users in (("2015-09-30", 23224.0), ("2015-10-31", 23655.0)):
+        write_period(out, day[:7], [_record("itk", "registered_users", day, users)], [])
+    build_archive(out)
+    figure = _soup(out).select_one("figure.trend[data-measure='itk/registered_users']")
+    baseline = float(figure.select_one("line.axis")["y1"])
+    ticks = {t.get_text(): float(t["y"]) for t in figure.select("text.tick[dominant-baseline]")}
+    assert ticks["0"] == baseline  # the value axis starts at zero, on the x-axis line
+    first, last = (float(c["cy"]) for c in figure.select("circle"))
+    height = baseline - ticks["23,655"]
+    assert first - last == pytest.approx(height * (23655 - 23224) / 23655, abs=0.2)
+    assert (first - last) / height < 0.05
+
+
+def test_each_period_shows_its_date_of_issue_or_draft(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_period(out, "2015-10", [], ["Issued point."], issued="2015-11-24")
+    write_period(out, "2015-11", [], ["Draft point."], issued=None)
+    build_archive(out)
+    soup = _soup(out)
+    said = {
+        li["data-period"]: li.select_one("p.window").get_text()
+        for li in soup.select("ol.periods > li")
+    }
+    assert said["2015-10"].endswith("Issued 24 November 2015.")
+    assert said["2015-11"].endswith("Draft: no date of issue set.")
+    assert "None" not in soup.get_text()
+    assert "Draft" in soup.select_one("section.latest p.window").get_text()
 
 
 # --- every period of the embedded data ----------------------------------------------

@@ -100,12 +100,18 @@ def test_three_readings_cannot_tell():
     assert "cannot tell" in result.sentence
 
 
-def test_four_readings_cannot_assess_the_logistic_curve():
-    result = saturation_check(exponential_series(1).iloc[::9])
-    assert result.n_points == 4
-    assert result.models.loc[LOGISTIC, "aicc"] == math.inf
-    assert result.verdict != SLOWING
-    assert "cannot be assessed with so few readings" in result.sentence
+def test_fewer_than_six_readings_are_not_compared():
+    """With fewer than 5 readings the logistic curve has no AICc, so the comparison could
+    only ever say "no sign of slowing": no comparison under 6 (the projection's rule)."""
+    for n in (4, 5):
+        result = saturation_check(exponential_series(1).iloc[:n])
+        assert result.n_points == n
+        assert result.verdict == CANNOT_TELL
+        assert result.models.empty
+        assert "at least 6 monthly readings are needed" in result.sentence
+    result = saturation_check(exponential_series(1).iloc[::7])
+    assert result.n_points == 6
+    assert math.isfinite(result.models.loc[LOGISTIC, "aicc"])  # all three curves compared
 
 
 def test_flat_noisy_series_cannot_tell():

@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 
 import nbformat
 import pytest
@@ -99,6 +100,22 @@ def test_runner_assembles_a_period_without_kernels(fake_kernels):
     assert {"check", "stated", "computed", "difference", "status"} <= set(checks[0])
     assert all(c["end"] <= "2015-09-30" for c in checks)
     assert sorted(p.name for p in fake_kernels["out"].iterdir()) == [PERIOD, "index.html"]
+
+
+def test_every_footer_points_at_files_that_exist(fake_kernels):
+    """quality.html is written from quality.json: its footer names no notebook."""
+    folder = _run(fake_kernels)
+    footers = {}
+    for page in folder.glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        footers[page.name] = html[html.index("<footer>") : html.index("</footer>")]
+    assert set(footers) == {"index.html", "website.html", "itk.html", "quality.html"}
+    for name, footer in footers.items():
+        named = re.findall(r"[\w/.-]+\.(?:ipynb|json)", footer)
+        assert named, f"{name}'s footer names no file"
+        for path in named:
+            assert (folder / path).is_file(), f"{name}'s footer names {path}, which does not exist"
+    assert "quality.json" in footers["quality.html"]
 
 
 def test_a_second_run_replaces_the_period(fake_kernels):

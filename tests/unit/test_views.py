@@ -97,3 +97,62 @@ def test_every_table_escapes_text_from_data():
     ):
         html = styler.to_html()
         assert hostile not in html and "&lt;a href=" in html
+
+
+def _inputs(period: str):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return open_period(period)
+
+
+def test_change_column_names_the_dates_its_changes_span():
+    """June 2015: the accounts' changes run from February, not from the stated September 2014."""
+    inputs = _inputs("2015-06")
+    likes = measures.audience(inputs.tidy, inputs.window, Channel.FACEBOOK, Metric.PAGE_LIKES)
+    changes = measures.audience_change(likes)
+    data = present.audience_table(likes, changes, "Facebook likes", "account").data
+    assert list(data.columns) == ["Feb 2015", "Jun 2015", "% change Feb 2015 to Jun 2015"]
+    assert round(data.loc["Lancs Police", "% change Feb 2015 to Jun 2015"], 1) == 9.8
+    spans = changes[changes["measure"] == "pct_change"].set_index("account")
+    for account in ("Lancs Police", "Sum of accounts"):
+        assert (spans.loc[account, "start"], spans.loc[account, "end"]) == (
+            pd.Timestamp("2015-02-28"),
+            pd.Timestamp("2015-06-30"),
+        )
+
+
+def test_likes_per_resident_say_a_divisions_pages_are_added_up(inputs):
+    """Summed page likes count a person once per page, as summed reach does: said so."""
+    likes = measures.audience(inputs.tidy, inputs.window, Channel.FACEBOOK, Metric.PAGE_LIKES)
+    table = present.per_resident_table(
+        measures.per_resident(likes, inputs.residents), "Facebook likes"
+    )
+    assert "counting a person who likes two of them twice" in table.caption
+    assert "Facebook likes (sum of pages)" in table.data.columns
+    users = measures.audience(inputs.tidy, inputs.window, Channel.ITK, Metric.REGISTERED_USERS)
+    itk = present.per_resident_table(measures.per_resident(users, inputs.residents), "ITK users")
+    assert "twice" not in itk.caption  # a registered user is one person
+
+
+def test_users_of_all_months_are_said_to_be_counted_once(inputs):
+    traffic = measures.traffic(inputs.tidy, inputs.window, Channel.WEBSITE, "lancashire.police.uk")
+    table = present.traffic_table(traffic, "Force website")
+    users = table.data["Unique users"]
+    assert users["All months"] == 724_650
+    assert users.drop("All months").sum() == 856_401
+    assert "count each person once, so they are fewer than the months' users" in table.caption
+
+
+def test_a_stated_total_on_a_tile_says_so_beside_the_sum_of_the_accounts():
+    """September 2015: the report states 200,644 likes; its accounts add up to 200,642."""
+    inputs = _inputs("2015-09")
+    likes = measures.audience(inputs.tidy, inputs.window, Channel.FACEBOOK, Metric.PAGE_LIKES)
+    tile = present.tile(measures.audience_change(likes), "Facebook likes")
+    assert tile.value == 200_644
+    assert tile.note == "The report's stated total; the accounts listed add up to 200,642"
+    html = present.Tiles([tile])._repr_html_()
+    assert "200,644" in html and "the accounts listed add up to 200,642" in html
+    followers = measures.audience(inputs.tidy, inputs.window, Channel.TWITTER, Metric.FOLLOWERS)
+    tile = present.tile(measures.audience_change(followers), "Twitter followers")
+    assert tile.value == 126_231  # the stated total and the accounts agree: no sum to add
+    assert tile.note == "The report's stated total"

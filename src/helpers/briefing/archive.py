@@ -2,9 +2,12 @@
 
 The archive lists each published period (a ``YYYY-MM`` folder with an
 ``overview.json`` and a ``headlines.json``) with its key points and links to its
-pages and board paper, marks the latest, and draws one small chart per headline
-measure (audience of each channel, website sessions) across the periods. Every
-value comes from the periods' ``headlines.json``: nothing is recomputed here.
+pages and board paper, its date of issue (or "Draft" when the analyst has set
+none), marks the latest, and draws one small chart per headline measure (audience
+of each channel, website sessions) across the periods. Every value comes from the
+periods' ``headlines.json``, with its own date: nothing is recomputed here. The
+charts' value axes start at zero, so the slope between two points shows the
+change in proportion.
 
 The page is self-contained (inline CSS, inline SVG charts, no scripts) and written
 atomically: rendered in full, written under a temporary name and renamed over the
@@ -76,9 +79,11 @@ class Measure:
 
     @property
     def reading(self) -> str:
-        """What one point is, in words."""
+        """What one point is, in words (each point's own date is given with it)."""
         return (
-            "at the end of each briefing's month" if self.snapshot else "in each briefing's month"
+            "the latest figure in each briefing's month"
+            if self.snapshot
+            else "the count for each briefing's month"
         )
 
 
@@ -183,6 +188,26 @@ def headline_record(
     return max(found, key=lambda r: str(r["end"])) if found else None
 
 
+def record_date(record: Mapping[str, Any], *, short: bool = False) -> str:
+    """The date a headline record counts: ``"on 18 November 2015"``, ``"in October 2015"``.
+
+    Args:
+        record: A headline record (``start``, ``end``).
+        short: Without the preposition and with month abbreviations
+            (``"18 Nov 2015"``, ``"Oct 2015"``), for table cells.
+    """
+    from helpers.present import formats
+
+    start, end = pd.Timestamp(str(record["start"])), pd.Timestamp(str(record["end"]))
+    if start == end:
+        return f"{end.day} {end:%b %Y}" if short else f"on {formats.day(end)}"
+    whole = start.is_month_start and end.is_month_end
+    if whole and start.to_period("M") == end.to_period("M"):
+        return formats.short_month(end) if short else f"in {formats.month(end)}"
+    when = formats.dates(start, end)
+    return when if short else f"over {when}"
+
+
 # --- charts ---------------------------------------------------------------------------
 
 #: Size of a chart (SVG user units) and its plot area.
@@ -216,12 +241,16 @@ def _format(value: float, unit: str) -> str:
 
 
 def _scale(values: Sequence[float]) -> tuple[float, float]:
-    low, high = min(values), max(values)
+    """The value axis of a chart: from zero (one baseline for every chart) to the top.
+
+    From zero, or from the lowest value if one is below zero, to a little above the
+    highest, so a slope shows the change in proportion: +2.7% looks like +2.7%, not
+    like a climb across the whole chart.
+    """
+    low, high = min(0.0, min(values)), max(0.0, max(values))
     if high == low:
-        pad = abs(high) * 0.05 or 1.0
-        return low - pad, high + pad
-    pad = (high - low) * 0.08
-    return low - pad, high + pad
+        return low, low + 1.0
+    return low, high + (high - low) * 0.05
 
 
 def build_chart(measure: Measure, entries: Sequence[PeriodEntry]) -> Chart | None:
@@ -258,14 +287,15 @@ def build_chart(measure: Measure, entries: Sequence[PeriodEntry]) -> Chart | Non
             run = []
             continue
         value = float(record["value"])
+        when = record_date(record)
         point = {
             "period": entry.period,
             "x": round(x(entry.month), 1),
             "y": round(y(value), 1),
             "value": value,
             "label": str(entry.overview["period_label"]),
-            "shown": _format(value, unit),
-            "text": f"{entry.overview['period_label']}: {_format(value, unit)}",
+            "shown": f"{_format(value, unit)} {when}",
+            "text": f"{entry.overview['period_label']} briefing: {_format(value, unit)} {when}",
         }
         chart.points.append(point)
         run.append(f"{point['x']},{point['y']}")
@@ -273,17 +303,17 @@ def build_chart(measure: Measure, entries: Sequence[PeriodEntry]) -> Chart | Non
         chart.segments.append(" ".join(run))
     values = [p["value"] for p in chart.points]
     chart.y_ticks = [
-        {"y": round(y(v), 1), "text": _format(v, unit)} for v in sorted({min(values), max(values)})
+        {"y": round(y(v), 1), "text": _format(v, unit)} for v in sorted({low, max(values)})
     ]
     chart.x_ticks = [
         {"x": round(x(m), 1), "text": m.strftime("%b %Y")} for m in dict.fromkeys([first, last])
     ]
     one, other = chart.points[0], chart.points[-1]
-    said = f"{one['shown']} in {one['label']}"
+    said = one["shown"]
     if one is not other:
-        said += f", {other['shown']} in {other['label']}"
+        said += f", {other['shown']}"
     chart.values = f"{said}; {len(chart.points)} of {len(entries)} briefings give this figure."
-    chart.summary = f"{title} {measure.reading}: {chart.values}"
+    chart.summary = f"{title}, {measure.reading}: {chart.values}"
     return chart
 
 
@@ -299,6 +329,21 @@ def day_label(iso: str) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def issue_label(issued: object) -> str:
+    """A period's date of issue as the archive states it.
+
+    Args:
+        issued: ``overview.json``'s ``issued``: an ISO date, or None (or empty) when
+            the analyst has set no date of issue.
+
+    Returns:
+        ``"Issued 14 October 2015"``, or ``"Draft: no date of issue set"``.
+    """
+    if issued is None or not str(issued).strip():
+        return "Draft: no date of issue set"
+    return f"Issued {day_label(str(issued).strip())}"
+
+
 @functools.cache
 def _environment() -> jinja2.Environment:
     import jinja2  # only when the page is written, not to check that it is current
@@ -310,6 +355,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["day"] = day_label
+    env.filters["issued"] = issue_label
     return env
 
 
@@ -345,7 +391,14 @@ def render_archive(entries: Sequence[PeriodEntry], digest: str) -> str:
         cells = []
         for chart in charts:
             record = headline_record(entry.headlines, chart.measure, entry.period)
-            cells.append(_format(record["value"], str(record.get("unit"))) if record else "–")
+            cells.append(
+                {
+                    "value": _format(record["value"], str(record.get("unit"))),
+                    "date": record_date(record, short=True),
+                }
+                if record
+                else {"value": "–", "date": ""}
+            )
         rows.append({"label": entry.overview["period_label"], "cells": cells})
     oldest, newest = entries[-1].overview["period_label"], entries[0].overview["period_label"]
     span = newest if len(entries) == 1 else f"{oldest} to {newest}"

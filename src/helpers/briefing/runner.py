@@ -162,7 +162,7 @@ def _default_console() -> Console:
 
 
 def _page(request: Request, name: str | None) -> Page:
-    """Titles and header links of the index (``name`` None) or of one briefing."""
+    """Titles and header links of the index (``name`` None), a briefing or ``quality``."""
     from helpers.briefing.render import Page
 
     nav = [{"href": "index.html", "text": "Overview", "current": name is None}]
@@ -177,11 +177,18 @@ def _page(request: Request, name: str | None) -> Page:
             f"Built for {request.period} from the data in {display_path(request.data_dir)}; "
             "manifest.json lists every input, its checksum and the software versions."
         )
-    else:
+    elif name in request.notebooks:
         topic = f"{briefing_title(name)} briefing"
         footer = (
             f"Built from notebooks/{name}.ipynb for {request.period}; the executed notebook "
             f"is in notebooks/{name}.ipynb next to this page."
+        )
+    else:  # the data-quality page: written from quality.json, not from a notebook
+        topic = f"{briefing_title(name)} briefing"
+        footer = (
+            f"Built for {request.period} from quality.json next to this page (every stated "
+            "figure and the value recomputed); manifest.json lists every input, its checksum "
+            "and the software versions."
         )
     return Page(
         force=config.FORCE_NAME,

@@ -131,6 +131,7 @@ def _change_rows(
             "value": last["value"],
             "unit": Unit.COUNT,
             "source": last["source"],
+            "basis": last.get("basis", ""),
         }
     ]
     if first is not None:
@@ -200,7 +201,9 @@ def audience_change(levels: pd.DataFrame) -> pd.DataFrame:
 
     Returns:
         A figure frame; ``start``/``end`` are the dates of the two readings compared.
-        Extra column ``months`` (months between the readings, for ``cmgr``).
+        Extra columns ``months`` (months between the readings, for ``cmgr``) and
+        ``basis`` (of the ``value`` rows: ``stated``, ``sum of accounts`` or
+        ``account``, as in :func:`audience`).
     """
     values = levels[levels["measure"] == Measure.VALUE]
     records: list[dict] = []
@@ -229,8 +232,8 @@ def audience_change(levels: pd.DataFrame) -> pd.DataFrame:
         }
         records += _change_rows(base, first, last, prior, previous)
     if not records:
-        return empty_figures("months")
-    return figure_frame(records, months="")
+        return empty_figures("months", "basis")
+    return figure_frame(records, months="", basis="")
 
 
 def growth_shares(changes: pd.DataFrame) -> pd.DataFrame:

@@ -27,6 +27,7 @@ class Measure(StrEnum):
     PCT_CHANGE = "pct_change"  # change between two readings, percent
     YOY_PCT_CHANGE = "yoy_pct_change"  # change on the reading a year earlier, percent
     CMGR = "cmgr"  # compound monthly growth rate, percent per month
+    CHANGE_PER_MONTH = "change_per_month"  # (last - first) / months between two readings
     MOM_PCT_CHANGE = "mom_pct_change"  # change on the previous month, percent
     RATE = "rate"  # a ratio in percent (engagement rate)
     SHARE = "share"  # a segment's share in percent

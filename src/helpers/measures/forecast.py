@@ -33,6 +33,7 @@ from statsmodels.regression.linear_model import OLS
 from statsmodels.tools.tools import add_constant
 
 from helpers.measures.timeseries import (
+    MIN_READINGS,
     clean_series,
     month_end_values,
     months_since_start,
@@ -41,8 +42,8 @@ from helpers.measures.timeseries import (
     span_text,
 )
 
-#: Fewest monthly readings a projection is made from.
-MIN_POINTS = 6
+#: Fewest monthly readings a projection is made from (the saturation check's rule too).
+MIN_POINTS = MIN_READINGS
 #: Shortest span, in months from the first to the last reading, projected from.
 MIN_SPAN_MONTHS = 5.0
 #: Coverage of the prediction intervals, in percent.

@@ -18,7 +18,9 @@ sum of squares on the original scale, with the same formula for all three::
     AICc = n ln(SSE / n) + 2k + 2k(k + 1) / (n - k - 1)
 
 with ``k`` = 2, 2 and 3 parameters. The AICc is infinite when ``n - k - 1 <= 0``,
-so the logistic curve needs at least 5 readings to be considered.
+so the logistic curve needs at least 5 readings to be considered; no comparison is
+made from fewer than :data:`~helpers.measures.timeseries.MIN_READINGS` (6) readings,
+the rule the projection (:mod:`.forecast`) follows too.
 
 Verdict (parsimony among models within 2 AICc units of the best):
 
@@ -49,6 +51,7 @@ from statsmodels.regression.linear_model import OLS
 from statsmodels.tools.tools import add_constant
 
 from helpers.measures.timeseries import (
+    MIN_READINGS,
     clean_series,
     month_end_values,
     months_since_start,
@@ -60,8 +63,8 @@ EXPONENTIAL = "exponential"
 LINEAR = "linear"
 CANNOT_TELL = "cannot tell"
 
-#: Fewest readings the comparison is attempted with.
-MIN_POINTS = 4
+#: Fewest monthly readings the comparison is attempted with (the projection's rule too).
+MIN_POINTS = MIN_READINGS
 #: AICc difference counted as a clear preference for one model.
 AICC_MARGIN = 2.0
 #: Largest fitted capacity, as a multiple of the latest reading, taken as a real ceiling
@@ -323,8 +326,8 @@ def saturation_check(series: pd.Series) -> SaturationResult:
     latest = float(readings.iloc[-1]) if n else math.nan
     if n < MIN_POINTS:
         reason = (
-            f"at least {MIN_POINTS} readings are needed to compare a levelling-off curve "
-            "with steady growth"
+            f"at least {MIN_POINTS} monthly readings are needed to compare a levelling-off "
+            "curve with steady growth"
         )
         return SaturationResult(
             CANNOT_TELL, _few_points_sentence(readings.index, reason), n, empty, latest_value=latest

@@ -15,6 +15,13 @@ import pandas as pd
 
 from helpers.tidy.periods import describe_months, month_label
 
+#: Fewest monthly readings from which growth is judged (is it slowing?
+#: :mod:`~helpers.measures.saturation`) or projected (:mod:`~helpers.measures.forecast`):
+#: one rule for both. A levelling-off (logistic) curve has 3 parameters, so its AICc
+#: exists only from 5 readings; from fewer the comparison could never find growth
+#: slowing, only "no sign" of it. The projection needs 6, so both use 6.
+MIN_READINGS = 6
+
 
 class SeriesError(ValueError):
     """A series that cannot be analysed as it is (the message says why)."""

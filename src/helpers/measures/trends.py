@@ -48,8 +48,9 @@ def interval_rates(series: pd.Series) -> pd.DataFrame:
         series: Month-end readings indexed by date.
 
     Returns:
-        One row per pair: ``start``, ``end`` (the readings' dates), ``months`` and
-        ``cmgr`` (percent per month); empty for fewer than two readings.
+        One row per pair: ``start``, ``end`` (the readings' dates), ``months``,
+        ``cmgr`` (percent per month) and ``per_month`` (the change divided by the
+        months between the readings); empty for fewer than two readings.
     """
     rows = []
     pairs = list(series.items())
@@ -62,15 +63,18 @@ def interval_rates(series: pd.Series) -> pd.DataFrame:
                     "end": d1,
                     "months": months,
                     "cmgr": ((v1 / v0) ** (1 / months) - 1) * 100,
+                    "per_month": (v1 - v0) / months,
                 }
             )
-    return pd.DataFrame(rows, columns=["start", "end", "months", "cmgr"])
+    return pd.DataFrame(rows, columns=["start", "end", "months", "cmgr", "per_month"])
 
 
 def trend_figures(trend: Trend) -> pd.DataFrame:
     """The figures a trend shows, as a figure frame for ``headlines.json``.
 
-    Monthly growth between consecutive readings (measure ``cmgr``) and, when made,
+    Monthly growth between consecutive readings (measure ``cmgr``), the number added
+    a month between them (measure ``change_per_month``, unit ``count_per_month``) and,
+    when made,
     the projection at its furthest horizon (measure ``projection``: central value,
     segment ``central``, ``80% low``, ``80% high``, ``95% low``, ``95% high``).
     """
@@ -84,6 +88,19 @@ def trend_figures(trend: Trend) -> pd.DataFrame:
             "end": r["end"],
             "value": r["cmgr"],
             "unit": "percent_per_month",
+            "source": "readings shown",
+        }
+        for r in interval_rates(trend.series).to_dict("records")
+    ]
+    records += [
+        {
+            **base,
+            "segment": "between readings",
+            "measure": Measure.CHANGE_PER_MONTH,
+            "start": r["start"],
+            "end": r["end"],
+            "value": r["per_month"],
+            "unit": "count_per_month",
             "source": "readings shown",
         }
         for r in interval_rates(trend.series).to_dict("records")

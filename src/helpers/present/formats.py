@@ -40,6 +40,14 @@ def percent(value: float | None, decimals: int = 1, *, signed: bool = False) -> 
     return zero if text.lstrip("+-") == zero else text
 
 
+_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def small_count(n: int) -> str:
+    """A count in a sentence: ``4`` -> ``"four"`` up to ten, digits above (``"12"``)."""
+    return _WORDS[n] if 0 <= n < len(_WORDS) else f"{n:,}"
+
+
 def rate(value: float | None, decimals: int = 1) -> str:
     """A figure per 1,000 residents: ``"15.4"``."""
     return MISSING if _missing(value) else f"{float(value):,.{decimals}f}"
@@ -50,13 +58,21 @@ def value(number: float | None, unit: str, measure: str = "value") -> str:
 
     Args:
         number: The figure (percentages in percent units).
-        unit: ``count``, ``percent``, ``percent_per_month``, ``hours`` or ``per_1000``.
+        unit: ``count``, ``percent``, ``percent_per_month``, ``count_per_month``,
+            ``hours`` or ``per_1000``.
         measure: A :class:`helpers.measures.figures.Measure`; changes get a sign.
 
     Returns:
         e.g. ``"12,345"``, ``"63.1%"``, ``"+2.4% a month"``.
     """
-    signed = measure in {"abs_change", "pct_change", "yoy_pct_change", "cmgr", "mom_pct_change"}
+    signed = measure in {
+        "abs_change",
+        "pct_change",
+        "yoy_pct_change",
+        "cmgr",
+        "mom_pct_change",
+        "change_per_month",
+    }
     if _missing(number):
         return MISSING
     if unit == "percent":
@@ -65,6 +81,8 @@ def value(number: float | None, unit: str, measure: str = "value") -> str:
         return percent(number, signed=signed) + " a month"
     if unit == "per_1000":
         return rate(number) + " per 1,000 residents"
+    if unit == "count_per_month":
+        return count(number, signed=signed) + " a month"
     if unit == "hours":
         return count(number, signed=signed) + " hours"
     return count(number, signed=signed)

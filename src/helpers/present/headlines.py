@@ -35,7 +35,8 @@ class Headline:
         start: First day the figure covers (ISO date); for a change, the first point.
         end: Last day the figure covers (ISO date); for a change, the last point.
         value: The figure, percentages in percent units (63.1).
-        unit: ``count``, ``percent``, ``percent_per_month``, ``hours`` or ``per_1000``.
+        unit: ``count``, ``percent``, ``percent_per_month``, ``count_per_month``,
+            ``hours`` or ``per_1000``.
         segment: Breakdown segment, empty for a total.
         label: Short human label for tables.
     """
@@ -62,6 +63,7 @@ _MEASURE_WORDS = {
     "yoy_pct_change": "12-month change",
     "mom_pct_change": "change on the month before",
     "cmgr": "monthly growth",
+    "change_per_month": "change a month",
     "sum": "total",
     "per_1000": "per 1,000 residents (2011 Census)",
 }

@@ -18,7 +18,8 @@ from helpers.config import ALL_ACCOUNTS
 from helpers.measures.audiences import SUM_OF_ACCOUNTS
 from helpers.measures.figures import Measure, one, pick
 from helpers.measures.forecast import Forecast
-from helpers.measures.saturation import CANNOT_TELL, EXPONENTIAL, LINEAR, MIN_POINTS, SLOWING
+from helpers.measures.saturation import EXPONENTIAL, LINEAR, SLOWING
+from helpers.measures.timeseries import MIN_READINGS, observation_dates_text
 from helpers.measures.trends import Trend, interval_rates
 from helpers.present import formats
 
@@ -102,37 +103,78 @@ def audience_summary(changes: pd.DataFrame, levels: pd.DataFrame, noun: str, by:
     return markdown(audience_sentences(changes, levels, noun, by))
 
 
+#: Monthly additions are "a similar number each month" when none is further than this
+#: share of their mean from it and they neither rise nor fall from reading to reading.
+SIMILAR_ADDITIONS = 0.05
+
+
+def _pace(added: list[float]) -> str:
+    """How the numbers added a month moved: fewer, more or a similar number each month."""
+    if len(added) < 2 or any(a <= 0 for a in added):
+        return ""
+    if all(b < a for a, b in itertools.pairwise(added)):
+        return "fewer each month"
+    if all(b > a for a, b in itertools.pairwise(added)):
+        return "more each month"
+    mean = sum(added) / len(added)
+    if all(abs(a - mean) <= SIMILAR_ADDITIONS * mean for a in added):
+        return "a similar number each month"
+    return ""
+
+
+def _between_readings(trend: Trend, noun: str) -> str:
+    """What the readings show: the number added a month and the monthly rate."""
+    rates = interval_rates(trend.series)
+    if rates.empty:
+        return ""
+    added = [float(a) for a in rates["per_month"]]
+    steps = " → ".join(formats.percent(r) for r in rates["cmgr"])
+    if all(a > 0 for a in added):
+        pace = _pace(added)
+        moved = "grew by " + (f"{pace}: " if pace else "")
+        counts = " → ".join(formats.count(a) for a in added)
+    elif all(a < 0 for a in added):
+        moved, counts = "fell by ", " → ".join(formats.count(-a) for a in added)
+    else:
+        moved, counts = "changed by ", " → ".join(formats.count(a, signed=True) for a in added)
+    return f"Between readings, {formats.in_sentence(noun)} {moved}{counts} a month ({steps})."
+
+
 def trend_sentence(trend: Trend, noun: str) -> str:
-    """Whether growth is slowing, stated plainly (the evidence goes to the method part)."""
-    rates = [
-        (r["start"], r["end"], r["cmgr"]) for r in interval_rates(trend.series).to_dict("records")
-    ]
-    steps = " → ".join(formats.percent(r) for _, _, r in rates)
+    """What the readings show and whether growth is slowing, stated plainly.
+
+    The first sentence gives the number added a month between readings (and the
+    monthly percentage rate); it calls them "fewer", "more" or "a similar number each
+    month" only when they are. The second gives the verdict of the saturation check,
+    which needs at least :data:`~helpers.measures.timeseries.MIN_READINGS` monthly
+    readings (the projection's rule too). The evidence goes to the method part.
+    """
+    n = trend.saturation.n_points
     verdict = trend.saturation.verdict
-    falling = len(rates) >= 2 and all(b[2] < a[2] for a, b in itertools.pairwise(rates))
-    rising = len(rates) >= 2 and all(b[2] > a[2] for a, b in itertools.pairwise(rates))
-    if trend.saturation.n_points < MIN_POINTS:
-        return (
-            f"There are too few months of {formats.in_sentence(noun)} figures to tell whether "
-            "growth is slowing."
+    readings = "the monthly readings"
+    if n == 0:
+        said = f"There are no {formats.in_sentence(noun)} figures to tell how they are growing."
+    elif n < MIN_READINGS:
+        said = (
+            f"With {formats.small_count(n)} monthly reading{'' if n == 1 else 's'} it is too "
+            "early to tell whether growth is slowing: at least "
+            f"{formats.small_count(MIN_READINGS)} are needed."
         )
-    if verdict == SLOWING:
-        return f"{noun} growth is levelling off: the monthly rate went {steps}."
-    if verdict == LINEAR or (verdict == CANNOT_TELL and falling):
-        return (
-            f"{noun} keep growing by a similar number each month, so the percentage rate is "
-            f"falling: {steps} a month between readings."
+    elif verdict == SLOWING:
+        said = (
+            f"Growth is slowing: a curve that levels off fits {readings} clearly better "
+            "than steady growth."
         )
-    if verdict == EXPONENTIAL:
-        return (
-            f"{noun} keep growing at a steady percentage rate ({steps} a month between readings)."
+    elif verdict == LINEAR:
+        said = (
+            f"The same number a month fits {readings} best, with no sign of growth levelling "
+            "off; the percentage rate falls as the total grows."
         )
-    if rising:
-        return f"{noun} growth is speeding up: {steps} a month between readings."
-    return (
-        f"The figures cannot yet tell whether {formats.in_sentence(noun)} growth is slowing "
-        f"(monthly rates between readings: {steps})."
-    )
+    elif verdict == EXPONENTIAL:
+        said = f"A steady percentage rate fits {readings} best, with no sign of growth slowing."
+    else:
+        said = "The monthly readings cannot yet tell whether growth is slowing."
+    return " ".join(s for s in (_between_readings(trend, noun), said) if s)
 
 
 def projection_sentence(trend: Trend, noun: str) -> str:
@@ -146,15 +188,33 @@ def projection_sentence(trend: Trend, noun: str) -> str:
             f"{formats.count(last['lo80'])} to {formats.count(last['hi80'])}); a projection, "
             "not a target."
         )
-    return (
-        "No projection is shown: there are too few monthly readings to project from "
-        "(the method part below says how many are needed)."
-    )
+    if projection.n_points < MIN_READINGS:
+        return (
+            "No projection is shown: it also needs at least "
+            f"{formats.small_count(MIN_READINGS)} monthly readings."
+        )
+    return "No projection is shown: the readings do not allow one (the method part below says why)."
 
 
 def method_trend(trend: Trend, noun: str) -> Markdown:
-    """How the growth figures were worked out: formulas, model comparison, readings."""
-    lines = [f"**{noun}.** {trend.growth.method}", trend.saturation.sentence]
+    """How the growth figures were worked out: formulas, model comparison, readings.
+
+    With fewer than :data:`~helpers.measures.timeseries.MIN_READINGS` monthly readings
+    the one rule that withholds both the saturation check and the projection is
+    stated once.
+    """
+    lines = [f"**{noun}.** {trend.growth.method}"]
+    n = trend.saturation.n_points
+    if n < MIN_READINGS:
+        dates = observation_dates_text(trend.series.index) if len(trend.series) else ""
+        lines.append(
+            f"Whether growth is slowing, and where it is heading, are judged only from at "
+            f"least {formats.small_count(MIN_READINGS)} monthly readings; there "
+            f"{'is' if n == 1 else 'are'} {formats.small_count(n) if n else 'none'}"
+            f"{f' ({dates})' if dates else ''}."
+        )
+        return Markdown("\n\n".join(lines))
+    lines.append(trend.saturation.sentence)
     if not trend.saturation.models.empty:
         table = trend.saturation.models[["parameters", "aicc", "delta_aicc"]].round(1)
         lines.append(

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import pandas as pd
 from IPython.display import Markdown
 
+from helpers.config import ALL_ACCOUNTS
+from helpers.measures.audiences import SUM_OF_ACCOUNTS
 from helpers.measures.figures import Measure
 from helpers.present import formats
 
@@ -81,6 +83,8 @@ class Tile:
         change: Percentage change, or ``nan`` if none.
         change_text: What the change compares, e.g. ``"in 12 months"``.
         series: Values for the sparkline (oldest first), drawn from zero.
+        note: What the value is when it is not the sum of the figures beside it,
+            e.g. a total stated by the source.
     """
 
     label: str
@@ -90,6 +94,23 @@ class Tile:
     change: float = math.nan
     change_text: str = ""
     series: tuple[float, ...] = ()
+    note: str = ""
+
+
+def _basis_note(latest: pd.Series, frame: pd.DataFrame) -> str:
+    """Say that a channel total is a stated total, and what its accounts add up to."""
+    if latest.get("basis") != "stated":
+        return ""
+    source = str(latest.get("source") or "")
+    note = "the report's stated total" if source.startswith("report_") else "a stated total"
+    summed = frame[
+        (frame["account"] == SUM_OF_ACCOUNTS)
+        & (frame["measure"] == Measure.VALUE)
+        & (frame["end"] == latest["end"])
+    ]
+    if len(summed) and float(summed["value"].iloc[0]) != float(latest["value"]):
+        note += f"; the accounts listed add up to {formats.count(summed['value'].iloc[0])}"
+    return note[0].upper() + note[1:]
 
 
 def tile(
@@ -98,14 +119,29 @@ def tile(
     change_measure: str = Measure.YOY_PCT_CHANGE,
     series: pd.Series | None = None,
 ) -> Tile | None:
-    """A tile from a channel total's change frame (``None`` when it has no value)."""
-    value = frame[frame["measure"] == Measure.VALUE]
+    """A tile from a channel total's change frame (``None`` when it has no value).
+
+    Args:
+        frame: An audience-change frame: the channel total's rows (account
+            ``All accounts``) are shown, or the frame's own rows when it holds no
+            channel total (one account). When the total is a stated one (column
+            ``basis``) the tile says so, with what the accounts add up to on the
+            same day if the frame holds the sum of the accounts.
+        label: What the figure is.
+        change_measure: The change shown (the change from the first reading when
+            the frame has none of this measure).
+        series: Values for the sparkline.
+    """
+    total = frame[frame["account"] == ALL_ACCOUNTS]
+    if total.empty:  # the rows of one account, filtered by the caller
+        total = frame
+    value = total[total["measure"] == Measure.VALUE]
     if value.empty:
         return None
     latest = value.iloc[0]
-    change = frame[frame["measure"] == change_measure]
+    change = total[total["measure"] == change_measure]
     if change.empty:
-        change = frame[frame["measure"] == Measure.PCT_CHANGE]
+        change = total[total["measure"] == Measure.PCT_CHANGE]
     pct, text = math.nan, ""
     if len(change):
         c = change.iloc[0]
@@ -123,6 +159,7 @@ def tile(
         pct,
         text,
         tuple(float(v) for v in (series if series is not None else [])),
+        _basis_note(latest, frame),
     )
 
 
@@ -147,12 +184,14 @@ class Tiles:
                     f"{html.escape(formats.percent(t.change, signed=True))} "
                     f"{html.escape(t.change_text)}</p>"
                 )
+            note = f'<p class="note">{html.escape(t.note)}</p>' if t.note else ""
             cells.append(
                 '<div class="tile">'
                 f'<p class="label">{html.escape(t.label)}</p>'
                 f'<p class="value">{html.escape(formats.value(t.value, t.unit))}</p>'
                 f"{arrow}"
                 f'<p class="date">{html.escape(t.date)}</p>'
+                f"{note}"
                 f"{_sparkline(t.series)}"
                 "</div>"
             )
@@ -160,5 +199,7 @@ class Tiles:
 
     def __repr__(self) -> str:
         return "\n".join(
-            f"{t.label}: {formats.value(t.value, t.unit)} ({t.date})" for t in self.tiles
+            f"{t.label}: {formats.value(t.value, t.unit)} ({t.date})"
+            + (f"; {t.note[0].lower()}{t.note[1:]}" if t.note else "")
+            for t in self.tiles
         )

@@ -14,12 +14,18 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from helpers.config import ALL_ACCOUNTS
+from helpers.config import ALL_ACCOUNTS, Metric
 from helpers.measures.audiences import SUM_OF_ACCOUNTS
 from helpers.measures.figures import Measure
 from helpers.present import formats
 
 Formatter = Callable[[object], str]
+
+#: Audiences counted page by page: a division's figure adds up its pages (or accounts).
+SUMMED_PAGES: dict[str, tuple[str, str]] = {
+    Metric.PAGE_LIKES: ("pages", "a person who likes two of them"),
+    Metric.FOLLOWERS: ("accounts", "a person who follows two of them"),
+}
 
 COUNT: Formatter = formats.count  # type: ignore[assignment]
 PERCENT: Formatter = formats.percent  # type: ignore[assignment]
@@ -80,12 +86,14 @@ def audience_table(levels: pd.DataFrame, changes: pd.DataFrame, noun: str, by: s
     months = list(wide.columns)
     wide.columns = [formats.short_month(m) for m in months]
     pct = changes[changes["measure"] == Measure.PCT_CHANGE].set_index("account")
+    pct = pct[pct.index.isin(wide.index)]  # the rows listed, not the stated channel total
     change_col = ""
     if len(months) > 1 and not pct.empty:
-        first = pd.Timestamp(pct["start"].min())
-        last = pd.Timestamp(shown["end"].max())
+        first, last = pd.Timestamp(pct["start"].min()), pd.Timestamp(pct["end"].max())
         change_col = f"% change {formats.short_month(first)} to {formats.short_month(last)}"
-        wide[change_col] = pct["value"].reindex(wide.index)
+        # the column's label names the dates of every change in it: others are left out
+        spans = (pct["start"] == first) & (pct["end"] == last)
+        wide[change_col] = pct["value"].where(spans).reindex(wide.index)
     wide.index.name = by.capitalize()
     wide = wide.rename(index={SUM_OF_ACCOUNTS: f"All {by}s (sum)"})
     latest = formats.day(shown["end"].max())
@@ -162,7 +170,14 @@ def traffic_table(frame: pd.DataFrame, site: str) -> Styler:
         wide.loc["All months"] = pd.Series(total)
     wide.index.name = "Month"
     span = formats.dates(frame["start"].min(), frame["end"].max())
-    return styled(wide, f"{site} traffic by month, {span}", {c: COUNT for c in names.values()})
+    caption = f"{site} traffic by month, {span}"
+    users = wide["Unique users"] if "Unique users" in wide.columns else pd.Series(dtype=float)
+    if pd.notna(users.get("All months")):  # users over a range are de-duplicated
+        caption += (
+            ". Unique users of all months count each person once, so they are fewer than "
+            "the months' users added up"
+        )
+    return styled(wide, caption, {c: COUNT for c in names.values()})
 
 
 def shares_table(frame: pd.DataFrame, caption: str, label: str) -> Styler:
@@ -188,9 +203,11 @@ def per_resident_table(
     authorities counted in each division.
     """
     rates = frame[frame["measure"] == Measure.PER_1000]
+    summed = SUMMED_PAGES.get(str(rates["metric"].iloc[0])) if len(rates) else None
+    counted = f"{noun} (sum of {summed[0]})" if summed else noun
     table = pd.DataFrame(
         {
-            noun: rates["count"].astype(float).to_numpy(),
+            counted: rates["count"].astype(float).to_numpy(),
             "Residents (2011 Census)": rates["residents"].astype(float).to_numpy(),
             "Per 1,000 residents": rates["value"].to_numpy(),
         },
@@ -201,10 +218,13 @@ def per_resident_table(
             residents.set_index("division")["authorities"].reindex(table.index).fillna("")
         )
     day = formats.day(rates["end"].max())
+    caption = f"{noun} per 1,000 residents (2011 Census), {day}"
+    if summed:  # the caveat of summed reach: a person is counted once per page
+        caption += f"; a division's figure adds up its {summed[0]}, counting {summed[1]} twice"
     return styled(
         table,
-        f"{noun} per 1,000 residents (2011 Census), {day}",
-        {noun: COUNT, "Residents (2011 Census)": COUNT, "Per 1,000 residents": RATE},
+        caption,
+        {counted: COUNT, "Residents (2011 Census)": COUNT, "Per 1,000 residents": RATE},
     )
 
 
