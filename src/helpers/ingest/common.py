@@ -591,12 +591,54 @@ def dates(
             hi = np.datetime64(within[1].date(), "D")
             missing = missing | (days < lo) | (days > hi)
         if not missing.any():
+            _one_reading(file, distinct, position_of, days, fmt, formats, within, lines, column)
             return pd.DatetimeIndex(days.astype("datetime64[ns]"))
         best_bad = max(best_bad, int(np.flatnonzero(missing)[0]))
     hint = f"a date like {example}"
     if within is not None:
         hint += f" between {within[0]:%Y-%m-%d} and {within[1]:%Y-%m-%d}"
     raise file.error(hint, line=int(lines[best_bad]), column=column, found=text[best_bad].as_py())
+
+
+def _one_reading(
+    file: ExportFile,
+    distinct: pa.Array,
+    position_of: np.ndarray,
+    days: np.ndarray,
+    fmt: str,
+    formats: Sequence[str],
+    within: tuple[pd.Timestamp, pd.Timestamp] | None,
+    lines: np.ndarray,
+    column: str,
+) -> None:
+    """Raise if the cells read as well with day and month swapped, to other days.
+
+    Only where the caller accepts both orders (``%m/%d/%Y`` and ``%d/%m/%Y``): a
+    date that one order cannot read, or reads outside ``within``, is settled; a
+    column like ``03/04/2020`` whose every cell both orders read is not.
+    """
+    swapped = "%".join(
+        {"d": "m", "m": "d"}.get(p[:1], p[:1]) + p[1:] if n else p
+        for n, p in enumerate(fmt.split("%"))
+    )
+    if swapped == fmt or swapped not in formats:
+        return
+    other, missing = _strict_strptime(distinct, swapped)
+    other, missing = other[position_of], missing[position_of]
+    if within is not None:
+        lo, hi = np.datetime64(within[0].date(), "D"), np.datetime64(within[1].date(), "D")
+        missing = missing | (other < lo) | (other > hi)
+    differ = other != days
+    if missing.any() or not differ.any():
+        return
+    position = int(np.flatnonzero(differ)[0])
+    raise file.error(
+        "a date that reads one way only (day and month could be either way round: "
+        "download the export again rather than re-save it in a spreadsheet)",
+        line=int(lines[position]),
+        column=column,
+        found=distinct[int(position_of[position])].as_py(),
+    )
 
 
 def total_covers_more(
