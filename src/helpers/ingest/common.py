@@ -41,8 +41,12 @@ _NUMBER_RE = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _EXCEL_NUMBER_RE = re.compile(r"^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$")
 #: How many leading lines detection and header search look at.
 HEAD_LINES = 60
-#: Relative tolerance of the totals-row check (plus one unit for rounding).
-TOTAL_TOLERANCE = 0.001
+#: How far a totals row may be from the sum of its rows and still agree with them:
+#: the rounding of the figures shown, half a unit of the column's last decimal
+#: place for each cell summed. Counts (no decimals) are exact, so any difference
+#: counts; ``1183689.3666`` hours summed over 400 rows may be off by 0.02. The same
+#: rule for every metric (see :func:`total_covers_more`).
+TOTAL_TOLERANCE = 0.5
 
 
 @dataclass
@@ -499,6 +503,25 @@ def numbers(
     return pc.cast(cleaned, pa.float64()).to_numpy(zero_copy_only=False)
 
 
+#: A cell of a figure column: a number, percentage, duration or amount (or nothing).
+FIGURE_CELL = re.compile(
+    r"^(?:[<>]?\s*[-+\u2212]?\D{0,3}?\s*\d[\d,.]*(?:[eE][-+]?\d+)?\s*%?"
+    r"|\d+:\d{2}(?::\d{2})?|-{1,2}|\(not set\)|n/a|)$",
+    re.IGNORECASE,
+)
+
+
+def figure_column(cells: Iterable[str], labels: Iterable[str] = ()) -> bool:
+    """Whether a column's cells are all figures (cells in ``labels`` aside), not all empty.
+
+    Tells a column of counts, rates or durations a reader does not know from a
+    dimension (page, country, video), whatever its name.
+    """
+    skip = {label.lower() for label in labels}
+    cells = [c.strip() for c in cells]
+    return any(cells) and all(FIGURE_CELL.match(c) or c.lower() in skip for c in cells)
+
+
 def excel_ids(
     file: ExportFile, values: pd.Series | pa.Array, lines: np.ndarray, column: str
 ) -> None:
@@ -641,6 +664,11 @@ def _one_reading(
     )
 
 
+def decimals(cells: Iterable[str]) -> int:
+    """The most decimal places a column's cells show (0 for whole numbers)."""
+    return max((len(c.strip().rpartition(".")[2]) for c in cells if "." in c), default=0)
+
+
 def total_covers_more(
     file: ExportFile,
     *,
@@ -648,32 +676,42 @@ def total_covers_more(
     column: str,
     total: float,
     rows_sum: float,
+    rows: int = 1,
+    places: int = 0,
+    signed: bool = False,
 ) -> bool:
     """Compare a totals-row cell with the sum of the rows it totals.
 
     Reports often show only some rows (the top pages, the videos on screen) but
     total the whole site or channel: such a total is larger than the rows' sum and
     is kept by the caller as a row of its own. A total smaller than its rows is a
-    broken file.
+    broken file, except for a ``signed`` metric (net subscribers), where rows not
+    shown may add up either way.
+
+    The two agree within :data:`TOTAL_TOLERANCE` of a unit in the ``places``-th
+    decimal place for each of the ``rows`` summed and the total: the rounding of
+    the figures shown, nothing for whole numbers.
 
     Returns:
-        ``True`` when the total is larger than the rows' sum (beyond one unit plus
-        :data:`TOTAL_TOLERANCE`), ``False`` when they agree or the total is empty.
+        ``True`` when the total differs from the rows' sum (is larger, or either
+        way for a signed metric) beyond the rounding, ``False`` when they agree or
+        the total is empty.
 
     Raises:
-        DataError: If the total is smaller than the rows' sum.
+        DataError: If the total is smaller than the rows' sum (not signed).
     """
     if np.isnan(total):
         return False
-    slack = 1.0 + TOTAL_TOLERANCE * abs(total)
-    if total < rows_sum - slack:
+    rounding = TOTAL_TOLERANCE * 10.0**-places * (rows + 1) if places else 0.0
+    slack = rounding + 1e-9 * max(abs(total), 1.0)  # float sums
+    if total < rows_sum - slack and not signed:
         raise file.error(
             f"a total of at least the sum of the rows above it ({rows_sum:,.0f})",
             line=line,
             column=column,
             found=f"{total:,.0f}",
         )
-    return total > rows_sum + slack
+    return abs(total - rows_sum) > slack
 
 
 def unread_note(columns: Iterable[str], limit: int = 8) -> list[str]:

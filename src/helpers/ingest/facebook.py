@@ -59,6 +59,11 @@ POST_METRICS: dict[str, str] = {
     "post_impressions_unique:lifetime": "post_reach",
     "Lifetime Engaged Users": "post_engaged_users",
     "post_engaged_users:lifetime": "post_engaged_users",
+    # video views (3 seconds or more, paid and organic): the Video Posts export
+    "Lifetime Total Video Views": "views",
+    "Lifetime Post Total Video Views": "views",
+    "Lifetime Post Video Views": "views",
+    "post_video_views:lifetime": "views",
 }
 #: Descriptive columns of the post-level export (not figures).
 POST_TEXT = {
@@ -95,15 +100,15 @@ def _subset(file: ExportFile) -> str:
 
 
 def _positions(
-    file: ExportFile, header_index: int, wanted: dict[str, str]
+    file: ExportFile, header_index: int, wanted: dict[str, str], key: str
 ) -> tuple[list[str], dict[int, str]]:
     names = split_cells(file.head[header_index])
     descriptions = (
         split_cells(file.head[header_index + 1]) if len(file.head) > header_index + 1 else []
     )
-    if descriptions[:1] != [""]:
+    if not _described(names, descriptions, key):
         raise file.error(
-            "a second header row of descriptions with an empty first cell",
+            f"a second header row of descriptions with an empty cell under {key}",
             line=header_index + 2,
         )
     found: dict[int, str] = {}
@@ -126,7 +131,7 @@ def read_page(file: ExportFile, options: dict | None = None) -> Parsed:
         DataError: For a missing description row, bad dates or numbers.
     """
     header_index = find_header(file, ["Date"], what="header row (Date, Lifetime Total Likes, ...)")
-    names, found = _positions(file, header_index, PAGE_METRICS)
+    names, found = _positions(file, header_index, PAGE_METRICS, "Date")
     if not found:
         raise file.error(
             f"at least one of the columns {', '.join(PAGE_METRICS)}", line=header_index + 1
@@ -155,7 +160,7 @@ def read_posts(file: ExportFile, options: dict | None = None) -> Parsed:
         DataError: For Excel-mangled post ids, bad ``Posted`` times or numbers.
     """
     header_index = find_header(file, ["Post ID", "Posted"], what="post-level header row")
-    names, found = _positions(file, header_index, POST_METRICS)
+    names, found = _positions(file, header_index, POST_METRICS, "Post ID")
     post_pos, posted_pos = names.index("Post ID"), names.index("Posted")
     table = read_table(file, header_index, usecols=[post_pos, posted_pos, *found], header=False)
     frame, lines = _data_rows(table, header_index)
@@ -183,16 +188,28 @@ def read_posts(file: ExportFile, options: dict | None = None) -> Parsed:
     return Parsed(POSTS_FORMAT, CHANNEL, account, rows, notes)
 
 
+def _described(names: list[str], descriptions: list[str], key: str) -> bool:
+    """Whether ``descriptions`` is the row of descriptions under ``names``.
+
+    Its cell under the ``key`` column (wherever that stands) is empty, and some
+    other cell describes a figure (``Lifetime: ...``).
+    """
+    if key not in names:
+        return False
+    at = names.index(key)
+    return (
+        len(descriptions) > at
+        and descriptions[at] == ""
+        and any(":" in c for i, c in enumerate(descriptions) if i != at)
+    )
+
+
 def looks_like_page(file: ExportFile, cells: list[str], next_cells: list[str]) -> bool:
     """Whether two header lines are a page-level export's names and descriptions."""
     return (
-        bool(cells)
-        and cells[0] == "Date"
-        and any(
-            c in PAGE_METRICS or c.startswith(("Lifetime ", "Daily ", "page_")) for c in cells[1:]
-        )
-        and next_cells[:1] == [""]
-        and any(":" in c for c in next_cells[1:])
+        "Date" in cells
+        and any(c in PAGE_METRICS or c.startswith(("Lifetime ", "Daily ", "page_")) for c in cells)
+        and _described(cells, next_cells, "Date")
     )
 
 
@@ -201,7 +218,7 @@ def looks_like_posts(file: ExportFile, cells: list[str], next_cells: list[str]) 
     return (
         {"Post ID", "Permalink", "Posted"} <= set(cells)
         and "Page ID" not in cells
-        and next_cells[:1] == [""]
+        and _described(cells, next_cells, "Post ID")
     )
 
 

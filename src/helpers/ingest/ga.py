@@ -61,7 +61,9 @@ from helpers.ingest.common import (
     Parsed,
     concat_long,
     dates,
+    decimals,
     drop_repeats,
+    figure_column,
     long_values,
     numbers,
     read_grid,
@@ -325,12 +327,6 @@ def _metric_columns(header: list[str]) -> dict[int, str]:
     return columns
 
 
-#: A cell of a figure column: a number, percentage, duration or amount (or nothing).
-_FIGURE = re.compile(
-    r"^(?:[<>]?\s*[-+\u2212]?\D{0,3}?\s*\d[\d,.]*(?:[eE][-+]?\d+)?\s*%?"
-    r"|\d+:\d{2}(?::\d{2})?|-{1,2}|\(not set\)|n/a|)$",
-    re.IGNORECASE,
-)
 TIME_DIMENSIONS = DAY_DIMENSIONS | MONTH_DIMENSIONS | set(INDEX_DIMENSIONS)
 
 
@@ -351,11 +347,6 @@ class _Shape:
     figures: list[int]
 
 
-def _figures(cells: list[str]) -> bool:
-    """Whether a column's cells are all figures (totals labels aside), and not all empty."""
-    return any(cells) and all(_FIGURE.match(c) or c.lower() in TOTAL_LABELS for c in cells)
-
-
 def _shape(file: ExportFile, header: list[str], rows: list[list[str]], line: int) -> _Shape:
     """Recognise the columns of a table from its header names and cells.
 
@@ -364,6 +355,8 @@ def _shape(file: ExportFile, header: list[str], rows: list[list[str]], line: int
             dimensions besides the date.
     """
     metrics = _metric_columns(header)
+    if not rows:  # nothing to place
+        return _Shape(metrics, None, None, [])
     times, dimensions, figures = [], [], []
     for position, name in enumerate(header):
         lower = name.lower()
@@ -371,7 +364,7 @@ def _shape(file: ExportFile, header: list[str], rows: list[list[str]], line: int
             continue
         if lower in TIME_DIMENSIONS or lower in SKIPPED_TIME:
             times.append(position)
-        elif lower in ENGLISH_HINTS or _figures([r[position] for r in rows]):
+        elif lower in ENGLISH_HINTS or figure_column([r[position] for r in rows], TOTAL_LABELS):
             figures.append(position)
         else:
             dimensions.append(position)
@@ -449,7 +442,15 @@ def _read_block(
                 continue
             total = float(numbers(file, pd.Series([cells[i]]), np.array([line]), header[i])[0])
             shown = float(np.nansum(values[(metric, header[i])]))
-            if total_covers_more(file, line=line, column=header[i], total=total, rows_sum=shown):
+            if total_covers_more(
+                file,
+                line=line,
+                column=header[i],
+                total=total,
+                rows_sum=shown,
+                rows=len(data),
+                places=decimals([cells[i], *frame[i]]),
+            ):
                 covering[(metric, header[i])] = np.array([total])
                 notes.append(
                     f"{header[i]} total {total:,.0f} at line {line} covers more than the "

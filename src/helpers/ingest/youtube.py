@@ -26,12 +26,13 @@ import pandas as pd
 
 from helpers import config
 from helpers.ingest.common import (
-    TOTAL_TOLERANCE,
     ExportFile,
     Format,
     Parsed,
     concat_long,
     dates,
+    decimals,
+    figure_column,
     find_header,
     long_values,
     numbers,
@@ -92,6 +93,33 @@ def _notes(columns: list[str], used: dict[str, str], dimension: str) -> list[str
     )
 
 
+def _dimension(file: ExportFile, frame: pd.DataFrame, header_line: int) -> str:
+    """The column of the tab's dimension (Content, Geography ...), wherever it stands.
+
+    It is the one column that is not the date, a figure (known or made only of
+    numbers, rates and durations) or a video's description.
+
+    Raises:
+        DataError: When no column, or more than one, can be the dimension.
+    """
+    found = [
+        str(c)
+        for c in frame.columns
+        if c != "Date"
+        and c not in KNOWN_COLUMNS
+        and c not in TEXT_COLUMNS - {"Content"}
+        and (c == "Content" or not figure_column(frame[c], ["Total"]))
+    ]
+    if len(found) != 1:
+        raise file.error(
+            "one dimension column (Content, Geography ...) beside the figures "
+            "(export the view again without added columns)",
+            line=header_line,
+            found=", ".join(found[:3]) or "none",
+        )
+    return found[0]
+
+
 def _segments(frame: pd.DataFrame, dimension: str) -> np.ndarray:
     """Segments of the rows: the dimension's cells, or for videos their titles.
 
@@ -117,7 +145,7 @@ def read_table_data(file: ExportFile, options: dict | None = None) -> Parsed:
     header_index = next(i for i, line in enumerate(file.head) if line.strip())
     table = read_table(file, header_index)
     frame, lines = table.frame, table.lines
-    dimension = str(frame.columns[0])
+    dimension = _dimension(file, frame, header_index + 1)
     start, end, _ = folder_hints(file)
     start = pd.Timestamp(options["start"]) if options.get("start") else start
     end = pd.Timestamp(options["end"]) if options.get("end") else end
@@ -138,10 +166,16 @@ def read_table_data(file: ExportFile, options: dict | None = None) -> Parsed:
         for col, metric in columns.items():
             total = float(numbers(file, frame[col].iloc[[position]], lines[[position]], col)[0])
             shown = float(np.nansum(values[(metric, col)]))
-            if config.METRICS[metric].signed:  # net subscribers: hidden videos count either way
-                covers = abs(total - shown) > 1 + TOTAL_TOLERANCE * abs(total)
-            else:
-                covers = total_covers_more(file, line=line, column=col, total=total, rows_sum=shown)
+            covers = total_covers_more(
+                file,
+                line=line,
+                column=col,
+                total=total,
+                rows_sum=shown,
+                rows=len(data),
+                places=decimals(frame[col]),
+                signed=config.METRICS[metric].signed,  # net subscribers: either way
+            )
             if covers:
                 kept[(metric, col)] = np.array([total])
                 notes.append(
@@ -175,7 +209,7 @@ def read_chart_data(file: ExportFile, options: dict | None = None) -> Parsed:
     header_index = find_header(file, ["Date"], what="header row Date, <dimension>, ...")
     table = read_table(file, header_index)
     frame, lines = table.frame, table.lines
-    dimension = str(frame.columns[1])
+    dimension = _dimension(file, frame, header_index + 1)
     days = dates(file, frame["Date"], lines, "Date", DAY_FORMATS, example=DATE_EXAMPLE)
     columns = _columns(list(frame.columns))
     values = {(m, c): numbers(file, frame[c], lines, c) for c, m in columns.items()}
@@ -206,20 +240,15 @@ def _known(cells: list[str]) -> bool:
 
 
 def _table(file: ExportFile, cells: list[str], following: list[str]) -> bool:
-    return _known(cells) and cells[0] != "Date" and following[:1] == ["Total"]
+    return _known(cells) and "Date" not in cells and "Total" in following
 
 
 def _chart(file: ExportFile, cells: list[str], following: list[str]) -> bool:
-    return (
-        _known(cells)
-        and cells[:1] == ["Date"]
-        and len(cells) >= 3
-        and cells[1] not in KNOWN_COLUMNS
-    )
+    return _known(cells) and "Date" in cells and bool(set(cells) - KNOWN_COLUMNS - {"Date"})
 
 
 def _totals(file: ExportFile, cells: list[str], following: list[str]) -> bool:
-    return cells[:1] == ["Date"] and len(cells) >= 2 and set(cells[1:]) <= KNOWN_COLUMNS
+    return "Date" in cells and len(cells) >= 2 and set(cells) - {"Date"} <= KNOWN_COLUMNS
 
 
 FORMATS = (
