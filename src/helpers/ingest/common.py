@@ -714,6 +714,27 @@ def total_covers_more(
     return abs(total - rows_sum) > slack
 
 
+def one_row_per(file: ExportFile, lines: np.ndarray, what: str, *keys: Any) -> None:
+    """Raise if two rows of a table give the same ``keys`` (a day, or a day and segment).
+
+    A table of one row per day that holds a day twice has lost a column that told
+    its rows apart (or was pasted together): adding the rows up would give figures
+    the file does not state.
+    """
+    if not len(lines):
+        return
+    frame = pd.DataFrame({str(i): np.asarray(k, dtype=object) for i, k in enumerate(keys)})
+    repeated = frame.duplicated().to_numpy()
+    if repeated.any():
+        at = int(np.flatnonzero(repeated)[0])
+        first = int(np.flatnonzero((frame == frame.iloc[at]).all(axis=1).to_numpy())[0])
+        raise file.error(
+            f"one row per {what} (line {int(lines[first])} gives the same; was a column "
+            "removed or the file pasted together? export it again)",
+            line=int(lines[at]),
+        )
+
+
 def unread_note(columns: Iterable[str], limit: int = 8) -> list[str]:
     """One note naming the columns a reader did not understand (empty when none)."""
     names = [c for c in dict.fromkeys(columns) if c and not c.isdigit()]
@@ -799,9 +820,21 @@ def concat_long(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return long
 
 
-def drop_repeats(long: dict[str, Any]) -> dict[str, Any]:
-    """Keep the first of values that share date range, segment and metric."""
-    keep = ~_keys(long).duplicated().to_numpy()
+def drop_repeats(long: dict[str, Any], tables: np.ndarray | None = None) -> dict[str, Any]:
+    """Keep the first of values that share date range, segment and metric.
+
+    With ``tables`` (the table each value comes from), a key is kept from the first
+    table that gives it, with all its values there (summed later by
+    :func:`to_tidy`): a table that repeats an earlier one is dropped, while rows of
+    one table sharing a key (a page listed twice) do not depend on their order.
+    """
+    keys = _keys(long)
+    if tables is None:
+        keep = ~keys.duplicated().to_numpy()
+    else:
+        keys["table"] = tables
+        first = keys.groupby(["start", "end", "segment", "metric"])["table"].transform("min")
+        keep = (first == keys["table"]).to_numpy()
     out = {k: long[k][keep] for k in _ARRAYS}
     out["segments"], out["items"] = long["segments"], long["items"]
     return out

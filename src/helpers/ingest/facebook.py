@@ -34,6 +34,7 @@ from helpers.ingest.common import (
     find_header,
     long_values,
     numbers,
+    one_row_per,
     read_table,
     split_cells,
     to_tidy,
@@ -140,6 +141,7 @@ def read_page(file: ExportFile, options: dict | None = None) -> Parsed:
     table = read_table(file, header_index, usecols=[date_pos, *found], header=False)
     frame, lines = _data_rows(table, header_index)
     days = dates(file, frame.col(date_pos), lines, "Date", DAY_FORMATS, example="9/1/2015")
+    one_row_per(file, lines, "day", days)
     values = {
         (metric, names[pos]): numbers(file, frame.col(pos), lines, names[pos])
         for pos, metric in found.items()

@@ -66,6 +66,7 @@ from helpers.ingest.common import (
     figure_column,
     long_values,
     numbers,
+    one_row_per,
     read_grid,
     to_tidy,
     total_covers_more,
@@ -309,7 +310,9 @@ def read(file: ExportFile, options: dict | None = None) -> Parsed:
             + (f" and {len(skipped) - 6} more" if len(skipped) > 6 else "")
         )
     notes += unread_note(unread)
-    rows = to_tidy(file, drop_repeats(concat_long(parts)), channel=CHANNEL, account=account)
+    tables = np.repeat(np.arange(len(parts)), [len(p["value"]) for p in parts])
+    long = drop_repeats(concat_long(parts), tables)
+    rows = to_tidy(file, long, channel=CHANNEL, account=account)
     return Parsed("ga4" if ga4 else "ga_ua", CHANNEL, account, rows, notes)
 
 
@@ -485,6 +488,8 @@ def _dated(
     column = header[shape.time]
     dimension = column.rpartition("!")[2].lower()
     cells = frame[shape.time].str.strip()
+    if shape.dimension is None:  # one row per day, week or month: a repeat is a lost column
+        one_row_per(file, lines, dimension, cells.to_numpy(dtype=object))
     if dimension in INDEX_DIMENSIONS and cells.str.fullmatch(_INDEX.pattern).all():
         return _indexed(cells, lines, INDEX_DIMENSIONS[dimension], span, values, segment)
     if dimension in DAY_DIMENSIONS:

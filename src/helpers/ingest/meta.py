@@ -39,6 +39,7 @@ from helpers.ingest.common import (
     find_header,
     long_values,
     numbers,
+    one_row_per,
     read_grid,
     read_table,
     to_tidy,
@@ -269,7 +270,7 @@ def read_overview(file: ExportFile, options: dict | None = None) -> Parsed:
                 raise file.error(
                     "a chart title such as 'Facebook reach' above Date, Primary", line=number
                 )
-            if title and named and named[1] != title[1][1]:
+            if title and named and (named[1] != title[1][1] or named[0] not in ("", title[1][0])):
                 raise file.error(
                     f"a value column for the chart '{what[1]}'", line=number, found=cells[value]
                 )
@@ -298,6 +299,7 @@ def read_overview(file: ExportFile, options: dict | None = None) -> Parsed:
         at = np.array([n for n, _ in body], dtype=np.int64)
         day_text = pd.Series([c[day][:10] if len(c) > day else "" for _, c in body], dtype=str)
         days = dates(file, day_text, at, "Date", ["%Y-%m-%d"], example="2025-01-31T00:00:00")
+        one_row_per(file, at, "day", days)
         cells = pd.Series([c[value] if len(c) > value else "" for _, c in body], dtype=str)
         values = {(metric, "Primary"): numbers(file, cells, at, "Primary")}
         long = long_values(days, days, "", at, values)

@@ -36,6 +36,7 @@ from helpers.ingest.common import (
     find_header,
     long_values,
     numbers,
+    one_row_per,
     read_table,
     to_tidy,
     total_covers_more,
@@ -56,6 +57,17 @@ METRICS: dict[str, tuple[str, ...]] = {
 KNOWN_COLUMNS = frozenset(c for names in METRICS.values() for c in names)
 #: Descriptive columns of a Content tab export (not figures).
 TEXT_COLUMNS = {"Date", "Content", "Video title", "Video publish time", "Duration"}
+#: The dimensions of Studio's tabs and reports (the first column Studio writes).
+DIMENSIONS = frozenset(
+    {
+        "Content", "Geography", "Cities", "Traffic source", "Traffic source type",
+        "External source", "Playback location", "Device type", "Operating system",
+        "Viewer age", "Viewer gender", "Subscription status", "Subscription source",
+        "Sharing service", "Subtitles and CC", "Video info language", "Audio track",
+        "Content type", "YouTube product", "Playlist", "New and returning viewers",
+        "End screen element", "Card", "Translation use", "Search term", "Live or on demand",
+    }
+)  # fmt: skip
 DAY_FORMATS = ["%Y-%m-%d", "%b %d, %Y"]
 DATE_EXAMPLE = "2024-09-27 (as Studio writes it: export again rather than re-save it)"
 _FOLDER = re.compile(r"(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})\s*(.*)$")
@@ -96,26 +108,34 @@ def _notes(columns: list[str], used: dict[str, str], dimension: str) -> list[str
 def _dimension(file: ExportFile, frame: pd.DataFrame, header_line: int) -> str:
     """The column of the tab's dimension (Content, Geography ...), wherever it stands.
 
-    It is the one column that is not the date, a figure (known or made only of
-    numbers, rates and durations) or a video's description.
+    It is the one column named as Studio names its dimensions; every other column
+    must be the date, a video's description or a figure (known, or made only of
+    numbers, rates and durations). A ``Content`` table needs its ``Video title``
+    (the segments are the titles).
 
     Raises:
-        DataError: When no column, or more than one, can be the dimension.
+        DataError: When no column, or more than one, can be the dimension, or a
+            column is text Studio does not write.
     """
-    found = [
+    found = [str(c) for c in frame.columns if c in DIMENSIONS]
+    other = [
         str(c)
         for c in frame.columns
-        if c != "Date"
+        if c not in DIMENSIONS
         and c not in KNOWN_COLUMNS
-        and c not in TEXT_COLUMNS - {"Content"}
-        and (c == "Content" or not figure_column(frame[c], ["Total"]))
+        and c not in TEXT_COLUMNS
+        and not figure_column(frame[c], ["Total"])
     ]
-    if len(found) != 1:
+    if len(found) != 1 or other:
         raise file.error(
-            "one dimension column (Content, Geography ...) beside the figures "
-            "(export the view again without added columns)",
+            "one dimension column (Content, Geography ...) beside the figures and no "
+            "other text (export the view again, without columns added or removed)",
             line=header_line,
-            found=", ".join(found[:3]) or "none",
+            found=", ".join([*found, *other][:3]) or "no dimension",
+        )
+    if found[0] == "Content" and "Video title" not in frame.columns:
+        raise file.error(
+            "the Video title column beside Content (export the view again)", line=header_line
         )
     return found[0]
 
@@ -213,7 +233,9 @@ def read_chart_data(file: ExportFile, options: dict | None = None) -> Parsed:
     days = dates(file, frame["Date"], lines, "Date", DAY_FORMATS, example=DATE_EXAMPLE)
     columns = _columns(list(frame.columns))
     values = {(m, c): numbers(file, frame[c], lines, c) for c, m in columns.items()}
-    long = long_values(days, days, _segments(frame, dimension), lines, values)
+    segments = _segments(frame, dimension)
+    one_row_per(file, lines, "day and " + dimension, days, segments)
+    long = long_values(days, days, segments, lines, values)
     account = _account(file, options or {})
     rows = to_tidy(file, long, channel=CHANNEL, account=account)
     notes = [f"per day by {dimension}", *_notes(list(frame.columns), columns, dimension)]
@@ -226,6 +248,7 @@ def read_totals(file: ExportFile, options: dict | None = None) -> Parsed:
     table = read_table(file, header_index)
     lines = table.lines
     days = dates(file, table.col("Date"), lines, "Date", DAY_FORMATS, example=DATE_EXAMPLE)
+    one_row_per(file, lines, "day", days)
     columns = _columns(table.columns)
     values = {(m, c): numbers(file, table.col(c), lines, c) for c, m in columns.items()}
     account = _account(file, options or {})
