@@ -293,6 +293,8 @@ def read(file: ExportFile, options: dict | None = None) -> Parsed:
         GA4_ONLY & {c.lower() for c in b.rows[0][1]} for b in blocks
     )
     account, where = _account(blocks[0].meta)
+    if ga4 and not where.startswith("property"):  # an Explore tab's title, not a property
+        account, where = "", f"no property named (exploration '{account}')"
     parts: list[dict] = []
     notes: list[str] = [where]
     skipped: list[str] = []
