@@ -452,7 +452,16 @@ CASES: dict[str, Read | Refused] = {
             ("2007-04-01", "2025-11-13", "", "watch_hours", 597.3255),  # rows: 596.3976
         ),
     ),
-    "youtube/ligardoisaghost-timaghostresonance/Totals.csv": Read("timaghostresonance", 6802, ()),
+    # "Engaged views" only: read as views
+    "youtube/ligardoisaghost-timaghostresonance/Totals.csv": Read(
+        "timaghostresonance",
+        6802,
+        (
+            ("2023-10-01", "2023-10-01", "", "views", 9),  # line 6029
+            ("2025-10-09", "2025-10-09", "", "views", 608),  # line 6768: the busiest day
+            ("2025-11-13", "2025-11-13", "", "views", 33),  # line 6803
+        ),
+    ),
 }
 
 

@@ -244,8 +244,7 @@ def _has(*names: str):
 
 
 def _premium_overview(file: ExportFile, cells: list[str], following: list[str]) -> bool:
-    lowered = [c.lower() for c in cells]
-    return lowered[:2] == ["date", "impressions"] and "create post" in lowered
+    return {"date", "impressions", "create post"} <= {c.lower() for c in cells}
 
 
 FORMATS = (
