@@ -4,12 +4,15 @@ Both have TWO header rows: metric names, then long descriptions
 (``Lifetime: The total number of people who have liked your Page. (Unique Users)``)
 with an empty first cell. Names can repeat (only the description tells them apart)
 and breakdown columns (``<Metric> - <key>``) and raw API keys appear among them;
-only the columns below are read, by position, from the first column of each name.
+only the columns below are read, from the first column of each name (wherever the
+columns stand: the description row is recognised by its empty cell under ``Date`` or
+``Post ID``).
 
 Page level: one row per day (``Date`` as ``M/D/YYYY``) giving ``page_likes``
 (lifetime total at the day), ``new_likes``, ``reach`` and ``engaged_users``.
 Post level: one row per post; per day of ``Posted`` the reader gives ``posts``
-(count), ``post_reach`` and ``post_engaged_users`` (sums of the lifetime figures).
+(count), ``post_reach``, ``post_engaged_users`` and ``views`` (video views of 3
+seconds or more, ``Lifetime Total Video Views``) (sums of the lifetime figures).
 Some exports (the ``.xlsx`` ones) head the columns with the API keys instead
 (``page_fans:lifetime``, ``post_impressions_unique:lifetime``): they are read as
 the same metrics. The "(Video Posts)" export holds the video posts only: its rows

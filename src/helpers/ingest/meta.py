@@ -15,9 +15,12 @@ note. ``link_clicks`` comes from ``Link Clicks`` only (``Total clicks`` counts
 every click on the post).
 
 Insights overview downloads (``Reach.csv``, ``Views.csv`` ...): UTF-16 text with a
-``sep=,`` or ``sep=<TAB>`` first line, a title such as ``Facebook reach``, then
-``Date, Primary`` with one value per day. The file names no account: map it in
-``accounts.yml`` (``files`` entry with the account).
+``sep=,`` or ``sep=<TAB>`` first line, a title such as ``Facebook reach`` (or only
+``Views``, with no platform word), then ``Date, Primary`` with one value per day; the
+2023 layout has no title and names the value column after the chart
+(``Date, Facebook reach``). The file names no account: map it in ``accounts.yml``
+(``files`` entry with the account, and the ``channel`` when no title or column names
+the platform).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """YouTube Studio "Export current view" files, from any tab (Content, Geography ...).
 
-* ``Table data.csv``: one row per item of the tab's dimension (first column:
-  ``Content`` video ids, ``Geography`` country codes ...) with ``Views``,
+* ``Table data.csv``: one row per item of the tab's dimension (``Content`` video
+  ids, ``Geography`` country codes ..., found by name wherever it stands) with ``Views``,
   ``Watch time (hours)``, ``Subscribers`` over the exported range. The first data
   row is ``Total``: it often covers more than the rows shown (videos or countries
   not in the file), and is then kept as a whole-range row with an empty segment.
@@ -15,6 +15,10 @@ read as ``views`` when the file has no ``Views`` column. Items become segments
 are). The files carry neither the channel name nor, for ``Table data.csv``, the
 range: both come from the folder name Studio gives the zip
 (``Content 2024-01-01_2024-12-31 <Channel name>``) or from ``accounts.yml``.
+
+A file with a text column Studio does not write, without its dimension, or whose
+``Totals.csv`` / ``Chart data.csv`` gives a day (and item) twice is refused: its rows
+cannot be placed with certainty.
 """
 
 from __future__ import annotations
@@ -57,7 +61,7 @@ METRICS: dict[str, tuple[str, ...]] = {
 KNOWN_COLUMNS = frozenset(c for names in METRICS.values() for c in names)
 #: Descriptive columns of a Content tab export (not figures).
 TEXT_COLUMNS = {"Date", "Content", "Video title", "Video publish time", "Duration"}
-#: The dimensions of Studio's tabs and reports (the first column Studio writes).
+#: The dimensions of Studio's tabs and reports (Studio writes one per file).
 DIMENSIONS = frozenset(
     {
         "Content", "Geography", "Cities", "Traffic source", "Traffic source type",
