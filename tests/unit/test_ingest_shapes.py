@@ -167,3 +167,21 @@ def test_every_total_beyond_the_rounding_of_its_rows_is_kept_the_same_way(tmp_pa
     table.write_text(table.read_text().replace("97004,", "96990,"))
     with pytest.raises(DataError, match="a total of at least the sum of the rows"):
         parse_file(table, f"{folder}/Table data.csv", AccountMap())
+
+
+def test_a_table_whose_rows_hold_two_ranges_undated_is_refused(tmp_path):
+    """A comparison written as a column of range names says nothing the reader can date."""
+    text = (SHAPES / "ga4_explore/Free_form_1.csv").read_text()
+    rows = text.splitlines()
+    header = rows.index("Device category,Active users,Sessions,Views")
+    body = [
+        "Device category,Date range,Active users,Sessions,Views",
+        "desktop,Sep 1 - Sep 7 2024,820,1010,3120",
+        "desktop,Aug 1 - Aug 7 2024,790,980,2950",
+    ]
+    (tmp_path / "ga4").mkdir()
+    path = tmp_path / "ga4/Free_form_1.csv"
+    path.write_text("\n".join(rows[:header] + body) + "\n")
+    mapping = load_accounts(SHAPES / "accounts.yml")
+    with pytest.raises(DataError, match="each date range in a table of its own"):
+        parse_file(path, "ga4_explore/Free_form_1.csv", mapping)

@@ -373,6 +373,14 @@ def _shape(file: ExportFile, header: list[str], rows: list[list[str]], line: int
             figures.append(position)
         else:
             dimensions.append(position)
+    ranges = [p for p in dimensions if header[p].lower().startswith(("date range", "comparison"))]
+    if ranges:
+        raise file.error(
+            "each date range in a table of its own (the comparison is not dated in the "
+            "rows: download the report once per range)",
+            line=line,
+            column=header[ranges[0]],
+        )
     if len(times) > 1:
         raise file.error(
             "one date column per table (export the report with one time dimension)",
