@@ -333,6 +333,8 @@ def _metric_columns(header: list[str]) -> dict[int, str]:
 
 
 TIME_DIMENSIONS = DAY_DIMENSIONS | MONTH_DIMENSIONS | set(INDEX_DIMENSIONS)
+#: Dimensions whose cells are numbers (read as segments, never taken for figures).
+NUMBERED_DIMENSIONS = frozenset({"day of week", "day of the week", "year", "age"})
 
 
 @dataclass
@@ -369,6 +371,8 @@ def _shape(file: ExportFile, header: list[str], rows: list[list[str]], line: int
             continue
         if lower in TIME_DIMENSIONS or lower in SKIPPED_TIME:
             times.append(position)
+        elif lower in NUMBERED_DIMENSIONS:
+            dimensions.append(position)
         elif lower in ENGLISH_HINTS or figure_column([r[position] for r in rows], TOTAL_LABELS):
             figures.append(position)
         else:
