@@ -351,7 +351,7 @@ def _check(kind: str, relpath: str, seed: int) -> None:
 
 @pytest.mark.parametrize("kind", sorted(VARIANTS))
 @settings(
-    max_examples=25,
+    max_examples=15,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
