@@ -101,14 +101,17 @@ CASES: dict[str, Read | Refused] = {
             ("2015-11-03", "2015-11-03", "", "post_reach", 441),
         ),
     ),
-    # the video posts only: kept apart from all posts by their segment
+    # the video posts only: kept apart from all posts by their segment; their video
+    # views (Lifetime Total Video Views) read as views
     f"{FB} (Video Posts) - {VIC} - 2015-08-19 - 2016-02-15.csv": Read(
         VIC,
-        32,
+        48,  # 16 days x posts, post_reach, views
         (
             ("2015-09-24", "2015-09-24", "video posts", "posts", 3),
             ("2015-09-24", "2015-09-24", "video posts", "post_reach", 1922),  # 3 posts
+            ("2015-09-24", "2015-09-24", "video posts", "views", 1124),  # 117 + 797 + 210
             ("2015-12-21", "2015-12-21", "video posts", "post_reach", 5131),  # line 23
+            ("2015-12-21", "2015-12-21", "video posts", "views", 2478),
         ),
     ),
     f"{FB} - {VIC} - 2015-08-19 - 2016-02-15.csv": Read(
@@ -421,11 +424,15 @@ CASES: dict[str, Read | Refused] = {
     ),
     # dates re-written M/D/YYYY by a spreadsheet: not as Studio gives them
     "youtube/Deanout-growth-plotter/Totals.csv": Refused("a date like 2024-09-27"),
+    # every Total beyond the rounding of its rows kept, watch hours as views: 1,384.3735
+    # against 1,383.0207 shown is 1.35 hours of videos not in the file
     "youtube/buildwithadi-youtube-analyis-of-my-sister-youtube-channel/Table data.csv": Read(
         "suuz",
-        74,
+        75,
         (
             ("2020-01-01", "2021-12-31", "", "views", 61685),  # line 2: Total, kept
+            ("2020-01-01", "2021-12-31", "", "watch_hours", 1384.3735),
+            ("2020-01-01", "2021-12-31", "", "subscribers", 281),
             ("2020-01-01", "2021-12-31", "Study with me||India||^_^", "watch_hours", 2.74),
         ),
     ),
@@ -438,13 +445,23 @@ CASES: dict[str, Read | Refused] = {
     # Views beside Engaged views: Views read; its Total covers more than the videos shown
     "youtube/ligardoisaghost-timaghostresonance/Table data.csv": Read(
         "timaghostresonance",
-        681,
+        682,
         (
             ("2007-04-01", "2025-11-13", "", "views", 37504),  # line 2
             ("2007-04-01", "2025-11-13", "", "subscribers", 56),
+            ("2007-04-01", "2025-11-13", "", "watch_hours", 597.3255),  # rows: 596.3976
         ),
     ),
-    "youtube/ligardoisaghost-timaghostresonance/Totals.csv": Read("timaghostresonance", 6802, ()),
+    # "Engaged views" only: read as views
+    "youtube/ligardoisaghost-timaghostresonance/Totals.csv": Read(
+        "timaghostresonance",
+        6802,
+        (
+            ("2023-10-01", "2023-10-01", "", "views", 9),  # line 6029
+            ("2025-10-09", "2025-10-09", "", "views", 608),  # line 6768: the busiest day
+            ("2025-11-13", "2025-11-13", "", "views", 33),  # line 6803
+        ),
+    ),
 }
 
 

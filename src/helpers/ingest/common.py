@@ -41,8 +41,12 @@ _NUMBER_RE = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _EXCEL_NUMBER_RE = re.compile(r"^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$")
 #: How many leading lines detection and header search look at.
 HEAD_LINES = 60
-#: Relative tolerance of the totals-row check (plus one unit for rounding).
-TOTAL_TOLERANCE = 0.001
+#: How far a totals row may be from the sum of its rows and still agree with them:
+#: the rounding of the figures shown, half a unit of the column's last decimal
+#: place for each cell summed. Counts (no decimals) are exact, so any difference
+#: counts; ``1183689.3666`` hours summed over 400 rows may be off by 0.02. The same
+#: rule for every metric (see :func:`total_covers_more`).
+TOTAL_TOLERANCE = 0.5
 
 
 @dataclass
@@ -499,6 +503,25 @@ def numbers(
     return pc.cast(cleaned, pa.float64()).to_numpy(zero_copy_only=False)
 
 
+#: A cell of a figure column: a number, percentage, duration or amount (or nothing).
+FIGURE_CELL = re.compile(
+    r"^(?:[<>]?\s*[-+\u2212]?\D{0,3}?\s*\d[\d,.]*(?:[eE][-+]?\d+)?\s*%?"
+    r"|\d+:\d{2}(?::\d{2})?|-{1,2}|\(not set\)|n/a|)$",
+    re.IGNORECASE,
+)
+
+
+def figure_column(cells: Iterable[str], labels: Iterable[str] = ()) -> bool:
+    """Whether a column's cells are all figures (cells in ``labels`` aside), not all empty.
+
+    Tells a column of counts, rates or durations a reader does not know from a
+    dimension (page, country, video), whatever its name.
+    """
+    skip = {label.lower() for label in labels}
+    cells = [c.strip() for c in cells]
+    return any(cells) and all(FIGURE_CELL.match(c) or c.lower() in skip for c in cells)
+
+
 def excel_ids(
     file: ExportFile, values: pd.Series | pa.Array, lines: np.ndarray, column: str
 ) -> None:
@@ -591,12 +614,59 @@ def dates(
             hi = np.datetime64(within[1].date(), "D")
             missing = missing | (days < lo) | (days > hi)
         if not missing.any():
+            _one_reading(file, distinct, position_of, days, fmt, formats, within, lines, column)
             return pd.DatetimeIndex(days.astype("datetime64[ns]"))
         best_bad = max(best_bad, int(np.flatnonzero(missing)[0]))
     hint = f"a date like {example}"
     if within is not None:
         hint += f" between {within[0]:%Y-%m-%d} and {within[1]:%Y-%m-%d}"
     raise file.error(hint, line=int(lines[best_bad]), column=column, found=text[best_bad].as_py())
+
+
+def _one_reading(
+    file: ExportFile,
+    distinct: pa.Array,
+    position_of: np.ndarray,
+    days: np.ndarray,
+    fmt: str,
+    formats: Sequence[str],
+    within: tuple[pd.Timestamp, pd.Timestamp] | None,
+    lines: np.ndarray,
+    column: str,
+) -> None:
+    """Raise if the cells read as well with day and month swapped, to other days.
+
+    Only where the caller accepts both orders (``%m/%d/%Y`` and ``%d/%m/%Y``): a
+    date that one order cannot read, or reads outside ``within``, is settled; a
+    column like ``03/04/2020`` whose every cell both orders read is not.
+    """
+    swapped = "%".join(
+        {"d": "m", "m": "d"}.get(p[:1], p[:1]) + p[1:] if n else p
+        for n, p in enumerate(fmt.split("%"))
+    )
+    if swapped == fmt or swapped not in formats:
+        return
+    other, missing = _strict_strptime(distinct, swapped)
+    other, missing = other[position_of], missing[position_of]
+    if within is not None:
+        lo, hi = np.datetime64(within[0].date(), "D"), np.datetime64(within[1].date(), "D")
+        missing = missing | (other < lo) | (other > hi)
+    differ = other != days
+    if missing.any() or not differ.any():
+        return
+    position = int(np.flatnonzero(differ)[0])
+    raise file.error(
+        "a date that reads one way only (day and month could be either way round: "
+        "download the export again rather than re-save it in a spreadsheet)",
+        line=int(lines[position]),
+        column=column,
+        found=distinct[int(position_of[position])].as_py(),
+    )
+
+
+def decimals(cells: Iterable[str]) -> int:
+    """The most decimal places a column's cells show (0 for whole numbers)."""
+    return max((len(c.strip().rpartition(".")[2]) for c in cells if "." in c), default=0)
 
 
 def total_covers_more(
@@ -606,32 +676,63 @@ def total_covers_more(
     column: str,
     total: float,
     rows_sum: float,
+    rows: int = 1,
+    places: int = 0,
+    signed: bool = False,
 ) -> bool:
     """Compare a totals-row cell with the sum of the rows it totals.
 
     Reports often show only some rows (the top pages, the videos on screen) but
     total the whole site or channel: such a total is larger than the rows' sum and
     is kept by the caller as a row of its own. A total smaller than its rows is a
-    broken file.
+    broken file, except for a ``signed`` metric (net subscribers), where rows not
+    shown may add up either way.
+
+    The two agree within :data:`TOTAL_TOLERANCE` of a unit in the ``places``-th
+    decimal place for each of the ``rows`` summed and the total: the rounding of
+    the figures shown, nothing for whole numbers.
 
     Returns:
-        ``True`` when the total is larger than the rows' sum (beyond one unit plus
-        :data:`TOTAL_TOLERANCE`), ``False`` when they agree or the total is empty.
+        ``True`` when the total differs from the rows' sum (is larger, or either
+        way for a signed metric) beyond the rounding, ``False`` when they agree or
+        the total is empty.
 
     Raises:
-        DataError: If the total is smaller than the rows' sum.
+        DataError: If the total is smaller than the rows' sum (not signed).
     """
     if np.isnan(total):
         return False
-    slack = 1.0 + TOTAL_TOLERANCE * abs(total)
-    if total < rows_sum - slack:
+    rounding = TOTAL_TOLERANCE * 10.0**-places * (rows + 1) if places else 0.0
+    slack = rounding + 1e-9 * max(abs(total), 1.0)  # float sums
+    if total < rows_sum - slack and not signed:
         raise file.error(
             f"a total of at least the sum of the rows above it ({rows_sum:,.0f})",
             line=line,
             column=column,
             found=f"{total:,.0f}",
         )
-    return total > rows_sum + slack
+    return abs(total - rows_sum) > slack
+
+
+def one_row_per(file: ExportFile, lines: np.ndarray, what: str, *keys: Any) -> None:
+    """Raise if two rows of a table give the same ``keys`` (a day, or a day and segment).
+
+    A table of one row per day that holds a day twice has lost a column that told
+    its rows apart (or was pasted together): adding the rows up would give figures
+    the file does not state.
+    """
+    if not len(lines):
+        return
+    frame = pd.DataFrame({str(i): np.asarray(k, dtype=object) for i, k in enumerate(keys)})
+    repeated = frame.duplicated().to_numpy()
+    if repeated.any():
+        at = int(np.flatnonzero(repeated)[0])
+        first = int(np.flatnonzero((frame == frame.iloc[at]).all(axis=1).to_numpy())[0])
+        raise file.error(
+            f"one row per {what} (line {int(lines[first])} gives the same; was a column "
+            "removed or the file pasted together? export it again)",
+            line=int(lines[at]),
+        )
 
 
 def unread_note(columns: Iterable[str], limit: int = 8) -> list[str]:
@@ -719,9 +820,21 @@ def concat_long(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return long
 
 
-def drop_repeats(long: dict[str, Any]) -> dict[str, Any]:
-    """Keep the first of values that share date range, segment and metric."""
-    keep = ~_keys(long).duplicated().to_numpy()
+def drop_repeats(long: dict[str, Any], tables: np.ndarray | None = None) -> dict[str, Any]:
+    """Keep the first of values that share date range, segment and metric.
+
+    With ``tables`` (the table each value comes from), a key is kept from the first
+    table that gives it, with all its values there (summed later by
+    :func:`to_tidy`): a table that repeats an earlier one is dropped, while rows of
+    one table sharing a key (a page listed twice) do not depend on their order.
+    """
+    keys = _keys(long)
+    if tables is None:
+        keep = ~keys.duplicated().to_numpy()
+    else:
+        keys["table"] = tables
+        first = keys.groupby(["start", "end", "segment", "metric"])["table"].transform("min")
+        keep = (first == keys["table"]).to_numpy()
     out = {k: long[k][keep] for k in _ARRAYS}
     out["segments"], out["items"] = long["segments"], long["items"]
     return out

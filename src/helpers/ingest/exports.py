@@ -48,7 +48,7 @@ from helpers.ingest.detect import FORMATS, detect
 from helpers.tidy.schema import COLUMNS, coerce_tidy
 
 #: Bump when a reader changes what it returns (invalidates the cache).
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 MAPPING_FILE = "accounts.yml"
 #: Files in the exports folder that are not exports.
 IGNORED_SUFFIXES = frozenset({".md", ".yml", ".yaml", ".txt"})

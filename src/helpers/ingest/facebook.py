@@ -4,12 +4,15 @@ Both have TWO header rows: metric names, then long descriptions
 (``Lifetime: The total number of people who have liked your Page. (Unique Users)``)
 with an empty first cell. Names can repeat (only the description tells them apart)
 and breakdown columns (``<Metric> - <key>``) and raw API keys appear among them;
-only the columns below are read, by position, from the first column of each name.
+only the columns below are read, from the first column of each name (wherever the
+columns stand: the description row is recognised by its empty cell under ``Date`` or
+``Post ID``).
 
 Page level: one row per day (``Date`` as ``M/D/YYYY``) giving ``page_likes``
 (lifetime total at the day), ``new_likes``, ``reach`` and ``engaged_users``.
 Post level: one row per post; per day of ``Posted`` the reader gives ``posts``
-(count), ``post_reach`` and ``post_engaged_users`` (sums of the lifetime figures).
+(count), ``post_reach``, ``post_engaged_users`` and ``views`` (video views of 3
+seconds or more, ``Lifetime Total Video Views``) (sums of the lifetime figures).
 Some exports (the ``.xlsx`` ones) head the columns with the API keys instead
 (``page_fans:lifetime``, ``post_impressions_unique:lifetime``): they are read as
 the same metrics. The "(Video Posts)" export holds the video posts only: its rows
@@ -34,6 +37,7 @@ from helpers.ingest.common import (
     find_header,
     long_values,
     numbers,
+    one_row_per,
     read_table,
     split_cells,
     to_tidy,
@@ -59,6 +63,11 @@ POST_METRICS: dict[str, str] = {
     "post_impressions_unique:lifetime": "post_reach",
     "Lifetime Engaged Users": "post_engaged_users",
     "post_engaged_users:lifetime": "post_engaged_users",
+    # video views (3 seconds or more, paid and organic): the Video Posts export
+    "Lifetime Total Video Views": "views",
+    "Lifetime Post Total Video Views": "views",
+    "Lifetime Post Video Views": "views",
+    "post_video_views:lifetime": "views",
 }
 #: Descriptive columns of the post-level export (not figures).
 POST_TEXT = {
@@ -95,15 +104,15 @@ def _subset(file: ExportFile) -> str:
 
 
 def _positions(
-    file: ExportFile, header_index: int, wanted: dict[str, str]
+    file: ExportFile, header_index: int, wanted: dict[str, str], key: str
 ) -> tuple[list[str], dict[int, str]]:
     names = split_cells(file.head[header_index])
     descriptions = (
         split_cells(file.head[header_index + 1]) if len(file.head) > header_index + 1 else []
     )
-    if descriptions[:1] != [""]:
+    if not _described(names, descriptions, key):
         raise file.error(
-            "a second header row of descriptions with an empty first cell",
+            f"a second header row of descriptions with an empty cell under {key}",
             line=header_index + 2,
         )
     found: dict[int, str] = {}
@@ -126,7 +135,7 @@ def read_page(file: ExportFile, options: dict | None = None) -> Parsed:
         DataError: For a missing description row, bad dates or numbers.
     """
     header_index = find_header(file, ["Date"], what="header row (Date, Lifetime Total Likes, ...)")
-    names, found = _positions(file, header_index, PAGE_METRICS)
+    names, found = _positions(file, header_index, PAGE_METRICS, "Date")
     if not found:
         raise file.error(
             f"at least one of the columns {', '.join(PAGE_METRICS)}", line=header_index + 1
@@ -135,6 +144,7 @@ def read_page(file: ExportFile, options: dict | None = None) -> Parsed:
     table = read_table(file, header_index, usecols=[date_pos, *found], header=False)
     frame, lines = _data_rows(table, header_index)
     days = dates(file, frame.col(date_pos), lines, "Date", DAY_FORMATS, example="9/1/2015")
+    one_row_per(file, lines, "day", days)
     values = {
         (metric, names[pos]): numbers(file, frame.col(pos), lines, names[pos])
         for pos, metric in found.items()
@@ -155,7 +165,7 @@ def read_posts(file: ExportFile, options: dict | None = None) -> Parsed:
         DataError: For Excel-mangled post ids, bad ``Posted`` times or numbers.
     """
     header_index = find_header(file, ["Post ID", "Posted"], what="post-level header row")
-    names, found = _positions(file, header_index, POST_METRICS)
+    names, found = _positions(file, header_index, POST_METRICS, "Post ID")
     post_pos, posted_pos = names.index("Post ID"), names.index("Posted")
     table = read_table(file, header_index, usecols=[post_pos, posted_pos, *found], header=False)
     frame, lines = _data_rows(table, header_index)
@@ -183,16 +193,28 @@ def read_posts(file: ExportFile, options: dict | None = None) -> Parsed:
     return Parsed(POSTS_FORMAT, CHANNEL, account, rows, notes)
 
 
+def _described(names: list[str], descriptions: list[str], key: str) -> bool:
+    """Whether ``descriptions`` is the row of descriptions under ``names``.
+
+    Its cell under the ``key`` column (wherever that stands) is empty, and some
+    other cell describes a figure (``Lifetime: ...``).
+    """
+    if key not in names:
+        return False
+    at = names.index(key)
+    return (
+        len(descriptions) > at
+        and descriptions[at] == ""
+        and any(":" in c for i, c in enumerate(descriptions) if i != at)
+    )
+
+
 def looks_like_page(file: ExportFile, cells: list[str], next_cells: list[str]) -> bool:
     """Whether two header lines are a page-level export's names and descriptions."""
     return (
-        bool(cells)
-        and cells[0] == "Date"
-        and any(
-            c in PAGE_METRICS or c.startswith(("Lifetime ", "Daily ", "page_")) for c in cells[1:]
-        )
-        and next_cells[:1] == [""]
-        and any(":" in c for c in next_cells[1:])
+        "Date" in cells
+        and any(c in PAGE_METRICS or c.startswith(("Lifetime ", "Daily ", "page_")) for c in cells)
+        and _described(cells, next_cells, "Date")
     )
 
 
@@ -201,7 +223,7 @@ def looks_like_posts(file: ExportFile, cells: list[str], next_cells: list[str]) 
     return (
         {"Post ID", "Permalink", "Posted"} <= set(cells)
         and "Page ID" not in cells
-        and next_cells[:1] == [""]
+        and _described(cells, next_cells, "Post ID")
     )
 
 

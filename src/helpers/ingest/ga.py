@@ -10,20 +10,35 @@ Both are text made of tables separated by blank lines, each table preceded by
   its own ``# Start date: 20240101`` / ``# End date: 20240131`` lines and sometimes
   a title (``# How are active users trending?``).
 
-The first column of a table is its dimension:
+Nothing is assumed from a column's position: the shape of every table is read
+from its header names and cells. Each column is a metric (a known name), another
+figure (a known name such as ``Bounce rate``, or a column whose every cell is a
+number, percentage or duration), the date (a time dimension by name) or a
+dimension (the rest: device, channel, page, country). A table is read by what it
+has:
 
-* a date (``Date``, ``Day Index`` holding ``5/1/15``): one row per day;
+* a date (``Date``, ``Day Index`` holding ``5/1/15``): one row per day; a date
+  re-written by a spreadsheet (``9/1/2015``) is read only when one reading of it
+  falls in the table's range (``03/04/2020`` in March-April 2020 is refused);
 * a month (``Month of Year``, ``Year month``: ``201505``): one row per month;
 * an index counted from the table's start date (``Nth day``, ``Nth week``,
   ``Nth month``, ``Day Index`` / ``Month Index`` holding ``0000``, ``0001``...):
   each row covers its own day, week (7 days) or month, cut at the end date;
-* anything else (device, channel, page, country): one row per segment over the
-  table's whole range.
+* one other dimension (device, channel, page, country): one row per segment over
+  the table's whole range (or per day and segment beside a date);
+* no dimension at all (a Reports snapshot card, ``Active users,New users`` over
+  one row of figures): one whole-range row.
 
-A totals row (empty first cell, ``Total``, or ``Grand total`` in a trailing extra
+A table with two dimensions besides the date, several rows but no dimension, or
+two time columns is refused: nothing says what its rows are. With a comparison
+period every table comes twice, each with its own ``# Start date`` lines; both
+are read.
+
+A totals row (empty dimension cells, ``Total``, or ``Grand total`` in a trailing extra
 cell) is compared with the sum of the rows for the metrics that add up: when it
 is larger (a report shows its top rows but totals the whole site) it is kept as
-a whole-range row with an empty segment; when it is smaller the file is refused.
+a whole-range row with an empty segment; when it is smaller the file is refused
+(see :data:`~helpers.ingest.common.TOTAL_TOLERANCE`).
 
 Tidy metrics: ``sessions``, ``users`` (``Users``, ``Total users``, else ``Active
 users``), ``new_users`` and ``pageviews`` (``Pageviews``, ``Views``). Tables
@@ -46,9 +61,12 @@ from helpers.ingest.common import (
     Parsed,
     concat_long,
     dates,
+    decimals,
     drop_repeats,
+    figure_column,
     long_values,
     numbers,
+    one_row_per,
     read_grid,
     to_tidy,
     total_covers_more,
@@ -106,6 +124,25 @@ TOTAL_LABELS = {"total", "totals", "grand total"}
 _UA_RANGE = re.compile(r"^(\d{8})\s*-\s*(\d{8})$")
 _KEY_VALUE = re.compile(r"^([A-Za-z ]+):\s*(.*)$")
 _INDEX = re.compile(r"^\d{1,4}$")
+_DATED_KEY = re.compile(r"^[^\W\d_][^:]{0,40}:\s*(?:19|20)\d{6}$")
+#: Column names (lower case) only GA4 uses: a file with them is GA4 whatever its preamble.
+GA4_ONLY = frozenset(
+    {
+        "active users",
+        "total users",
+        "views",
+        "event count",
+        "engaged sessions",
+        "engagement rate",
+        "key events",
+        "event name",
+        "nth day",
+        "nth week",
+        "nth month",
+        "page path and screen class",
+        "page title and screen class",
+    }
+)
 
 
 @dataclass
@@ -131,10 +168,17 @@ def sniff_ua(file: ExportFile, cells: list[str], following: list[str]) -> bool:
 
 
 def sniff_ga4(file: ExportFile, cells: list[str], following: list[str]) -> bool:
-    """A GA4 export: two of ``# Start date:``, ``# End date:``, ``# Property:``."""
+    """A GA4 export: two of ``# Start date:``, ``# End date:``, ``# Property:``.
+
+    In another interface language the keys are translated (``# Startdatum:``), so
+    two ``# <words>: YYYYMMDD`` lines also show GA4: the reader then names the
+    language as the problem.
+    """
     keys = ("start date:", "end date:", "property:")
     comments = [_comment(line).lower() for line in file.head if line.startswith("#")]
-    return sum(any(c.startswith(k) for c in comments) for k in keys) >= 2
+    if sum(any(c.startswith(k) for c in comments) for k in keys) >= 2:
+        return True
+    return len({c for c in comments if _DATED_KEY.match(c)}) >= 2
 
 
 def _blocks(file: ExportFile) -> list[_Block]:
@@ -237,7 +281,7 @@ def read(file: ExportFile, options: dict | None = None) -> Parsed:
     blocks = _blocks(file)
     if not blocks:
         raise file.error("a table after the preamble", line=len(file.head) or 1)
-    if not any(ENGLISH_HINTS & {c.lower() for c in b.rows[0][1][1:]} for b in blocks):
+    if not any(ENGLISH_HINTS & {c.lower() for c in b.rows[0][1]} for b in blocks):
         line, cells = blocks[0].rows[0]
         raise file.error(
             "English column names such as Sessions, Users, Views (set the Google "
@@ -245,8 +289,12 @@ def read(file: ExportFile, options: dict | None = None) -> Parsed:
             line=line,
             found=", ".join(cells[:4]),
         )
-    ga4 = any(t.lower().startswith("property:") for t in blocks[0].meta)
+    ga4 = any(t.lower().startswith(("property:", "start date:")) for t in blocks[0].meta) or any(
+        GA4_ONLY & {c.lower() for c in b.rows[0][1]} for b in blocks
+    )
     account, where = _account(blocks[0].meta)
+    if ga4 and not where.startswith("property"):  # an Explore tab's title, not a property
+        account, where = "", f"no property named (exploration '{account}')"
     parts: list[dict] = []
     notes: list[str] = [where]
     skipped: list[str] = []
@@ -264,21 +312,93 @@ def read(file: ExportFile, options: dict | None = None) -> Parsed:
             + (f" and {len(skipped) - 6} more" if len(skipped) > 6 else "")
         )
     notes += unread_note(unread)
-    rows = to_tidy(file, drop_repeats(concat_long(parts)), channel=CHANNEL, account=account)
+    tables = np.repeat(np.arange(len(parts)), [len(p["value"]) for p in parts])
+    long = drop_repeats(concat_long(parts), tables)
+    rows = to_tidy(file, long, channel=CHANNEL, account=account)
     return Parsed("ga4" if ga4 else "ga_ua", CHANNEL, account, rows, notes)
 
 
 def _metric_columns(header: list[str]) -> dict[int, str]:
+    """Position -> tidy metric of the known metric columns, wherever they stand."""
     columns: dict[int, str] = {}
-    for position, name in enumerate(header[1:], start=1):
+    for position, name in enumerate(header):
         metric = METRICS.get(name.lower())
         if metric and metric not in columns.values():
             columns[position] = metric
-    for position, name in enumerate(header[1:], start=1):
+    for position, name in enumerate(header):
         metric = FALLBACKS.get(name.lower())
         if metric and metric not in columns.values():
             columns[position] = metric
     return columns
+
+
+TIME_DIMENSIONS = DAY_DIMENSIONS | MONTH_DIMENSIONS | set(INDEX_DIMENSIONS)
+#: Dimensions whose cells are numbers (read as segments, never taken for figures).
+NUMBERED_DIMENSIONS = frozenset({"day of week", "day of the week", "year", "age"})
+
+
+@dataclass
+class _Shape:
+    """What each column of a table holds, recognised from its header and cells.
+
+    Attributes:
+        metrics: Position -> tidy metric.
+        time: Position of the date (or month, or index counted from the start).
+        dimension: Position of the one other dimension (segments).
+        figures: Positions of figures that are not read.
+    """
+
+    metrics: dict[int, str]
+    time: int | None
+    dimension: int | None
+    figures: list[int]
+
+
+def _shape(file: ExportFile, header: list[str], rows: list[list[str]], line: int) -> _Shape:
+    """Recognise the columns of a table from its header names and cells.
+
+    Raises:
+        DataError: When the rows cannot be placed: two time columns, or two
+            dimensions besides the date.
+    """
+    metrics = _metric_columns(header)
+    if not rows:  # nothing to place
+        return _Shape(metrics, None, None, [])
+    times, dimensions, figures = [], [], []
+    for position, name in enumerate(header):
+        lower = name.lower()
+        if position in metrics:
+            continue
+        if lower in TIME_DIMENSIONS or lower in SKIPPED_TIME:
+            times.append(position)
+        elif lower in NUMBERED_DIMENSIONS:
+            dimensions.append(position)
+        elif lower in ENGLISH_HINTS or figure_column([r[position] for r in rows], TOTAL_LABELS):
+            figures.append(position)
+        else:
+            dimensions.append(position)
+    ranges = [p for p in dimensions if header[p].lower().startswith(("date range", "comparison"))]
+    if ranges:
+        raise file.error(
+            "each date range in a table of its own (the comparison is not dated in the "
+            "rows: download the report once per range)",
+            line=line,
+            column=header[ranges[0]],
+        )
+    if len(times) > 1:
+        raise file.error(
+            "one date column per table (export the report with one time dimension)",
+            line=line,
+            found=", ".join(header[p] for p in times),
+        )
+    if len(dimensions) > 1:
+        raise file.error(
+            "one dimension column besides the date (export the report with one "
+            "dimension, or remove the added column)",
+            line=line,
+            found=", ".join(header[p] for p in dimensions[:3]),
+        )
+    return _Shape(metrics, times[0] if times else None, next(iter(dimensions), None), figures)
 
 
 def _read_block(
@@ -290,17 +410,14 @@ def _read_block(
     unread: list[str],
 ) -> dict | None:
     header_line, header = block.rows[0]
-    dimension = header[0].lower() if header else ""
     columns = _metric_columns(header)
-    if not columns or dimension in SKIPPED_TIME:
+    times = [h for h in header if h.lower() in SKIPPED_TIME]
+    if not columns or times:
         where = f"sheet {block.sheet} " if block.sheet else ""
-        skipped.append(f"{', '.join(header[1:3]) or header[0]} ({where}line {header_line})")
+        skipped.append(f"{', '.join(header[:3])} ({where}line {header_line})")
         return None
-    unread += [h for i, h in enumerate(header) if i > 0 and i not in columns]
-    header = [f"{block.sheet}!{h}" if block.sheet else h for h in header]
     width = len(header)
-    data: list[tuple[int, list[str]]] = []
-    totals: list[tuple[int, list[str]]] = []
+    body: list[tuple[int, list[str], str]] = []
     for line, cells in block.rows[1:]:
         label = cells[width].lower() if len(cells) > width else ""
         if len(cells) > width and (label not in TOTAL_LABELS or len(cells) > width + 1):
@@ -309,11 +426,26 @@ def _read_block(
                 line=line,
                 found=f"{len(cells)} cells",
             )
-        cells = (cells + [""] * width)[:width]
-        if label or cells[0] == "" or cells[0].lower() in TOTAL_LABELS:
+        body.append((line, (cells + [""] * width)[:width], label))
+    shape = _shape(file, header, [c for _, c, _ in body], header_line)  # rows as wide as header
+    keys = [p for p in (shape.time, shape.dimension) if p is not None]
+    unread += [h for i, h in enumerate(header) if i not in columns and i not in keys]
+    header = [f"{block.sheet}!{h}" if block.sheet else h for h in header]
+    data: list[tuple[int, list[str]]] = []
+    totals: list[tuple[int, list[str]]] = []
+    for line, cells, label in body:
+        marks = [cells[p].strip().lower() for p in keys]
+        if label or (keys and all(m == "" for m in marks)) or any(m in TOTAL_LABELS for m in marks):
             totals.append((line, cells))
         else:
             data.append((line, cells))
+    if not keys and len(data) > 1:
+        raise file.error(
+            "a dimension column saying what each row is (a table without one can hold "
+            "a single row of figures only)",
+            line=header_line,
+            found=", ".join(header[:3]),
+        )
     lines = np.array([ln for ln, _ in data], dtype=np.int64)
     frame = pd.DataFrame([c for _, c in data], columns=range(width), dtype=str)
     if not len(frame):
@@ -327,7 +459,15 @@ def _read_block(
                 continue
             total = float(numbers(file, pd.Series([cells[i]]), np.array([line]), header[i])[0])
             shown = float(np.nansum(values[(metric, header[i])]))
-            if total_covers_more(file, line=line, column=header[i], total=total, rows_sum=shown):
+            if total_covers_more(
+                file,
+                line=line,
+                column=header[i],
+                total=total,
+                rows_sum=shown,
+                rows=len(data),
+                places=decimals([cells[i], *frame[i]]),
+            ):
                 covering[(metric, header[i])] = np.array([total])
                 notes.append(
                     f"{header[i]} total {total:,.0f} at line {line} covers more than the "
@@ -338,7 +478,7 @@ def _read_block(
             last = np.array([span.end.to_datetime64()])
             parts.append(long_values(one, last, "", np.array([line]), covering))
     if len(frame):
-        parts.append(_dated(file, frame, lines, header, span, values))
+        parts.append(_dated(file, frame, lines, header, shape, span, values))
     return concat_long(parts) if parts else None
 
 
@@ -347,41 +487,57 @@ def _dated(
     frame: pd.DataFrame,
     lines: np.ndarray,
     header: list[str],
+    shape: _Shape,
     span: _Range,
     values: dict,
 ) -> dict:
-    """Long values of a table's rows, dated by its dimension."""
-    dimension = header[0].rpartition("!")[2].lower()
-    cells = frame[0].str.strip()
+    """Long values of a table's rows, dated by its time column, segmented by its dimension."""
+    n = len(frame)
+    segment: np.ndarray | str = ""
+    if shape.dimension is not None:
+        segment = frame[shape.dimension].str.strip().to_numpy(dtype=object)
+    if shape.time is None:
+        first = np.full(n, span.start.to_datetime64())
+        return long_values(first, np.full(n, span.end.to_datetime64()), segment, lines, values)
+    column = header[shape.time]
+    dimension = column.rpartition("!")[2].lower()
+    cells = frame[shape.time].str.strip()
+    if shape.dimension is None:  # one row per day, week or month: a repeat is a lost column
+        one_row_per(file, lines, dimension, cells.to_numpy(dtype=object))
     if dimension in INDEX_DIMENSIONS and cells.str.fullmatch(_INDEX.pattern).all():
-        return _indexed(cells, lines, INDEX_DIMENSIONS[dimension], span, values)
+        return _indexed(cells, lines, INDEX_DIMENSIONS[dimension], span, values, segment)
     if dimension in DAY_DIMENSIONS:
         days = dates(
             file,
-            frame[0],
+            cells,
             lines,
-            header[0],
+            column,
             DAY_FORMATS,
             within=(span.start, span.end),
             example="20150501, 5/1/15 or 01/05/2015",
         )
-        return long_values(days, days, "", lines, values)
+        return long_values(days, days, segment, lines, values)
     if dimension in MONTH_DIMENSIONS:
-        months = dates(file, frame[0], lines, header[0], ["%Y%m"], example="201505")
+        months = dates(file, cells, lines, column, ["%Y%m"], example="201505")
         first = np.maximum(months.to_numpy(), span.start.to_datetime64())
         last = np.minimum((months + pd.offsets.MonthEnd(0)).to_numpy(), span.end.to_datetime64())
-        return long_values(first, last, "", lines, values)
-    n = len(frame)
-    return long_values(
-        np.full(n, span.start.to_datetime64()),
-        np.full(n, span.end.to_datetime64()),
-        cells.to_numpy(dtype=object),
-        lines,
-        values,
+        return long_values(first, last, segment, lines, values)
+    raise file.error(
+        "a day index counted from the start date (0000, 0001 ...)",
+        line=int(lines[0]),
+        column=column,
+        found=cells.iloc[0],
     )
 
 
-def _indexed(cells: pd.Series, lines: np.ndarray, unit: str, span: _Range, values: dict) -> dict:
+def _indexed(
+    cells: pd.Series,
+    lines: np.ndarray,
+    unit: str,
+    span: _Range,
+    values: dict,
+    segment: np.ndarray | str = "",
+) -> dict:
     """Rows numbered from the start date: each covers its own day, week or month."""
     index = cells.astype(int).to_numpy()
     if unit == "month":
@@ -394,7 +550,9 @@ def _indexed(cells: pd.Series, lines: np.ndarray, unit: str, span: _Range, value
     last = np.minimum((after - pd.Timedelta(days=1)).to_numpy(), span.end.to_datetime64())
     keep = first.to_numpy() <= span.end.to_datetime64()
     kept = {k: v[keep] for k, v in values.items()}
-    return long_values(first.to_numpy()[keep], last[keep], "", lines[keep], kept)
+    if not isinstance(segment, str):
+        segment = segment[keep]
+    return long_values(first.to_numpy()[keep], last[keep], segment, lines[keep], kept)
 
 
 FORMATS = (

@@ -15,9 +15,12 @@ note. ``link_clicks`` comes from ``Link Clicks`` only (``Total clicks`` counts
 every click on the post).
 
 Insights overview downloads (``Reach.csv``, ``Views.csv`` ...): UTF-16 text with a
-``sep=,`` or ``sep=<TAB>`` first line, a title such as ``Facebook reach``, then
-``Date, Primary`` with one value per day. The file names no account: map it in
-``accounts.yml`` (``files`` entry with the account).
+``sep=,`` or ``sep=<TAB>`` first line, a title such as ``Facebook reach`` (or only
+``Views``, with no platform word), then ``Date, Primary`` with one value per day; the
+2023 layout has no title and names the value column after the chart
+(``Date, Facebook reach``). The file names no account: map it in ``accounts.yml``
+(``files`` entry with the account, and the ``channel`` when no title or column names
+the platform).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from helpers.ingest.common import (
     find_header,
     long_values,
     numbers,
+    one_row_per,
     read_grid,
     read_table,
     to_tidy,
@@ -85,6 +89,7 @@ OVERVIEW_METRICS: dict[str, str] = {
     "link clicks": "link_clicks",
 }
 _OVERVIEW_TITLE = re.compile(r"^(facebook|instagram)\s+(.+)$", re.IGNORECASE)
+_DAY_CELL = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _RANGE_NAME = re.compile(r"^([A-Z][a-z]{2}-\d{1,2}-\d{4})_([A-Z][a-z]{2}-\d{1,2}-\d{4})_")
 
 
@@ -196,63 +201,117 @@ def read_instagram(file: ExportFile, options: dict | None = None) -> Parsed:
     )
 
 
+def _overview_name(text: str) -> tuple[str, str] | None:
+    """``(platform or "", metric)`` of a chart name such as ``Facebook reach`` or ``Views``."""
+    text = " ".join(text.split()).lower()
+    match = _OVERVIEW_TITLE.match(text)
+    platform, what = (match.group(1), match.group(2).strip()) if match else ("", text)
+    return (platform, OVERVIEW_METRICS[what]) if what in OVERVIEW_METRICS else None
+
+
 def _overview_title(cells: list[str]) -> tuple[str, str] | None:
-    """``(channel, metric)`` of an overview title line such as ``Facebook reach``."""
+    """``(platform or "", metric)`` of an overview title line (one cell)."""
     cells = [c for c in cells if c]
-    match = _OVERVIEW_TITLE.match(cells[0]) if len(cells) == 1 else None
-    if match is None:
+    return _overview_name(cells[0]) if len(cells) == 1 else None
+
+
+def _overview_header(cells: list[str], titled: bool) -> tuple[int, int, str] | None:
+    """Positions of ``Date`` and of the value column of a chart's header, and its platform.
+
+    The value column is ``Primary`` or, in the 2023 layout, named after the chart
+    (``Facebook reach``); a name without a platform word (``Reach``) only under a
+    title line, so that a YouTube ``Date, Views`` table is never taken for a chart.
+    """
+    cells = [c for c in cells if c]
+    if len(cells) != 2 or "Date" not in cells:
         return None
-    return match.group(1).lower(), match.group(2).strip().lower()
+    day = cells.index("Date")
+    value = 1 - day
+    if cells[value] == "Primary":
+        return day, value, ""
+    name = _overview_name(cells[value])
+    if name is None or not (name[0] or titled):
+        return None
+    return day, value, name[0]
 
 
 def sniff_overview(file: ExportFile, cells: list[str], following: list[str]) -> bool:
-    """An overview download: a ``<Platform> <what>`` title, then ``Date, Primary``."""
-    return _overview_title(cells) is not None and following[:2] == ["Date", "Primary"]
+    """An overview download: a chart title then ``Date, Primary``, or ``Date, Facebook reach``."""
+    if _overview_title(cells) is not None and _overview_header(following, True) is not None:
+        return True
+    header = _overview_header(cells, False)
+    return header is not None and bool(header[2])
 
 
 def read_overview(file: ExportFile, options: dict | None = None) -> Parsed:
     """Read an insights overview download: one or more charts of one value per day.
 
-    Each chart is a title line (``Facebook reach``, ``Instagram reach``), the header
-    ``Date, Primary`` and its rows; charts are separated by blank lines.
+    Each chart is an optional title line (``Facebook reach``, ``Views``), the header
+    ``Date, Primary`` (``Date, Facebook reach`` in the 2023 layout) and its rows;
+    charts are separated by blank lines. The platform is the one the title or the
+    value column names, else the ``channel`` of the file's ``files`` entry.
 
     Raises:
         DataError: For a chart whose figure is not one of :data:`OVERVIEW_METRICS`,
-            bad dates or numbers.
+            a chart naming no platform without a ``files`` channel, bad dates or numbers.
     """
-    sections: list[tuple[int, list[str], list[tuple[int, list[str]]]]] = []
+    options = options or {}
+    sections: list[tuple[int, str, str, tuple[int, int], list[tuple[int, list[str]]]]] = []
     grid = read_grid(file)
     rows = [[c for c in row if c] for row in grid.frame.itertuples(index=False)]
-    for position, (number, cells) in enumerate(zip(grid.lines.tolist(), rows, strict=True)):
+    title: tuple[int, tuple[str, str]] | None = None
+    for number, cells in zip(grid.lines.tolist(), rows, strict=True):
         if not cells or cells[0].lower().startswith("sep="):
+            title = None
             continue
-        title = _overview_title(cells)
-        following = rows[position + 1] if position + 1 < len(rows) else []
-        if title is not None and following[:1] == ["Date"]:
-            sections.append((number, list(title), []))
-        elif sections and cells[:2] != ["Date", "Primary"]:
-            sections[-1][2].append((number, cells))
-    parts, notes = [], []
-    for title_line, (channel, what), body in sections:
-        metric = OVERVIEW_METRICS.get(what)
-        if metric is None:
+        header = _overview_header(cells, title is not None)
+        if header is not None:
+            day, value, platform = header
+            named = _overview_name(cells[value]) if cells[value] != "Primary" else None
+            what = (title[1] if title else None) or named
+            if what is None:
+                raise file.error(
+                    "a chart title such as 'Facebook reach' above Date, Primary", line=number
+                )
+            if title and named and (named[1] != title[1][1] or named[0] not in ("", title[1][0])):
+                raise file.error(
+                    f"a value column for the chart '{what[1]}'", line=number, found=cells[value]
+                )
+            platform = what[0] or platform
+            sections.append((title[0] if title else number, platform, what[1], (day, value), []))
+            title = None
+            continue
+        found = _overview_title(cells)
+        if found is not None:
+            title = (number, found)
+        elif len(cells) == 1 and not _DAY_CELL.match(cells[0]):
             raise file.error(
-                "an overview chart of " + ", ".join(OVERVIEW_METRICS),
+                "an overview chart of " + ", ".join(OVERVIEW_METRICS), line=number, found=cells[0]
+            )
+        elif sections:
+            sections[-1][4].append((number, cells))
+    parts, notes = [], []
+    for title_line, platform, metric, (day, value), body in sections:
+        channel = platform or str(options.get("channel") or "")
+        if not channel:
+            raise file.error(
+                "a 'files' entry with the channel (facebook or instagram) in accounts.yml: "
+                f"the chart '{metric}' names no platform",
                 line=title_line,
-                found=f"{channel} {what}",
             )
         at = np.array([n for n, _ in body], dtype=np.int64)
-        day_text = pd.Series([c[0][:10] for _, c in body], dtype=str)
+        day_text = pd.Series([c[day][:10] if len(c) > day else "" for _, c in body], dtype=str)
         days = dates(file, day_text, at, "Date", ["%Y-%m-%d"], example="2025-01-31T00:00:00")
-        cells = pd.Series([c[1] if len(c) > 1 else "" for _, c in body], dtype=str)
+        one_row_per(file, at, "day", days)
+        cells = pd.Series([c[value] if len(c) > value else "" for _, c in body], dtype=str)
         values = {(metric, "Primary"): numbers(file, cells, at, "Primary")}
         long = long_values(days, days, "", at, values)
         parts.append(to_tidy(file, long, channel=channel, account=""))
-        notes.append(f"{channel} {what} per day ({len(body):,} days)")
+        notes.append(f"{channel} {metric} per day ({len(body):,} days)")
     if not parts:
         raise file.error("a chart title such as 'Facebook reach' followed by Date, Primary")
-    rows = pa.concat_tables(parts)
-    return Parsed(OVERVIEW_FORMAT, sections[0][1][0], "", rows, notes)
+    table = pa.concat_tables(parts)
+    return Parsed(OVERVIEW_FORMAT, pc.unique(table["channel"])[0].as_py(), "", table, notes)
 
 
 def _sniff(keys: tuple[str, ...]):

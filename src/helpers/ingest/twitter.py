@@ -41,6 +41,7 @@ from helpers.ingest.common import (
     find_header,
     long_values,
     numbers,
+    one_row_per,
     read_table,
     split_cells,
     to_tidy,
@@ -149,6 +150,7 @@ def read_daily(file: ExportFile, options: dict | None = None) -> Parsed:
     lines = table.lines
     day_text = pc.utf8_slice_codeunits(pc.utf8_trim_whitespace(table.col("Date")), 0, 10)
     days = dates(file, day_text, lines, "Date", ["%Y-%m-%d", "%m/%d/%Y"], example="2015-09-04")
+    one_row_per(file, lines, "day", days)
     counts = {"Tweets published": "tweets", **_count_columns(table.columns)}
     values = {(m, c): numbers(file, table.col(c), lines, c) for c, m in counts.items()}
     account = account_name(file)
@@ -230,6 +232,7 @@ def read_premium_overview(file: ExportFile, options: dict | None = None) -> Pars
     table = read_table(file, header_index)
     lines = table.lines
     days = _premium_days(file, table, lines)
+    one_row_per(file, lines, "day", days)
     values, notes = _premium_values(file, table, lines)
     rows = to_tidy(file, long_values(days, days, "", lines, values), channel=CHANNEL, account="")
     return Parsed(PREMIUM_OVERVIEW_FORMAT, CHANNEL, "", rows, notes)
@@ -241,8 +244,7 @@ def _has(*names: str):
 
 
 def _premium_overview(file: ExportFile, cells: list[str], following: list[str]) -> bool:
-    lowered = [c.lower() for c in cells]
-    return lowered[:2] == ["date", "impressions"] and "create post" in lowered
+    return {"date", "impressions", "create post"} <= {c.lower() for c in cells}
 
 
 FORMATS = (

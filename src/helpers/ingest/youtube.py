@@ -1,7 +1,7 @@
 """YouTube Studio "Export current view" files, from any tab (Content, Geography ...).
 
-* ``Table data.csv``: one row per item of the tab's dimension (first column:
-  ``Content`` video ids, ``Geography`` country codes ...) with ``Views``,
+* ``Table data.csv``: one row per item of the tab's dimension (``Content`` video
+  ids, ``Geography`` country codes ..., found by name wherever it stands) with ``Views``,
   ``Watch time (hours)``, ``Subscribers`` over the exported range. The first data
   row is ``Total``: it often covers more than the rows shown (videos or countries
   not in the file), and is then kept as a whole-range row with an empty segment.
@@ -15,6 +15,10 @@ read as ``views`` when the file has no ``Views`` column. Items become segments
 are). The files carry neither the channel name nor, for ``Table data.csv``, the
 range: both come from the folder name Studio gives the zip
 (``Content 2024-01-01_2024-12-31 <Channel name>``) or from ``accounts.yml``.
+
+A file with a text column Studio does not write, without its dimension, or whose
+``Totals.csv`` / ``Chart data.csv`` gives a day (and item) twice is refused: its rows
+cannot be placed with certainty.
 """
 
 from __future__ import annotations
@@ -26,15 +30,17 @@ import pandas as pd
 
 from helpers import config
 from helpers.ingest.common import (
-    TOTAL_TOLERANCE,
     ExportFile,
     Format,
     Parsed,
     concat_long,
     dates,
+    decimals,
+    figure_column,
     find_header,
     long_values,
     numbers,
+    one_row_per,
     read_table,
     to_tidy,
     total_covers_more,
@@ -55,6 +61,17 @@ METRICS: dict[str, tuple[str, ...]] = {
 KNOWN_COLUMNS = frozenset(c for names in METRICS.values() for c in names)
 #: Descriptive columns of a Content tab export (not figures).
 TEXT_COLUMNS = {"Date", "Content", "Video title", "Video publish time", "Duration"}
+#: The dimensions of Studio's tabs and reports (Studio writes one per file).
+DIMENSIONS = frozenset(
+    {
+        "Content", "Geography", "Cities", "Traffic source", "Traffic source type",
+        "External source", "Playback location", "Device type", "Operating system",
+        "Viewer age", "Viewer gender", "Subscription status", "Subscription source",
+        "Sharing service", "Subtitles and CC", "Video info language", "Audio track",
+        "Content type", "YouTube product", "Playlist", "New and returning viewers",
+        "End screen element", "Card", "Translation use", "Search term", "Live or on demand",
+    }
+)  # fmt: skip
 DAY_FORMATS = ["%Y-%m-%d", "%b %d, %Y"]
 DATE_EXAMPLE = "2024-09-27 (as Studio writes it: export again rather than re-save it)"
 _FOLDER = re.compile(r"(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})\s*(.*)$")
@@ -92,6 +109,41 @@ def _notes(columns: list[str], used: dict[str, str], dimension: str) -> list[str
     )
 
 
+def _dimension(file: ExportFile, frame: pd.DataFrame, header_line: int) -> str:
+    """The column of the tab's dimension (Content, Geography ...), wherever it stands.
+
+    It is the one column named as Studio names its dimensions; every other column
+    must be the date, a video's description or a figure (known, or made only of
+    numbers, rates and durations). A ``Content`` table needs its ``Video title``
+    (the segments are the titles).
+
+    Raises:
+        DataError: When no column, or more than one, can be the dimension, or a
+            column is text Studio does not write.
+    """
+    found = [str(c) for c in frame.columns if c in DIMENSIONS]
+    other = [
+        str(c)
+        for c in frame.columns
+        if c not in DIMENSIONS
+        and c not in KNOWN_COLUMNS
+        and c not in TEXT_COLUMNS
+        and not figure_column(frame[c], ["Total"])
+    ]
+    if len(found) != 1 or other:
+        raise file.error(
+            "one dimension column (Content, Geography ...) beside the figures and no "
+            "other text (export the view again, without columns added or removed)",
+            line=header_line,
+            found=", ".join([*found, *other][:3]) or "no dimension",
+        )
+    if found[0] == "Content" and "Video title" not in frame.columns:
+        raise file.error(
+            "the Video title column beside Content (export the view again)", line=header_line
+        )
+    return found[0]
+
+
 def _segments(frame: pd.DataFrame, dimension: str) -> np.ndarray:
     """Segments of the rows: the dimension's cells, or for videos their titles.
 
@@ -117,7 +169,7 @@ def read_table_data(file: ExportFile, options: dict | None = None) -> Parsed:
     header_index = next(i for i, line in enumerate(file.head) if line.strip())
     table = read_table(file, header_index)
     frame, lines = table.frame, table.lines
-    dimension = str(frame.columns[0])
+    dimension = _dimension(file, frame, header_index + 1)
     start, end, _ = folder_hints(file)
     start = pd.Timestamp(options["start"]) if options.get("start") else start
     end = pd.Timestamp(options["end"]) if options.get("end") else end
@@ -138,10 +190,16 @@ def read_table_data(file: ExportFile, options: dict | None = None) -> Parsed:
         for col, metric in columns.items():
             total = float(numbers(file, frame[col].iloc[[position]], lines[[position]], col)[0])
             shown = float(np.nansum(values[(metric, col)]))
-            if config.METRICS[metric].signed:  # net subscribers: hidden videos count either way
-                covers = abs(total - shown) > 1 + TOTAL_TOLERANCE * abs(total)
-            else:
-                covers = total_covers_more(file, line=line, column=col, total=total, rows_sum=shown)
+            covers = total_covers_more(
+                file,
+                line=line,
+                column=col,
+                total=total,
+                rows_sum=shown,
+                rows=len(data),
+                places=decimals(frame[col]),
+                signed=config.METRICS[metric].signed,  # net subscribers: either way
+            )
             if covers:
                 kept[(metric, col)] = np.array([total])
                 notes.append(
@@ -175,11 +233,13 @@ def read_chart_data(file: ExportFile, options: dict | None = None) -> Parsed:
     header_index = find_header(file, ["Date"], what="header row Date, <dimension>, ...")
     table = read_table(file, header_index)
     frame, lines = table.frame, table.lines
-    dimension = str(frame.columns[1])
+    dimension = _dimension(file, frame, header_index + 1)
     days = dates(file, frame["Date"], lines, "Date", DAY_FORMATS, example=DATE_EXAMPLE)
     columns = _columns(list(frame.columns))
     values = {(m, c): numbers(file, frame[c], lines, c) for c, m in columns.items()}
-    long = long_values(days, days, _segments(frame, dimension), lines, values)
+    segments = _segments(frame, dimension)
+    one_row_per(file, lines, "day and " + dimension, days, segments)
+    long = long_values(days, days, segments, lines, values)
     account = _account(file, options or {})
     rows = to_tidy(file, long, channel=CHANNEL, account=account)
     notes = [f"per day by {dimension}", *_notes(list(frame.columns), columns, dimension)]
@@ -192,6 +252,7 @@ def read_totals(file: ExportFile, options: dict | None = None) -> Parsed:
     table = read_table(file, header_index)
     lines = table.lines
     days = dates(file, table.col("Date"), lines, "Date", DAY_FORMATS, example=DATE_EXAMPLE)
+    one_row_per(file, lines, "day", days)
     columns = _columns(table.columns)
     values = {(m, c): numbers(file, table.col(c), lines, c) for c, m in columns.items()}
     account = _account(file, options or {})
@@ -206,20 +267,15 @@ def _known(cells: list[str]) -> bool:
 
 
 def _table(file: ExportFile, cells: list[str], following: list[str]) -> bool:
-    return _known(cells) and cells[0] != "Date" and following[:1] == ["Total"]
+    return _known(cells) and "Date" not in cells and "Total" in following
 
 
 def _chart(file: ExportFile, cells: list[str], following: list[str]) -> bool:
-    return (
-        _known(cells)
-        and cells[:1] == ["Date"]
-        and len(cells) >= 3
-        and cells[1] not in KNOWN_COLUMNS
-    )
+    return _known(cells) and "Date" in cells and bool(set(cells) - KNOWN_COLUMNS - {"Date"})
 
 
 def _totals(file: ExportFile, cells: list[str], following: list[str]) -> bool:
-    return cells[:1] == ["Date"] and len(cells) >= 2 and set(cells[1:]) <= KNOWN_COLUMNS
+    return "Date" in cells and len(cells) >= 2 and set(cells) - {"Date"} <= KNOWN_COLUMNS
 
 
 FORMATS = (
