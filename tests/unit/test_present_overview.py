@@ -85,3 +85,51 @@ def test_method_notes_explain_only_the_measures_shown():
     assert len(notes) == 2
     assert "counts twice" in notes[1]
     assert overview.method_notes([]) == []
+
+
+def test_assumed_dates_are_said_beside_the_figure():
+    import pandas as pd
+
+    from helpers import config
+    from helpers.ingest.report import read_date_assumptions
+    from helpers.present import narrative
+
+    assumptions = read_date_assumptions(config.REPORT_DIR)
+    forms = pd.DataFrame(
+        {
+            "segment": ["Join us", ""],
+            "measure": ["value", "sum"],
+            "start": pd.to_datetime(["2015-05-01"] * 2),
+            "end": pd.to_datetime(["2015-10-31"] * 2),
+            "value": [4403.0, 9830.0],
+            "source": ["report_2015/website_online_forms.csv:4:submissions"] * 2,
+        }
+    )
+    note = narrative.date_note(forms, assumptions).data
+    assert "the report says \u201cthe period 1 May \u2013 31\u201d" in note
+    assert "October 2015" in note and "is assumed" in note
+    stated = forms.assign(source="exports/ga/forms.csv:2:3")
+    assert narrative.date_note(stated, assumptions) is None
+    empty = forms.iloc[0:0].assign(metric=pd.Series(dtype=str))
+    points = narrative.website_points(empty, empty, empty, forms, assumptions)
+    assert points == [
+        "9,830 online forms were submitted (May to October 2015, dates assumed); "
+        "the most used was Join us (4,403)."
+    ]
+    assert (
+        "dates assumed" not in narrative.website_points(empty, empty, empty, stated, assumptions)[0]
+    )
+
+
+def test_a_date_assumption_must_name_a_known_table(tmp_path):
+    import pytest
+
+    from helpers.errors import DataError
+    from helpers.ingest.report import read_date_assumptions
+
+    assert read_date_assumptions(tmp_path).empty
+    (tmp_path / "date_assumptions.csv").write_text(
+        "file,report_words,assumed,report_line\nminutes.csv,x,y,1\n", encoding="utf-8"
+    )
+    with pytest.raises(DataError, match=r"date_assumptions\.csv, line 2.*report table"):
+        read_date_assumptions(tmp_path)

@@ -65,7 +65,7 @@ CHROMIUM_ARGS: tuple[str, ...] = (
 #: Charts print no larger than their pixel width divided by this (dots per inch).
 PRINT_DPI = 150
 #: The tallest a chart prints, in millimetres (its width follows, aspect ratio kept).
-CHART_HEIGHT_MM = 54
+CHART_HEIGHT_MM = 50
 #: Width of the text on an A4 sheet, in millimetres (210 less print.css's side margins).
 TEXT_WIDTH_MM = 210 - 16 - 15
 #: Title of the paper's one annex.

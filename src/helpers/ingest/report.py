@@ -659,3 +659,49 @@ def read_claims(folder: Path | None = None) -> pd.DataFrame:
             found=dup["claim"].iloc[0],
         )
     return frame
+
+
+#: Columns of :func:`read_date_assumptions`.
+DATE_ASSUMPTION_COLUMNS: list[str] = ["file", "report_words", "assumed", "report_line"]
+
+
+def read_date_assumptions(report_dir: Path | None = None) -> pd.DataFrame:
+    """The report tables whose dates the report does not state, and what is assumed.
+
+    Reads ``date_assumptions.csv`` beside the transcribed tables: one row per table
+    (``file``), with the report's own words about its dates (``report_words``), what
+    the transcription assumes instead (``assumed``) and the report's line.
+
+    Args:
+        report_dir: The folder of the transcribed report tables.
+
+    Returns:
+        The rows (no rows when the file is absent).
+
+    Raises:
+        DataError: If a row names a table the reader does not know, or leaves
+            ``assumed`` empty.
+    """
+    path = (report_dir or config.REPORT_DIR) / "date_assumptions.csv"
+    if not path.is_file():
+        return pd.DataFrame(columns=DATE_ASSUMPTION_COLUMNS)
+    table = read_raw_table(path)
+    records = []
+    for line, row in table.rows:
+        name = row.get("file", "").strip()
+        if name not in TABLES:
+            raise DataError(
+                table.path, "the name of a transcribed report table", line=line, column="file"
+            )
+        assumed = " ".join(row.get("assumed", "").split())
+        if not assumed:
+            raise DataError(table.path, "what is assumed", line=line, column="assumed")
+        records.append(
+            {
+                "file": name,
+                "report_words": " ".join(row.get("report_words", "").split()),
+                "assumed": assumed,
+                "report_line": row.get("report_line", "").strip(),
+            }
+        )
+    return pd.DataFrame.from_records(records, columns=DATE_ASSUMPTION_COLUMNS)

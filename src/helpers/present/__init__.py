@@ -30,6 +30,7 @@ _SOURCES: dict[str, str] = {
             "commentary_figures",
             "compare_chart",
             "count_bars",
+            "date_note",
             "device_chart",
             "engagement_chart",
             "engagement_point",

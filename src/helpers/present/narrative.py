@@ -427,10 +427,73 @@ def _span_of(frame: pd.DataFrame) -> str:
     return formats.dates(frame["start"].min(), frame["end"].max())
 
 
+def _source_files(frame: pd.DataFrame) -> set[str]:
+    """The raw file names behind a figure frame's rows (``source`` is ``file:line:col``)."""
+    files = set()
+    for cell in frame.get("source", pd.Series(dtype=str)).astype(str):
+        for piece in cell.split("; "):
+            files.add(piece.split(":", 1)[0].rsplit("/", 1)[-1])
+    return files
+
+
+def assumed_dates(frame: pd.DataFrame, assumptions: pd.DataFrame | None) -> pd.DataFrame:
+    """The date assumptions behind a frame's rows (rows of ``assumptions``, by file)."""
+    if assumptions is None or not len(assumptions) or not len(frame):
+        return pd.DataFrame(columns=["file", "report_words", "assumed", "report_line"])
+    return assumptions[assumptions["file"].isin(_source_files(frame))]
+
+
+def _span_with_assumption(frame: pd.DataFrame, assumptions: pd.DataFrame | None) -> str:
+    span = _span_of(frame)
+    return f"{span}, dates assumed" if len(assumed_dates(frame, assumptions)) else span
+
+
+def date_note(
+    frames: pd.DataFrame | list[pd.DataFrame], assumptions: pd.DataFrame | None
+) -> Markdown | None:
+    """Say, beside a table, which of its dates are assumed rather than stated by the source.
+
+    Args:
+        frames: The figure frame(s) a table or chart shows.
+        assumptions: :attr:`helpers.tidy.inputs.PeriodInputs.date_assumptions`.
+
+    Returns:
+        One Markdown line per assumption, quoting the source's own words, or None
+        when every date shown is the source's own.
+    """
+    frames = frames if isinstance(frames, list) else [frames]
+    rows = pd.concat([assumed_dates(f, assumptions) for f in frames], ignore_index=True)
+    rows = rows.drop_duplicates(["report_words", "assumed"])
+    if rows.empty:
+        return None
+    lines = [
+        f"*Dates assumed:* the report says \u201c{escape(r['report_words'])}\u201d; "
+        f"{escape(r['assumed'])}."
+        for r in rows.to_dict("records")
+    ]
+    return Markdown("\n\n".join(lines))
+
+
 def website_points(
-    traffic: pd.DataFrame, devices: pd.DataFrame, sources: pd.DataFrame, forms: pd.DataFrame
+    traffic: pd.DataFrame,
+    devices: pd.DataFrame,
+    sources: pd.DataFrame,
+    forms: pd.DataFrame,
+    assumptions: pd.DataFrame | None = None,
 ) -> list[str]:
-    """Key points of the force website page."""
+    """Key points of the force website page.
+
+    Args:
+        traffic: Sessions, users and page views (:func:`helpers.measures.traffic`).
+        devices: Device shares over the months shown.
+        sources: Traffic-source shares.
+        forms: Online forms submitted, by form, with their sum.
+        assumptions: Date assumptions of the inputs; a figure whose dates are
+            assumed says so beside its dates.
+
+    Returns:
+        Plain sentences, most important first.
+    """
     points = []
     sums = traffic[traffic["start"].dt.to_period("M") != traffic["end"].dt.to_period("M")]
     if len(sums):
@@ -468,7 +531,8 @@ def website_points(
         total = forms[forms["measure"] == Measure.SUM]["value"].iloc[0]
         top = parts.iloc[0]
         points.append(
-            f"{formats.count(total)} online forms were submitted ({_span_of(parts)}); the most "
+            f"{formats.count(total)} online forms were submitted "
+            f"({_span_with_assumption(parts, assumptions)}); the most "
             f"used was {top['segment']} ({formats.count(top['value'])})."
         )
     return points
@@ -479,8 +543,21 @@ def trusted2know_points(
     devices: dict[str, pd.DataFrame],
     sources: dict[str, pd.DataFrame],
     pages: pd.DataFrame,
+    assumptions: pd.DataFrame | None = None,
 ) -> list[str]:
-    """Key points of the Trust Ed page."""
+    """Key points of the Trust Ed page.
+
+    Args:
+        visits: Sessions, users and page views, by month or for the window.
+        devices: Device shares of Trust Ed and, to compare, the force website.
+        sources: Traffic-source shares, likewise.
+        pages: The most viewed pages.
+        assumptions: Date assumptions of the inputs; a figure whose dates are
+            assumed says so beside its dates.
+
+    Returns:
+        Plain sentences, most important first.
+    """
     points = []
     if len(visits):
         # monthly traffic (from exports) comes with the window's totals: use those
@@ -490,7 +567,7 @@ def trusted2know_points(
         who = f" by {formats.count(values['users'])} users" if "users" in values else ""
         points.append(
             f"The Trust Ed site had {formats.count(values.get('sessions'))} sessions{who} "
-            f"({_span_of(visits)})."
+            f"({_span_with_assumption(visits, assumptions)})."
         )
     youth, force = devices.get("Trust Ed"), devices.get("Force website")
     if youth is not None and len(youth):

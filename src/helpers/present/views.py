@@ -19,6 +19,7 @@ from helpers.present import tables as _tables
 from helpers.present.headlines import HeadlineSet, commentary_figures
 from helpers.present.narrative import (
     commentary,
+    date_note,
     engagement_point,
     engagement_sentences,
     fastest_point,
@@ -129,6 +130,7 @@ __all__ = [
     "commentary_figures",
     "compare_chart",
     "count_bars",
+    "date_note",
     "device_chart",
     "engagement_chart",
     "engagement_point",

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import config
-from helpers.ingest.report import read_campaigns, read_claims
+from helpers.ingest.report import read_campaigns, read_claims, read_date_assumptions
 from helpers.tidy.commentary import Commentary, empty_commentary
 from helpers.tidy.dataset import load_commentary, load_reference, load_tidy
 from helpers.tidy.periods import Window, reporting_window
@@ -33,6 +33,8 @@ class PeriodInputs:
         claims: Figures an earlier report stated (to check).
         campaigns: Qualifiers and dating of quoted campaign figures.
         commentary: The analysts' commentary for this period.
+        date_assumptions: Report tables whose dates the report does not state, and
+            what is assumed (columns ``file, report_words, assumed, report_line``).
         residents: Residents by division (2011 Census), for per-resident figures.
     """
 
@@ -43,6 +45,7 @@ class PeriodInputs:
     campaigns: pd.DataFrame
     commentary: Commentary
     residents: pd.DataFrame
+    date_assumptions: pd.DataFrame
 
 
 def open_period(period: str, start: str | None = None, data_dir: str | Path = "") -> PeriodInputs:
@@ -83,4 +86,5 @@ def open_period(period: str, start: str | None = None, data_dir: str | Path = ""
         campaigns=campaigns,
         commentary=commentary.for_period(str(window.end)),
         residents=division_residents(load_reference(base)),
+        date_assumptions=read_date_assumptions(report),
     )
