@@ -220,8 +220,10 @@ def test_2015_10_key_points_carry_the_reports_main_messages(built):
     points = " ".join(points.split())
     assert "Facebook likes grew by 63.1%" in points
     assert "Twitter followers by 80.3%" in points
-    assert "East on Facebook likes" in points
-    assert "East on In the Know" in points
+    assert "on Facebook likes, East (+34.4%)" in points
+    assert "on In the Know, East (+40.2%)" in points
+    # the accounts that outgrew every division on Twitter are named first
+    assert "on Twitter followers, the specialist accounts (+35.5%) and Lancs Police" in points
     assert "latest figures, 30 September 2015" in points
     assert "23%–27%" in points and "11%" in points
 
@@ -233,7 +235,8 @@ def test_seed_figures_no_period_could_show_appear_with_their_dates(built):
     assert "Followers Date 18 November 2015 651" in text
     assert "more than 1,300 18 November 2015" in text
     assert "125,000 1 November to 18 November 2015" in text
-    assert "nearly 3,000 not dated in the report (reported by 18 November 2015)" in text
+    assert "nearly 3,000 as reported on 18 November 2015 (not dated in the report)" in text
+    assert "March to" not in text  # no window the report does not state
     for period in ("2015-09", "2015-10"):  # nothing dated after the period
         later = " ".join(
             reader_text((built[period] / f"{p}.html").read_text()) for p in CHANNEL_PAGES
@@ -273,8 +276,10 @@ def test_every_number_shown_is_in_headlines(built, period):
     for page in ("index", *CHANNEL_PAGES):
         soup = BeautifulSoup((built[period] / f"{page}.html").read_text(), "html.parser")
         main = soup.main
-        for part in main.select("details.method, section[aria-labelledby=quality-heading]"):
-            part.decompose()  # the method part, and the quality summary (quality.json)
+        for part in main.select(
+            "details.method, section[aria-labelledby=quality-heading], p.quality-line"
+        ):
+            part.decompose()  # the method part, and the quality summaries (quality.json)
         text = " ".join(main.get_text(" ").split())
         for m in _TOKEN.finditer(text):
             token = m.group(0).lstrip("+-").rstrip(",")
@@ -305,3 +310,17 @@ def test_the_measure_behind_a_table_gives_the_published_figures(built):
     }
     assert mine == published
     assert mine[("Lancs Police", "2015-09-30")] == 61_462
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_a_page_that_quotes_campaign_figures_never_says_there_are_none(built, period):
+    from helpers.present import formats
+    from helpers.tidy.commentary import read_commentary
+
+    figures = read_commentary(config.RAW_DIR).for_period(period).figures
+    quoted = [formats.count(v) for v in figures[figures["segment"] != ""]["value"]]
+    for page in CHANNEL_PAGES:
+        text = reader_text((built[period] / f"{page}.html").read_text())
+        notes = re.findall(r"Not in this briefing:[^.]*", text)
+        if any(number in text for number in quoted):
+            assert not any("campaign or operational figures" in n for n in notes), (page, notes)

@@ -293,7 +293,7 @@ def highlights_table(frame: pd.DataFrame) -> Styler:
                 "Value": f"{qualifier} {formats.count(r['value'])}".strip(),
                 "When": formats.dates(r["start"], r["end"])
                 if bool(r.get("dated"))
-                else f"not dated in the report (reported by {formats.day(r['end'])})",
+                else f"as reported on {formats.day(r['end'])} (not dated in the report)",
             }
         )
     table = pd.DataFrame.from_records(
