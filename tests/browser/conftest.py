@@ -39,7 +39,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Build]:
 
 @pytest.fixture(scope="session")
 def normal_build(builds: dict[str, Build]) -> Build:
-    """The briefings of 2015-09 and 2015-10 built from a copy of data/raw."""
+    """The briefings of 2015-09 and 2015-11 built from a copy of data/raw."""
     build = builds["normal"]
     build.check_succeeded()
     return build

@@ -37,9 +37,9 @@ AUDIT_HOOK_DIR = Path(__file__).resolve().parent / "write_audit"
 #: The pages of a period, without ``.html``.
 PAGES: tuple[str, ...] = ("index", "social", "website", "itk", "trusted2know", "quality")
 #: The periods built for the browser tests.
-PERIODS: tuple[str, ...] = ("2015-09", "2015-10")
+PERIODS: tuple[str, ...] = ("2015-09", "2015-11")
 #: The period of the hostile build: its window holds every figure the hostile names are in.
-HOSTILE_PERIOD = "2015-10"
+HOSTILE_PERIOD = "2015-11"
 #: Seconds one ``engagement`` command may take before the build is declared hung.
 COMMAND_TIMEOUT = 900
 
@@ -314,7 +314,7 @@ HOSTILE_EDITS: tuple[tuple[Hostile, tuple[tuple[str, str, str], ...]], ...] = (
         Hostile(
             '<img src=x onerror="window.__pwned=2">',
             "campaign activity",
-            ("itk",),  # a figure dated inside the period (undated ones are not shown)
+            ("itk",),  # reported on 18 November 2015, inside the period
         ),
         (("report_2015/campaign_figures.csv", "activity", "In the Know alerts"),),
     ),

@@ -1,4 +1,4 @@
-"""Every page of the 2015-09 and 2015-10 briefings in Chromium, offline, and with axe-core."""
+"""Every page of the 2015-09 and 2015-11 briefings in Chromium, offline, and with axe-core."""
 
 from __future__ import annotations
 

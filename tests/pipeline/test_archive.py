@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 
 from helpers import config
 from helpers.briefing.archive import build_archive
-from helpers.briefing.plan import available_periods
+from helpers.briefing.plan import available_periods, paper_periods
 from helpers.tidy.dataset import load_tidy
 from tests.browser.conftest import browser_context, playwright_session  # noqa: F401 (fixtures)
 from tests.browser.pages import heading_problems, inspect_page
@@ -241,7 +241,9 @@ def _headline_value(folder: Path, channel: str, metric: str, snapshot: bool) -> 
 @pytest.mark.xdist_group("kernels")
 def test_archive_links_every_period_built(all_periods: AllPeriods) -> None:  # noqa: F811
     out = all_periods.out_dir
-    expected = available_periods(load_tidy(all_periods.data_dir))
+    expected = available_periods(
+        load_tidy(all_periods.data_dir), paper_periods(all_periods.data_dir)
+    )
     built = sorted(p.name for p in out.iterdir() if (p / "overview.json").is_file())
     assert built == expected
     soup = _soup(out)
@@ -262,7 +264,9 @@ def test_archive_links_every_period_built(all_periods: AllPeriods) -> None:  # n
 @pytest.mark.pipeline
 @pytest.mark.xdist_group("kernels")
 def test_archive_marks_the_latest(all_periods: AllPeriods) -> None:  # noqa: F811
-    latest = available_periods(load_tidy(all_periods.data_dir))[-1]
+    latest = available_periods(
+        load_tidy(all_periods.data_dir), paper_periods(all_periods.data_dir)
+    )[-1]
     soup = _soup(all_periods.out_dir)
     section = soup.select_one("section.latest")
     assert section["data-period"] == latest

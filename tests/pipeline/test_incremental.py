@@ -24,7 +24,7 @@ from rich.console import Console
 from helpers import config
 from helpers.briefing import runner as runner_module
 from helpers.briefing.fingerprint import load_inputs, period_fingerprint
-from helpers.briefing.plan import available_periods, validate_request
+from helpers.briefing.plan import available_periods, paper_periods, validate_request
 from helpers.present.headlines import HEADLINES_MIME
 from helpers.tidy.dataset import build_dataset, load_tidy
 from helpers.tidy.periods import reporting_window
@@ -221,7 +221,7 @@ def _run_all(data: Path, out: Path, log: Path) -> tuple[list[str], list[str], st
 def test_engagement_run_all_rebuilds_only_what_changed(tmp_path: Path) -> None:
     data = _copy_data(tmp_path / "data")
     out = tmp_path / "out"
-    periods = available_periods(load_tidy(data))
+    periods = available_periods(load_tidy(data), paper_periods(data))
 
     built, fresh, _ = _run_all(data, out, tmp_path / "first.log")
     assert built == periods and fresh == []
