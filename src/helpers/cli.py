@@ -101,6 +101,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             force=args.force,
             pdf=args.pdf,
+            drop_pdf=args.drop_pdf,
         )
     else:
         run_period(
@@ -113,6 +114,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             force=args.force,
             pdf=args.pdf,
+            drop_pdf=args.drop_pdf,
         )
     return 0
 
@@ -162,6 +164,12 @@ def _add_run_parser(sub: argparse._SubParsersAction) -> None:
         "--pdf",
         action="store_true",
         help="also print each period into briefing.pdf (A4 board paper; needs Chromium)",
+    )
+    run.add_argument(
+        "--drop-pdf",
+        action="store_true",
+        help="without --pdf, remove the published briefing.pdf of a rebuilt period "
+        "(by default it is kept)",
     )
     run.set_defaults(func=_cmd_run)
 

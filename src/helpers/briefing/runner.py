@@ -7,7 +7,9 @@ and the index, JSON files and manifest are written when all are done. Only then
 is the staging folder swapped in for ``outputs/<period>/``. If anything fails (a
 notebook, a check, Ctrl-C) the staging folder is removed and the previous
 ``outputs/<period>/`` stays as it was; a failed notebook is kept, partly
-executed, in ``outputs/.failed/<period>/``.
+executed, in ``outputs/.failed/<period>/``. Only files a run made are replaced
+(:mod:`helpers.briefing.ownership`): others in the period folder are kept, and
+the staging folders of killed runs are removed by the next run.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from helpers.briefing.manifest import (
     write_json,
 )
 from helpers.briefing.overview import OVERVIEW_FILE, overview_record, read_overview
+from helpers.briefing.ownership import StagingLock, carry_over, clean_stale, files_of, named
 from helpers.briefing.plan import (
     Request,
     available_periods,
@@ -78,6 +81,8 @@ class Settings:
         console: Where progress is printed.
         force: Rebuild periods whose inputs have not changed.
         pdf: Also print each period's briefings into ``briefing.pdf``.
+        drop_pdf: Do not keep a published ``briefing.pdf`` when a period is rebuilt
+            without ``pdf``.
     """
 
     out_dir: Path
@@ -86,6 +91,7 @@ class Settings:
     console: Console
     force: bool = False
     pdf: bool = False
+    drop_pdf: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,8 @@ class PeriodBuild:
     prepared: Future | None = None
     #: What the period's briefings depend on, stored in its manifest.
     fingerprint: Fingerprint | None = None
+    #: The lock that tells later runs the staging folder is in use.
+    lock: StagingLock | None = None
 
     @property
     def period(self) -> str:
@@ -297,6 +305,12 @@ def _finish(build: PeriodBuild, settings: Settings) -> Path:
     (build.staging / "quality.html").write_text(quality_page, encoding="utf-8")
     overview = overview_record(request, build.staging, summary)
     write_json(build.staging / OVERVIEW_FILE, overview)
+    shutil.rmtree(build.staging / LOGS_DIR)
+    if settings.pdf:
+        _write_pdf(build.staging, request.period, settings)
+    target = settings.out_dir / request.period
+    foreign, kept_pdf = carry_over(target, build.staging, keep_pdf=not settings.drop_pdf)
+    made = [name for name in files_of(build.staging) if name not in foreign]
     parameters = {
         "period": request.period,
         "start": request.start,
@@ -314,11 +328,19 @@ def _finish(build: PeriodBuild, settings: Settings) -> Path:
         seconds={r.name: r.seconds for r in results},
         fingerprint=build.fingerprint.to_json() if build.fingerprint else None,
     )
+    manifest["files"] = sorted({*made, "manifest.json"})
+    if kept_pdf:
+        manifest["pdf_kept"] = "briefing.pdf was printed by an earlier build of this period"
     write_json(build.staging / "manifest.json", manifest)
-    shutil.rmtree(build.staging / LOGS_DIR)
-    if settings.pdf:
-        _write_pdf(build.staging, request.period, settings)
-    target = settings.out_dir / request.period
+    if kept_pdf:
+        settings.console.print(
+            f"  kept    {request.period} briefing.pdf of the earlier build "
+            "(--pdf prints it again, --drop-pdf removes it)"
+        )
+    if foreign:
+        settings.console.print(
+            f"  kept    {request.period} {named(foreign)} (not made by a briefing run)"
+        )
     swap_into_place(build.staging, target)
     shutil.rmtree(settings.out_dir / FAILED_DIR / request.period, ignore_errors=True)
     return target
@@ -376,9 +398,10 @@ def _keep(path: Path | None, folder: Path, name: str | None = None) -> Path | No
 def _start(request: Request, settings: Settings) -> PeriodBuild:
     settings.out_dir.mkdir(parents=True, exist_ok=True)
     staging = settings.out_dir / f".staging-{request.period}-{secrets.token_hex(4)}"
+    lock = StagingLock(staging)  # before the folder, so no other run takes it for stale
     (staging / "notebooks").mkdir(parents=True)
     (staging / LOGS_DIR).mkdir()
-    return PeriodBuild(request=request, staging=staging, started=_now())
+    return PeriodBuild(request=request, staging=staging, started=_now(), lock=lock)
 
 
 def _write_pdf(folder: Path, period: str, settings: Settings) -> None:
@@ -407,15 +430,20 @@ def _pdf_settings(settings: Settings) -> Settings:
     return settings
 
 
-def _refresh_archive(settings: Settings) -> RunError | None:
-    """Rebuild ``<out>/index.html`` if the published periods changed; None when fine."""
+def _refresh_archive(settings: Settings, *, report: bool = True) -> RunError | None:
+    """Rebuild ``<out>/index.html`` if the published periods changed; None when fine.
+
+    With ``report`` False a failure is returned without being printed (the
+    run's last rebuild of the archive prints it once).
+    """
     from helpers.briefing.archive import build_archive
 
     try:
         written = build_archive(settings.out_dir)
     except Exception as exc:  # the periods stay published; the message says why
         message = f"{display_path(settings.out_dir / 'index.html')} was not rebuilt: {exc}"
-        settings.console.print(f"  archive {message}")
+        if report:
+            settings.console.print(f"  archive {message}")
         return RunError(message)
     if written is not None:
         settings.console.print(f"  wrote   {display_path(written)}")
@@ -491,6 +519,9 @@ def _run_builds(
     """
     began = time.perf_counter()
     settings = _pdf_settings(settings)
+    removed = clean_stale(settings.out_dir)
+    if removed:
+        settings.console.print(f"  removed {named(removed)} (left by a run that was stopped)")
     outcome: dict[str, Path | RunError] = {}
     todo = _outdated(requests, settings, outcome, tidy)
     if todo:
@@ -558,6 +589,8 @@ def _run_notebooks(
         side.shutdown(wait=False, cancel_futures=True)
         for build in builds:
             shutil.rmtree(build.staging, ignore_errors=True)
+            if build.lock is not None:
+                build.lock.release()
     return outcome
 
 
@@ -570,7 +603,7 @@ def _conclude(build: PeriodBuild, settings: Settings) -> Path | RunError:
             build.failures.append(exc if isinstance(exc, RunError) else RunError(str(exc)))
         else:
             settings.console.print(f"  wrote   {display_path(target)}/")
-            _refresh_archive(settings)
+            _refresh_archive(settings, report=False)
             return target
     messages = _keep_failed(build, settings)
     shutil.rmtree(build.staging, ignore_errors=True)
@@ -589,6 +622,7 @@ def _settings(
     *,
     force: bool = False,
     pdf: bool = False,
+    drop_pdf: bool = False,
 ) -> Settings:
     return Settings(
         out_dir=Path(out_dir).resolve() if out_dir else config.OUTPUTS_DIR,
@@ -597,6 +631,7 @@ def _settings(
         console=console or _default_console(),
         force=force,
         pdf=pdf,
+        drop_pdf=drop_pdf,
     )
 
 
@@ -662,6 +697,7 @@ def run_period(
     today: dt.date | None = None,
     force: bool = False,
     pdf: bool = False,
+    drop_pdf: bool = False,
 ) -> Path:
     """Build the briefings of one period into ``<out_dir>/<period>/``.
 
@@ -685,6 +721,7 @@ def run_period(
         force: Rebuild even when nothing the period depends on has changed.
         pdf: Also write ``briefing.pdf`` (skipped, with one line saying why, when
             Playwright or Chromium is missing).
+        drop_pdf: Without ``pdf``, do not keep the period's published ``briefing.pdf``.
 
     Returns:
         The period's output folder.
@@ -698,7 +735,9 @@ def run_period(
     request = plan_period(
         period, start, channels, data_dir, notebooks_dir=notebooks_dir, today=today
     )
-    settings = _settings(out_dir, kernel_name, timeout, console, force=force, pdf=pdf)
+    settings = _settings(
+        out_dir, kernel_name, timeout, console, force=force, pdf=pdf, drop_pdf=drop_pdf
+    )
     settings.console.print(
         f"Briefings for {request.period_label} ({request.window.label}): "
         f"{', '.join(request.channels)}"
@@ -725,6 +764,7 @@ def run_all(
     today: dt.date | None = None,
     force: bool = False,
     pdf: bool = False,
+    drop_pdf: bool = False,
 ) -> list[Path]:
     """Build the briefings of every period that has data, several periods at once.
 
@@ -746,6 +786,7 @@ def run_all(
         today: Date to judge "future" against (default: today).
         force: Rebuild every period, changed or not.
         pdf: Also write each period's ``briefing.pdf``.
+        drop_pdf: Without ``pdf``, do not keep the published ``briefing.pdf`` files.
 
     Returns:
         The output folders (rebuilt or up to date), oldest period first.
@@ -770,7 +811,9 @@ def run_all(
         )
         for p in dict.fromkeys(periods)
     ]
-    settings = _settings(out_dir, kernel_name, timeout, console, force=force, pdf=pdf)
+    settings = _settings(
+        out_dir, kernel_name, timeout, console, force=force, pdf=pdf, drop_pdf=drop_pdf
+    )
     settings.console.print(f"Briefings for {len(requests)} periods: {', '.join(periods)}")
     outcome = _run_builds(requests, settings, jobs, tidy)
     failed = [(p, r) for p, r in outcome.items() if isinstance(r, RunError)]
