@@ -518,6 +518,7 @@ def _run_builds(
     once more at the end if it does not show the periods published now.
     """
     began = time.perf_counter()
+    check_writable(settings.out_dir)
     settings = _pdf_settings(settings)
     removed = clean_stale(settings.out_dir)
     if removed:
@@ -531,6 +532,24 @@ def _run_builds(
         outcome[ARCHIVE] = failed
     settings.console.print(f"  total   {time.perf_counter() - began:.1f} s")
     return outcome
+
+
+def check_writable(folder: Path) -> None:
+    """Refuse an output folder that cannot be written, before any notebook runs.
+
+    Raises:
+        ParameterError: If ``folder`` cannot be created or written to.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".write-test-{secrets.token_hex(4)}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise ParameterError(
+            f"cannot write to the output folder {display_path(folder)} "
+            f"({exc.strerror or exc}); choose another --out or fix its permissions"
+        ) from None
 
 
 def _run_notebooks(
