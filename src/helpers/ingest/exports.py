@@ -46,10 +46,11 @@ from helpers.fileio import atomic_path, write_bytes
 from helpers.ingest.common import TIDY_ARROW, ExportFile, Parsed, decode
 from helpers.ingest.detect import FORMATS, detect
 from helpers.ingest.mapping_check import check_mapping, load_yaml
+from helpers.ingest.redact import redact_parsed
 from helpers.tidy.schema import COLUMNS, coerce_tidy
 
 #: Bump when a reader changes what it returns (invalidates the cache).
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 MAPPING_FILE = "accounts.yml"
 #: Files in the exports folder that are not exports.
 IGNORED_SUFFIXES = frozenset({".md", ".yml", ".yaml", ".txt"})
@@ -335,7 +336,8 @@ def parse_file(path: Path, relpath: str, mapping: AccountMap, data: bytes | None
         data: The file's bytes, when already read.
 
     Returns:
-        The parsed rows (not yet validated or de-duplicated across files).
+        The parsed rows (not yet validated or de-duplicated across files), with
+        personal data removed from their text (:mod:`helpers.ingest.redact`).
 
     Raises:
         DataError: If the file cannot be used; nothing else escapes.
@@ -344,7 +346,7 @@ def parse_file(path: Path, relpath: str, mapping: AccountMap, data: bytes | None
     options = mapping.options_for(relpath)
     key, spec = detect(file, mapping.member_mappings(relpath))
     parsed = FORMATS[key].read(file, spec if spec is not None else options)
-    return _apply_mapping(file, parsed, mapping, options)
+    return redact_parsed(_apply_mapping(file, parsed, mapping, options))
 
 
 def _apply_mapping(

@@ -28,6 +28,7 @@ from helpers.ingest.exports import (
     discover,
     read_exports,
 )
+from helpers.ingest.redact import redact_rows
 from helpers.ingest.report import read_report_tables, report_files
 from helpers.tidy.commentary import Commentary, commentary_files, read_commentary
 from helpers.tidy.reference import census_path, empty_census, read_census
@@ -103,6 +104,7 @@ def assemble(
     report_dir = raw / "report_2015"
     # A data folder without the transcribed report (exports only) is allowed.
     report = read_report_tables(report_dir) if report_dir.is_dir() else empty_tidy()
+    report = redact_rows(report) if len(report) else report  # as export rows are
     if census_path(raw).is_file():
         read_census(raw)
     read_commentary(raw)
@@ -226,11 +228,35 @@ def build_dataset(
     return tidy
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
+FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(text: object) -> object:
+    """A text cell a spreadsheet shows as text: ``'`` before a leading ``= + - @`` tab or CR.
+
+    Non-text values (numbers, missing values) are returned unchanged.
+    """
+    if isinstance(text, str) and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with :func:`formula_safe` applied to every text column (numbers stay numbers)."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or isinstance(out[col].dtype, pd.StringDtype):
+            out[col] = out[col].map(formula_safe)
+    return out
+
+
 def _write_csv(tidy: pd.DataFrame, path: Path) -> None:
+    """Write the tidy rows as CSV: ISO dates, text cells that cannot run as formulas."""
     frame = tidy.copy()
     for col in ("start", "end"):
         frame[col] = frame[col].dt.strftime("%Y-%m-%d")
-    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    csv_safe(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
 def processed_is_current(raw_dir: Path | None = None, processed_dir: Path | None = None) -> bool:
