@@ -425,7 +425,7 @@ def build_archive(out_dir: Path) -> Path | None:
         if stored is None and target.exists():
             raise ForeignArchive(
                 "it was not made by a briefing run (no archive-digest line), so it is not "
-                f"overwritten; move it out of {target.parent.name}/ and run again"
+                "overwritten; move or rename it and run again"
             )
         if stored == digest:
             return None

@@ -430,11 +430,10 @@ def _pdf_settings(settings: Settings) -> Settings:
     return settings
 
 
-def _refresh_archive(settings: Settings, *, report: bool = True) -> RunError | None:
+def _refresh_archive(settings: Settings) -> RunError | None:
     """Rebuild ``<out>/index.html`` if the published periods changed; None when fine.
 
-    With ``report`` False a failure is returned without being printed (the
-    run's last rebuild of the archive prints it once).
+    A failure is returned, not printed: the run ends with it as its one error line.
     """
     from helpers.briefing.archive import build_archive
 
@@ -442,8 +441,6 @@ def _refresh_archive(settings: Settings, *, report: bool = True) -> RunError | N
         written = build_archive(settings.out_dir)
     except Exception as exc:  # the periods stay published; the message says why
         message = f"{display_path(settings.out_dir / 'index.html')} was not rebuilt: {exc}"
-        if report:
-            settings.console.print(f"  archive {message}")
         return RunError(message)
     if written is not None:
         settings.console.print(f"  wrote   {display_path(written)}")
@@ -622,7 +619,7 @@ def _conclude(build: PeriodBuild, settings: Settings) -> Path | RunError:
             build.failures.append(exc if isinstance(exc, RunError) else RunError(str(exc)))
         else:
             settings.console.print(f"  wrote   {display_path(target)}/")
-            _refresh_archive(settings, report=False)
+            _refresh_archive(settings)
             return target
     messages = _keep_failed(build, settings)
     shutil.rmtree(build.staging, ignore_errors=True)
