@@ -167,7 +167,10 @@ def test_a_rebuild_without_pdf_keeps_the_published_paper_unless_told(fake_kernel
 
     monkeypatch.setattr(pdf, "write_pdf", fake_pdf)
     monkeypatch.setattr(pdf, "check_pdf_tools", lambda: None)
-    folder = _run(fake_kernels, pdf=True)
+    folder = _run(fake_kernels)
+    _run(fake_kernels, pdf=True)  # up to date: the paper is printed from the published pages
+    assert "briefing.pdf" in json.loads((folder / "manifest.json").read_text())["files"]
+    _run(fake_kernels, pdf=True, force=True)  # the run's own paper is not a foreign file
     assert "briefing.pdf" in json.loads((folder / "manifest.json").read_text())["files"]
     _run(fake_kernels, force=True)
     assert (folder / "briefing.pdf").read_bytes() == b"%PDF paper"

@@ -25,6 +25,7 @@ from pathlib import Path
 from helpers import config
 from helpers.briefing.errors import RunError
 from helpers.errors import display_path
+from helpers.fileio import write_text
 
 try:  # POSIX: staging folders are locked by their run
     import fcntl
@@ -83,6 +84,18 @@ def made_files(folder: Path) -> set[str]:
         or (name.endswith(".html") and name.removesuffix(".html") in channels)
         or (name.startswith("notebooks/") and name.endswith(".ipynb"))
     }
+
+
+def record_made(folder: Path, name: str) -> None:
+    """Add ``name`` to the ``files`` of ``folder``'s manifest (a file written after it)."""
+    path = folder / MANIFEST_FILE
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if isinstance(manifest, dict) and isinstance(manifest.get("files"), list):
+        manifest["files"] = sorted({*map(str, manifest["files"]), name})
+        write_text(path, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
 
 
 def foreign_files(folder: Path) -> list[str]:

@@ -46,7 +46,14 @@ from helpers.briefing.manifest import (
     write_json,
 )
 from helpers.briefing.overview import OVERVIEW_FILE, overview_record, read_overview
-from helpers.briefing.ownership import StagingLock, carry_over, clean_stale, files_of, named
+from helpers.briefing.ownership import (
+    StagingLock,
+    carry_over,
+    clean_stale,
+    files_of,
+    named,
+    record_made,
+)
 from helpers.briefing.plan import (
     Request,
     available_periods,
@@ -499,6 +506,8 @@ def _outdated(
         outcome[request.period] = target
         if settings.pdf and not (target / "briefing.pdf").is_file():
             _write_pdf(target, request.period, settings)
+            if (target / "briefing.pdf").is_file():
+                record_made(target, "briefing.pdf")
     return todo
 
 
