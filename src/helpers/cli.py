@@ -247,7 +247,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     """Run the chosen command; errors become one line and an exit code."""
-    left_as_it_was = "data/processed/ was left as it was."
+    out = getattr(args, "out", None) if args.command == "data" else None
+    left_as_it_was = f"{display_path(out or config.PROCESSED_DIR)}/ was left as it was."
     try:
         return int(args.func(args))
     except DataError as exc:
