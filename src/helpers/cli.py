@@ -220,6 +220,10 @@ def build_parser() -> argparse.ArgumentParser:
     data.set_defaults(func=_cmd_data)
     _add_ingest_parser(sub)
     _add_run_parser(sub)
+    for command in sub.choices.values():  # `engagement run --debug` works too
+        command.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        )
     return parser
 
 

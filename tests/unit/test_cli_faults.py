@@ -128,6 +128,8 @@ def test_an_unexpected_error_is_one_line_and_debug_shows_the_traceback(capsys, m
     assert err == ["error: unexpected KeyError: 'columns' (run with --debug for the traceback)"]
     assert cli.main(["--debug", "data"]) == 1
     assert "Traceback" in capsys.readouterr().err
+    assert cli.main(["data", "--debug"]) == 1
+    assert "Traceback" in capsys.readouterr().err
 
 
 # --- values checked at the source ---------------------------------------------------
