@@ -1,19 +1,25 @@
 """The ``engagement`` command line: build the data, run briefings, ingest exports.
 
 Data and parameter problems are printed as one plain message (no traceback) and
-give a non-zero exit code: 1 for bad data, 2 for bad parameters.
+give a non-zero exit code: 1 for bad data, 2 for bad parameters. So are faults of
+the machine (a read-only folder, a full disk) and anything unexpected; ``--debug``
+shows the traceback instead. Warnings are printed as one line each, after the
+command's own output, and not at all when the command fails.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
+import traceback
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from helpers import config
 from helpers.briefing.errors import ParameterError, RunError
-from helpers.errors import DataError, PeriodError
+from helpers.errors import DataError, PeriodError, display_path
 from helpers.fileio import atomic_path
 
 if TYPE_CHECKING:
@@ -26,15 +32,28 @@ def _cmd_data(args: argparse.Namespace) -> int:
     problems: list[DataError] = []
     exports: list = []
     tidy = build_dataset(Path(args.raw), Path(args.out), problems=problems, exports=exports)
-    print(
-        f"data/processed: {len(tidy):,} tidy rows from "
-        f"{tidy['source'].str.split(':').str[0].nunique()} raw files -> {args.out}"
-    )
-    return _report_exports(exports[0] if exports else None, problems, "the table was built")
+    if not problems:
+        print(
+            f"data/processed: {len(tidy):,} tidy rows from "
+            f"{tidy['source'].str.split(':').str[0].nunique()} raw files -> {args.out}"
+        )
+    code = _report_exports(exports[0] if exports else None, problems, None)
+    if problems:
+        print(
+            f"{display_path(args.out)}/ was left as it was: fix or remove the file(s) above "
+            "and run again (briefings are refused until it is rebuilt).",
+            file=sys.stderr,
+        )
+    return code
 
 
-def _report_exports(result: ExportResult | None, problems: list[DataError], built: str) -> int:
-    """Print the export overlaps and problems (one line each); 1 if a file was skipped."""
+def _report_exports(
+    result: ExportResult | None, problems: list[DataError], built: str | None
+) -> int:
+    """Print the export overlaps and problems (one line each); 1 if a file was skipped.
+
+    ``built`` says what was made from the other files (None: nothing was).
+    """
     if result is not None:
         for line in result.overlap_lines():
             print(f"overlap: {line}")
@@ -42,7 +61,9 @@ def _report_exports(result: ExportResult | None, problems: list[DataError], buil
         print(f"error: {problem}", file=sys.stderr)
     if problems:
         read = sum(1 for f in result.files if not f.error) if result is not None else 0
-        if read or len(problems) > 1:
+        if built is None:
+            print(f"{len(problems)} export file(s) failed.", file=sys.stderr)
+        elif read or len(problems) > 1:
             rest = f"; {built} from the other {read:,}" if read else ""
             print(f"{len(problems)} export file(s) skipped{rest}.", file=sys.stderr)
         return 1
@@ -90,6 +111,13 @@ def _add_ingest_parser(sub: argparse._SubParsersAction) -> None:
 def _cmd_run(args: argparse.Namespace) -> int:
     from helpers.briefing import run_all, run_period
 
+    if args.timeout is not None:
+        if args.timeout != int(args.timeout):  # the kernel client counts whole seconds
+            raise ParameterError(
+                f"--timeout is whole seconds (1 or more), not {args.timeout:g}; "
+                f"e.g. --timeout {max(1, round(args.timeout))}"
+            )
+        args.timeout = int(args.timeout)
     if args.all:
         if args.period or args.start:
             raise ParameterError("--all builds every period; leave out --period and --start")
@@ -101,6 +129,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             force=args.force,
             pdf=args.pdf,
+            drop_pdf=args.drop_pdf,
         )
     else:
         run_period(
@@ -113,6 +142,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             force=args.force,
             pdf=args.pdf,
+            drop_pdf=args.drop_pdf,
         )
     return 0
 
@@ -151,7 +181,9 @@ def _add_run_parser(sub: argparse._SubParsersAction) -> None:
         "--jobs", type=_positive_int, help="notebooks run at once (default: CPU cores)"
     )
     run.add_argument(
-        "--timeout", type=_positive_float, help="seconds one cell may run (default: no limit)"
+        "--timeout",
+        type=_positive_float,
+        help="whole seconds one cell may run (default: no limit)",
     )
     run.add_argument(
         "--force",
@@ -163,6 +195,12 @@ def _add_run_parser(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="also print each period into briefing.pdf (A4 board paper; needs Chromium)",
     )
+    run.add_argument(
+        "--drop-pdf",
+        action="store_true",
+        help="without --pdf, remove the published briefing.pdf of a rebuilt period "
+        "(by default it is kept)",
+    )
     run.set_defaults(func=_cmd_run)
 
 
@@ -172,6 +210,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="engagement",
         description="Community engagement briefings from social, website and ITK data.",
     )
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an error (for developers)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     data = sub.add_parser("data", help="build data/processed/ from data/raw/")
     data.add_argument("--raw", default=str(config.RAW_DIR), help="raw data folder")
@@ -179,29 +220,77 @@ def build_parser() -> argparse.ArgumentParser:
     data.set_defaults(func=_cmd_data)
     _add_ingest_parser(sub)
     _add_run_parser(sub)
+    for command in sub.choices.values():  # `engagement run --debug` works too
+        command.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        )
     return parser
+
+
+def _os_error(exc: OSError) -> str:
+    """One line for a fault of the machine: what, and on which file."""
+    what = exc.strerror or str(exc)
+    where = f" ({display_path(exc.filename)})" if exc.filename else ""
+    if exc.errno == errno.ENOSPC:
+        return f"the disk is full{where}; free some space and run again"
+    return f"{what}{where}"
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        code = _run(args)
+    if code == 0:
+        for warning in dict.fromkeys(str(w.message) for w in caught):
+            print(f"warning: {' '.join(warning.split())}", file=sys.stderr)
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the chosen command; errors become one line and an exit code."""
+    out = getattr(args, "out", None) if args.command == "data" else None
+    left_as_it_was = f"{display_path(out or config.PROCESSED_DIR)}/ was left as it was."
     try:
         return int(args.func(args))
     except DataError as exc:
+        _debug(args)
         print(f"error: {exc}", file=sys.stderr)
         if args.command == "data":
-            print("data/processed/ was left as it was.", file=sys.stderr)
+            print(left_as_it_was, file=sys.stderr)
         return 1
     except (PeriodError, ParameterError) as exc:
+        _debug(args)
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except RunError as exc:
+        _debug(args)
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted: nothing was published; earlier outputs are unchanged", file=sys.stderr)
         return 130
+    except OSError as exc:
+        _debug(args)
+        print(f"error: {_os_error(exc)}", file=sys.stderr)
+        if args.command == "data":
+            print(left_as_it_was, file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug: one line, the traceback with --debug
+        _debug(args)
+        print(
+            f"error: unexpected {type(exc).__name__}: {' '.join(str(exc).split())} "
+            "(run with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _debug(args: argparse.Namespace) -> None:
+    if getattr(args, "debug", False):
+        traceback.print_exc()
 
 
 if __name__ == "__main__":

@@ -8,6 +8,27 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+#: Permission bits a new file gets before the umask (what ``open(..., "w")`` uses).
+_FILE_MODE = 0o666
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system allows.
+
+    Linux shows it in ``/proc/self/status``; elsewhere it is set and restored at
+    once (``os.umask`` has no read-only form).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
 
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
@@ -16,7 +37,9 @@ def atomic_path(target: Path) -> Iterator[Path]:
     Write the file at the yielded path (any writer: pandas, pyarrow, Chromium); when
     the ``with`` block ends without an error the file is renamed over ``target`` in
     one step, otherwise it is removed and ``target`` is left as it was. Nested
-    blocks replace their targets only when every write succeeded.
+    blocks replace their targets only when every write succeeded. The file gets
+    the mode any ordinary write would give it (0644 under umask 022), not the
+    0600 of a temporary file, so colleagues on a file share can read it.
 
     Args:
         target: The file to write.
@@ -31,6 +54,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
+        os.chmod(tmp, _FILE_MODE & ~current_umask())
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)

@@ -105,22 +105,31 @@ def test_data_includes_exports(project: Path, capsys) -> None:
         assert value not in written
 
 
-def test_bad_export_is_skipped_reported_and_exit_is_nonzero(project: Path, capsys) -> None:
+def test_a_bad_export_leaves_processed_as_it_was_and_exit_is_nonzero(project: Path, capsys) -> None:
     raw, out = project / "raw", project / "processed"
+    assert main(["data", "--raw", str(raw), "--out", str(out)]) == 0
+    before = {p: p.read_bytes() for p in out.glob("tidy.*")}
     bad = FIXTURES / "bad_exports"
     shutil.copy(bad / "notes from the comms team.csv", raw / "exports")
     (raw / "exports" / "itk" / "ITK member export Oct 2015.csv").write_bytes(
         (bad / "itk" / "ITK member export Oct 2015.csv").read_bytes()
     )
+    capsys.readouterr()
     code = main(["data", "--raw", str(raw), "--out", str(out)])
     printed = capsys.readouterr()
     assert code == 1
     assert "notes from the comms team.csv, line 1: expected a supported export" in printed.err
     assert "ITK member export Oct 2015.csv, line 3, column 'Date Registered'" in printed.err
-    assert "2 export file(s) skipped" in printed.err
-    tidy = load_tidy(project)  # the table of the good files was written, complete
-    assert tidy["source"].str.contains("Table data.csv").any()
-    assert not tidy["source"].str.contains("Oct 2015").any()
+    assert "2 export file(s) failed" in printed.err
+    assert "was left as it was" in printed.err
+    assert printed.out.count("data/processed:") == 0
+    assert {p: p.read_bytes() for p in out.glob("tidy.*")} == before  # all or nothing
+    # and no briefing is built from the data that failed
+    code = main(["run", "--period", "2015-09", "--data", str(project), "--out", str(project / "o")])
+    refused = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(refused) == 1 and "processed/ is out of date" in refused[0], refused
+    assert not (project / "o").exists()
     written = _everything_written(project) + printed.out + printed.err
     for value in PERSONAL:
         assert value not in written

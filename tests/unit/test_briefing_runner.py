@@ -120,11 +120,129 @@ def test_every_footer_points_at_files_that_exist(fake_kernels):
 
 def test_a_second_run_replaces_the_period(fake_kernels):
     first = _run(fake_kernels)
-    (first / "stale.txt").write_text("from an earlier run")
+    (first / "website.html").write_text("from an earlier run")
+    (first / "notebooks" / "old.ipynb").unlink(missing_ok=True)
     second = _run(fake_kernels, force=True)
     assert second == first
-    assert not (second / "stale.txt").exists()
+    assert (second / "website.html").read_text() != "from an earlier run"
     assert sorted(p.name for p in fake_kernels["out"].iterdir()) == [PERIOD, "index.html"]
+
+
+def test_a_rebuild_keeps_files_it_did_not_make_and_lists_its_own(fake_kernels):
+    folder = fake_kernels["out"] / PERIOD
+    folder.mkdir(parents=True)
+    (folder / "minutes.docx").write_text("x")  # an analyst's file, before any build
+    _run(fake_kernels)
+    (folder / "approved" / "paper.pdf").parent.mkdir()
+    (folder / "approved" / "paper.pdf").write_bytes(b"%PDF approved")
+    _run(fake_kernels, force=True)
+    assert (folder / "minutes.docx").read_text() == "x"
+    assert (folder / "approved" / "paper.pdf").read_bytes() == b"%PDF approved"
+    files = json.loads((folder / "manifest.json").read_text())["files"]
+    assert "index.html" in files and "notebooks/itk.ipynb" in files
+    assert "minutes.docx" not in files and "approved/paper.pdf" not in files
+    assert sorted(files) == sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and p.name not in ("minutes.docx", "paper.pdf")
+    )
+
+
+def test_a_foreign_file_with_a_name_the_run_writes_is_refused(fake_kernels):
+    folder = fake_kernels["out"] / PERIOD
+    folder.mkdir(parents=True)
+    (folder / "index.html").write_text("<html>intranet</html>")
+    with pytest.raises(RunError) as caught:
+        _run(fake_kernels)
+    assert "index.html was not made by a briefing run" in str(caught.value)
+    assert (folder / "index.html").read_text() == "<html>intranet</html>"
+    assert sorted(p.name for p in folder.iterdir()) == ["index.html"]
+
+
+def test_a_foreign_archive_page_is_not_overwritten(fake_kernels):
+    fake_kernels["out"].mkdir()
+    archive = fake_kernels["out"] / "index.html"
+    archive.write_text("<html>intranet</html>")
+    with pytest.raises(RunError) as caught:
+        _run(fake_kernels)
+    assert "index.html was not rebuilt: it was not made by a briefing run" in str(caught.value)
+    assert len(str(caught.value).splitlines()) == 1
+    assert archive.read_text() == "<html>intranet</html>"
+    assert (fake_kernels["out"] / PERIOD / "index.html").is_file()  # the period is published
+
+
+def test_a_rebuild_without_pdf_keeps_the_published_paper_unless_told(fake_kernels, monkeypatch):
+    from helpers.briefing import pdf
+
+    class Printed:
+        def describe(self):
+            return "briefing.pdf"
+
+    def fake_pdf(folder, target=None):
+        (folder / "briefing.pdf").write_bytes(b"%PDF paper")
+        return Printed()
+
+    monkeypatch.setattr(pdf, "write_pdf", fake_pdf)
+    monkeypatch.setattr(pdf, "check_pdf_tools", lambda: None)
+    folder = _run(fake_kernels)
+    _run(fake_kernels, pdf=True)  # up to date: the paper is printed from the published pages
+    assert "briefing.pdf" in json.loads((folder / "manifest.json").read_text())["files"]
+    _run(fake_kernels, pdf=True, force=True)  # the run's own paper is not a foreign file
+    assert "briefing.pdf" in json.loads((folder / "manifest.json").read_text())["files"]
+    _run(fake_kernels, force=True)
+    assert (folder / "briefing.pdf").read_bytes() == b"%PDF paper"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert "briefing.pdf" in manifest["files"] and "pdf_kept" in manifest
+    assert "briefing.pdf" in (fake_kernels["out"] / "index.html").read_text()
+    _run(fake_kernels, force=True, drop_pdf=True)
+    assert not (folder / "briefing.pdf").exists()
+    assert "briefing.pdf" not in (fake_kernels["out"] / "index.html").read_text()
+
+
+def test_staging_folders_of_killed_runs_are_removed_by_the_next_run(fake_kernels):
+    import os
+    import time
+
+    out = fake_kernels["out"]
+    killed = out / ".staging-2015-09-dead0001"
+    (killed / "notebooks").mkdir(parents=True)
+    (killed / "notebooks" / "itk.ipynb").write_text("{}")
+    (out / ".staging-2015-09-dead0001.lock").write_text("")  # its run is gone: lock free
+    legacy = out / ".staging-2015-08-0ld00002"  # an older run's, no lock file
+    legacy.mkdir()
+    hour_ago = time.time() - 3600
+    os.utime(legacy, (hour_ago, hour_ago))
+    _run(fake_kernels)
+    assert sorted(p.name for p in out.iterdir()) == [PERIOD, "index.html"]
+
+
+def test_a_live_staging_folder_is_left_alone(fake_kernels, tmp_path):
+    import os
+
+    from helpers.briefing.ownership import StagingLock, clean_stale
+
+    out = tmp_path / "o"
+    live = out / ".staging-2015-09-live0001"
+    out.mkdir()
+    lock = StagingLock(live)
+    live.mkdir()
+    assert clean_stale(out) == []
+    assert live.is_dir()
+    os.close(lock._fd)  # the run is killed: its lock file stays, unlocked
+    assert clean_stale(out) == [live.name]
+
+
+def test_outputs_are_readable_by_colleagues(fake_kernels):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        folder = _run(fake_kernels)
+    finally:
+        os.umask(old)
+    files = [*folder.rglob("*"), fake_kernels["out"] / "index.html"]
+    modes = {p.name: oct(p.stat().st_mode & 0o777) for p in files if p.is_file()}
+    assert set(modes.values()) == {"0o644"}, modes
 
 
 def test_failure_keeps_previous_outputs_and_the_partial_notebook(fake_kernels, monkeypatch):

@@ -271,6 +271,27 @@ FAILURES = [
         ("contact:", 1),
         "one line of text after contact:",
     ),
+    (
+        OCT,
+        "decision: The Commissioner is requested to note the report.\n",
+        "decision: |\n  The Commissioner is requested\n  to note the report.\n",
+        ("decision:", 1),
+        "one line of text after decision: (it runs over 2 lines",
+    ),
+    (
+        OCT,
+        "decision: The Commissioner is requested to note the report.\n",
+        "decision: The Commissioner is requested to note the 3 reports.\n",
+        ("decision:", 1),
+        "numbers in the decision line written in words",
+    ),
+    (
+        OCT,
+        "## Operational examples\n",
+        "## Operational examples\n\n![map](https://maps.example/tile.png)\n",
+        ("![map]", 1),
+        "no images from the web",
+    ),
 ]
 
 
@@ -288,6 +309,15 @@ def test_bad_commentary_names_file_line_and_what_to_do(raw, name, old, new, wher
     assert "\n" not in message
     assert message.startswith(f"{path.as_posix()}, line {line_of(path, *where)}:"), message
     assert f"expected {expected}" in message or expected in message, message
+
+
+def test_a_huge_commentary_is_refused_for_its_size_not_blamed_on_charts(raw):
+    path = raw / "commentary" / OCT
+    path.write_text(path.read_text() + "\nWords words words.\n" * 300_000, encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        read_commentary(raw)
+    assert str(caught.value).startswith(f"{path.as_posix()}: expected a commentary of at most")
+    assert "MB" in str(caught.value) and "chart" not in str(caught.value)
 
 
 def test_broken_yaml_names_the_file_and_a_line(raw):

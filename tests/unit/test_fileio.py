@@ -30,3 +30,18 @@ def test_nested_writes_are_both_or_none(tmp_path):
         ta.write_text("1")
         tb.write_text("2")
     assert (a.read_text(), b.read_text()) == ("1", "2")
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_written_files_follow_the_umask_not_the_temporary_file_mode(tmp_path, umask):
+    import os
+
+    old = os.umask(umask)
+    try:
+        write_text(tmp_path / "a.txt", "x")
+        with atomic_path(tmp_path / "b.bin") as tmp:
+            tmp.write_bytes(b"y")
+    finally:
+        os.umask(old)
+    for name in ("a.txt", "b.bin"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o666 & ~umask

@@ -446,8 +446,15 @@ def _stored_digest(path: Path) -> str | None:
     return match.group(1) if match else None
 
 
+class ForeignArchive(Exception):
+    """``<out>/index.html`` exists but is not an archive page: it is never overwritten."""
+
+
 def build_archive(out_dir: Path) -> Path | None:
     """Rewrite ``<out_dir>/index.html`` if what it shows has changed.
+
+    An ``index.html`` that no briefing run wrote (it lacks the archive's digest
+    line) is left alone: :class:`ForeignArchive` says so.
 
     Args:
         out_dir: The folder of the period folders.
@@ -455,6 +462,9 @@ def build_archive(out_dir: Path) -> Path | None:
     Returns:
         The archive's path if it was written; None when it was up to date or
         there is no published period.
+
+    Raises:
+        ForeignArchive: If ``<out_dir>/index.html`` was not made by a briefing run.
     """
     if not out_dir.is_dir():
         return None
@@ -464,7 +474,13 @@ def build_archive(out_dir: Path) -> Path | None:
         if not entries:
             return None
         digest = archive_digest(entries)
-        if _stored_digest(target) == digest:
+        stored = _stored_digest(target)
+        if stored is None and target.exists():
+            raise ForeignArchive(
+                "it was not made by a briefing run (no archive-digest line), so it is not "
+                "overwritten; move or rename it and run again"
+            )
+        if stored == digest:
             return None
         from helpers.briefing.render import check_page  # nbconvert: only when writing
 

@@ -144,7 +144,9 @@ def check_data_dir(data_dir: str | Path | None) -> Path:
         The folder as an absolute path.
 
     Raises:
-        ParameterError: If the folder or both its ``raw/`` and ``processed/`` are missing.
+        ParameterError: If the folder or both its ``raw/`` and ``processed/`` are missing,
+            or if ``processed/`` was built from other raw files than those in ``raw/``
+            (all or nothing: a briefing is never built from data that failed to build).
     """
     folder = Path(data_dir).resolve() if data_dir else config.DATA_DIR
     if not folder.is_dir():
@@ -153,6 +155,17 @@ def check_data_dir(data_dir: str | Path | None) -> Path:
         raise ParameterError(
             f"data folder {display_path(folder)} has neither raw/ nor "
             f"processed/{config.TIDY_PARQUET}; expected the project's data folder"
+        )
+    from helpers.tidy.dataset import OUT_OF_DATE, processed_state
+
+    if (folder / "raw").is_dir() and processed_state(
+        folder / "raw", folder / "processed"
+    ) == OUT_OF_DATE:
+        processed, raw = display_path(folder / "processed"), display_path(folder / "raw")
+        raise ParameterError(
+            f"{processed}/ is out of date: {raw}/ "
+            "changed since `engagement data` last succeeded; run `make data` (or `engagement "
+            "data`) and fix what it reports, then run the briefings again"
         )
     return folder
 

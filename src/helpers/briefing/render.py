@@ -3,7 +3,9 @@
 Conversion runs in-process with nbconvert's :class:`~nbconvert.HTMLExporter` and the
 project's own template (``templates/notebook``): no code, no prompts, no parameters
 cells, no headline or quality tables (they go to JSON files and the index), and
-nothing loaded from the network (no scripts at all; images are inline data URIs).
+nothing loaded from the network (no scripts at all; images are inline data URIs),
+and no link outside ``https``, ``http``, ``mailto`` and in-page or relative links
+(:mod:`helpers.briefing.links`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from traitlets.config import Config
 from helpers.briefing import QUALITY_MIME
 from helpers.briefing.errors import RunError
 from helpers.briefing.layout import BriefingLayout, CompressImages
+from helpers.briefing.links import neutralize_links, unsafe_links
 from helpers.present.headlines import HEADLINES_MIME
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -181,7 +184,7 @@ def render_notebook(nb: nbformat.NotebookNode, page: Page) -> str:
         }
     }
     body, _ = make_exporter().from_notebook_node(nb, resources=resources)
-    return body
+    return neutralize_links(body)
 
 
 class _ReferenceFinder(HTMLParser):
@@ -257,7 +260,8 @@ def check_page(html: str, name: str) -> None:
         name: File name used in the message.
 
     Raises:
-        RunError: If the page exceeds :data:`MAX_PAGE_BYTES` or loads from the network.
+        RunError: If the page exceeds :data:`MAX_PAGE_BYTES`, loads from the network or
+            links to a scheme outside the allow-list.
     """
     size = len(html.encode("utf-8"))
     if size > MAX_PAGE_BYTES:
@@ -270,6 +274,12 @@ def check_page(html: str, name: str) -> None:
         raise RunError(
             f"{name} would load {remote[0]} from the network; briefings must work offline "
             "(embed images as data URIs, no external scripts or stylesheets)"
+        )
+    unsafe = unsafe_links(html)
+    if unsafe:
+        raise RunError(
+            f"{name} would carry the link {unsafe[0][:80]}; only https, http, mailto and "
+            "in-page links are allowed"
         )
 
 

@@ -7,7 +7,9 @@ and the index, JSON files and manifest are written when all are done. Only then
 is the staging folder swapped in for ``outputs/<period>/``. If anything fails (a
 notebook, a check, Ctrl-C) the staging folder is removed and the previous
 ``outputs/<period>/`` stays as it was; a failed notebook is kept, partly
-executed, in ``outputs/.failed/<period>/``.
+executed, in ``outputs/.failed/<period>/``. Only files a run made are replaced
+(:mod:`helpers.briefing.ownership`): others in the period folder are kept, and
+the staging folders of killed runs are removed by the next run.
 """
 
 from __future__ import annotations
@@ -50,6 +52,14 @@ from helpers.briefing.overview import (
     page_links,
     read_overview,
 )
+from helpers.briefing.ownership import (
+    StagingLock,
+    carry_over,
+    clean_stale,
+    files_of,
+    named,
+    record_made,
+)
 from helpers.briefing.plan import (
     Request,
     available_periods,
@@ -85,6 +95,8 @@ class Settings:
         console: Where progress is printed.
         force: Rebuild periods whose inputs have not changed.
         pdf: Also print each period's briefings into ``briefing.pdf``.
+        drop_pdf: Do not keep a published ``briefing.pdf`` when a period is rebuilt
+            without ``pdf``.
     """
 
     out_dir: Path
@@ -93,6 +105,7 @@ class Settings:
     console: Console
     force: bool = False
     pdf: bool = False
+    drop_pdf: bool = False
 
 
 @dataclass(frozen=True)
@@ -120,6 +133,8 @@ class PeriodBuild:
     prepared: Future | None = None
     #: What the period's briefings depend on, stored in its manifest.
     fingerprint: Fingerprint | None = None
+    #: The lock that tells later runs the staging folder is in use.
+    lock: StagingLock | None = None
 
     @property
     def period(self) -> str:
@@ -333,6 +348,12 @@ def _finish(build: PeriodBuild, settings: Settings) -> Path:
     (build.staging / "quality.html").write_text(quality_page, encoding="utf-8")
     overview["pages"] = page_links(request, build.staging)
     write_json(build.staging / OVERVIEW_FILE, overview)
+    shutil.rmtree(build.staging / LOGS_DIR)
+    if settings.pdf:
+        _write_pdf(build.staging, request.period, settings)
+    target = settings.out_dir / request.period
+    foreign, kept_pdf = carry_over(target, build.staging, keep_pdf=not settings.drop_pdf)
+    made = [name for name in files_of(build.staging) if name not in foreign]
     parameters = {
         "period": request.period,
         "start": request.start,
@@ -350,11 +371,19 @@ def _finish(build: PeriodBuild, settings: Settings) -> Path:
         seconds={r.name: r.seconds for r in results},
         fingerprint=build.fingerprint.to_json() if build.fingerprint else None,
     )
+    manifest["files"] = sorted({*made, "manifest.json"})
+    if kept_pdf:
+        manifest["pdf_kept"] = "briefing.pdf was printed by an earlier build of this period"
     write_json(build.staging / "manifest.json", manifest)
-    shutil.rmtree(build.staging / LOGS_DIR)
-    if settings.pdf:
-        _write_pdf(build.staging, request.period, settings)
-    target = settings.out_dir / request.period
+    if kept_pdf:
+        settings.console.print(
+            f"  kept    {request.period} briefing.pdf of the earlier build "
+            "(--pdf prints it again, --drop-pdf removes it)"
+        )
+    if foreign:
+        settings.console.print(
+            f"  kept    {request.period} {named(foreign)} (not made by a briefing run)"
+        )
     swap_into_place(build.staging, target)
     shutil.rmtree(settings.out_dir / FAILED_DIR / request.period, ignore_errors=True)
     return target
@@ -412,9 +441,10 @@ def _keep(path: Path | None, folder: Path, name: str | None = None) -> Path | No
 def _start(request: Request, settings: Settings) -> PeriodBuild:
     settings.out_dir.mkdir(parents=True, exist_ok=True)
     staging = settings.out_dir / f".staging-{request.period}-{secrets.token_hex(4)}"
+    lock = StagingLock(staging)  # before the folder, so no other run takes it for stale
     (staging / "notebooks").mkdir(parents=True)
     (staging / LOGS_DIR).mkdir()
-    return PeriodBuild(request=request, staging=staging, started=_now())
+    return PeriodBuild(request=request, staging=staging, started=_now(), lock=lock)
 
 
 def _write_pdf(folder: Path, period: str, settings: Settings) -> None:
@@ -444,14 +474,16 @@ def _pdf_settings(settings: Settings) -> Settings:
 
 
 def _refresh_archive(settings: Settings) -> RunError | None:
-    """Rebuild ``<out>/index.html`` if the published periods changed; None when fine."""
+    """Rebuild ``<out>/index.html`` if the published periods changed; None when fine.
+
+    A failure is returned, not printed: the run ends with it as its one error line.
+    """
     from helpers.briefing.archive import build_archive
 
     try:
         written = build_archive(settings.out_dir)
     except Exception as exc:  # the periods stay published; the message says why
         message = f"{display_path(settings.out_dir / 'index.html')} was not rebuilt: {exc}"
-        settings.console.print(f"  archive {message}")
         return RunError(message)
     if written is not None:
         settings.console.print(f"  wrote   {display_path(written)}")
@@ -510,6 +542,8 @@ def _outdated(
         outcome[request.period] = target
         if settings.pdf and not (target / "briefing.pdf").is_file():
             _write_pdf(target, request.period, settings)
+            if (target / "briefing.pdf").is_file():
+                record_made(target, "briefing.pdf")
     return todo
 
 
@@ -526,7 +560,11 @@ def _run_builds(
     once more at the end if it does not show the periods published now.
     """
     began = time.perf_counter()
+    check_writable(settings.out_dir)
     settings = _pdf_settings(settings)
+    removed = clean_stale(settings.out_dir)
+    if removed:
+        settings.console.print(f"  removed {named(removed)} (left by a run that was stopped)")
     outcome: dict[str, Path | RunError] = {}
     todo = _outdated(requests, settings, outcome, tidy)
     if todo:
@@ -536,6 +574,24 @@ def _run_builds(
         outcome[ARCHIVE] = failed
     settings.console.print(f"  total   {time.perf_counter() - began:.1f} s")
     return outcome
+
+
+def check_writable(folder: Path) -> None:
+    """Refuse an output folder that cannot be written, before any notebook runs.
+
+    Raises:
+        ParameterError: If ``folder`` cannot be created or written to.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".write-test-{secrets.token_hex(4)}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise ParameterError(
+            f"cannot write to the output folder {display_path(folder)} "
+            f"({exc.strerror or exc}); choose another --out or fix its permissions"
+        ) from None
 
 
 def _run_notebooks(
@@ -594,6 +650,8 @@ def _run_notebooks(
         side.shutdown(wait=False, cancel_futures=True)
         for build in builds:
             shutil.rmtree(build.staging, ignore_errors=True)
+            if build.lock is not None:
+                build.lock.release()
     return outcome
 
 
@@ -625,6 +683,7 @@ def _settings(
     *,
     force: bool = False,
     pdf: bool = False,
+    drop_pdf: bool = False,
 ) -> Settings:
     return Settings(
         out_dir=Path(out_dir).resolve() if out_dir else config.OUTPUTS_DIR,
@@ -633,6 +692,7 @@ def _settings(
         console=console or _default_console(),
         force=force,
         pdf=pdf,
+        drop_pdf=drop_pdf,
     )
 
 
@@ -698,6 +758,7 @@ def run_period(
     today: dt.date | None = None,
     force: bool = False,
     pdf: bool = False,
+    drop_pdf: bool = False,
 ) -> Path:
     """Build the briefings of one period into ``<out_dir>/<period>/``.
 
@@ -721,6 +782,7 @@ def run_period(
         force: Rebuild even when nothing the period depends on has changed.
         pdf: Also write ``briefing.pdf`` (skipped, with one line saying why, when
             Playwright or Chromium is missing).
+        drop_pdf: Without ``pdf``, do not keep the period's published ``briefing.pdf``.
 
     Returns:
         The period's output folder.
@@ -734,7 +796,9 @@ def run_period(
     request = plan_period(
         period, start, channels, data_dir, notebooks_dir=notebooks_dir, today=today
     )
-    settings = _settings(out_dir, kernel_name, timeout, console, force=force, pdf=pdf)
+    settings = _settings(
+        out_dir, kernel_name, timeout, console, force=force, pdf=pdf, drop_pdf=drop_pdf
+    )
     settings.console.print(
         f"Briefings for {request.period_label} ({request.window.label}): "
         f"{', '.join(request.channels)}"
@@ -761,6 +825,7 @@ def run_all(
     today: dt.date | None = None,
     force: bool = False,
     pdf: bool = False,
+    drop_pdf: bool = False,
 ) -> list[Path]:
     """Build the briefings of every period that has data, several periods at once.
 
@@ -782,6 +847,7 @@ def run_all(
         today: Date to judge "future" against (default: today).
         force: Rebuild every period, changed or not.
         pdf: Also write each period's ``briefing.pdf``.
+        drop_pdf: Without ``pdf``, do not keep the published ``briefing.pdf`` files.
 
     Returns:
         The output folders (rebuilt or up to date), oldest period first.
@@ -808,7 +874,9 @@ def run_all(
         )
         for p in dict.fromkeys(periods)
     ]
-    settings = _settings(out_dir, kernel_name, timeout, console, force=force, pdf=pdf)
+    settings = _settings(
+        out_dir, kernel_name, timeout, console, force=force, pdf=pdf, drop_pdf=drop_pdf
+    )
     settings.console.print(f"Briefings for {len(requests)} periods: {', '.join(periods)}")
     outcome = _run_builds(requests, settings, jobs, tidy)
     failed = [(p, r) for p, r in outcome.items() if isinstance(r, RunError)]

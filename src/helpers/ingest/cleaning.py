@@ -52,6 +52,25 @@ def parse_number(value: object) -> float | None:
     return float(text.replace(",", ""))
 
 
+_DOT_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
+
+
+def parse_count(value: object) -> float | None:
+    """Parse a count (people, posts, views) like :func:`parse_number`, refusing dot thousands.
+
+    ``51.069`` in a table of likes is 51,069 written with a European thousands
+    separator, not fifty-one likes and a fraction; the text is refused rather than
+    guessed. Decimals such as ``29.0`` or ``4.25`` still read.
+
+    Raises:
+        ValueError: If the text is not a number, or has a dot where a thousands
+            comma belongs.
+    """
+    if isinstance(value, str) and _DOT_THOUSANDS.match(clean_text(value)):
+        raise ValueError(f"a dot as thousands separator: {clean_text(value)!r}")
+    return parse_number(value)
+
+
 def parse_percent(value: object) -> float | None:
     """Parse a percentage such as ``"54.46%"`` or ``54.46`` into percent units.
 

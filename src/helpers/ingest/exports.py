@@ -45,6 +45,8 @@ from helpers.errors import DataError
 from helpers.fileio import atomic_path, write_bytes
 from helpers.ingest.common import TIDY_ARROW, ExportFile, Parsed, decode
 from helpers.ingest.detect import FORMATS, detect
+from helpers.ingest.mapping_check import check_mapping, load_yaml
+from helpers.ingest.redact import redact_parsed
 from helpers.tidy.schema import COLUMNS, coerce_tidy
 
 #: Bump when a reader changes what it returns (invalidates the cache).
@@ -120,22 +122,32 @@ class AccountMap:
         return out
 
 
-def load_accounts(path: Path) -> AccountMap:
+def load_accounts(path: Path, files: Sequence[str] | None = None) -> AccountMap:
     """Read an ``accounts.yml`` mapping (an empty mapping when the file is absent).
 
+    Args:
+        path: The mapping file.
+        files: Export paths relative to the exports folder, to find ``files`` entries
+            an earlier entry always wins over (default: the files beside ``path``).
+
     Raises:
-        DataError: If the file is not valid YAML of the documented shape.
+        DataError: If the file is not valid YAML of the documented shape
+            (:func:`helpers.ingest.mapping_check.check_mapping`: unknown keys, bad
+            values or dates, entries that are never used).
     """
     if not path.is_file():
         return AccountMap()
     raw = path.read_bytes()
     try:
-        data = yaml.safe_load(raw.decode("utf-8")) or {}
+        data = load_yaml(raw.decode("utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         raise DataError(path, "valid YAML", line=None if line is None else line + 1) from None
     if not isinstance(data, dict):
         raise DataError(path, "a mapping with the keys accounts, files, member_exports")
+    if files is None:
+        files = [relative_name(p, path.parent) for p in discover(path.parent)]
+    check_mapping(path, raw.decode("utf-8"), files)
     mapping = AccountMap(digest=hashlib.sha256(raw).hexdigest())
     for number, entry in enumerate(_entries(path, data, "accounts", ("name", "account")), 1):
         if " ".join(str(entry["name"]).split()).lower() in SHARED_NAMES:
@@ -324,7 +336,8 @@ def parse_file(path: Path, relpath: str, mapping: AccountMap, data: bytes | None
         data: The file's bytes, when already read.
 
     Returns:
-        The parsed rows (not yet validated or de-duplicated across files).
+        The parsed rows (not yet validated or de-duplicated across files), with
+        personal data removed from their text (:mod:`helpers.ingest.redact`).
 
     Raises:
         DataError: If the file cannot be used; nothing else escapes.
@@ -333,7 +346,7 @@ def parse_file(path: Path, relpath: str, mapping: AccountMap, data: bytes | None
     options = mapping.options_for(relpath)
     key, spec = detect(file, mapping.member_mappings(relpath))
     parsed = FORMATS[key].read(file, spec if spec is not None else options)
-    return _apply_mapping(file, parsed, mapping, options)
+    return redact_parsed(_apply_mapping(file, parsed, mapping, options))
 
 
 def _apply_mapping(
@@ -546,8 +559,10 @@ def read_exports(
         DataError: Only if the mapping file itself is malformed.
     """
     folder = folder or config.EXPORTS_DIR
-    mapping = load_accounts(mapping_path or folder / MAPPING_FILE)
     paths = sorted(Path(p) for p in files) if files is not None else discover(folder)
+    mapping = load_accounts(
+        mapping_path or folder / MAPPING_FILE, [relative_name(p, folder) for p in paths]
+    )
     cache = _Cache(cache_dir) if cache_dir is not None and paths else None
     cache_dir = cache_dir if cache is not None else None
     entries = []

@@ -19,7 +19,7 @@ import pandas as pd
 
 from helpers import config
 from helpers.errors import DataError
-from helpers.ingest.cleaning import clean_text, parse_number, parse_percent
+from helpers.ingest.cleaning import clean_text, parse_count, parse_percent
 from helpers.tidy.schema import coerce_tidy, make_source
 
 Record = dict[str, object]
@@ -99,13 +99,29 @@ def read_raw_table(path: Path) -> RawTable:
         table.rows.append((line, {h: clean_text(c) for h, c in zip(header, raw, strict=True)}))
     if table is None:
         raise DataError(path, "a header row followed by data", line=1)
+    if not table.rows:
+        raise DataError(
+            path,
+            "rows of data under the header (the table has only its header; restore its rows "
+            "or remove the file)",
+            line=2,
+        )
     return table
 
 
 def _count(table: RawTable, line: int, column: str, text: str) -> float:
     try:
-        value = parse_number(text)
-    except ValueError:
+        value = parse_count(text)
+    except ValueError as exc:
+        if "thousands" in str(exc):
+            raise DataError(
+                table.path,
+                "a number with a comma (or nothing) between thousands: a dot there reads as "
+                "a decimal point; write 51,069 or 51069",
+                line=line,
+                column=column,
+                found=text,
+            ) from None
         value = None
         ok = False
     else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import re
 
 import pandas as pd
 from IPython.display import Markdown
@@ -23,14 +24,36 @@ from helpers.measures.timeseries import MIN_READINGS, observation_dates_text
 from helpers.measures.trends import Trend, interval_rates
 from helpers.present import formats
 
+#: Characters that start Markdown syntax inside a line (links, images, emphasis,
+#: code, tables, headings, raw HTML entities are escaped separately).
+_MARKDOWN_ACTIVE = re.compile(r"[\\`*_\[\]!~|#]")
+#: ``scheme://`` and ``www.``: what would otherwise be turned into a link.
+_AUTOLINK = re.compile(r"(?<=[A-Za-z0-9]):(?=//)|(?<=www)\.", re.IGNORECASE)
+#: A marker that would start a list or quote at the start of a line.
+_LINE_START = re.compile(r"^(\s*)([-+>=]|\d+[.)])")
 
-def escape(text: str) -> str:
-    """Make text taken from data safe to place in Markdown (no raw HTML gets through)."""
+
+def escape_html(text: str) -> str:
+    """Escape HTML in Markdown written by analysts (their Markdown stays Markdown)."""
     return html.escape(str(text), quote=False)
 
 
+def escape(text: str) -> str:
+    """Make text taken from data plain text inside Markdown.
+
+    HTML is escaped, and so is everything Markdown would act on: link and image
+    brackets, emphasis, code, headings, tables, and ``scheme://`` or ``www.`` that
+    would become a link; line breaks become spaces. An account called
+    ``[Lancs Police](javascript:alert(1))`` shows as exactly that text.
+    """
+    plain = " ".join(str(text).splitlines())
+    plain = _MARKDOWN_ACTIVE.sub(lambda m: "\\" + m.group(0), html.escape(plain, quote=False))
+    plain = _AUTOLINK.sub(lambda m: "\\" + m.group(0), plain)
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), plain)
+
+
 def markdown(sentences: list[str]) -> Markdown:
-    """Sentences as one Markdown paragraph (empty sentences dropped, HTML escaped)."""
+    """Sentences as one Markdown paragraph (empty sentences dropped, shown as plain text)."""
     return Markdown(" ".join(escape(s) for s in sentences if s))
 
 
@@ -300,7 +323,7 @@ def commentary(parts: pd.DataFrame, figures: pd.DataFrame, page: str) -> Markdow
     mine = parts[parts["page"] == page].sort_values("order")
     blocks = []
     for part in mine.to_dict("records"):
-        text = fill_figures(escape(str(part["markdown"])), figures, figure_text)
+        text = fill_figures(escape_html(str(part["markdown"])), figures, figure_text)
         heading = f"### {escape(part['part'])}\n\n" if part["part"] else ""
         blocks.append(heading + text)
     return Markdown("\n\n".join(blocks))

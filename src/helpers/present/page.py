@@ -21,6 +21,7 @@ from helpers.config import ALL_ACCOUNTS
 from helpers.measures.audiences import SUM_OF_ACCOUNTS
 from helpers.measures.figures import Measure
 from helpers.present import formats
+from helpers.present.narrative import escape
 
 #: MIME type marking a section with nothing to show (the briefing step drops it).
 ABSENT_MIME = "application/vnd.engagement-briefings.absent+json"
@@ -28,7 +29,7 @@ ABSENT_MIME = "application/vnd.engagement-briefings.absent+json"
 
 def key_points(points: Sequence[str]) -> Markdown:
     """Key points as a Markdown list, most important first (empty points dropped)."""
-    items = [html.escape(p, quote=False) for p in points if p]
+    items = [escape(p) for p in points if p]
     return Markdown("\n".join(f"- {p}" for p in items))
 
 

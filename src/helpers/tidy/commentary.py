@@ -75,6 +75,8 @@ FIGURE_COLUMNS: list[str] = [
 PERIOD_COLUMNS: list[str] = ["period", "decision", "issued", "contact", "source"]
 
 FRONT_MATTER_KEYS = ("period", "issued", "decision", "contact", "figures")
+#: Largest commentary file read, in bytes (the text of a few pages).
+MAX_COMMENTARY_BYTES = 200_000
 REQUIRED_FIELDS = ("channel", "metric", "value")
 OPTIONAL_FIELDS = ("account", "segment", "start", "end", "reported", "qualifier", "unit")
 
@@ -240,6 +242,14 @@ def read_commentary_file(path: Path) -> Commentary:
             "a file name YYYY-MM.md naming the period it comments on (e.g. 2015-10.md); "
             "rename the file or move it out of the commentary folder",
         )
+    size = path.stat().st_size
+    if size > MAX_COMMENTARY_BYTES:
+        raise DataError(
+            path,
+            f"a commentary of at most {MAX_COMMENTARY_BYTES // 1000} KB of text (this file is "
+            f"{size / 1e6:.1f} MB); keep the briefing's commentary short and leave long "
+            "material, pasted images and attachments out of it",
+        )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -257,6 +267,7 @@ def read_commentary_file(path: Path) -> Commentary:
             found=meta["period"],
         )
     body = lines[body_start - 1 :]
+    _check_images(path, body, body_start)
     parts = _read_parts(path, body, body_start)
     figures = _check_figures(path, meta["figures"], figure_lines)
     _check_issue_date(path, period, meta, figures, figure_lines)
@@ -359,9 +370,27 @@ def _read_front_matter(
     lines_of: dict[str, str] = {}
     for key in ("decision", "contact"):
         text = data.get(key) or ""
-        if not isinstance(text, str) or "\n" in text.strip():
-            raise DataError(path, f"one line of text after {key}:", line=keys[key])
+        if not isinstance(text, str):
+            raise DataError(
+                path, f"one line of text after {key}: (put it in quotes)", line=keys[key]
+            )
+        count = len(text.strip().splitlines())
+        if count > 1:
+            raise DataError(
+                path,
+                f"one line of text after {key}: (it runs over {count} lines; the cover "
+                "shows one line)",
+                line=keys[key],
+            )
         lines_of[key] = " ".join(text.split())
+    for _, number in undeclared_numbers(lines_of["decision"]):
+        raise DataError(
+            path,
+            "numbers in the decision line written in words (dates such as 18 November 2015 "
+            "and years may stay in digits)",
+            line=keys["decision"],
+            found=number,
+        )
     issued = data.get("issued") or ""
     if issued:
         issued = _day(
@@ -736,6 +765,28 @@ def _check_placeholders(
                 "declaration)",
                 line=figure_lines[fid][0],
             )
+
+
+def _check_images(path: Path, body: list[str], body_start: int) -> None:
+    """Refuse an image the briefing would have to fetch from the network."""
+
+    def images(tokens: list[Token]) -> Iterator[Token]:
+        for tok in tokens:
+            if tok.type == "image":
+                yield tok
+            yield from images(tok.children or [])
+
+    for block in _MD.parse("\n".join(body)):
+        for image in images([block]):
+            src = str(image.attrGet("src") or "")
+            if "://" in src or src.startswith("//"):
+                raise DataError(
+                    path,
+                    "no images from the web: the briefings work offline; remove the image "
+                    "or describe it in words",
+                    line=body_start + (block.map[0] if block.map else 0),
+                    found=src,
+                )
 
 
 def _shown_text(tokens: list[Token]) -> Iterator[tuple[int, str]]:

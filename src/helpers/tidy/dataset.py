@@ -8,6 +8,7 @@ partly updated ``data/processed/``. ``load_tidy`` is what notebooks call.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import warnings
@@ -27,6 +28,7 @@ from helpers.ingest.exports import (
     discover,
     read_exports,
 )
+from helpers.ingest.redact import redact_rows
 from helpers.ingest.report import read_report_tables, report_files
 from helpers.tidy.commentary import Commentary, commentary_files, read_commentary
 from helpers.tidy.reference import census_path, empty_census, read_census
@@ -71,6 +73,7 @@ def assemble(
     *,
     problems: list[DataError] | None = None,
     exports: list[ExportResult] | None = None,
+    today: dt.date | None = None,
 ) -> pd.DataFrame:
     """Read every raw source and return the validated tidy table (nothing written).
 
@@ -89,6 +92,7 @@ def assemble(
         problems: Collects the errors of export files that were skipped.
         exports: When given, the :class:`ExportResult` is appended to it (per-file
             report and overlaps, for printing).
+        today: The build date; a value dated after it is refused (default: today).
 
     Returns:
         The tidy table, sorted by channel, account, metric, segment and dates.
@@ -100,6 +104,7 @@ def assemble(
     report_dir = raw / "report_2015"
     # A data folder without the transcribed report (exports only) is allowed.
     report = read_report_tables(report_dir) if report_dir.is_dir() else empty_tidy()
+    report = redact_rows(report) if len(report) else report  # as export rows are
     if census_path(raw).is_file():
         read_census(raw)
     read_commentary(raw)
@@ -121,9 +126,39 @@ def assemble(
     frames = [f for f in (report, export_rows) if len(f)]
     tidy = coerce_tidy(pd.concat(frames, ignore_index=True)) if frames else coerce_tidy(report)
     tidy = validate_tidy(tidy, raw)
+    check_not_future(tidy, raw, today)
     return tidy.sort_values(
         ["channel", "account", "metric", "segment", "start", "end"], kind="stable"
     ).reset_index(drop=True)
+
+
+def check_not_future(tidy: pd.DataFrame, raw: Path, today: dt.date | None = None) -> None:
+    """Refuse a value dated after the build date, naming the raw file and line it came from.
+
+    Args:
+        tidy: The tidy table (``source`` is ``file:line:column`` under ``raw``).
+        raw: The raw data folder.
+        today: The build date (default: today).
+
+    Raises:
+        DataError: For the first such value, in source order.
+    """
+    if tidy.empty:
+        return
+    today = today or dt.date.today()
+    late = tidy[pd.to_datetime(tidy["end"]) > pd.Timestamp(today)]
+    if late.empty:
+        return
+    row = late.sort_values("source", kind="stable").iloc[0]
+    file, _, rest = str(row["source"]).partition(":")
+    line, _, column = rest.partition(":")
+    raise DataError(
+        raw / file,
+        f"dates up to the build date ({today:%Y-%m-%d}); a value dated "
+        f"{pd.Timestamp(row['end']):%Y-%m-%d} is in the future (a typo in the year?)",
+        line=int(line) if line.isdigit() else None,
+        column=column or None,
+    )
 
 
 def _report_overlaps(repeated: pd.DataFrame) -> pd.DataFrame:
@@ -154,13 +189,15 @@ def build_dataset(
     """Build ``data/processed/tidy.parquet`` and ``tidy.csv`` from the raw data.
 
     Everything is read and validated before anything is written; each file is then
-    written under a temporary name and swapped in.
+    written under a temporary name and swapped in. All or nothing: when any input
+    fails (an export file included), nothing is written.
 
     Args:
         raw_dir: The raw data folder (default ``data/raw``).
         processed_dir: Where to write (default ``data/processed``).
-        problems: Collects the errors of export files that were skipped (see
-            :func:`assemble`); the table built from the good files is still written.
+        problems: Collects the errors of every export file that failed (see
+            :func:`assemble`); when it is not empty, ``processed_dir`` is left as it
+            was and the table built from the good files is only returned.
         exports: Collects the export report (see :func:`assemble`).
 
     Returns:
@@ -172,6 +209,8 @@ def build_dataset(
     raw = raw_dir or config.RAW_DIR
     out = processed_dir or config.PROCESSED_DIR
     tidy = assemble(raw, problems=problems, exports=exports)
+    if problems:
+        return tidy
     meta = {"fingerprint": fingerprint(input_files(raw)), "rows": len(tidy)}
     out.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pandas(tidy, preserve_index=False)
@@ -189,22 +228,59 @@ def build_dataset(
     return tidy
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
+FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(text: object) -> object:
+    """A text cell a spreadsheet shows as text: ``'`` before a leading ``= + - @`` tab or CR.
+
+    Non-text values (numbers, missing values) are returned unchanged.
+    """
+    if isinstance(text, str) and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with :func:`formula_safe` applied to every text column (numbers stay numbers)."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or isinstance(out[col].dtype, pd.StringDtype):
+            out[col] = out[col].map(formula_safe)
+    return out
+
+
 def _write_csv(tidy: pd.DataFrame, path: Path) -> None:
+    """Write the tidy rows as CSV: ISO dates, text cells that cannot run as formulas."""
     frame = tidy.copy()
     for col in ("start", "end"):
         frame[col] = frame[col].dt.strftime("%Y-%m-%d")
-    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    csv_safe(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
 def processed_is_current(raw_dir: Path | None = None, processed_dir: Path | None = None) -> bool:
     """Whether the processed Parquet exists, reads, and matches the raw files."""
+    return processed_state(raw_dir, processed_dir) == CURRENT
+
+
+#: :func:`processed_state`: the table matches the raw files.
+CURRENT = "current"
+#: :func:`processed_state`: no readable table (missing, corrupt or foreign).
+MISSING = "missing"
+#: :func:`processed_state`: a table built from other raw files than those there now.
+OUT_OF_DATE = "out of date"
+
+
+def processed_state(raw_dir: Path | None = None, processed_dir: Path | None = None) -> str:
+    """Whether the processed table is :data:`CURRENT`, :data:`MISSING` or :data:`OUT_OF_DATE`."""
     path = (processed_dir or config.PROCESSED_DIR) / config.TIDY_PARQUET
     try:
         meta = pq.read_schema(path).metadata or {}
         stored = json.loads(meta[_META_KEY])["fingerprint"]
     except Exception:  # missing, corrupt or foreign file: not current
-        return False
-    return stored == fingerprint(input_files(raw_dir))
+        return MISSING
+    return CURRENT if stored == fingerprint(input_files(raw_dir)) else OUT_OF_DATE
 
 
 def load_tidy(data_dir: str | Path | None = None) -> pd.DataFrame:
