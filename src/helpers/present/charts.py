@@ -360,9 +360,7 @@ def _overlapping_ticks(ax: Axes, renderer: Any) -> list[float]:
     ticks.sort(key=lambda item: item[0])
     gap = 4.0  # pixels between two labels
     return [
-        here
-        for (here, box), (_, after) in itertools.pairwise(ticks)
-        if box.x1 + gap > after.x0
+        here for (here, box), (_, after) in itertools.pairwise(ticks) if box.x1 + gap > after.x0
     ]
 
 

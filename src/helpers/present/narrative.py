@@ -163,7 +163,10 @@ def method_trend(trend: Trend, noun: str) -> Markdown:
             + "."
         )
     projection = trend.projection
-    lines.append(projection.method if isinstance(projection, Forecast) else projection.reason)
+    if isinstance(projection, Forecast):
+        lines.append(projection.method)
+    else:  # the reason is a clause ("only 3 observations (...); at least 6 are needed")
+        lines.append(f"No projection is made: {projection.reason}.")
     return Markdown("\n\n".join(lines))
 
 

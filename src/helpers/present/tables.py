@@ -41,6 +41,10 @@ def styled(frame: pd.DataFrame, caption: str, columns: Mapping[str, Formatter]) 
     """
     if not frame.index.is_unique:  # Styler needs unique labels to style cells
         frame = frame.reset_index()
+    # One header row: the row labels' name goes in its top-left cell (as the columns'
+    # name), not in a row of its own under the headers ("Account", "Month", "metric").
+    frame = frame.copy()
+    frame.columns.name, frame.index.name = frame.index.name, None
     # one format call: text from data is escaped in every column, numbers formatted
     styler = frame.style.format(
         {c: f for c, f in columns.items() if c in frame.columns},
@@ -224,13 +228,16 @@ def quality_table(checks: pd.DataFrame, caption: str = "Stated figures checked")
     def show(value: object, kind: str) -> str:
         return formats.percent(value, 2) if kind in percent_kinds else formats.count(value)
 
+    def stated_as(value: object, kind: str) -> str:  # the precision the source gave
+        return formats.as_stated(value, percent=kind in percent_kinds)  # type: ignore[arg-type]
+
     records = []
     for c in checks.to_dict("records"):
         kind = str(c["kind"])
-        stated = show(c["stated"], kind)
+        stated = stated_as(c["stated"], kind)
         high = c.get("stated_high")
         if high is not None and pd.notna(high):
-            stated = f"{stated} to {show(high, kind)}"
+            stated = f"{stated} to {stated_as(high, kind)}"
         if c["comparison"] == "at_least":
             stated = f"at least {stated}"
         if c["comparison"] == "at_most":
