@@ -178,3 +178,22 @@ def test_views_on_the_analysts_axes_return_them(likes):
     assert own is not fig and own.axes[0] is not ax
     changed = [k for k, v in mpl.rcParams.items() if before[k] != v]
     assert not changed
+
+
+def test_headline_cell_shows_a_short_summary_with_the_full_frame_one_name_away(inputs, likes):
+    changes = measures.audience_change(likes)
+    engagement = measures.engagement(inputs.tidy, inputs.window)
+    headlines = present.HeadlineSet.from_frames(
+        "social", inputs.period, [likes[likes.in_window], changes, engagement]
+    )
+    bundle = headlines._repr_mimebundle_()
+    assert len(headlines.items) > 40
+    assert bundle["text/html"].count("<tr>") <= 1 + headlines.SUMMARY_ROWS
+    assert "headlines.frame" in bundle["text/html"]
+    assert ".00" not in bundle["text/html"]  # values as the briefing writes them
+    assert "Facebook page likes" in bundle["text/html"]
+    assert len(headlines.frame) == len(headlines.items)
+    records = bundle["application/vnd.engagement-briefings.headlines+json"]["records"]
+    assert len(records) == len(headlines.items)  # the runner still gets every figure
+    totals = {r["account"] for r in records if r["is_total"]}
+    assert totals == {"All accounts", "Sum of accounts"}
