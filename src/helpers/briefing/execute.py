@@ -7,11 +7,9 @@ from a thread pool. The kernel's working directory is the notebooks folder.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import threading
 import time
-import uuid
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,22 +119,7 @@ class TrackedKernelManager(AsyncKernelManager):
     """
 
     async def start_kernel(self, **kw: object) -> None:  # type: ignore[override]
-        """Start the kernel (its stderr to this thread's kernel log) and register it.
-
-        Where the platform has Unix sockets the kernel talks over IPC (files beside
-        its connection file in Jupyter's runtime folder), not unencrypted TCP.
-        """
-        if os.name == "posix" and not self.has_kernel:
-            self.transport = "ipc"
-            self.ip = (
-                os.path.splitext(self.connection_file)[0] + "-ipc" if self.connection_file else ""
-            )
-            if not self.ip:
-                from jupyter_core.paths import jupyter_runtime_dir
-
-                runtime = Path(jupyter_runtime_dir())
-                runtime.mkdir(parents=True, exist_ok=True)
-                self.ip = str(runtime / f"kernel-{uuid.uuid4()}-ipc")
+        """Start the kernel (its stderr to this thread's kernel log) and register it."""
         log = getattr(_THREAD, "kernel_log", None)
         if log is not None:
             kw.setdefault("stderr", log)
