@@ -165,7 +165,7 @@ def commentary(parts: pd.DataFrame, figures: pd.DataFrame, page: str) -> Any:
     if parts is None or not (parts["page"] == page).any():
         return absent(
             "commentary from the Media and Engagement team",
-            "none was written for this period (data/raw/commentary/ has no part for this page)",
+            "data/raw/commentary/ has nothing for this page and period",
         )
     return _narrative.commentary(parts, figures, page)
 
