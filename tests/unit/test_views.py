@@ -197,3 +197,27 @@ def test_headline_cell_shows_a_short_summary_with_the_full_frame_one_name_away(i
     assert len(records) == len(headlines.items)  # the runner still gets every figure
     totals = {r["account"] for r in records if r["is_total"]}
     assert totals == {"All accounts", "Sum of accounts"}
+
+
+def test_every_view_has_a_google_docstring_with_args():
+    import inspect
+
+    missing = []
+    for name in present.__all__:
+        view = getattr(present, name)
+        if not inspect.isfunction(view):
+            continue
+        params = [p for p in inspect.signature(view).parameters if p not in ("args", "kwargs")]
+        doc = inspect.getdoc(view) or ""
+        if params and ("Args:" not in doc or any(f"{p}:" not in doc for p in params)):
+            missing.append(name)
+    assert not missing, f"views without Args for every parameter: {missing}"
+
+
+def test_chart_and_table_parameters_say_what_they_do():
+    import inspect
+
+    for view in (present.audience_chart, present.change_chart, present.audience_table):
+        params = list(inspect.signature(view).parameters)
+        assert "by" not in params and "noun" not in params, (view.__name__, params)
+        assert "account_kind" in params

@@ -214,7 +214,14 @@ class HeadlineSet:
 
 
 def commentary_figures(figures: pd.DataFrame) -> pd.DataFrame:
-    """The figures quoted in commentary, as a figure frame (measure ``quoted``)."""
+    """The figures quoted in commentary, as a figure frame (measure ``quoted``).
+
+    Args:
+        figures: Declared figures of the period (``inputs.commentary.figures``).
+
+    Returns:
+        A figure frame (measure ``quoted``).
+    """
     from helpers.measures.figures import figure_frame
 
     return figure_frame(

@@ -29,7 +29,14 @@ def escape(text: str) -> str:
 
 
 def markdown(sentences: list[str]) -> Markdown:
-    """Sentences as one Markdown paragraph (empty sentences dropped, HTML escaped)."""
+    """Sentences as one Markdown paragraph (empty sentences dropped, HTML escaped).
+
+    Args:
+        sentences: Plain sentences; empty ones are dropped, HTML is escaped.
+
+    Returns:
+        One Markdown paragraph.
+    """
     return Markdown(" ".join(escape(s) for s in sentences if s))
 
 
@@ -42,7 +49,7 @@ def _grew(pct: float) -> str:
 
 
 def audience_sentences(
-    changes: pd.DataFrame, levels: pd.DataFrame, noun: str, by: str
+    changes: pd.DataFrame, levels: pd.DataFrame, noun: str, account_kind: str
 ) -> list[str]:
     """Sentences on an audience: total and its change, the year-on-year change, the leaders.
 
@@ -50,7 +57,7 @@ def audience_sentences(
         changes: An audience-change frame.
         levels: The audience frame it came from.
         noun: e.g. ``"Facebook likes"``.
-        by: ``"account"`` or ``"division"``.
+        account_kind: ``"account"`` or ``"division"`` (the word in the sentences).
 
     Returns:
         Plain sentences (no Markdown markup).
@@ -70,7 +77,8 @@ def audience_sentences(
         if len(pct):
             r = pct.iloc[0]
             out.append(
-                f"{noun} (all {by}s) {_grew(r['value'])} {formats.between(r['start'], r['end'])}."
+                f"{noun} (all {account_kind}s) {_grew(r['value'])} "
+                f"{formats.between(r['start'], r['end'])}."
             )
     parts = changes[
         (changes["measure"] == Measure.PCT_CHANGE)
@@ -90,20 +98,41 @@ def audience_sentences(
         gaps = [m for m in span if m not in have]
         if gaps:
             out.append(
-                f"There are no {formats.in_sentence(noun)} figures by {by} for "
+                f"There are no {formats.in_sentence(noun)} figures by {account_kind} for "
                 f"{formats.months(gaps)}; "
                 "nothing is filled in for those months."
             )
     return out
 
 
-def audience_summary(changes: pd.DataFrame, levels: pd.DataFrame, noun: str, by: str) -> Markdown:
-    """:func:`audience_sentences` as Markdown."""
-    return markdown(audience_sentences(changes, levels, noun, by))
+def audience_summary(
+    changes: pd.DataFrame, levels: pd.DataFrame, noun: str, account_kind: str
+) -> Markdown:
+    """:func:`audience_sentences` as Markdown.
+
+    Args:
+        changes: An audience-change frame (:func:`helpers.measures.audience_change`).
+        levels: The audience frame it came from.
+        noun: What is counted, in words, e.g. ``"Facebook likes"``.
+        account_kind: What the accounts are called, ``"account"`` or ``"division"`` (the
+            word in the sentences; ``"account"`` also names the local division pages).
+
+    Returns:
+        The sentences as Markdown.
+    """
+    return markdown(audience_sentences(changes, levels, noun, account_kind))
 
 
 def trend_sentence(trend: Trend, noun: str) -> str:
-    """Whether growth is slowing, stated plainly (the evidence goes to the method part)."""
+    """Whether growth is slowing, stated plainly (the evidence goes to the method part).
+
+    Args:
+        trend: A :class:`helpers.measures.Trend` of the channel total.
+        noun: What is counted, in words, e.g. ``"Facebook likes"``.
+
+    Returns:
+        One sentence (empty when there is nothing to say).
+    """
     rates = [
         (r["start"], r["end"], r["cmgr"]) for r in interval_rates(trend.series).to_dict("records")
     ]
@@ -136,7 +165,15 @@ def trend_sentence(trend: Trend, noun: str) -> str:
 
 
 def projection_sentence(trend: Trend, noun: str) -> str:
-    """The projection in one sentence, or why there is none."""
+    """The projection in one sentence, or why there is none.
+
+    Args:
+        trend: A :class:`helpers.measures.Trend` of the channel total.
+        noun: What is counted, in words, e.g. ``"Facebook likes"``.
+
+    Returns:
+        One sentence.
+    """
     projection = trend.projection
     if isinstance(projection, Forecast):
         last = projection.table.iloc[-1]
@@ -153,7 +190,15 @@ def projection_sentence(trend: Trend, noun: str) -> str:
 
 
 def method_trend(trend: Trend, noun: str) -> Markdown:
-    """How the growth figures were worked out: formulas, model comparison, readings."""
+    """How the growth figures were worked out: formulas, model comparison, readings.
+
+    Args:
+        trend: A :class:`helpers.measures.Trend` of the channel total.
+        noun: What is counted, in words, e.g. ``"Facebook likes"``.
+
+    Returns:
+        Markdown for the page's method notes.
+    """
     lines = [f"**{noun}.** {trend.growth.method}", trend.saturation.sentence]
     if not trend.saturation.models.empty:
         table = trend.saturation.models[["parameters", "aicc", "delta_aicc"]].round(1)
@@ -171,7 +216,14 @@ def method_trend(trend: Trend, noun: str) -> Markdown:
 
 
 def engagement_sentences(frame: pd.DataFrame) -> list[str]:
-    """Sentences on Facebook reach and engagement in the latest month with figures."""
+    """Sentences on Facebook reach and engagement in the latest month with figures.
+
+    Args:
+        frame: An engagement frame (:func:`helpers.measures.engagement`).
+
+    Returns:
+        Plain sentences (none for an empty frame).
+    """
     if frame.empty:
         return []
     when = formats.dates(frame["start"].iloc[0], frame["end"].iloc[0])
@@ -204,7 +256,15 @@ def engagement_sentences(frame: pd.DataFrame) -> list[str]:
 
 
 def growth_share_sentence(shares: pd.DataFrame, changes: pd.DataFrame) -> str:
-    """Which division brought most of the growth."""
+    """Which division brought most of the growth.
+
+    Args:
+        shares: A growth-shares frame (:func:`helpers.measures.growth_shares`).
+        changes: The audience-change frame the shares came from.
+
+    Returns:
+        One sentence (empty without shares).
+    """
     if shares.empty:
         return ""
     top = shares.sort_values("value", ascending=False).iloc[0]
@@ -258,7 +318,15 @@ def _total(changes: pd.DataFrame, measure: str) -> pd.Series | None:
 
 
 def twelve_month_point(parts: list[tuple[str, pd.DataFrame]]) -> str:
-    """Twelve-month growth of each total, e.g. Facebook likes +63.1%, Twitter followers +80.3%."""
+    """Twelve-month growth of each total, e.g. Facebook likes +63.1%, Twitter followers +80.3%.
+
+    Args:
+        parts: ``(label, audience-change frame)`` pairs, e.g.
+            ``[("Facebook likes", likes_change)]``.
+
+    Returns:
+        One key point (empty when no total has a 12-month change).
+    """
     found = [(noun, _total(ch, Measure.YOY_PCT_CHANGE)) for noun, ch in parts]
     found = [(noun, r) for noun, r in found if r is not None]
     if not found:
@@ -278,8 +346,18 @@ def twelve_month_point(parts: list[tuple[str, pd.DataFrame]]) -> str:
     )
 
 
-def fastest_point(changes: pd.DataFrame, noun: str, by: str) -> str:
-    """Which accounts (or divisions) grew fastest between their first and latest readings."""
+def fastest_point(changes: pd.DataFrame, noun: str, account_kind: str) -> str:
+    """Which accounts (or divisions) grew fastest between their first and latest readings.
+
+    Args:
+        changes: An audience-change frame.
+        noun: What is counted, in words, e.g. ``"Facebook likes"``.
+        account_kind: What the accounts are called, ``"account"`` or ``"division"`` (the
+            word in the sentences; ``"account"`` also names the local division pages).
+
+    Returns:
+        One key point (empty with fewer than two accounts).
+    """
     parts = changes[
         (changes["measure"] == Measure.PCT_CHANGE)
         & ~changes["account"].isin([ALL_ACCOUNTS, SUM_OF_ACCOUNTS])
@@ -290,7 +368,7 @@ def fastest_point(changes: pd.DataFrame, noun: str, by: str) -> str:
     span = formats.between(top["start"], top["end"])
     divisions = parts[parts["account"].isin(["West", "South", "East"])]
     if (
-        by == "account"
+        account_kind == "account"
         and len(divisions) == 3
         and set(parts.iloc[:3]["account"]) == set(divisions["account"])
     ):
@@ -312,7 +390,14 @@ def fastest_point(changes: pd.DataFrame, noun: str, by: str) -> str:
 
 
 def engagement_point(frame: pd.DataFrame) -> str:
-    """The latest engagement rate by account, dated."""
+    """The latest engagement rate by account, dated.
+
+    Args:
+        frame: An engagement frame (:func:`helpers.measures.engagement`).
+
+    Returns:
+        One key point.
+    """
     rates = pick(frame, measure=Measure.RATE)
     accounts = rates[rates["account"] != ALL_ACCOUNTS]
     if accounts.empty:
@@ -336,7 +421,14 @@ def engagement_point(frame: pd.DataFrame) -> str:
 
 
 def monthly_point(parts: list[tuple[str, pd.DataFrame]]) -> str:
-    """Growth on the month before, for the totals whose latest two readings are consecutive."""
+    """Growth on the month before, for the totals whose latest two readings are consecutive.
+
+    Args:
+        parts: ``(label, audience-change frame)`` pairs.
+
+    Returns:
+        One key point (empty when no total has one).
+    """
     found = [(noun, _total(ch, Measure.MOM_PCT_CHANGE)) for noun, ch in parts]
     found = [(noun, r) for noun, r in found if r is not None]
     if not found:
@@ -347,7 +439,16 @@ def monthly_point(parts: list[tuple[str, pd.DataFrame]]) -> str:
 
 
 def share_point(shares: pd.DataFrame, changes: pd.DataFrame, noun: str) -> str:
-    """The division with the fastest growth and its share of the growth."""
+    """The division with the fastest growth and its share of the growth.
+
+    Args:
+        shares: A growth-shares frame.
+        changes: The audience-change frame the shares came from.
+        noun: What grew, in words, e.g. ``"Registered users"``.
+
+    Returns:
+        One key point.
+    """
     pct = changes[
         (changes["measure"] == Measure.PCT_CHANGE)
         & changes["account"].isin(["West", "South", "East"])
@@ -373,7 +474,17 @@ def _span_of(frame: pd.DataFrame) -> str:
 def website_points(
     traffic: pd.DataFrame, devices: pd.DataFrame, sources: pd.DataFrame, forms: pd.DataFrame
 ) -> list[str]:
-    """Key points of the force website page."""
+    """Key points of the force website page.
+
+    Args:
+        traffic: A traffic frame (:func:`helpers.measures.traffic`).
+        devices: The device shares over the window.
+        sources: Traffic-source shares.
+        forms: Online forms by form (:func:`helpers.measures.segments`).
+
+    Returns:
+        Key points, most important first.
+    """
     points = []
     sums = traffic[traffic["start"].dt.to_period("M") != traffic["end"].dt.to_period("M")]
     if len(sums):
@@ -423,7 +534,17 @@ def trusted2know_points(
     sources: dict[str, pd.DataFrame],
     pages: pd.DataFrame,
 ) -> list[str]:
-    """Key points of the Trust Ed page."""
+    """Key points of the Trust Ed page.
+
+    Args:
+        visits: Trust Ed's traffic frame (or its stated totals).
+        devices: Device shares by site, Trust Ed first.
+        sources: Traffic-source shares by site, Trust Ed first.
+        pages: Most viewed pages (:func:`helpers.measures.segments`).
+
+    Returns:
+        Key points, most important first.
+    """
     points = []
     if len(visits):
         # monthly traffic (from exports) comes with the window's totals: use those

@@ -25,7 +25,14 @@ ABSENT_MIME = "application/vnd.engagement-briefings.absent+json"
 
 
 def key_points(points: Sequence[str]) -> Markdown:
-    """Key points as a Markdown list, most important first (empty points dropped)."""
+    """Key points as a Markdown list, most important first (empty points dropped).
+
+    Args:
+        points: Sentences, most important first; empty ones are dropped.
+
+    Returns:
+        A Markdown list.
+    """
     items = [html.escape(p, quote=False) for p in points if p]
     return Markdown("\n".join(f"- {p}" for p in items))
 
@@ -47,7 +54,15 @@ class Absent:
 
 
 def absent(what: str, reason: str) -> Absent:
-    """Say that a section has no figures for the period (the page leaves it out)."""
+    """Say that a section has no figures for the period (the page leaves it out).
+
+    Args:
+        what: What the section would show, e.g. ``"Facebook likes projection"``.
+        reason: Why there is nothing, as a clause (``"there are none in ..."``).
+
+    Returns:
+        An object shown as one line; the published page leaves the section out.
+    """
     return Absent(what, reason)
 
 
@@ -98,7 +113,17 @@ def tile(
     change_measure: str = Measure.YOY_PCT_CHANGE,
     series: pd.Series | None = None,
 ) -> Tile | None:
-    """A tile from a channel total's change frame (``None`` when it has no value)."""
+    """A tile from a channel total's change frame (``None`` when it has no value).
+
+    Args:
+        frame: The channel total's rows of an audience-change frame.
+        label: What the figure is, e.g. ``"Facebook likes"``.
+        change_measure: The change shown under the value (the 12-month change by default).
+        series: The total's readings, drawn as a sparkline.
+
+    Returns:
+        The tile, or ``None`` when the frame has no value.
+    """
     value = frame[frame["measure"] == Measure.VALUE]
     if value.empty:
         return None
