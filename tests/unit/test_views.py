@@ -221,3 +221,20 @@ def test_chart_and_table_parameters_say_what_they_do():
         params = list(inspect.signature(view).parameters)
         assert "by" not in params and "noun" not in params, (view.__name__, params)
         assert "account_kind" in params
+
+
+def test_quality_link_works_on_the_page_and_in_jupyterlab(tmp_path, monkeypatch):
+    from helpers import config
+
+    page = present.quality_link("facebook", "2015-09", "/srv/outputs/2015-09").data
+    assert "](quality.html#facebook)" in page  # the page sits beside quality.html
+    monkeypatch.setattr(config, "ROOT", tmp_path)
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.chdir(tmp_path / "notebooks")  # JupyterLab's kernel runs in the notebook's folder
+    unbuilt = present.quality_link("facebook", "2015-09").data
+    assert "](" not in unbuilt and "make briefing PERIOD=2015-09" in unbuilt
+    built = tmp_path / "outputs" / "2015-09" / "quality.html"
+    built.parent.mkdir(parents=True)
+    built.write_text("<html></html>")
+    lab = present.quality_link("facebook", "2015-09").data
+    assert "](../outputs/2015-09/quality.html#facebook)" in lab

@@ -187,3 +187,38 @@ class Tiles:
         return "\n".join(
             f"{t.label}: {formats.value(t.value, t.unit)} ({t.date})" for t in self.tiles
         )
+
+
+def quality_link(anchor: str, period: str, output_dir: str = "") -> Markdown:
+    """One sentence pointing to the period's data-quality page, with a link that works.
+
+    In a briefing run (``output_dir`` set) the link is relative to the published page,
+    which sits beside ``quality.html``. When exploring in JupyterLab (``output_dir``
+    empty) it is relative to the notebook's folder (the kernel's working folder) and
+    points at ``outputs/<period>/quality.html`` when a briefing of the period has been
+    built; otherwise the sentence says how to build it instead of linking nowhere.
+
+    Args:
+        anchor: The section of the quality page, e.g. ``"facebook"``.
+        period: The reporting month ``YYYY-MM``.
+        output_dir: The notebook's ``output_dir`` parameter.
+
+    Returns:
+        Markdown.
+    """
+    import os
+    from pathlib import Path
+
+    from helpers import config
+
+    lead = "All checks, of every channel, are on the"
+    if output_dir:
+        return Markdown(f"{lead} [data quality page](quality.html#{anchor}).")
+    built = config.ROOT / "outputs" / period / "quality.html"
+    if built.is_file():
+        target = Path(os.path.relpath(built, Path.cwd())).as_posix()
+        return Markdown(f"{lead} [data quality page]({target}#{anchor}) of {period}.")
+    return Markdown(
+        f"{lead} data quality page of each briefing; `make briefing PERIOD={period}` "
+        f"builds the one of {period} (`outputs/{period}/quality.html`)."
+    )

@@ -32,7 +32,7 @@ from helpers.present.narrative import (
     twelve_month_point,
     website_points,
 )
-from helpers.present.page import Tiles, absent, key_points, tile
+from helpers.present.page import Tiles, absent, key_points, quality_link, tile
 
 _NONE = "there are none in the months this briefing covers"
 _FEW = "there are too few readings in the window to project from (the method notes say how many)"
@@ -201,6 +201,7 @@ __all__ = [
     "post_activity_table",
     "projection_chart",
     "projection_sentence",
+    "quality_link",
     "quality_table",
     "share_bars",
     "share_point",
