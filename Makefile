@@ -30,6 +30,7 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (engagement-briefings)" >/dev/null
+	$(BIN)/python -m helpers.briefing.kernel >/dev/null
 	@touch $@
 
 $(NBTEMPLATE): $(STAMP) src/helpers/briefing/nbconvert_template.py
@@ -53,8 +54,11 @@ briefing: processed  ## briefings for PERIOD (default: latest with data); PDF=1 
 briefings: processed  ## every period with data; only those whose inputs changed are rebuilt
 	$(BIN)/engagement run --all $(if $(JOBS),--jobs $(JOBS)) $(RUN_OPTIONS)
 
-lab: $(STAMP) $(NBTEMPLATE)  ## open JupyterLab on the notebooks with the project's kernel
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+# JupyterLab rooted at the project (so outputs/ opens too), showing notebooks/ first.
+# LAB_ARGS passes options through: make lab LAB_ARGS="--no-browser --port=8890 --allow-root"
+LAB_ARGS ?=
+lab: $(STAMP) $(NBTEMPLATE)  ## JupyterLab at the project root, notebooks/ first; LAB_ARGS="--port=8890 --no-browser"
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks $(LAB_ARGS)
 
 lint: $(STAMP)  ## ruff lint + format check, notebooks free of outputs
 	$(BIN)/ruff check src tests benchmarks notebooks tools

@@ -1,7 +1,10 @@
 """Errors a person can act on.
 
 A :class:`DataError` names the file, the line and the column of the problem and
-what was expected there. The command line prints its message without a traceback.
+what was expected there. The command line prints its message without a traceback,
+and so does a notebook: in IPython (JupyterLab, papermill) these errors render as
+their one-line message (:meth:`ShortTraceback._render_traceback_`), not a 40-line
+traceback with the message at the end.
 """
 
 from __future__ import annotations
@@ -20,11 +23,19 @@ def display_path(path: str | Path) -> str:
         return p.as_posix()
 
 
+class ShortTraceback(Exception):
+    """An error whose message says everything: IPython shows that line alone."""
+
+    def _render_traceback_(self) -> list[str]:
+        """The lines IPython shows for this error instead of its traceback."""
+        return [f"\x1b[31m{type(self).__name__}\x1b[0m: {self}"]
+
+
 #: How much of an offending value a message quotes.
 FOUND_CHARS = 40
 
 
-class DataError(ValueError):
+class DataError(ShortTraceback, ValueError):
     """A raw input that cannot be used as it is.
 
     Args:
@@ -63,5 +74,5 @@ class DataError(ValueError):
         super().__init__(message)
 
 
-class PeriodError(ValueError):
+class PeriodError(ShortTraceback, ValueError):
     """A reporting period or window that cannot be used."""

@@ -1,7 +1,9 @@
 """Every notebook runs in JupyterLab, in a real browser, without errors and with charts.
 
-A JupyterLab server is started on a free port of 127.0.0.1 with a random token, on a
-scratch copy of ``notebooks/``, with the project's kernel. Debian's Chromium (driven by
+A JupyterLab server is started on a free port of 127.0.0.1 with a random token, the way
+``make lab`` starts it (rooted at a project folder, showing ``notebooks/`` first), on a
+scratch folder holding a copy of ``notebooks/`` and an ``outputs/`` folder built by
+``engagement run``, with the project's kernel. Debian's Chromium (driven by
 Playwright, everything but 127.0.0.1 blocked) opens each notebook, runs all cells from
 the Run menu and waits until the kernel is idle. With JupyterLab's own selectors,
 never with a notebook's content, the test then checks that every code cell ran, that
@@ -10,6 +12,12 @@ notebook as saved) is drawn in the page; the notebooks together must draw at lea
 The notebooks read the project's own data through its configuration; the write audit
 (``write_audit/``) checks that neither the server nor its kernels write into
 ``data/raw`` or ``notebooks/``.
+
+An analyst's session follows (``test_analyst_session_in_jupyterlab``): in a notebook
+that has run, cells typed into JupyterLab draw a project chart on the analyst's own
+``ax`` (shown once), check that matplotlib's settings are as they were before the
+notebook ran, and sum a figure frame by date without counting totals twice. Then an
+executed notebook is opened from ``outputs/`` and run again in place.
 
 A screenshot of each notebook after the run is saved in pytest's temporary folder of
 the run, as ``.../jupyterlab0/screenshots/<notebook>.png`` (e.g.
@@ -61,6 +69,12 @@ START_TIMEOUT = 90
 RUN_TIMEOUT = 240
 #: Seconds the server may take to stop before it is killed.
 STOP_TIMEOUT = 20
+
+#: The copy of a notebook the analyst's session works in, and what it runs.
+ANALYST = "analyst-social"
+#: The period and briefing built into ``outputs/`` for the last test.
+EXECUTED_PERIOD = "2015-09"
+EXECUTED = "itk"
 
 #: Charts drawn in each notebook (filled by the notebook tests).
 CHARTS_SEEN: dict[str, int] = {}
@@ -156,6 +170,7 @@ class LabServer:
 
     root: Path
     notebooks: Path
+    project: Path
     port: int
     token: str
     log: Path
@@ -218,7 +233,9 @@ class LabServer:
             f"--port={self.port}",
             "--ServerApp.port_retries=0",
             f"--IdentityProvider.token={self.token}",
-            f"--ServerApp.root_dir={self.notebooks}",
+            # as `make lab` does: rooted at the project, notebooks/ shown first
+            f"--ServerApp.root_dir={self.project}",
+            "--LabApp.default_url=/lab/tree/notebooks",
             "--LabApp.news_url=None",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         ]
@@ -284,13 +301,32 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     """A JupyterLab server on a copy of ``notebooks/``, stopped after the module."""
     require_lab_tools()
     root = tmp_path_factory.mktemp("jupyterlab")
-    notebooks = root / "notebooks"
-    notebooks.mkdir()
+    project = root / "project"
+    notebooks = project / "notebooks"
+    notebooks.mkdir(parents=True)
     for name in NOTEBOOKS:
         shutil.copy2(config.NOTEBOOKS_DIR / f"{name}.ipynb", notebooks)
+    shutil.copy2(config.NOTEBOOKS_DIR / "social.ipynb", notebooks / f"{ANALYST}.ipynb")
+    built = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "engagement"),
+            "run",
+            "--period",
+            EXECUTED_PERIOD,
+            "--channels",
+            EXECUTED,
+            "--out",
+            str(project / "outputs"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+    )
+    assert built.returncode == 0, f"engagement run failed:\n{built.stdout}\n{built.stderr}"
     server = LabServer(
         root=root,
         notebooks=notebooks,
+        project=project,
         port=free_port(),
         token=secrets.token_urlsafe(24),
         log=root / "jupyter-lab.log",
@@ -414,7 +450,7 @@ def test_notebook_runs_in_jupyterlab(
     browser: Browser,
     screenshots: Path,
 ) -> None:
-    notebook = f"{name}.ipynb"
+    notebook = f"notebooks/{name}.ipynb"
     shot = screenshots / f"{name}.png"
     page = browser.context.new_page()
     console_errors: list[str] = []
@@ -530,3 +566,198 @@ def test_jupyterlab_wrote_nothing_into_data_raw_or_notebooks(lab: LabServer) -> 
         {f"{event} {path}" for event, path in events if any(is_under(path, f) for f in protected)}
     )
     assert not bad, f"JupyterLab or its kernels wrote into data/raw or notebooks/: {bad[:10]}"
+
+
+# --- an analyst's session -----------------------------------------------------------------------
+
+#: Typed above the notebook's first cell before it runs: matplotlib's settings as the
+#: analyst's kernel has them (pyplot imported, so the inline backend is set up).
+RC_BEFORE = (
+    "import matplotlib as mpl\nimport matplotlib.pyplot as plt\n_rc_before = dict(mpl.rcParams)"
+)
+#: The analyst's cells, typed below the last cell after the notebook ran.
+OWN_AX = (
+    'fig, ax = plt.subplots()\npresent.audience_chart(likes, "Facebook likes", "account", ax=ax)'
+)
+#: IPython's inline backend itself turns matplotlib's interactive mode on when it first
+#: shows a figure, whatever the figure (a plain ``plt.subplots()`` does it too).
+RC_AFTER = (
+    "import json\n"
+    "changed = sorted(\n"
+    "    k for k, v in mpl.rcParams.items() if _rc_before.get(k) != v and k != 'interactive'\n"
+    ")\n"
+    'print(json.dumps({"changed": changed}))'
+)
+SUM_BY_DAY = (
+    "by_day = likes[~likes.is_total].groupby('end').value.sum()\n"
+    "total = likes[likes.account == 'All accounts'].set_index('end').value\n"
+    "both = by_day.index.intersection(total.index)\n"
+    "worst = float((by_day[both] / total[both] - 1).abs().max())\n"
+    'print(json.dumps({"days": len(both), "worst": worst}))'
+)
+
+
+def open_notebook(page: Any, lab: LabServer, notebook: str, workspace: str) -> None:
+    """Open a notebook (path from the server's root) and wait for its idle kernel."""
+    page.goto(
+        lab.url(f"lab/workspaces/{workspace}/tree/{quote(notebook)}?reset"),
+        wait_until="domcontentloaded",
+    )
+    page.locator(f"{PANEL} .jp-Notebook").wait_for(timeout=START_TIMEOUT * 1000)
+    wait_until(
+        page, lambda: session_of(lab, notebook), START_TIMEOUT, f"starting {notebook}'s kernel"
+    )
+    wait_until(
+        page,
+        lambda: page.evaluate(STATUS_JS) == "idle",
+        START_TIMEOUT,
+        f"the kernel of {notebook} becoming idle",
+    )
+    lab.remember_kernels()
+
+
+def wait_for_run(page: Any, before: list[str], what: str) -> list[str]:
+    """Wait until the prompts changed, none is running and the kernel is idle."""
+
+    def finished() -> bool:
+        prompts = page.evaluate(PROMPTS_JS)
+        return (
+            prompts != before
+            and not any("*" in p for p in prompts)
+            and page.evaluate(STATUS_JS) == "idle"
+            and page.evaluate(PROMPTS_JS) == prompts
+        )
+
+    wait_until(page, finished, RUN_TIMEOUT, what, lambda: f"prompts {page.evaluate(PROMPTS_JS)}")
+    return page.evaluate(PROMPTS_JS)
+
+
+def cells_of(page: Any) -> Any:
+    return page.locator(f"{PANEL} .jp-Notebook .jp-Cell")
+
+
+def type_cell(page: Any, code: str, *, above_first: bool = False) -> int:
+    """Type a new code cell below the last cell (or above the first); return its index."""
+    cells = cells_of(page)
+    count = cells.count()
+    (cells.first if above_first else cells.nth(count - 1)).locator(".jp-InputPrompt").click()
+    page.keyboard.press("Escape")
+    page.keyboard.press("a" if above_first else "b")
+    wait_until(page, lambda: cells_of(page).count() == count + 1, 10, "inserting a cell")
+    page.keyboard.press("Enter")
+    page.keyboard.insert_text(code)
+    page.keyboard.press("Escape")
+    return 0 if above_first else count
+
+
+def run_typed_cell(page: Any, index: int) -> None:
+    """Run the selected (just typed) cell in place and wait for it."""
+    before = page.evaluate(PROMPTS_JS)
+    page.keyboard.press("Control+Enter")
+    wait_for_run(page, before, f"running typed cell {index}")
+
+
+def printed(nb: dict[str, Any], index: int) -> dict[str, Any]:
+    """The JSON line a cell printed."""
+    text = "".join(
+        "".join(o.get("text", ""))
+        for o in nb["cells"][index]["outputs"]
+        if o.get("name") == "stdout"
+    )
+    errors = [o for o in nb["cells"][index]["outputs"] if o.get("output_type") == "error"]
+    assert not errors, f"cell {index} raised {errors[0].get('ename')}: {errors[0].get('evalue')}"
+    return json.loads(text.strip().splitlines()[-1])
+
+
+def test_analyst_session_in_jupyterlab(lab: LabServer, browser: Browser, screenshots: Path) -> None:
+    notebook = f"notebooks/{ANALYST}.ipynb"
+    shot = screenshots / f"{ANALYST}.png"
+    page = browser.context.new_page()
+    try:
+        open_notebook(page, lab, notebook, "test-analyst")
+        type_cell(page, RC_BEFORE, above_first=True)
+        before = page.evaluate(PROMPTS_JS)
+        run_all_cells(page)
+        wait_for_run(page, before, f"running all cells of {notebook}")
+
+        chart = type_cell(page, OWN_AX)
+        run_typed_cell(page, chart)
+        rc_after = type_cell(page, RC_AFTER)
+        run_typed_cell(page, rc_after)
+        sums = type_cell(page, SUM_BY_DAY)
+        run_typed_cell(page, sums)
+        cells_of(page).nth(chart).scroll_into_view_if_needed()
+        page.screenshot(path=str(shot))
+
+        drawn = cells_of(page).nth(chart).locator(".jp-OutputArea-output img").count()
+        nb = save_notebook(page, lab, notebook)
+        images = [
+            o
+            for o in nb["cells"][chart]["outputs"]
+            if any(k.startswith("image/") for k in o.get("data", {}))
+        ]
+        assert len(images) == 1 and drawn == 1, (
+            f"the chart on the analyst's own ax shows {len(images)} times in the notebook and "
+            f"{drawn} times in the page, not once (screenshot {shot})"
+        )
+        assert printed(nb, rc_after)["changed"] == [], "running the notebook changed rcParams"
+        summed = printed(nb, sums)
+        assert summed["days"] >= 3, summed
+        # the accounts add up to the channel total (within what the report's rounding
+        # leaves: 200,642 against a stated 200,644), not two or three times it
+        assert summed["worst"] < 0.01, summed
+    finally:
+        with contextlib.suppress(Exception):
+            if not shot.exists():
+                page.screenshot(path=str(shot))
+        page.close()
+        with contextlib.suppress(OSError, ValueError, TypeError, urllib.error.URLError):
+            session = session_of(lab, notebook)
+            if session:
+                lab.api(f"sessions/{session['id']}", method="DELETE")
+
+
+def test_executed_notebook_reopens_and_reruns_from_outputs(
+    lab: LabServer, browser: Browser, screenshots: Path
+) -> None:
+    folder = lab.project / "outputs" / EXECUTED_PERIOD
+    notebook = f"outputs/{EXECUTED_PERIOD}/notebooks/{EXECUTED}.ipynb"
+    shot = screenshots / "executed.png"
+    stored = lab.api(f"contents/{quote(notebook)}?content=1&type=notebook")["content"]
+    injected = [
+        "".join(c["source"])
+        for c in stored["cells"]
+        if "injected-parameters" in c["metadata"].get("tags", [])
+    ]
+    assert injected and f"output_dir = {json.dumps(str(folder))}" in injected[0], injected
+    assert folder.is_dir()
+    page = browser.context.new_page()
+    try:
+        open_notebook(page, lab, notebook, "test-executed")
+        missing = page.locator(".jp-Dialog", has_text="Could not find path")
+        assert missing.count() == 0, f"JupyterLab cannot open {notebook}"
+        # Edit > Clear Outputs of All Cells, so the run shows in fresh prompts
+        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Edit$")).click()
+        page.locator(
+            ".lm-Menu-item:not(.lm-mod-disabled) .lm-Menu-itemLabel",
+            has_text=re.compile(r"^Clear Outputs of All Cells$"),
+        ).click()
+        wait_until(
+            page,
+            lambda: not any(re.search(r"\d", p) for p in page.evaluate(PROMPTS_JS)),
+            10,
+            "clearing the outputs",
+        )
+        before = page.evaluate(PROMPTS_JS)
+        run_all_cells(page)
+        prompts = wait_for_run(page, before, f"running {notebook} again in place")
+        page.screenshot(path=str(shot))
+        errors = [e.inner_text()[:2000] for e in page.locator(ERROR_OUTPUTS).all()]
+        assert not errors, f"{notebook} fails when run again in place (screenshot {shot}): {errors}"
+        assert all(re.search(r"\[\d+\]", p) for p in prompts), prompts
+    finally:
+        page.close()
+        with contextlib.suppress(OSError, ValueError, TypeError, urllib.error.URLError):
+            session = session_of(lab, notebook)
+            if session:
+                lab.api(f"sessions/{session['id']}", method="DELETE")

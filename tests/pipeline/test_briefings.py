@@ -232,7 +232,7 @@ def test_seed_figures_no_period_could_show_appear_with_their_dates(built):
     text = " ".join(
         reader_text((built["2015-11"] / f"{p}.html").read_text()) for p in CHANNEL_PAGES
     )
-    assert "Followers Date 18 November 2015 651" in text
+    assert "Date Followers 18 November 2015 651" in text  # one header row
     assert "more than 1,300 18 November 2015" in text
     assert "125,000 1 November to 18 November 2015" in text
     assert "nearly 3,000 as reported on 18 November 2015 (not dated in the report)" in text

@@ -277,7 +277,7 @@ def test_quality_rows_keep_ranges_and_bounds_and_name_the_account():
     rows = quality_rows(records)
     assert rows[0]["stated"] == "8,400 to 8,500"
     assert rows[0]["who"] == "Facebook and Twitter"
-    assert rows[1]["stated"] == "at least 50.00%"
+    assert rows[1]["stated"] == "at least 50%"  # as stated, no false precision
     assert rows[1]["who"] == "Facebook, East"
     assert rows[1]["flagged"] and rows[1]["verdict"] == "differs"
     assert rows[1]["dates"] == "28 February to 30 September 2015"
@@ -285,6 +285,43 @@ def test_quality_rows_keep_ranges_and_bounds_and_name_the_account():
     soup = BeautifulSoup(html, "html.parser")
     assert len(soup.select("table.quality tbody tr")) == 2
     assert "&lt;short&gt;" in html and not network_references(html)
+
+
+def test_quality_rows_state_figures_as_stated_and_name_the_kind_once():
+    base = {
+        "channel": "facebook",
+        "account": "Lancs Police",
+        "comparison": "equal",
+        "stated_high": None,
+        "start": "2015-09-01",
+        "end": "2015-09-30",
+        "status": "ok",
+        "quote": "",
+    }
+    records = [
+        {
+            **base,
+            "check": "a",
+            "kind": "pct_change",
+            "metric": "page_likes",
+            "stated": 20.4,
+            "computed": 20.35,
+        },
+        {
+            **base,
+            "check": "b",
+            "kind": "engagement_rate",
+            "metric": "engagement_rate",
+            "stated": 11,
+            "computed": 10.6,
+        },
+    ]
+    rows = quality_rows(records)
+    assert rows[0]["stated"] == "20.4%"  # the report stated 20.4, not 20.40
+    assert rows[0]["computed"] == "20.35%"
+    assert rows[1]["stated"] == "11%"
+    assert rows[1]["what"] == "engagement rate"  # not "engagement rate: engagement rate"
+    assert rows[0]["what"].endswith(": % change")
 
 
 def test_index_page():
@@ -323,7 +360,8 @@ def test_index_page():
     assert "Facebook" in tables[0].caption.get_text()
     assert "Twitter" in tables[1].caption.get_text()
     cells = [td.get_text() for td in tables[0].find_all("td")]
-    assert cells == ["Page likes <all>", "All accounts", "123,456", "30 September 2015"]
+    # channel-wide figures: no "All accounts" cell repeated in every row
+    assert cells == ["Page likes <all>", "123,456", "30 September 2015"]
     assert soup.select_one('a[href="quality.html"]') is not None
     assert "<fast>" in soup.select_one("section.summary li").get_text()  # escaped, not a tag
     assert "<fast>" not in html and "&lt;fast&gt;" in html

@@ -147,3 +147,45 @@ def test_per_resident_divides_the_latest_division_counts():
         aud.audience(data, WINDOW, "itk", "registered_users"), residents.iloc[0:0]
     ).empty
     assert math.isnan(one(frame, account="South", measure="per_1000"))
+
+
+def test_totals_are_marked_so_a_sum_by_date_counts_each_account_once():
+    levels = aud.audience(
+        tidy(
+            ("2015-09-30", "facebook", "West", "page_likes", 100),
+            ("2015-09-30", "facebook", "East", "page_likes", 50),
+            ("2015-09-30", "facebook", ALL_ACCOUNTS, "page_likes", 152),  # stated total
+            ("2015-06-30", "facebook", "West", "page_likes", 90),
+            ("2015-06-30", "facebook", "East", "page_likes", 40),
+        ),
+        WINDOW,
+        "facebook",
+        "page_likes",
+    )
+    assert levels["is_total"].dtype == bool
+    marked = set(levels.loc[levels["is_total"], "account"])
+    assert marked == {ALL_ACCOUNTS, aud.SUM_OF_ACCOUNTS}
+    by_day = levels[~levels["is_total"]].groupby("end")["value"].sum()
+    assert by_day.to_dict() == {pd.Timestamp("2015-06-30"): 130, pd.Timestamp("2015-09-30"): 150}
+    changes = aud.audience_change(levels)
+    assert set(changes.loc[changes["is_total"], "account"]) == {ALL_ACCOUNTS, aud.SUM_OF_ACCOUNTS}
+
+
+def test_parts_of_the_community_are_not_totals_and_its_sum_row_is():
+    frame = aud.community(
+        tidy(
+            ("2015-09-30", "facebook", ALL_ACCOUNTS, "page_likes", 200),
+            ("2015-09-30", "twitter", ALL_ACCOUNTS, "followers", 100),
+        ),
+        WINDOW,
+    )
+    assert frame.groupby("is_total")["value"].sum().to_dict() == {False: 300, True: 300}
+    assert frame[~frame["is_total"]].groupby("end")["value"].sum().iloc[0] == 300
+
+
+def test_figure_frames_are_documented_in_one_place():
+    from helpers import measures
+
+    doc = measures.figures.__doc__
+    for word in ("is_total", "basis", "in_window", "``value``", "pct_change", "Sum of accounts"):
+        assert word in doc

@@ -125,6 +125,16 @@ def test_notebook_parameters_injected_values_win() -> None:
     assert notebook_parameters(_executed()) == {"period": "2015-10", "start": None}
 
 
+def test_notebook_parameters_read_typed_defaults() -> None:
+    nb = new_notebook()
+    cell = new_code_cell(
+        'period: str = "2015-09"  # month\nstart: "Optional[str]" = None\ndata_dir: str = ""'
+    )
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [cell]
+    assert notebook_parameters(nb) == {"period": "2015-09", "start": None, "data_dir": ""}
+
+
 def test_briefing_name_prefers_the_executed_notebook() -> None:
     nb = _executed()
     assert briefing_name(nb, "copy of social") == "social"

@@ -51,3 +51,12 @@ def test_papermill_parses_every_line_of_the_parameters_cell(
             assert isinstance(default, str) and expected.fullmatch(default), (name, default)
         else:
             assert default == expected, (path.name, name, default)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_parameters_are_typed_for_papermill_help(path: Path) -> None:
+    """``papermill --help-notebook`` shows each parameter's type, not "Unknown type"."""
+    params = inspect_notebook(path)
+    untyped = [n for n, p in params.items() if p["inferred_type_name"] in ("None", "", None)]
+    assert not untyped, f"{path.name}: parameters without a type: {untyped}"
+    assert params["period"]["inferred_type_name"] == "str"

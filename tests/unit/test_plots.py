@@ -133,15 +133,33 @@ def test_palette_is_okabe_ito():
     assert len(plots.PALETTE) == 8
 
 
-def test_set_theme_applies_palette_grid_and_spines():
+def test_theme_applies_palette_grid_and_spines_inside_the_block_only():
     mpl.rcParams["axes.prop_cycle"] = mpl.cycler(color=["#123456"])
-    plots.set_theme()
-    cycle = [mcolors.to_hex(c) for c in mpl.rcParams["axes.prop_cycle"].by_key()["color"]]
-    assert cycle == [c.lower() for c in plots.PALETTE]
-    assert mpl.rcParams["axes.spines.top"] is False
-    assert mpl.rcParams["axes.spines.right"] is False
-    assert mpl.rcParams["axes.grid"] is True
-    assert mpl.rcParams["axes.labelsize"] >= 10
+    before = dict(mpl.rcParams)
+    with plots.theme():
+        cycle = [mcolors.to_hex(c) for c in mpl.rcParams["axes.prop_cycle"].by_key()["color"]]
+        assert cycle == [c.lower() for c in plots.PALETTE]
+        assert mpl.rcParams["axes.spines.top"] is False
+        assert mpl.rcParams["axes.spines.right"] is False
+        assert mpl.rcParams["axes.grid"] is True
+        assert mpl.rcParams["axes.labelsize"] >= 10
+    assert dict(mpl.rcParams) == before
+
+
+def test_charts_leave_global_settings_unchanged(likes, devices, changes):
+    before = dict(mpl.rcParams)
+    fig = plots.trend_chart(likes, title="Likes", ylabel="Page likes", source=SOURCE)
+    plots.png_with_metadata(fig)
+    plots.grouped_change_chart(
+        changes, account_col="account", value_col="pct", title="t", source=SOURCE, xlabel="x"
+    )
+    plots.share_chart(devices, period_col="end", segment_col="segment", title="t", source=SOURCE)
+    changed = sorted(k for k, v in mpl.rcParams.items() if before[k] != v)
+    assert not changed, f"charts changed matplotlib's global settings: {changed}"
+    # the chart itself is in the house style all the same
+    ax = fig.axes[0]
+    assert not ax.spines["top"].get_visible()
+    assert any(line.get_visible() for line in ax.get_ygridlines())
 
 
 def test_colour_for_known_accounts_fixed_and_distinct():
@@ -520,7 +538,70 @@ def test_chart_draws_on_given_axes_without_a_source_note(likes):
     FigureCanvasAgg(fig)
     left, right = fig.subplots(1, 2)
     out = plots.trend_chart(likes, title="Likes", ylabel="Page likes", source=SOURCE, ax=left)
-    assert out is fig
+    assert out is left  # matplotlib's convention: given axes, return them
     assert left.get_title() == "Likes"
     assert not [t for t in fig.texts if t.get_gid() == "source-note"]
     assert right.get_title() == ""
+
+
+def _text_boxes(fig: Figure):
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    return renderer
+
+
+def test_long_title_stays_inside_the_figure():
+    """A long title over a bar chart with long category labels is not cut off."""
+    pages = pd.DataFrame(
+        {
+            "segment": ["Homepage", "Why do young people carry knives?", "Cadets", "Robbery"],
+            "value": [3846.0, 922.0, 908.0, 263.0],
+        }
+    )
+    title = "Most viewed Trust Ed pages, May to October 2015"
+    fig = plots.bar_chart(
+        pages,
+        x="segment",
+        y="value",
+        title=title,
+        xlabel="Page",
+        ylabel="Page views",
+        source=SOURCE,
+        horizontal=True,
+    )
+    renderer = _text_boxes(fig)
+    box = fig.axes[0].title.get_window_extent(renderer)
+    assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1, (box, fig.bbox)
+    assert " ".join(fig.axes[0].get_title().split()) == title
+
+
+def test_date_labels_of_close_readings_do_not_overlap():
+    """Readings a month apart at the end of a 13-month span: no "Sep 2015Oct 2015"."""
+    days = ["2014-09-30", "2015-02-28", "2015-06-30", "2015-09-30", "2015-10-31"]
+    data = pd.DataFrame(
+        {
+            "end": pd.to_datetime(days),
+            "value": [123.0, 158.0, 181.0, 200.0, 206.0],
+            "account": "All",
+        }
+    )
+    fig = plots.trend_chart(data, title="Likes", ylabel="Page likes", source=SOURCE)
+    renderer = _text_boxes(fig)
+    ax = fig.axes[0]
+    low, high = ax.get_xlim()
+    labels = sorted(
+        (
+            t.label1
+            for t in ax.xaxis.get_major_ticks()
+            if low <= t.get_loc() <= high and t.label1.get_text()
+        ),
+        key=lambda t: t.get_window_extent(renderer).x0,
+    )
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    overlaps = [
+        (a.get_text(), b.get_text())
+        for a, b, p, q in zip(labels, labels[1:], boxes, boxes[1:], strict=False)
+        if p.x1 > q.x0
+    ]
+    assert not overlaps
+    assert labels[-1].get_text() == "Oct 2015"  # the latest reading keeps its label

@@ -54,3 +54,37 @@ def test_committed_notebooks_are_clean_with_literal_parameters():
 def test_paths_come_from_the_project_root():
     assert (config.ROOT / "pyproject.toml").is_file()
     assert config.RAW_DIR == config.ROOT / "data" / "raw"
+
+
+def test_make_lab_opens_the_project_root_and_passes_lab_args():
+    import shlex
+    import shutil
+    import subprocess
+
+    make = shutil.which("make")
+    if make is None:  # pragma: no cover - make is part of the project's setup
+        import pytest
+
+        pytest.skip("make is not installed")
+    dry = subprocess.run(
+        [
+            make,
+            "-n",
+            "-o",
+            ".venv/.installed",
+            "-o",
+            "setup",
+            "lab",
+            "LAB_ARGS=--no-browser --port=8890 --allow-root",
+        ],
+        cwd=config.ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(row for row in dry.splitlines() if "jupyter lab" in row)
+    words = shlex.split(line)
+    assert f"--ServerApp.root_dir={config.ROOT}" in words
+    assert "--LabApp.default_url=/lab/tree/notebooks" in words
+    assert words[-3:] == ["--no-browser", "--port=8890", "--allow-root"]
+    assert not any(w.startswith("--notebook-dir") for w in words)

@@ -156,3 +156,144 @@ def test_a_stated_total_on_a_tile_says_so_beside_the_sum_of_the_accounts():
     tile = present.tile(measures.audience_change(followers), "Twitter followers")
     assert tile.value == 126_231  # the stated total and the accounts agree: no sum to add
     assert tile.note == "The report's stated total"
+
+
+def _header_rows(styler: Styler) -> list[list[str]]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(styler.to_html(), "html.parser")
+    return [[c.get_text(strip=True) for c in tr.find_all("th")] for tr in soup.thead.find_all("tr")]
+
+
+def test_tables_have_one_header_row_without_stray_index_names(inputs, likes):
+    engagement = measures.engagement(inputs.tidy, inputs.window)
+    traffic = measures.traffic(inputs.tidy, inputs.window, Channel.WEBSITE, "lancashire.police.uk")
+    for styler, corner in (
+        (present.engagement_table(engagement), "Account"),
+        (present.traffic_table(traffic, "Force website"), "Month"),
+        (
+            present.audience_table(likes, measures.audience_change(likes), "Likes", "account"),
+            "Account",
+        ),
+    ):
+        rows = _header_rows(styler)
+        assert len(rows) == 1, rows  # no row of its own for "Account", "Month" or "metric"
+        assert rows[0][0] == corner and "metric" not in rows[0]
+
+
+def test_empty_sections_are_named_without_garbled_words(inputs):
+    empty = inputs.tidy.iloc[0:0]
+    instagram = measures.latest_level(empty, inputs.window, Channel.INSTAGRAM, Metric.FOLLOWERS)
+    lines = [
+        present.figures_table(
+            instagram, "Instagram followers, latest figure", "Date", "Followers"
+        )._repr_mimebundle_()["text/plain"],
+        present.figures_table(
+            instagram,
+            "Tweet impressions by month (times tweets were seen, not people)",
+            "Month",
+            "Impressions",
+        )._repr_mimebundle_()["text/plain"],
+        present.figures_table(
+            instagram, "Audience of each channel on 30 November 2015", "Channel", "Audience"
+        )._repr_mimebundle_()["text/plain"],
+    ]
+    assert lines[0].startswith("No instagram followers, latest figure for this period")
+    for line in lines:
+        assert "figure figures" not in line and not line.split(":")[0].endswith(" figures")
+
+
+def test_projection_absent_says_too_few_readings_and_method_ends_in_a_sentence(likes):
+    trend = measures.trend(likes)
+    assert not hasattr(trend.projection, "table")  # 2015-10: too few readings to project
+    line = present.projection_chart(trend, "Facebook likes")._repr_mimebundle_()["text/plain"]
+    assert "too few readings" in line and "there are none" not in line
+    method = present.method_trend(trend, "Facebook likes").data
+    last = method.strip().split("\n\n")[-1]
+    assert last.startswith("No projection is made: ") and last.endswith(".")
+
+
+def test_no_posts_said_once_and_no_commentary_said(inputs):
+    posts = measures.post_activity(inputs.tidy.iloc[0:0], inputs.window)
+    assert isinstance(present.post_activity_summary(posts), Absent)
+    assert present.post_activity_table(posts) is None  # the summary already said it
+    parts = inputs.commentary.parts.iloc[0:0]
+    out = present.commentary(parts, inputs.commentary.figures, "social")
+    assert isinstance(out, Absent) and "commentary" in out.what
+
+
+def test_views_on_the_analysts_axes_return_them(likes):
+    import matplotlib as mpl
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    before = dict(mpl.rcParams)
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    assert present.audience_chart(likes, "Facebook likes", "account", ax=ax) is ax
+    assert len(ax.lines) == 6  # one line per account, no total
+    own = present.audience_chart(likes, "Facebook likes", "account")
+    assert own is not fig and own.axes[0] is not ax
+    changed = [k for k, v in mpl.rcParams.items() if before[k] != v]
+    assert not changed
+
+
+def test_headline_cell_shows_a_short_summary_with_the_full_frame_one_name_away(inputs, likes):
+    changes = measures.audience_change(likes)
+    engagement = measures.engagement(inputs.tidy, inputs.window)
+    headlines = present.HeadlineSet.from_frames(
+        "social", inputs.period, [likes[likes.in_window], changes, engagement]
+    )
+    bundle = headlines._repr_mimebundle_()
+    assert len(headlines.items) > 40
+    assert bundle["text/html"].count("<tr>") <= 1 + headlines.SUMMARY_ROWS
+    assert "headlines.frame" in bundle["text/html"]
+    assert ".00" not in bundle["text/html"]  # values as the briefing writes them
+    assert "Facebook page likes" in bundle["text/html"]
+    assert len(headlines.frame) == len(headlines.items)
+    records = bundle["application/vnd.engagement-briefings.headlines+json"]["records"]
+    assert len(records) == len(headlines.items)  # the runner still gets every figure
+    totals = {r["account"] for r in records if r["is_total"]}
+    assert totals == {"All accounts", "Sum of accounts"}
+
+
+def test_every_view_has_a_google_docstring_with_args():
+    import inspect
+
+    missing = []
+    for name in present.__all__:
+        view = getattr(present, name)
+        if not inspect.isfunction(view):
+            continue
+        params = [p for p in inspect.signature(view).parameters if p not in ("args", "kwargs")]
+        doc = inspect.getdoc(view) or ""
+        if params and ("Args:" not in doc or any(f"{p}:" not in doc for p in params)):
+            missing.append(name)
+    assert not missing, f"views without Args for every parameter: {missing}"
+
+
+def test_chart_and_table_parameters_say_what_they_do():
+    import inspect
+
+    for view in (present.audience_chart, present.change_chart, present.audience_table):
+        params = list(inspect.signature(view).parameters)
+        assert "by" not in params and "noun" not in params, (view.__name__, params)
+        assert "account_kind" in params
+
+
+def test_quality_link_works_on_the_page_and_in_jupyterlab(tmp_path, monkeypatch):
+    from helpers import config
+
+    page = present.quality_link("facebook", "2015-09", "/srv/outputs/2015-09").data
+    assert "](quality.html#facebook)" in page  # the page sits beside quality.html
+    monkeypatch.setattr(config, "ROOT", tmp_path)
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.chdir(tmp_path / "notebooks")  # JupyterLab's kernel runs in the notebook's folder
+    unbuilt = present.quality_link("facebook", "2015-09").data
+    assert "](" not in unbuilt and "make briefing PERIOD=2015-09" in unbuilt
+    built = tmp_path / "outputs" / "2015-09" / "quality.html"
+    built.parent.mkdir(parents=True)
+    built.write_text("<html></html>")
+    lab = present.quality_link("facebook", "2015-09").data
+    assert "](../outputs/2015-09/quality.html#facebook)" in lab

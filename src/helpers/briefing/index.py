@@ -86,7 +86,8 @@ def headline_tables(records: Sequence[Mapping[str, Any]], period_label: str) -> 
         period_label: The period in words, for the captions.
 
     Returns:
-        Dicts with ``caption`` and ``rows`` (``label, account, value, covered``).
+        Dicts with ``caption`` and ``rows`` (``label, value, covered``): every figure
+        is channel-wide, so no row repeats an account.
     """
     latest: dict[tuple, Mapping[str, Any]] = {}
     for r in records:
@@ -105,7 +106,6 @@ def headline_tables(records: Sequence[Mapping[str, Any]], period_label: str) -> 
         rows = [
             {
                 "label": _headline_label(r),
-                "account": str(r.get("account", "")),
                 "value": format_value(r.get("value"), str(r.get("unit", "")), r.get("measure")),
                 "covered": describe_dates(str(r["start"]), str(r["end"])),
             }
@@ -120,7 +120,10 @@ def headline_tables(records: Sequence[Mapping[str, Any]], period_label: str) -> 
 def _stated(record: Mapping[str, Any]) -> str:
     """The claim as stated, its range or bound kept ("at least 50%", "8,400 to 8,500")."""
     percent = record.get("kind") in _PERCENT_KINDS or record.get("unit") == "percent"
-    number = (lambda v: formats.percent(v, 2)) if percent else formats.count
+
+    def number(value: Any) -> str:  # with the decimals the source stated it with
+        return formats.as_stated(value, percent=percent)
+
     text = number(record.get("stated"))
     high = record.get("stated_high")
     if high is not None and high == high:
@@ -149,11 +152,14 @@ def quality_rows(records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         who = channel if account in ("", config.ALL_ACCOUNTS) else f"{channel}, {account}"
         metric = config.METRICS.get(str(r.get("metric")))
         what = metric.label if metric else str(r.get("metric") or "").replace("_", " ")
+        words = _KIND_WORDS.get(str(r.get("kind")), str(r.get("kind")))
+        if words.casefold() not in what.casefold():  # not "engagement rate: engagement rate"
+            what = f"{what}: {words}"
         status = str(r.get("status", ""))
         rows.append(
             {
                 "who": who,
-                "what": f"{what}: {_KIND_WORDS.get(str(r.get('kind')), str(r.get('kind')))}",
+                "what": what,
                 "quote": str(r.get("quote") or ""),
                 "stated": _stated(r),
                 "computed": (

@@ -79,13 +79,16 @@ def notebook_parameters(nb: nbformat.NotebookNode) -> dict[str, Any]:
             except SyntaxError:
                 continue
             for node in tree.body:
-                if (
-                    isinstance(node, ast.Assign)
-                    and len(node.targets) == 1
-                    and isinstance(node.targets[0], ast.Name)
-                ):
+                # ``period = "2015-09"`` or, typed, ``period: str = "2015-09"``
+                if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                    target: ast.expr = node.targets[0]
+                elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                    target = node.target
+                else:
+                    continue
+                if isinstance(target, ast.Name):
                     try:
-                        values[node.targets[0].id] = ast.literal_eval(node.value)
+                        values[target.id] = ast.literal_eval(node.value)  # type: ignore[arg-type]
                     except ValueError:
                         continue
     return values

@@ -239,7 +239,8 @@ def _build_notebook(build: PeriodBuild, name: str, settings: Settings) -> Notebo
             "period": request.period,
             "start": request.start,
             "data_dir": str(request.data_dir),
-            "output_dir": str(build.staging),
+            # the folder the notebook ends up in, so it reopens and reruns in place
+            "output_dir": str(settings.out_dir / request.period),
         },
         kernel_log=build.staging / LOGS_DIR / f"{name}.log",
     )

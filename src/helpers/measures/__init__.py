@@ -1,8 +1,10 @@
 """Measures: pure functions, frames in and frames out, for every figure a briefing shows.
 
 ``from helpers import measures`` gives the functions a notebook step calls; each
-returns a figure frame (:mod:`helpers.measures.figures`) or a small frozen
-dataclass of them, and none builds HTML, displays anything or reads a file.
+returns a figure frame or a small frozen dataclass of them, and none builds HTML,
+displays anything or reads a file. ``help(measures.figures)`` describes the frames:
+every column, the values of ``measure`` and ``basis``, and ``is_total`` (rows that
+add up other rows: leave them out before summing).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ _SOURCES: dict[str, str] = {
     "Trend": "helpers.measures.trends",
     "trend": "helpers.measures.trends",
     "trend_figures": "helpers.measures.trends",
+    "figures": "helpers.measures.figures",
     "device_mix": "helpers.measures.web",
     "ranged_totals": "helpers.measures.web",
     "segments": "helpers.measures.web",
@@ -40,7 +43,8 @@ __all__ = sorted(_SOURCES)
 def __getattr__(name: str) -> Any:
     if name not in _SOURCES:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(_SOURCES[name]), name)
+    module = importlib.import_module(_SOURCES[name])
+    value = module if name == "figures" else getattr(module, name)
     globals()[name] = value
     return value
 

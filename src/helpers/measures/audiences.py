@@ -14,14 +14,12 @@ import pandas as pd
 
 from helpers.config import ALL_ACCOUNTS, AUDIENCE_METRIC, Channel, Unit
 from helpers.measures import arithmetic
-from helpers.measures.figures import Measure, empty_figures, figure_frame
+from helpers.measures.figures import SUM_OF_ACCOUNTS, Measure, empty_figures, figure_frame
 from helpers.tidy.periods import Window
 from helpers.tidy.select import is_snapshot, rows
 
 #: Order accounts are listed in (others follow alphabetically, the total last).
 ACCOUNT_ORDER = ("Lancs Police", "Specialist", "West", "South", "East", "Cadets")
-#: Account name of the column sum of the accounts (a table's total row that adds up).
-SUM_OF_ACCOUNTS = "Sum of accounts"
 #: Months looked back before the window, so year-on-year changes can be computed.
 LOOKBACK_MONTHS = 12
 
@@ -54,7 +52,9 @@ def audience(tidy: pd.DataFrame, window: Window, channel: str, metric: str) -> p
         else the sum of the accounts (column ``basis``: ``stated`` or
         ``sum of accounts``). Account :data:`SUM_OF_ACCOUNTS` holds the sum of the
         accounts for every month that has account figures, for tables whose total
-        row must add up. Extra columns: ``month`` (Period), ``in_window``, ``basis``.
+        row must add up. Both totals are marked ``is_total``, so
+        ``levels[~levels.is_total]`` holds the accounts alone. Extra columns:
+        ``month`` (Period), ``in_window``, ``basis`` (see :mod:`helpers.measures.figures`).
     """
     earliest = (window.start - LOOKBACK_MONTHS).start_time.normalize()
     sel = rows(tidy, channel, metric)
@@ -308,6 +308,7 @@ def community(tidy: pd.DataFrame, window: Window) -> pd.DataFrame:
                 "value": float(use["value"].sum()),
                 "unit": Unit.COUNT,
                 "source": "; ".join(use["source"]),
+                "is_total": False,  # one channel's audience: a part of the community
             }
         )
     if not records:
@@ -325,6 +326,7 @@ def community(tidy: pd.DataFrame, window: Window) -> pd.DataFrame:
             "unit": Unit.COUNT,
             "source": "sum of the channels above",
             "missing": ",".join(missing),
+            "is_total": True,
         }
     )
     return figure_frame(records, missing="")
@@ -345,7 +347,8 @@ def latest_level(tidy: pd.DataFrame, window: Window, channel: str, metric: str) 
     levels = audience(tidy, window, channel, metric)
     total = levels[(levels["account"] == ALL_ACCOUNTS) & (levels["measure"] == Measure.VALUE)]
     total = total[total["in_window"].astype(bool)]
-    return total.tail(1).drop(columns=["month", "in_window", "basis"]).reset_index(drop=True)
+    latest = total.tail(1).drop(columns=["month", "in_window", "basis"])
+    return latest.assign(is_total=False).reset_index(drop=True)  # the only row: no parts
 
 
 __all__ = [

@@ -49,6 +49,7 @@ _SOURCES: dict[str, str] = {
             "post_activity_table",
             "projection_chart",
             "projection_sentence",
+            "quality_link",
             "quality_table",
             "share_bars",
             "share_point",

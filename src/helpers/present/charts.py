@@ -1,14 +1,17 @@
 """Charts for the briefings: one theme, one call per chart, figures returned.
 
-Every chart function builds a :class:`matplotlib.figure.Figure` on its own Agg
-canvas, without going through :mod:`matplotlib.pyplot`. That keeps the charts
-independent of whichever backend a notebook runs (``inline`` in JupyterLab, none
-under papermill), never opens a window and never shows a chart twice. Functions
-return the figure; :func:`figure_html` turns it into a small embedded PNG for the
-HTML briefing.
+The chart functions follow matplotlib's and seaborn's convention:
 
-All charts share the same look (:func:`set_theme`): the Okabe–Ito colour-blind-safe
-palette, readable font sizes, a light grid and no top/right spines. The same
+- given ``ax=``, a chart is drawn on those axes and the ``Axes`` is returned (the
+  figure is the caller's, shown once by whatever shows the caller's figures);
+- without it, a chart builds a :class:`matplotlib.figure.Figure` on its own Agg
+  canvas, without going through :mod:`matplotlib.pyplot`, and returns it: it never
+  opens a window and a notebook shows it once, as the cell's result.
+
+All charts share the same look: the Okabe–Ito colour-blind-safe palette, readable
+font sizes, a light grid and no top/right spines. The look is applied inside each
+chart function only (:func:`theme`, a :func:`matplotlib.rc_context`), never to
+matplotlib's global settings, so an analyst's own plots keep their own style. The same
 account, channel or segment always gets the same colour (:func:`colour_for`).
 Each chart carries a title, labelled axes, thousands separators on counts
 (``1,169,461``), percentages as ``54%``, months as ``Sep 2015`` and a source note.
@@ -16,12 +19,17 @@ Each chart carries a title, labelled axes, thousands separators on counts
 
 from __future__ import annotations
 
+import functools
 import io
+import itertools
 import math
 import textwrap
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
+import matplotlib as mpl
 import matplotlib.dates as mdates
 import matplotlib.ticker as mticker
 import numpy as np
@@ -160,14 +168,51 @@ def _build_fixed_colours() -> dict[str, str]:
 _FIXED_COLOURS: dict[str, str] = _build_fixed_colours()
 
 
-def set_theme() -> None:
-    """Apply the project theme to matplotlib (palette, fonts, grid, spines).
+def theme_rc() -> dict[str, Any]:
+    """The project theme as matplotlib settings (palette, fonts, grid, spines).
 
-    This sets matplotlib's global settings, like :func:`seaborn.set_theme`. Chart
-    functions call it themselves, so charts look the same whether or not a
-    notebook called it first; a notebook's own matplotlib figures pick it up too.
+    The same settings :func:`seaborn.set_theme` would apply globally
+    (``whitegrid`` style, ``notebook`` context, the :data:`PALETTE` cycle and
+    :data:`_THEME_RC`), returned instead of applied.
+
+    Returns:
+        A new dict of ``rcParams`` names and values.
     """
-    sns.set_theme(context=_CONTEXT, style=_STYLE, palette=list(PALETTE), rc=_THEME_RC)
+    return {
+        "font.family": ["sans-serif"],
+        "font.sans-serif": ["Arial", "DejaVu Sans", "Liberation Sans", "Bitstream Vera Sans"],
+        **sns.axes_style(_STYLE),
+        **sns.plotting_context(_CONTEXT),
+        "axes.prop_cycle": mpl.cycler(color=list(PALETTE)),
+        "patch.facecolor": PALETTE[0],
+        **_THEME_RC,
+    }
+
+
+@contextmanager
+def theme() -> Iterator[None]:
+    """Apply the project theme inside a ``with`` block only, like ``rc_context``.
+
+    Every chart function draws inside it; an analyst can use it for a plot of their
+    own that should look like the briefing's (``with charts.theme(): ...``).
+    matplotlib's global settings are restored when the block ends.
+    """
+    with mpl.rc_context(theme_rc()):
+        yield
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def themed(function: _F) -> _F:
+    """Decorate a chart function so it draws inside :func:`theme`."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with theme():
+            return function(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def colour_for(name: object) -> str:
@@ -289,13 +334,63 @@ _TITLE_WRAP = 52
 
 
 def _new_figure(ax: Axes | None = None) -> tuple[Figure, Axes]:
-    """A new themed figure, or the figure of the axes the caller passed in."""
-    set_theme()
+    """A new figure (drawn in the theme), or the figure of the axes the caller passed in.
+
+    On the caller's axes the theme's grid and spines are set on those axes only.
+    """
     if ax is not None:
+        ax.grid(True, color=GRID_COLOUR, linewidth=_THEME_RC["grid.linewidth"])
+        ax.set_axisbelow(True)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
         return ax.get_figure(), ax
     fig = Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
     return fig, fig.add_subplot()
+
+
+def _overlapping_ticks(ax: Axes, renderer: Any) -> list[float]:
+    """Positions of date ticks whose label overlaps the label of the next tick."""
+    low, high = sorted(ax.get_xlim())
+    ticks = [
+        (t.get_loc(), t.label1.get_window_extent(renderer))
+        for t in ax.xaxis.get_major_ticks()
+        if t.label1.get_visible() and t.label1.get_text() and low <= t.get_loc() <= high
+    ]
+    ticks.sort(key=lambda item: item[0])
+    gap = 4.0  # pixels between two labels
+    return [
+        here for (here, box), (_, after) in itertools.pairwise(ticks) if box.x1 + gap > after.x0
+    ]
+
+
+def _fit(fig: Figure, ax: Axes, title: str) -> None:
+    """Make the title and the date labels fit the figure.
+
+    A title that runs off the figure is wrapped into shorter lines; a date tick whose
+    label would overlap the next one is dropped (the latest date is always kept).
+    """
+    width = _TITLE_WRAP
+    for _ in range(8):
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()
+        changed = False
+        crowded = (
+            _overlapping_ticks(ax, renderer)
+            if isinstance(ax.xaxis.get_major_locator(), mticker.FixedLocator)
+            else []
+        )
+        if crowded:
+            kept = [loc for loc in ax.xaxis.get_major_locator().locs if loc not in crowded[:1]]
+            ax.xaxis.set_major_locator(mticker.FixedLocator(kept))
+            changed = True
+        box, frame = ax.title.get_window_extent(renderer), fig.bbox
+        if (box.x0 < frame.x0 or box.x1 > frame.x1) and width > 20:
+            width -= 6
+            ax.set_title("\n".join(textwrap.wrap(title, width)))
+            changed = True
+        if not changed:
+            return
 
 
 def _finish(
@@ -307,13 +402,17 @@ def _finish(
     ylabel: str,
     source: str,
     own_axes: bool = True,
-) -> Figure:
-    """Title, axis labels and (on a figure of its own) the source note under the chart."""
+) -> Figure | Axes:
+    """Title, axis labels and (on a figure of its own) the source note under the chart.
+
+    Returns the figure when the chart made its own, else the caller's axes.
+    """
     ax.set_title("\n".join(textwrap.wrap(title, _TITLE_WRAP)))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if not own_axes:
-        return fig
+        _fit(fig, ax, title)
+        return ax
     note = "\n".join(textwrap.wrap(" ".join(str(source).split()), _SOURCE_WRAP))
     lines = note.count("\n") + 1
     fig.text(
@@ -328,6 +427,7 @@ def _finish(
     )
     bottom = (lines * SOURCE_FONTSIZE * 1.3 + 8) / 72 / FIGSIZE[1]
     fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
+    _fit(fig, ax, title)
     return fig
 
 
@@ -365,6 +465,7 @@ def _draw_fan(ax: Axes, fan: pd.DataFrame, colour: str) -> None:
     ax.plot(ends, fan["mean"], color=colour, linestyle="--", linewidth=1.8)
 
 
+@themed
 def trend_chart(
     data: pd.DataFrame,
     *,
@@ -379,7 +480,7 @@ def trend_chart(
     percent: bool = False,
     projection: pd.DataFrame | None = None,
     ax: Axes | None = None,
-) -> Figure:
+) -> Figure | Axes:
     """Line chart of one series per ``hue`` over dates, observed points marked.
 
     Lines only join observed points (in date order); markers show where the data
@@ -405,7 +506,7 @@ def trend_chart(
             chart gets a figure of its own, with the source note under it.
 
     Returns:
-        The figure.
+        The figure; given ``ax``, those axes (the figure is the caller's).
 
     Raises:
         ValueError: If a column is missing, there are no rows or a text is empty.
@@ -497,6 +598,7 @@ def _bar_labels(ax: Axes, *, percent: bool) -> None:
         ax.bar_label(container, labels=texts, padding=3, fontsize=9)
 
 
+@themed
 def bar_chart(
     data: pd.DataFrame,
     *,
@@ -511,7 +613,7 @@ def bar_chart(
     value_labels: bool = True,
     percent: bool = False,
     ax: Axes | None = None,
-) -> Figure:
+) -> Figure | Axes:
     """Bars of ``y`` per category ``x``, each bar labelled with its value.
 
     Labels follow the data columns: ``xlabel`` names the category axis and
@@ -536,7 +638,7 @@ def bar_chart(
             chart gets a figure of its own, with the source note under it.
 
     Returns:
-        The figure.
+        The figure; given ``ax``, those axes (the figure is the caller's).
 
     Raises:
         ValueError: If a column is missing, there are no rows, a text is empty or a
@@ -627,6 +729,7 @@ def _text_colour(background: str) -> str:
     return "black" if luminance > 0.45 else "white"
 
 
+@themed
 def share_chart(
     data: pd.DataFrame,
     *,
@@ -637,7 +740,7 @@ def share_chart(
     source: str,
     ylabel: str | None = None,
     ax: Axes | None = None,
-) -> Figure:
+) -> Figure | Axes:
     """100% stacked horizontal bars: the share of each segment per period (or per site).
 
     Values are percentages (``metrics.shares`` turns counts into them). A period
@@ -660,7 +763,7 @@ def share_chart(
             chart gets a figure of its own, with the source note under it.
 
     Returns:
-        The figure.
+        The figure; given ``ax``, those axes (the figure is the caller's).
 
     Raises:
         ValueError: If a column is missing, there are no rows, a text is empty, a
@@ -709,6 +812,7 @@ def share_chart(
     )
 
 
+@themed
 def grouped_change_chart(
     data: pd.DataFrame,
     *,
@@ -719,7 +823,7 @@ def grouped_change_chart(
     xlabel: str,
     ylabel: str = "Account",
     ax: Axes | None = None,
-) -> Figure:
+) -> Figure | Axes:
     """Horizontal bars of percentage change per account or division, largest on top.
 
     Each bar carries its change as ``+26.8%``; a line marks no change. Bars use the
@@ -738,7 +842,7 @@ def grouped_change_chart(
             chart gets a figure of its own, with the source note under it.
 
     Returns:
-        The figure.
+        The figure; given ``ax``, those axes (the figure is the caller's).
 
     Raises:
         ValueError: If a column is missing, there are no rows, a text is empty or an
@@ -816,7 +920,8 @@ def alt_text(fig: Figure) -> str:
 def png_with_metadata(fig: Figure) -> tuple[bytes, dict[str, object]]:
     """Render a chart for display: PNG bytes and metadata (size in CSS pixels, alt text)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DISPLAY_DPI, metadata={"Software": None})
+    with theme():
+        fig.savefig(buffer, format="png", dpi=DISPLAY_DPI, metadata={"Software": None})
     width, height = (float(v) * DPI for v in fig.get_size_inches())
     metadata: dict[str, object] = {"width": round(width), "height": round(height)}
     if alt_text(fig):
@@ -870,89 +975,152 @@ def _span(frame: pd.DataFrame) -> str:
     return formats.dates(frame["start"].min(), frame["end"].max())
 
 
-def audience_chart(levels: pd.DataFrame, noun: str, by: str, *, ax: Axes | None = None) -> Figure:
-    """Each account's audience at every month-end with figures (lines join readings only)."""
-    sel = levels[
-        levels["in_window"].astype(bool)
-        & (levels["measure"] == "value")
-        & ~levels["account"].isin([config.ALL_ACCOUNTS, "Sum of accounts"])
-    ]
+def _accounts(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a figure frame that are accounts, not totals (``is_total`` False)."""
+    if "is_total" in frame:
+        return frame[~frame["is_total"].astype(bool)]
+    return frame[~frame["account"].isin([config.ALL_ACCOUNTS, "Sum of accounts"])]
+
+
+def _described(result: Figure | Axes, alt: str) -> Figure | Axes:
+    """Attach the alt text to a figure of the chart's own; the caller's axes as they are."""
+    return describe(result, alt) if isinstance(result, Figure) else result
+
+
+@themed
+def audience_chart(
+    levels: pd.DataFrame, label: str, account_kind: str = "account", *, ax: Axes | None = None
+) -> Figure | Axes:
+    """Each account's audience at every month-end with figures, one line per account.
+
+    Lines join the readings there are (nothing is interpolated); totals
+    (``is_total``) and readings before the window (``in_window`` False) are left out.
+
+    Args:
+        levels: An audience frame (:func:`helpers.measures.audience`).
+        label: What is counted, e.g. ``"Facebook likes"``: the value axis label and
+            the start of the title.
+        account_kind: What the accounts are called in the title and alt text,
+            ``"account"`` or ``"division"``; the lines are always the ``account``
+            column's values.
+        ax: Axes to draw on (the chart then returns them, without a source note);
+            by default the chart gets a figure of its own.
+
+    Returns:
+        The figure; given ``ax``, those axes.
+    """
+    sel = _accounts(levels)
+    sel = sel[sel["in_window"].astype(bool) & (sel["measure"] == "value")]
     months = formats.months(sel["month"])
-    fig = trend_chart(
+    result = trend_chart(
         sel,
         x="end",
         y="value",
         hue="account",
-        title=f"{noun} by {by}, {months}",
-        ylabel=noun,
+        title=f"{label} by {account_kind}, {months}",
+        ylabel=label,
         source=source_note(sel),
         ax=ax,
     )
     latest = sel[sel["end"] == sel["end"].max()].sort_values("value", ascending=False)
     top = latest.iloc[0]
-    return describe(
-        fig,
-        f"Line chart of {formats.in_sentence(noun)} by {by} at each month-end with figures "
-        f"({months}). "
+    return _described(
+        result,
+        f"Line chart of {formats.in_sentence(label)} by {account_kind} at each month-end with "
+        f"figures ({months}). "
         f"On {formats.day(top['end'])} {top['account']} was largest with "
         f"{formats.count(top['value'])}.",
     )
 
 
-def total_chart(levels: pd.DataFrame, noun: str, *, ax: Axes | None = None) -> Figure:
-    """The channel total at every reading, including the year-earlier starting point."""
+@themed
+def total_chart(levels: pd.DataFrame, label: str, *, ax: Axes | None = None) -> Figure | Axes:
+    """The channel total at every reading, including the year-earlier starting point.
+
+    Args:
+        levels: An audience frame (:func:`helpers.measures.audience`); its
+            ``All accounts`` rows are drawn.
+        label: What is counted, e.g. ``"Facebook likes"``.
+        ax: Axes to draw on; by default the chart gets a figure of its own.
+
+    Returns:
+        The figure; given ``ax``, those axes.
+    """
     sel = levels[(levels["account"] == config.ALL_ACCOUNTS) & (levels["measure"] == "value")]
     months = formats.months(sel["month"])
-    fig = trend_chart(
-        sel.assign(series=f"{noun} (all accounts)"),
+    result = trend_chart(
+        sel.assign(series=f"{label} (all accounts)"),
         x="end",
         y="value",
         hue="series",
-        title=f"{noun}, all accounts, {formats.dates(sel['end'].min(), sel['end'].max())}",
-        ylabel=noun,
+        title=f"{label}, all accounts, {formats.dates(sel['end'].min(), sel['end'].max())}",
+        ylabel=label,
         source=source_note(sel),
         ax=ax,
     )
     first, last = sel.iloc[0], sel.iloc[-1]
-    return describe(
-        fig,
-        f"Line chart of {formats.in_sentence(noun)} for all accounts ({months}): from "
+    return _described(
+        result,
+        f"Line chart of {formats.in_sentence(label)} for all accounts ({months}): from "
         f"{formats.count(first['value'])} on {formats.day(first['end'])} to "
         f"{formats.count(last['value'])} on {formats.day(last['end'])}.",
     )
 
 
-def change_chart(changes: pd.DataFrame, noun: str, by: str, *, ax: Axes | None = None) -> Figure:
-    """Bars of each account's percentage change between its first and latest readings."""
-    sel = changes[
-        (changes["measure"] == "pct_change")
-        & ~changes["account"].isin([config.ALL_ACCOUNTS, "Sum of accounts"])
-    ]
+@themed
+def change_chart(
+    changes: pd.DataFrame, label: str, account_kind: str = "account", *, ax: Axes | None = None
+) -> Figure | Axes:
+    """Bars of each account's percentage change between its first and latest readings.
+
+    Args:
+        changes: An audience-change frame (:func:`helpers.measures.audience_change`);
+            its ``pct_change`` rows of accounts (not totals) are drawn.
+        label: What is counted, e.g. ``"Facebook likes"``.
+        account_kind: What the accounts are called in the title and on the bar axis,
+            ``"account"`` or ``"division"``.
+        ax: Axes to draw on; by default the chart gets a figure of its own.
+
+    Returns:
+        The figure; given ``ax``, those axes.
+    """
+    sel = _accounts(changes)
+    sel = sel[sel["measure"] == "pct_change"]
     span = formats.between(sel["start"].min(), sel["end"].max())
-    fig = grouped_change_chart(
+    result = grouped_change_chart(
         sel,
         account_col="account",
         value_col="value",
-        title=f"Growth in {formats.in_sentence(noun)} by {by} {span}",
+        title=f"Growth in {formats.in_sentence(label)} by {account_kind} {span}",
         source=source_note(sel),
         xlabel="Change (%)",
-        ylabel=by.capitalize(),
+        ylabel=account_kind.capitalize(),
         ax=ax,
     )
     ranked = sel.sort_values("value", ascending=False)
-    return describe(
-        fig,
-        f"Bar chart of the growth in {formats.in_sentence(noun)} by {by} {span}: highest "
-        f"{ranked.iloc[0]['account']} {formats.percent(ranked.iloc[0]['value'])}, lowest "
+    return _described(
+        result,
+        f"Bar chart of the growth in {formats.in_sentence(label)} by {account_kind} {span}: "
+        f"highest {ranked.iloc[0]['account']} {formats.percent(ranked.iloc[0]['value'])}, lowest "
         f"{ranked.iloc[-1]['account']} {formats.percent(ranked.iloc[-1]['value'])}.",
     )
 
 
-def engagement_chart(frame: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
-    """Bars of the Facebook engagement rate by account."""
+@themed
+def engagement_chart(frame: pd.DataFrame, *, ax: Axes | None = None) -> Figure | Axes:
+    """Bars of the Facebook engagement rate by account.
+
+    Args:
+        frame: An engagement frame (:func:`helpers.measures.engagement`); its
+            ``rate`` rows are drawn.
+        ax: Axes to draw on; by default the chart gets a figure of its own.
+
+    Returns:
+        The figure; given ``ax``, those axes.
+    """
     rates = frame[frame["measure"] == "rate"]
     when = formats.dates(rates["start"].iloc[0], rates["end"].iloc[0])
-    fig = bar_chart(
+    result = bar_chart(
         rates,
         x="account",
         y="value",
@@ -965,21 +1133,32 @@ def engagement_chart(frame: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
         ax=ax,
     )
     top = rates.sort_values("value", ascending=False).iloc[0]
-    return describe(
-        fig,
+    return _described(
+        result,
         f"Bar chart of the Facebook engagement rate by account in {when}: {top['account']} "
         f"highest at {formats.percent(top['value'])}.",
     )
 
 
-def traffic_chart(frame: pd.DataFrame, site: str, *, ax: Axes | None = None) -> Figure:
-    """Monthly sessions and unique users, from zero."""
+@themed
+def traffic_chart(frame: pd.DataFrame, site: str, *, ax: Axes | None = None) -> Figure | Axes:
+    """Monthly sessions and unique users, from zero.
+
+    Args:
+        frame: A traffic frame (:func:`helpers.measures.traffic`); its monthly
+            ``sessions`` and ``users`` values are drawn.
+        site: The site's name in the title, e.g. ``"Force website"``.
+        ax: Axes to draw on; by default the chart gets a figure of its own.
+
+    Returns:
+        The figure; given ``ax``, those axes.
+    """
     monthly = frame[(frame["measure"] == "value") & frame["metric"].isin(["sessions", "users"])]
     monthly = monthly[monthly["start"].dt.to_period("M") == monthly["end"].dt.to_period("M")]
     names = {"sessions": "Sessions", "users": "Unique users"}
     data = monthly.assign(series=monthly["metric"].map(names), when=monthly["end"])
     span = _span(monthly)
-    fig = trend_chart(
+    result = trend_chart(
         data,
         x="when",
         y="value",
@@ -991,20 +1170,31 @@ def traffic_chart(frame: pd.DataFrame, site: str, *, ax: Axes | None = None) -> 
     )
     sessions = monthly[monthly["metric"] == "sessions"].sort_values("value")
     top = sessions.iloc[-1]
-    return describe(
-        fig,
+    return _described(
+        result,
         f"Line chart of monthly {site.lower()} sessions and unique users, {span}; sessions "
         f"peaked in {formats.month(top['start'])} at {formats.count(top['value'])}.",
     )
 
 
-def device_chart(frame: pd.DataFrame, site: str, *, ax: Axes | None = None) -> Figure:
-    """100% stacked bars of the device mix, one bar per month."""
+@themed
+def device_chart(frame: pd.DataFrame, site: str, *, ax: Axes | None = None) -> Figure | Axes:
+    """100% stacked bars of the device mix, one bar per month.
+
+    Args:
+        frame: A device-mix frame (:func:`helpers.measures.device_mix`); its
+            monthly shares are drawn.
+        site: The site's name in the title, e.g. ``"Force website"``.
+        ax: Axes to draw on; by default the chart gets a figure of its own.
+
+    Returns:
+        The figure; given ``ax``, those axes.
+    """
     monthly = frame[frame["month"].notna()] if "month" in frame else frame
     monthly = monthly[monthly["start"].dt.to_period("M") == monthly["end"].dt.to_period("M")]
     data = monthly.assign(period=monthly["start"].dt.to_period("M").map(formats.short_month))
     span = _span(monthly)
-    fig = share_chart(
+    result = share_chart(
         data,
         period_col="period",
         segment_col="segment",
@@ -1014,18 +1204,31 @@ def device_chart(frame: pd.DataFrame, site: str, *, ax: Axes | None = None) -> F
         ax=ax,
     )
     last = data[data["start"] == data["start"].max()].sort_values("value", ascending=False).iloc[0]
-    return describe(
-        fig,
+    return _described(
+        result,
         f"Stacked bar chart of the share of {site.lower()} sessions by device for each month, "
         f"{span}; in {formats.month(last['start'])} {last['segment']} had the largest share "
         f"({formats.percent(last['value'], 2)}).",
     )
 
 
-def share_bars(frame: pd.DataFrame, title: str, label: str, *, ax: Axes | None = None) -> Figure:
-    """Horizontal bars of shares by segment over a range."""
+@themed
+def share_bars(
+    frame: pd.DataFrame, title: str, label: str, *, ax: Axes | None = None
+) -> Figure | Axes:
+    """Horizontal bars of shares by segment over a range.
+
+    Args:
+        frame: A shares frame (:func:`helpers.measures.shares`), one row per segment.
+        title: The title; the dates covered are added to it.
+        label: Name of the segments, on their axis (e.g. ``"Source"``).
+        ax: Axes to draw on; by default the chart gets a figure of its own.
+
+    Returns:
+        The figure; given ``ax``, those axes.
+    """
     span = _span(frame)
-    fig = bar_chart(
+    result = bar_chart(
         frame,
         x="segment",
         y="value",
@@ -1038,20 +1241,33 @@ def share_bars(frame: pd.DataFrame, title: str, label: str, *, ax: Axes | None =
         ax=ax,
     )
     top = frame.sort_values("value", ascending=False).iloc[0]
-    return describe(
-        fig,
+    return _described(
+        result,
         f"Bar chart of {title.lower()}, {span}: {top['segment']} largest at "
         f"{formats.percent(top['value'], 2)}.",
     )
 
 
+@themed
 def count_bars(
     frame: pd.DataFrame, title: str, label: str, value_label: str, *, ax: Axes | None = None
-) -> Figure:
-    """Horizontal bars of counts by segment (pages, forms), largest first."""
+) -> Figure | Axes:
+    """Horizontal bars of counts by segment (pages, forms), largest first.
+
+    Args:
+        frame: A segments frame (:func:`helpers.measures.segments`); its total row
+            (measure ``sum``) is left out.
+        title: The title; the dates covered are added to it.
+        label: Name of the segments, on their axis (e.g. ``"Form"``).
+        value_label: Name of the counts, on the value axis (e.g. ``"Forms submitted"``).
+        ax: Axes to draw on; by default the chart gets a figure of its own.
+
+    Returns:
+        The figure; given ``ax``, those axes.
+    """
     parts = frame[frame["measure"] != "sum"]
     span = _span(parts)
-    fig = bar_chart(
+    result = bar_chart(
         parts,
         x="segment",
         y="value",
@@ -1063,18 +1279,31 @@ def count_bars(
         ax=ax,
     )
     top = parts.iloc[0]
-    return describe(
-        fig,
+    return _described(
+        result,
         f"Bar chart of {title.lower()}, {span}: {top['segment']} first with "
         f"{formats.count(top['value'])}.",
     )
 
 
-def compare_chart(frames: dict[str, pd.DataFrame], title: str, *, ax: Axes | None = None) -> Figure:
-    """100% stacked bars comparing one breakdown across sites (one bar per site)."""
+@themed
+def compare_chart(
+    frames: dict[str, pd.DataFrame], title: str, *, ax: Axes | None = None
+) -> Figure | Axes:
+    """100% stacked bars comparing one breakdown across sites (one bar per site).
+
+    Args:
+        frames: Shares frames by site name, the subject first (e.g. ``{"Trust Ed":
+            ..., "Force website": ...}``); empty frames are left out.
+        title: The title; the dates covered are added to it.
+        ax: Axes to draw on; by default the chart gets a figure of its own.
+
+    Returns:
+        The figure; given ``ax``, those axes.
+    """
     data = pd.concat([f.assign(site=name) for name, f in frames.items() if len(f)])
     span = _span(data)
-    fig = share_chart(
+    result = share_chart(
         data,
         period_col="site",
         segment_col="segment",
@@ -1089,31 +1318,42 @@ def compare_chart(frames: dict[str, pd.DataFrame], title: str, *, ax: Axes | Non
         for name, f in frames.items()
         if len(f)
     ]
-    return describe(
-        fig, f"Stacked bar chart of {title.lower()}, {span}; largest " + "; ".join(tops) + "."
+    return _described(
+        result, f"Stacked bar chart of {title.lower()}, {span}; largest " + "; ".join(tops) + "."
     )
 
 
-def projection_chart(trend: object, noun: str, *, ax: Axes | None = None) -> Figure:
-    """The channel total's readings with the projection fan (80% and 95% ranges)."""
+@themed
+def projection_chart(trend: object, label: str, *, ax: Axes | None = None) -> Figure | Axes:
+    """The channel total's readings with the projection fan (80% and 95% ranges).
+
+    Args:
+        trend: A :class:`helpers.measures.Trend` with a projection
+            (``trend.projection.table``).
+        label: What is counted, e.g. ``"Facebook likes"``.
+        ax: Axes to draw on; by default the chart gets a figure of its own.
+
+    Returns:
+        The figure; given ``ax``, those axes.
+    """
     series = trend.series  # type: ignore[attr-defined]
     table = trend.projection.table  # type: ignore[attr-defined]
-    observed = pd.DataFrame({"end": series.index, "value": series.to_numpy(), "series": noun})
-    fig = trend_chart(
+    observed = pd.DataFrame({"end": series.index, "value": series.to_numpy(), "series": label})
+    result = trend_chart(
         observed,
         x="end",
         y="value",
         hue="series",
-        title=f"{noun}, all accounts, with a projection to {formats.month(table['end'].iloc[-1])}",
-        ylabel=noun,
+        title=f"{label}, all accounts, with a projection to {formats.month(table['end'].iloc[-1])}",
+        ylabel=label,
         source="Projection from the readings shown (log-linear trend, 80% and 95% ranges)",
-        projection=table.assign(series=noun),
+        projection=table.assign(series=label),
         ax=ax,
     )
     last = table.iloc[-1]
-    return describe(
-        fig,
-        f"Line chart of {formats.in_sentence(noun)} with a shaded projection: about "
+    return _described(
+        result,
+        f"Line chart of {formats.in_sentence(label)} with a shaded projection: about "
         f"{formats.count(last['mean'])} by {formats.day(last['end'])}, 95% range "
         f"{formats.count(last['lo95'])} to {formats.count(last['hi95'])}.",
     )

@@ -48,6 +48,26 @@ def small_count(n: int) -> str:
     return _WORDS[n] if 0 <= n < len(_WORDS) else f"{n:,}"
 
 
+def as_stated(value: float | None, *, percent: bool = False, most: int = 2) -> str:
+    """A stated figure with the decimals it was stated with: ``20.4`` -> ``"20.4%"``.
+
+    Args:
+        value: The figure as a source states it.
+        percent: Write it as a percentage, else as a count.
+        most: The most decimals shown.
+
+    Returns:
+        ``"20.4%"`` (not ``"20.40%"``), ``"11%"``, ``"8,400"``, ``"3.5"``.
+    """
+    if _missing(value):
+        return MISSING
+    number = float(value)
+    decimals = next((d for d in range(most) if abs(round(number, d) - number) < 1e-9), most)
+    if percent:
+        return globals()["percent"](number, decimals)
+    return count(number) if decimals == 0 else f"{number:,.{decimals}f}"
+
+
 def rate(value: float | None, decimals: int = 1) -> str:
     """A figure per 1,000 residents: ``"15.4"``."""
     return MISSING if _missing(value) else f"{float(value):,.{decimals}f}"

@@ -18,6 +18,8 @@ import pandas as pd
 from helpers.measures.figures import Measure
 
 HEADLINES_MIME = "application/vnd.engagement-briefings.headlines+json"
+#: Accounts that stand for a whole channel or site.
+_CHANNEL_WIDE = frozenset({"All accounts", "lancashire.police.uk", "trustedtoknow.co.uk"})
 
 #: What a headline value measures.
 MEASURES = tuple(Measure)
@@ -39,6 +41,8 @@ class Headline:
             ``hours`` or ``per_1000``.
         segment: Breakdown segment, empty for a total.
         label: Short human label for tables.
+        is_total: The figure adds up others of the same page (``is_total`` of its
+            figure frame): leave it out before summing headlines.
     """
 
     channel: str
@@ -51,6 +55,7 @@ class Headline:
     unit: str
     segment: str = ""
     label: str = ""
+    is_total: bool = False
 
     def __post_init__(self) -> None:
         if self.measure not in MEASURES:
@@ -143,6 +148,7 @@ class HeadlineSet:
                         unit=str(record["unit"]),
                         segment=str(record.get("segment") or ""),
                         label=_label(record),
+                        is_total=bool(record.get("is_total", False)),
                     )
                 )
         return result
@@ -155,32 +161,48 @@ class HeadlineSet:
         """The headlines as a DataFrame."""
         return pd.DataFrame(self.records())
 
+    @property
+    def frame(self) -> pd.DataFrame:
+        """Every headline figure as a DataFrame (the same as :meth:`to_frame`)."""
+        return self.to_frame()
+
+    #: Most rows the summary shown in a notebook lists.
+    SUMMARY_ROWS = 8
+
+    def summary(self) -> list[Headline]:
+        """The latest channel-wide level or rate of each metric: what the summary lists."""
+        latest: dict[tuple[str, str], Headline] = {}
+        for h in self.items:
+            if h.account not in _CHANNEL_WIDE or h.segment:
+                continue
+            if h.measure not in ("value", "rate"):
+                continue
+            key = (h.channel, h.metric)
+            if key not in latest or h.end >= latest[key].end:
+                latest[key] = h
+        return list(latest.values())[: self.SUMMARY_ROWS]
+
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, object]:
+        from helpers.present import formats
+
+        shown = self.summary()
         rows = "".join(
-            "<tr>"
-            + "".join(
-                f"<td>{html.escape(str(v))}</td>"
-                for v in (
-                    h.label or h.metric,
-                    h.account,
-                    h.measure,
-                    h.start,
-                    h.end,
-                    f"{h.value:,.2f}",
-                    h.unit,
-                )
-            )
-            + "</tr>"
-            for h in self.items
+            f"<tr><td>{html.escape(h.label or h.metric)}</td>"
+            f"<td>{html.escape(formats.value(h.value, h.unit, h.measure))}</td>"
+            f"<td>{html.escape(formats.dates(h.start, h.end))}</td></tr>"
+            for h in shown
         )
-        table = (
-            f"<table><caption>Headline figures: {html.escape(self.channel)}, "
-            f"{html.escape(self.period)}</caption><thead><tr>"
-            + "".join(
-                f"<th scope='col'>{c}</th>"
-                for c in ("figure", "account", "measure", "start", "end", "value", "unit")
-            )
+        count = f"{len(self.items)} headline figures for {self.channel} {self.period}"
+        table = f"<p>{html.escape(count)} (all of them: <code>headlines.frame</code>)</p>" + (
+            "<table><caption>Latest channel-wide figures</caption><thead><tr>"
+            + "".join(f"<th scope='col'>{c}</th>" for c in ("figure", "value", "date"))
             + f"</tr></thead><tbody>{rows}</tbody></table>"
+            if shown
+            else ""
+        )
+        plain = f"{len(self.items)} headline figures for {self.channel} {self.period}"
+        plain += "".join(
+            f"\n  {h.label or h.metric}: {formats.value(h.value, h.unit, h.measure)}" for h in shown
         )
         return {
             HEADLINES_MIME: {
@@ -189,12 +211,19 @@ class HeadlineSet:
                 "records": self.records(),
             },
             "text/html": table,
-            "text/plain": f"{len(self.items)} headline figures for {self.channel} {self.period}",
+            "text/plain": plain + "\n(all of them: headlines.frame)",
         }
 
 
 def commentary_figures(figures: pd.DataFrame) -> pd.DataFrame:
-    """The figures quoted in commentary, as a figure frame (measure ``quoted``)."""
+    """The figures quoted in commentary, as a figure frame (measure ``quoted``).
+
+    Args:
+        figures: Declared figures of the period (``inputs.commentary.figures``).
+
+    Returns:
+        A figure frame (measure ``quoted``).
+    """
     from helpers.measures.figures import figure_frame
 
     return figure_frame(

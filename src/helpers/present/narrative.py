@@ -53,7 +53,14 @@ def escape(text: str) -> str:
 
 
 def markdown(sentences: list[str]) -> Markdown:
-    """Sentences as one Markdown paragraph (empty sentences dropped, shown as plain text)."""
+    """Sentences as one Markdown paragraph (empty sentences dropped, HTML escaped).
+
+    Args:
+        sentences: Plain sentences; empty ones are dropped, HTML is escaped.
+
+    Returns:
+        One Markdown paragraph.
+    """
     return Markdown(" ".join(escape(s) for s in sentences if s))
 
 
@@ -66,7 +73,7 @@ def _grew(pct: float) -> str:
 
 
 def audience_sentences(
-    changes: pd.DataFrame, levels: pd.DataFrame, noun: str, by: str
+    changes: pd.DataFrame, levels: pd.DataFrame, noun: str, account_kind: str
 ) -> list[str]:
     """Sentences on an audience: total and its change, the year-on-year change, the leaders.
 
@@ -74,7 +81,7 @@ def audience_sentences(
         changes: An audience-change frame.
         levels: The audience frame it came from.
         noun: e.g. ``"Facebook likes"``.
-        by: ``"account"`` or ``"division"``.
+        account_kind: ``"account"`` or ``"division"`` (the word in the sentences).
 
     Returns:
         Plain sentences (no Markdown markup).
@@ -94,7 +101,8 @@ def audience_sentences(
         if len(pct):
             r = pct.iloc[0]
             out.append(
-                f"{noun} (all {by}s) {_grew(r['value'])} {formats.between(r['start'], r['end'])}."
+                f"{noun} (all {account_kind}s) {_grew(r['value'])} "
+                f"{formats.between(r['start'], r['end'])}."
             )
     parts = changes[
         (changes["measure"] == Measure.PCT_CHANGE)
@@ -114,16 +122,29 @@ def audience_sentences(
         gaps = [m for m in span if m not in have]
         if gaps:
             out.append(
-                f"There are no {formats.in_sentence(noun)} figures by {by} for "
+                f"There are no {formats.in_sentence(noun)} figures by {account_kind} for "
                 f"{formats.months(gaps)}; "
                 "nothing is filled in for those months."
             )
     return out
 
 
-def audience_summary(changes: pd.DataFrame, levels: pd.DataFrame, noun: str, by: str) -> Markdown:
-    """:func:`audience_sentences` as Markdown."""
-    return markdown(audience_sentences(changes, levels, noun, by))
+def audience_summary(
+    changes: pd.DataFrame, levels: pd.DataFrame, noun: str, account_kind: str
+) -> Markdown:
+    """:func:`audience_sentences` as Markdown.
+
+    Args:
+        changes: An audience-change frame (:func:`helpers.measures.audience_change`).
+        levels: The audience frame it came from.
+        noun: What is counted, in words, e.g. ``"Facebook likes"``.
+        account_kind: What the accounts are called, ``"account"`` or ``"division"`` (the
+            word in the sentences; ``"account"`` also names the local division pages).
+
+    Returns:
+        The sentences as Markdown.
+    """
+    return markdown(audience_sentences(changes, levels, noun, account_kind))
 
 
 #: Monthly additions are "a similar number each month" when none is further than this
@@ -171,6 +192,13 @@ def trend_sentence(trend: Trend, noun: str) -> str:
     month" only when they are. The second gives the verdict of the saturation check,
     which needs at least :data:`~helpers.measures.timeseries.MIN_READINGS` monthly
     readings (the projection's rule too). The evidence goes to the method part.
+
+    Args:
+        trend: A :class:`helpers.measures.Trend` of the channel total.
+        noun: What is counted, in words, e.g. ``"Facebook likes"``.
+
+    Returns:
+        One or two sentences (empty when there is nothing to say).
     """
     n = trend.saturation.n_points
     verdict = trend.saturation.verdict
@@ -201,7 +229,15 @@ def trend_sentence(trend: Trend, noun: str) -> str:
 
 
 def projection_sentence(trend: Trend, noun: str) -> str:
-    """The projection in one sentence, or why there is none."""
+    """The projection in one sentence, or why there is none.
+
+    Args:
+        trend: A :class:`helpers.measures.Trend` of the channel total.
+        noun: What is counted, in words, e.g. ``"Facebook likes"``.
+
+    Returns:
+        One sentence.
+    """
     projection = trend.projection
     if isinstance(projection, Forecast):
         last = projection.table.iloc[-1]
@@ -225,6 +261,13 @@ def method_trend(trend: Trend, noun: str) -> Markdown:
     With fewer than :data:`~helpers.measures.timeseries.MIN_READINGS` monthly readings
     the one rule that withholds both the saturation check and the projection is
     stated once.
+
+    Args:
+        trend: A :class:`helpers.measures.Trend` of the channel total.
+        noun: What is counted, in words, e.g. ``"Facebook likes"``.
+
+    Returns:
+        Markdown for the page's method notes.
     """
     lines = [f"**{noun}.** {trend.growth.method}"]
     n = trend.saturation.n_points
@@ -246,12 +289,22 @@ def method_trend(trend: Trend, noun: str) -> Markdown:
             + "."
         )
     projection = trend.projection
-    lines.append(projection.method if isinstance(projection, Forecast) else projection.reason)
+    if isinstance(projection, Forecast):
+        lines.append(projection.method)
+    else:  # the reason is a clause ("only 3 observations (...); at least 6 are needed")
+        lines.append(f"No projection is made: {projection.reason}.")
     return Markdown("\n\n".join(lines))
 
 
 def engagement_sentences(frame: pd.DataFrame) -> list[str]:
-    """Sentences on Facebook reach and engagement in the latest month with figures."""
+    """Sentences on Facebook reach and engagement in the latest month with figures.
+
+    Args:
+        frame: An engagement frame (:func:`helpers.measures.engagement`).
+
+    Returns:
+        Plain sentences (none for an empty frame).
+    """
     if frame.empty:
         return []
     when = formats.dates(frame["start"].iloc[0], frame["end"].iloc[0])
@@ -284,7 +337,15 @@ def engagement_sentences(frame: pd.DataFrame) -> list[str]:
 
 
 def growth_share_sentence(shares: pd.DataFrame, changes: pd.DataFrame) -> str:
-    """Which division brought most of the growth."""
+    """Which division brought most of the growth.
+
+    Args:
+        shares: A growth-shares frame (:func:`helpers.measures.growth_shares`).
+        changes: The audience-change frame the shares came from.
+
+    Returns:
+        One sentence (empty without shares).
+    """
     if shares.empty:
         return ""
     top = shares.sort_values("value", ascending=False).iloc[0]
@@ -338,7 +399,15 @@ def _total(changes: pd.DataFrame, measure: str) -> pd.Series | None:
 
 
 def twelve_month_point(parts: list[tuple[str, pd.DataFrame]]) -> str:
-    """Twelve-month growth of each total, e.g. Facebook likes +63.1%, Twitter followers +80.3%."""
+    """Twelve-month growth of each total, e.g. Facebook likes +63.1%, Twitter followers +80.3%.
+
+    Args:
+        parts: ``(label, audience-change frame)`` pairs, e.g.
+            ``[("Facebook likes", likes_change)]``.
+
+    Returns:
+        One key point (empty when no total has a 12-month change).
+    """
     found = [(noun, _total(ch, Measure.YOY_PCT_CHANGE)) for noun, ch in parts]
     found = [(noun, r) for noun, r in found if r is not None]
     if not found:
@@ -358,8 +427,18 @@ def twelve_month_point(parts: list[tuple[str, pd.DataFrame]]) -> str:
     )
 
 
-def fastest_point(changes: pd.DataFrame, noun: str, by: str) -> str:
-    """Which accounts (or divisions) grew fastest between their first and latest readings."""
+def fastest_point(changes: pd.DataFrame, noun: str, account_kind: str) -> str:
+    """Which accounts (or divisions) grew fastest between their first and latest readings.
+
+    Args:
+        changes: An audience-change frame.
+        noun: What is counted, in words, e.g. ``"Facebook likes"``.
+        account_kind: What the accounts are called, ``"account"`` or ``"division"`` (the
+            word in the sentences; ``"account"`` also names the local division pages).
+
+    Returns:
+        One key point (empty with fewer than two accounts).
+    """
     parts = changes[
         (changes["measure"] == Measure.PCT_CHANGE)
         & ~changes["account"].isin([ALL_ACCOUNTS, SUM_OF_ACCOUNTS])
@@ -370,7 +449,7 @@ def fastest_point(changes: pd.DataFrame, noun: str, by: str) -> str:
     span = formats.between(top["start"], top["end"])
     divisions = parts[parts["account"].isin(["West", "South", "East"])]
     if (
-        by == "account"
+        account_kind == "account"
         and len(divisions) == 3
         and set(parts.iloc[:3]["account"]) == set(divisions["account"])
     ):
@@ -392,7 +471,14 @@ def fastest_point(changes: pd.DataFrame, noun: str, by: str) -> str:
 
 
 def engagement_point(frame: pd.DataFrame) -> str:
-    """The latest engagement rate by account, dated."""
+    """The latest engagement rate by account, dated.
+
+    Args:
+        frame: An engagement frame (:func:`helpers.measures.engagement`).
+
+    Returns:
+        One key point.
+    """
     rates = pick(frame, measure=Measure.RATE)
     accounts = rates[rates["account"] != ALL_ACCOUNTS]
     if accounts.empty:
@@ -416,7 +502,14 @@ def engagement_point(frame: pd.DataFrame) -> str:
 
 
 def monthly_point(parts: list[tuple[str, pd.DataFrame]]) -> str:
-    """Growth on the month before, for the totals whose latest two readings are consecutive."""
+    """Growth on the month before, for the totals whose latest two readings are consecutive.
+
+    Args:
+        parts: ``(label, audience-change frame)`` pairs.
+
+    Returns:
+        One key point (empty when no total has one).
+    """
     found = [(noun, _total(ch, Measure.MOM_PCT_CHANGE)) for noun, ch in parts]
     found = [(noun, r) for noun, r in found if r is not None]
     if not found:
@@ -427,7 +520,16 @@ def monthly_point(parts: list[tuple[str, pd.DataFrame]]) -> str:
 
 
 def share_point(shares: pd.DataFrame, changes: pd.DataFrame, noun: str) -> str:
-    """The division with the fastest growth and its share of the growth."""
+    """The division with the fastest growth and its share of the growth.
+
+    Args:
+        shares: A growth-shares frame.
+        changes: The audience-change frame the shares came from.
+        noun: What grew, in words, e.g. ``"Registered users"``.
+
+    Returns:
+        One key point.
+    """
     pct = changes[
         (changes["measure"] == Measure.PCT_CHANGE)
         & changes["account"].isin(["West", "South", "East"])

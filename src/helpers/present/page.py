@@ -28,7 +28,14 @@ ABSENT_MIME = "application/vnd.engagement-briefings.absent+json"
 
 
 def key_points(points: Sequence[str]) -> Markdown:
-    """Key points as a Markdown list, most important first (empty points dropped)."""
+    """Key points as a Markdown list, most important first (empty points dropped).
+
+    Args:
+        points: Sentences, most important first; empty ones are dropped.
+
+    Returns:
+        A Markdown list.
+    """
     items = [escape(p) for p in points if p]
     return Markdown("\n".join(f"- {p}" for p in items))
 
@@ -50,7 +57,15 @@ class Absent:
 
 
 def absent(what: str, reason: str) -> Absent:
-    """Say that a section has no figures for the period (the page leaves it out)."""
+    """Say that a section has no figures for the period (the page leaves it out).
+
+    Args:
+        what: What the section would show, e.g. ``"Facebook likes projection"``.
+        reason: Why there is nothing, as a clause (``"there are none in ..."``).
+
+    Returns:
+        An object shown as one line; the published page leaves the section out.
+    """
     return Absent(what, reason)
 
 
@@ -132,6 +147,9 @@ def tile(
         change_measure: The change shown (the change from the first reading when
             the frame has none of this measure).
         series: Values for the sparkline.
+
+    Returns:
+        The tile, or ``None`` when the frame has no value.
     """
     total = frame[frame["account"] == ALL_ACCOUNTS]
     if total.empty:  # the rows of one account, filtered by the caller
@@ -204,3 +222,38 @@ class Tiles:
             + (f"; {t.note[0].lower()}{t.note[1:]}" if t.note else "")
             for t in self.tiles
         )
+
+
+def quality_link(anchor: str, period: str, output_dir: str = "") -> Markdown:
+    """One sentence pointing to the period's data-quality page, with a link that works.
+
+    In a briefing run (``output_dir`` set) the link is relative to the published page,
+    which sits beside ``quality.html``. When exploring in JupyterLab (``output_dir``
+    empty) it is relative to the notebook's folder (the kernel's working folder) and
+    points at ``outputs/<period>/quality.html`` when a briefing of the period has been
+    built; otherwise the sentence says how to build it instead of linking nowhere.
+
+    Args:
+        anchor: The section of the quality page, e.g. ``"facebook"``.
+        period: The reporting month ``YYYY-MM``.
+        output_dir: The notebook's ``output_dir`` parameter.
+
+    Returns:
+        Markdown.
+    """
+    import os
+    from pathlib import Path
+
+    from helpers import config
+
+    lead = "All checks, of every channel, are on the"
+    if output_dir:
+        return Markdown(f"{lead} [data quality page](quality.html#{anchor}).")
+    built = config.ROOT / "outputs" / period / "quality.html"
+    if built.is_file():
+        target = Path(os.path.relpath(built, Path.cwd())).as_posix()
+        return Markdown(f"{lead} [data quality page]({target}#{anchor}) of {period}.")
+    return Markdown(
+        f"{lead} data quality page of each briefing; `make briefing PERIOD={period}` "
+        f"builds the one of {period} (`outputs/{period}/quality.html`)."
+    )

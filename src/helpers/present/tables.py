@@ -47,6 +47,10 @@ def styled(frame: pd.DataFrame, caption: str, columns: Mapping[str, Formatter]) 
     """
     if not frame.index.is_unique:  # Styler needs unique labels to style cells
         frame = frame.reset_index()
+    # One header row: the row labels' name goes in its top-left cell (as the columns'
+    # name), not in a row of its own under the headers ("Account", "Month", "metric").
+    frame = frame.copy()
+    frame.columns.name, frame.index.name = frame.index.name, None
     # one format call: text from data is escaped in every column, numbers formatted
     styler = frame.style.format(
         {c: f for c, f in columns.items() if c in frame.columns},
@@ -62,14 +66,18 @@ def styled(frame: pd.DataFrame, caption: str, columns: Mapping[str, Formatter]) 
     )
 
 
-def audience_table(levels: pd.DataFrame, changes: pd.DataFrame, noun: str, by: str) -> Styler:
+def audience_table(
+    levels: pd.DataFrame, changes: pd.DataFrame, label: str, account_kind: str = "account"
+) -> Styler:
     """Accounts (or divisions) by month-end, with the change from the first month shown.
 
     Args:
         levels: An audience frame.
         changes: Its audience-change frame.
-        noun: What is counted, e.g. ``"Facebook likes"``.
-        by: ``"account"`` or ``"division"``.
+        label: What is counted, e.g. ``"Facebook likes"`` (in the caption).
+        account_kind: What the accounts are called, ``"account"`` or ``"division"``:
+            the header of the row labels, the total row (``All divisions (sum)``)
+            and the caption.
 
     Returns:
         The table; its total row is the sum of the accounts listed, so it adds up.
@@ -80,7 +88,7 @@ def audience_table(levels: pd.DataFrame, changes: pd.DataFrame, noun: str, by: s
         & (levels["account"] != ALL_ACCOUNTS)
     ]
     if shown.empty:
-        return styled(pd.DataFrame(), f"{noun} by {by}: no figures", {})
+        return styled(pd.DataFrame(), f"{label} by {account_kind}: no figures", {})
     wide = shown.pivot_table(index="account", columns="month", values="value", aggfunc="first")
     wide = wide.reindex([a for a in dict.fromkeys(shown["account"])])
     months = list(wide.columns)
@@ -94,17 +102,24 @@ def audience_table(levels: pd.DataFrame, changes: pd.DataFrame, noun: str, by: s
         # the column's label names the dates of every change in it: others are left out
         spans = (pct["start"] == first) & (pct["end"] == last)
         wide[change_col] = pct["value"].where(spans).reindex(wide.index)
-    wide.index.name = by.capitalize()
-    wide = wide.rename(index={SUM_OF_ACCOUNTS: f"All {by}s (sum)"})
+    wide.index.name = account_kind.capitalize()
+    wide = wide.rename(index={SUM_OF_ACCOUNTS: f"All {account_kind}s (sum)"})
     latest = formats.day(shown["end"].max())
     formatters: dict[str, Formatter] = {c: COUNT for c in wide.columns if c != change_col}
     if change_col:
         formatters[change_col] = PERCENT
-    return styled(wide, f"{noun} by {by}, latest figures {latest}", formatters)
+    return styled(wide, f"{label} by {account_kind}, latest figures {latest}", formatters)
 
 
 def engagement_table(frame: pd.DataFrame) -> Styler:
-    """Facebook reach, engaged users and engagement rate by account for one month."""
+    """Facebook reach, engaged users and engagement rate by account for one month.
+
+    Args:
+        frame: An engagement frame (:func:`helpers.measures.engagement`).
+
+    Returns:
+        The table.
+    """
     wide = frame.pivot_table(index="account", columns="metric", values="value", aggfunc="first")
     wide = wide.reindex(list(dict.fromkeys(frame["account"])))
     wide = wide.rename(
@@ -156,6 +171,13 @@ def traffic_table(frame: pd.DataFrame, site: str) -> Styler:
 
     The total row adds up sessions and page views; unique users over the months are
     shown only where the data state them (monthly users do not add up).
+
+    Args:
+        frame: A traffic frame (:func:`helpers.measures.traffic`).
+        site: The site's name in the caption, e.g. ``"Force website"``.
+
+    Returns:
+        The table.
     """
     monthly = frame[frame["measure"] == Measure.VALUE].dropna(subset=["month"])
     monthly = monthly[monthly["start"].dt.is_month_start & monthly["end"].dt.is_month_end]
@@ -181,12 +203,30 @@ def traffic_table(frame: pd.DataFrame, site: str) -> Styler:
 
 
 def shares_table(frame: pd.DataFrame, caption: str, label: str) -> Styler:
-    """Shares by segment over a range, in percent with two decimals (as reported)."""
+    """Shares by segment over a range, in percent with two decimals (as reported).
+
+    Args:
+        frame: A shares frame (:func:`helpers.measures.shares`).
+        caption: The caption.
+        label: Header of the segments, e.g. ``"Source"``.
+
+    Returns:
+        The table.
+    """
     return figures_table(frame, caption, label, "Share", SHARE)
 
 
 def side_by_side(frames: Mapping[str, pd.DataFrame], caption: str, label: str) -> Styler:
-    """Shares of two sites (or periods) side by side, one column each."""
+    """Shares of two sites (or periods) side by side, one column each.
+
+    Args:
+        frames: Shares frames by site (or period) name, one column each.
+        caption: The caption.
+        label: Header of the segments.
+
+    Returns:
+        The table.
+    """
     table = pd.DataFrame(
         {name: f.set_index("segment")["value"] for name, f in frames.items() if len(f)}
     )
@@ -201,6 +241,14 @@ def per_resident_table(
 
     With ``residents`` (``division``, ``authorities``), the table lists the local
     authorities counted in each division.
+
+    Args:
+        frame: A per-resident frame (:func:`helpers.measures.per_resident`).
+        noun: What is counted, in words, e.g. ``"Facebook likes"`` (a column header).
+        residents: Residents by division, with ``authorities`` (optional).
+
+    Returns:
+        The table.
     """
     rates = frame[frame["measure"] == Measure.PER_1000]
     summed = SUMMED_PAGES.get(str(rates["metric"].iloc[0])) if len(rates) else None
@@ -244,13 +292,16 @@ def quality_table(checks: pd.DataFrame, caption: str = "Stated figures checked")
     def show(value: object, kind: str) -> str:
         return formats.percent(value, 2) if kind in percent_kinds else formats.count(value)
 
+    def stated_as(value: object, kind: str) -> str:  # the precision the source gave
+        return formats.as_stated(value, percent=kind in percent_kinds)  # type: ignore[arg-type]
+
     records = []
     for c in checks.to_dict("records"):
         kind = str(c["kind"])
-        stated = show(c["stated"], kind)
+        stated = stated_as(c["stated"], kind)
         high = c.get("stated_high")
         if high is not None and pd.notna(high):
-            stated = f"{stated} to {show(high, kind)}"
+            stated = f"{stated} to {stated_as(high, kind)}"
         if c["comparison"] == "at_least":
             stated = f"at least {stated}"
         if c["comparison"] == "at_most":
@@ -278,6 +329,12 @@ def highlights_table(frame: pd.DataFrame) -> Styler:
     """Campaign and operational figures as the report quotes them, with their dates.
 
     A figure the report does not date says so instead of showing an assumed window.
+
+    Args:
+        frame: A highlights frame (:func:`helpers.measures.highlights`).
+
+    Returns:
+        The table.
     """
     from helpers.config import CHANNELS, METRICS
 

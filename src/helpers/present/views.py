@@ -18,7 +18,6 @@ from helpers.present import posts as _posts
 from helpers.present import tables as _tables
 from helpers.present.headlines import HeadlineSet, commentary_figures
 from helpers.present.narrative import (
-    commentary,
     date_note,
     engagement_point,
     engagement_sentences,
@@ -34,15 +33,19 @@ from helpers.present.narrative import (
     twelve_month_point,
     website_points,
 )
-from helpers.present.page import Tiles, absent, key_points, tile
+from helpers.present.page import Tiles, absent, key_points, quality_link, tile
 
 _NONE = "there are none in the months this briefing covers"
+_FEW = "there are too few readings in the window to project from (the method notes say how many)"
 _TOTALS = ["All accounts", "Sum of accounts"]
 
 
 def _accounts(frame: pd.DataFrame) -> pd.DataFrame:
     inside = frame["in_window"].astype(bool) if "in_window" in frame else True
-    return frame[inside & ~frame["account"].isin(_TOTALS)]
+    totals = (
+        frame["is_total"].astype(bool) if "is_total" in frame else frame["account"].isin(_TOTALS)
+    )
+    return frame[inside & ~totals]
 
 
 def _has_rows(frame: Any) -> bool:
@@ -50,15 +53,24 @@ def _has_rows(frame: Any) -> bool:
 
 
 def _guard(
-    view: Callable[..., Any], what: str, has_data: Callable[[Any], bool] = _has_rows
+    view: Callable[..., Any],
+    what: str,
+    has_data: Callable[[Any], bool] = _has_rows,
+    reason: str = _NONE,
 ) -> Callable[..., Any]:
-    """Wrap a view so that, given nothing to show, it says so in one line."""
+    """Wrap a view so that, given nothing to show, it says so in one line.
+
+    The line names the view's first text argument followed by ``what`` (``"Facebook
+    likes"`` + ``"figures by account"``); when ``what`` is empty, the first text
+    argument is a caption or title that names the section alone.
+    """
 
     @functools.wraps(view)
     def wrapper(data: Any, *args: Any, **kwargs: Any) -> Any:
         if data is None or not has_data(data):
             noun = next((a for a in args if isinstance(a, str)), "")
-            return absent(f"{noun} {what}".strip(), _NONE)
+            subject = f"{noun} {what}".strip()
+            return absent(subject[:1].lower() + subject[1:] if not what else subject, reason)
         return view(data, *args, **kwargs)
 
     return wrapper
@@ -91,8 +103,8 @@ engagement_chart = _guard(_charts.engagement_chart, "Facebook engagement figures
 traffic_table = _guard(_tables.traffic_table, "traffic figures by month", _monthly)
 traffic_chart = _guard(_charts.traffic_chart, "traffic figures by month", _monthly)
 device_chart = _guard(_charts.device_chart, "device figures by month", _monthly)
-shares_table = _guard(_tables.shares_table, "shares")
-share_bars = _guard(_charts.share_bars, "shares")
+shares_table = _guard(_tables.shares_table, "")
+share_bars = _guard(_charts.share_bars, "")
 
 
 def _first(frames: dict[str, pd.DataFrame]) -> bool:
@@ -102,20 +114,61 @@ def _first(frames: dict[str, pd.DataFrame]) -> bool:
 
 side_by_side = _guard(_tables.side_by_side, "shares", _first)
 compare_chart = _guard(_charts.compare_chart, "shares", _first)
-figures_table = _guard(_tables.figures_table, "figures")
-count_bars = _guard(_charts.count_bars, "figures")
+figures_table = _guard(_tables.figures_table, "")
+count_bars = _guard(_charts.count_bars, "")
 per_resident_table = _guard(_tables.per_resident_table, "per 1,000 residents")
 highlights_table = _guard(_tables.highlights_table, "campaign or operational figures")
 quality_table = _guard(_tables.quality_table, "stated figures to check")
-projection_chart = _guard(_charts.projection_chart, "projection", _projected)
-post_activity_table = _guard(_posts.post_activity_table, "Facebook and Instagram post figures")
+projection_chart = _guard(_charts.projection_chart, "projection", _projected, _FEW)
 
 
 def post_activity_summary(frame: pd.DataFrame) -> Any:
-    """Sentences on the period month's posts, reach and engagement (or why there are none)."""
+    """Sentences on the period month's posts, reach and engagement (or why there are none).
+
+    Args:
+        frame: A post-activity frame (:func:`helpers.measures.post_activity`).
+
+    Returns:
+        Markdown sentences, or one line saying there are no post figures.
+    """
     if not len(frame):
         return absent("Facebook and Instagram post figures", _NONE)
     return markdown(_posts.post_activity_sentences(frame))
+
+
+def post_activity_table(frame: pd.DataFrame) -> Any:
+    """The period month's posts, reach and engagement by page, as a table.
+
+    Args:
+        frame: A post-activity frame (:func:`helpers.measures.post_activity`).
+
+    Returns:
+        The table; with no figures, nothing (:func:`post_activity_summary` of the same
+        frame already says there are none, so the line is not printed twice).
+    """
+    if not len(frame):
+        return None
+    return _posts.post_activity_table(frame)
+
+
+def commentary(parts: pd.DataFrame, figures: pd.DataFrame, page: str) -> Any:
+    """The analysts' commentary for one page, or one line saying there is none.
+
+    Args:
+        parts: Commentary parts of the period (``inputs.commentary.parts``).
+        figures: Declared figures of the period (``inputs.commentary.figures``).
+        page: The page key (``social``, ``itk``...).
+
+    Returns:
+        Markdown (see :func:`helpers.present.narrative.commentary`), or, when the
+        period has no commentary for the page, one line saying so.
+    """
+    if parts is None or not (parts["page"] == page).any():
+        return absent(
+            "commentary from the Media and Engagement team",
+            "data/raw/commentary/ has nothing for this page and period",
+        )
+    return _narrative.commentary(parts, figures, page)
 
 
 __all__ = [
@@ -150,6 +203,7 @@ __all__ = [
     "post_activity_table",
     "projection_chart",
     "projection_sentence",
+    "quality_link",
     "quality_table",
     "share_bars",
     "share_point",
