@@ -91,6 +91,8 @@ def _meta_export(path: Path) -> None:
 
 def _commentary(path: Path) -> None:
     links = "\n".join(f"- [click me]({url})" for url in COMMENTARY_VECTORS)
+    if not path.is_file():  # no paper for the period yet: the analysts start one
+        path.write_text(f"---\nperiod: {PERIOD}\n---\n# social\n# website\n", encoding="utf-8")
     text = path.read_text(encoding="utf-8")
     for page in ("# social\n", "# website\n"):
         text = text.replace(page, f"{page}\n## Hostile links\n\n{links}\n\n", 1)

@@ -126,3 +126,21 @@ def test_install_writes_the_kernel_metadata_and_nbconvert_config(tmp_path: Path)
         "kernel_provisioner": {"provisioner_name": kernel.PROVISIONER},
     }
     assert "c.HTMLExporter.template_name = 'engagement-briefing'" in settings.read_text()
+
+
+@pytest.mark.pipeline
+def test_the_kernel_starts_over_ipc_from_a_long_runtime_folder(tmp_path, monkeypatch):
+    """A Unix socket path holds 107 bytes: a deep runtime folder must not stop the kernel."""
+    from jupyter_client.manager import start_new_kernel
+
+    runtime = tmp_path / ("r" * 60) / ("s" * 60)
+    runtime.mkdir(parents=True)
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(runtime))
+    km, kc = start_new_kernel(kernel_name=config.KERNEL_NAME, startup_timeout=60)
+    try:
+        assert km.transport == "ipc"
+        assert len(km.ip) < 100
+        assert kc.execute_interactive("x = 1 + 1", timeout=30)["content"]["status"] == "ok"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

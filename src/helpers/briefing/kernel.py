@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,10 @@ def ipc_available() -> bool:
     return os.name == "posix"
 
 
+#: Longest socket base path used (a Unix socket path holds 107 bytes; ``-ipc-NNNNN`` follows).
+_MAX_IPC_BASE = 90
+
+
 class IpcProvisioner(LocalProvisioner):  # type: ignore[misc]
     """A local kernel that talks over IPC where the platform allows it."""
 
@@ -54,6 +59,10 @@ class IpcProvisioner(LocalProvisioner):  # type: ignore[misc]
                 runtime = Path(jupyter_runtime_dir())
                 runtime.mkdir(parents=True, exist_ok=True)
                 base = str(runtime / f"kernel-{uuid.uuid4()}")
+            if len(base) > _MAX_IPC_BASE:
+                # a Unix socket path holds at most 107 bytes: long runtime folders (a
+                # test's tmp path) would stop the kernel binding, so use a short one
+                base = os.path.join(tempfile.gettempdir(), f"ebk-{uuid.uuid4().hex[:12]}")
             km.transport = "ipc"
             km.cache_ports = False  # port numbers are socket file suffixes with IPC
             km.ip = f"{base}-ipc"

@@ -303,11 +303,11 @@ def _claims_paragraph(
     if not quality:
         return "No figures stated in an earlier report fall in this period, so none were checked."
     if not flagged:
-        return f"All {len(quality)} figures stated in the earlier report agree with its own tables."
+        return f"All {len(quality)} figures stated in the report agree with its own tables."
     own = [q for q in flagged if q.get("kind") in _SAME_TABLE and q.get("kind") != "cmgr"]
     windowed = [q for q in flagged if q.get("kind") == "cmgr"]
     sentences = [
-        f"{len(quality) - len(flagged)} of {len(quality)} figures the earlier report states "
+        f"{len(quality) - len(flagged)} of {len(quality)} figures the report states "
         "agree with its own tables."
     ]
     if own:

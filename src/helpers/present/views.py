@@ -36,7 +36,7 @@ from helpers.present.narrative import (
 from helpers.present.page import Tiles, absent, key_points, quality_link, tile
 
 _NONE = "there are none in the months this briefing covers"
-_FEW = "there are too few readings in the window to project from (the method notes say how many)"
+_FEW = "there are too few readings in the window to project from"
 _TOTALS = ["All accounts", "Sum of accounts"]
 
 
