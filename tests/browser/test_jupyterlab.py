@@ -443,6 +443,18 @@ def run_all_cells(page: Any) -> None:
     ).click()
 
 
+def _close(lab: LabServer, page: Any, notebook: str, shot: Path) -> None:
+    """Keep a screenshot of the page, close it and end its notebook's kernel session."""
+    with contextlib.suppress(Exception):
+        if not shot.exists():
+            page.screenshot(path=str(shot))
+    page.close()
+    with contextlib.suppress(OSError, ValueError, TypeError, urllib.error.URLError):
+        session = session_of(lab, notebook)
+        if session:
+            lab.api(f"sessions/{session['id']}", method="DELETE")
+
+
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_runs_in_jupyterlab(
     name: str,
@@ -539,14 +551,7 @@ def test_notebook_runs_in_jupyterlab(
         assert not console_errors, f"JavaScript errors while running {notebook}: {console_errors}"
         print(f"{notebook}: {len(prompts)} code cells, {len(charts)} charts in {seconds:.1f} s")
     finally:
-        with contextlib.suppress(Exception):
-            if not shot.exists():
-                page.screenshot(path=str(shot))
-        page.close()
-        with contextlib.suppress(OSError, ValueError, TypeError, urllib.error.URLError):
-            session = session_of(lab, notebook)
-            if session:
-                lab.api(f"sessions/{session['id']}", method="DELETE")
+        _close(lab, page, notebook, shot)
 
 
 def test_jupyterlab_drew_charts(lab: LabServer) -> None:
@@ -707,14 +712,7 @@ def test_analyst_session_in_jupyterlab(lab: LabServer, browser: Browser, screens
         # leaves: 200,642 against a stated 200,644), not two or three times it
         assert summed["worst"] < 0.01, summed
     finally:
-        with contextlib.suppress(Exception):
-            if not shot.exists():
-                page.screenshot(path=str(shot))
-        page.close()
-        with contextlib.suppress(OSError, ValueError, TypeError, urllib.error.URLError):
-            session = session_of(lab, notebook)
-            if session:
-                lab.api(f"sessions/{session['id']}", method="DELETE")
+        _close(lab, page, notebook, shot)
 
 
 def test_executed_notebook_reopens_and_reruns_from_outputs(

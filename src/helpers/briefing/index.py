@@ -14,6 +14,7 @@ import jinja2
 from markupsafe import Markup
 
 from helpers import config
+from helpers.briefing.links import is_safe_url
 from helpers.briefing.render import TEMPLATES, Page, stylesheet
 from helpers.present import formats
 
@@ -262,19 +263,13 @@ def render_index(
 def render_markdown(text: str) -> Markup:
     """Markdown as HTML for a page: raw HTML shown as text, links to safe schemes only.
 
-    markdown-it's link validation refuses ``javascript:``, ``vbscript:``, ``file:``
-    and ``data:`` links (except images); links are further limited to ``https``,
-    ``http``, ``mailto`` and in-page anchors.
+    Links keep their target only when :func:`helpers.briefing.links.is_safe_url`
+    allows it (``https``, ``http``, ``mailto``, relative and in-page links).
     """
     if not text.strip():
         return Markup("")
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": False})
-    md.validateLink = _safe_link  # type: ignore[method-assign]
+    md.validateLink = is_safe_url  # type: ignore[method-assign]
     return Markup(md.render(text))
-
-
-def _safe_link(url: str) -> bool:
-    scheme = url.strip().split(":", 1)[0].lower() if ":" in url.split("/", 1)[0] else ""
-    return scheme in ("", "https", "http", "mailto") and not url.strip().startswith("//")

@@ -25,6 +25,7 @@ from typing import Any
 
 from helpers.briefing.fingerprint import commentary_path
 from helpers.briefing.plan import Request, briefing_title
+from helpers.tidy.commentary import Commentary, empty_commentary
 from helpers.tidy.dataset import load_commentary
 
 OVERVIEW_FILE = "overview.json"
@@ -43,35 +44,34 @@ FIELDS: tuple[str, ...] = (
 )
 
 
-def paper_lines(data_dir: Path, period: str) -> dict[str, str | None]:
+def period_commentary(data_dir: Path, period: str) -> Commentary:
+    """The analysts' commentary of one period (empty when it has no file).
+
+    Raises:
+        DataError: If a commentary file is malformed (naming the file and line).
+    """
+    if not commentary_path(data_dir, period).is_file():
+        return empty_commentary()
+    return load_commentary(data_dir).for_period(period)
+
+
+def paper_lines(notes: Commentary, period: str) -> dict[str, str | None]:
     """The decision, date of issue and contact of a period's paper, as far as given.
 
     Args:
-        data_dir: The data folder.
+        notes: The period's commentary (:func:`period_commentary`).
         period: ``YYYY-MM``.
 
     Returns:
         ``{"decision": ..., "issued": "YYYY-MM-DD", "contact": ...}`` from the front
         matter of ``raw/commentary/<period>.md``; None for each one not given (all None
         without such a file: the paper is a draft).
-
-    Raises:
-        DataError: If a commentary file is malformed (naming the file and line).
     """
-    keys = ("decision", "issued", "contact")
-    if not commentary_path(data_dir, period).is_file():
-        return dict.fromkeys(keys)
-    commentary = load_commentary(data_dir)
     return {
-        "decision": " ".join(commentary.decision(period).split()) or None,
-        "issued": commentary.issued(period) or None,
-        "contact": " ".join(commentary.contact(period).split()) or None,
+        "decision": " ".join(notes.decision(period).split()) or None,
+        "issued": notes.issued(period) or None,
+        "contact": " ".join(notes.contact(period).split()) or None,
     }
-
-
-def decision_line(data_dir: Path, period: str) -> str | None:
-    """The "decision required" line of a period's commentary (None when not given)."""
-    return paper_lines(data_dir, period)["decision"]
 
 
 def page_links(request: Request, staging: Path) -> list[dict[str, str]]:
@@ -87,6 +87,7 @@ def overview_record(
     request: Request,
     staging: Path,
     key_points: Sequence[str],
+    notes: Commentary | None = None,
 ) -> dict[str, Any]:
     """Assemble ``overview.json`` of a period being built.
 
@@ -94,11 +95,14 @@ def overview_record(
         request: The period's request.
         staging: The folder the pages were written to.
         key_points: Plain-text sentences, most important first.
+        notes: The period's commentary (read from the data folder when not given).
 
     Returns:
         A JSON-ready dict with the fields of :data:`FIELDS` (``issued`` None: a draft).
     """
-    lines = paper_lines(request.data_dir, request.period)
+    if notes is None:
+        notes = period_commentary(request.data_dir, request.period)
+    lines = paper_lines(notes, request.period)
     return {
         "period": request.period,
         "period_label": request.period_label,

@@ -22,6 +22,7 @@ import pandas as pd
 from helpers import config
 from helpers.briefing.errors import ParameterError
 from helpers.errors import display_path
+from helpers.tidy.commentary import commentary_files
 from helpers.tidy.periods import Window, month_label, reporting_window
 
 #: The briefing notebooks (``notebooks/<name>.ipynb``), in the order the index lists them
@@ -76,11 +77,10 @@ def available_periods(tidy: pd.DataFrame, papers: Iterable[str] = ()) -> list[st
 
 def paper_periods(data_dir: Path) -> list[str]:
     """Periods with a commentary file (a paper) in ``<data_dir>/raw/commentary/``."""
-    folder = Path(data_dir) / "raw" / "commentary"
-    if not folder.is_dir():
-        return []
     return sorted(
-        p.stem for p in folder.glob("*.md") if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", p.stem)
+        p.stem
+        for p in commentary_files(Path(data_dir) / "raw")
+        if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", p.stem)
     )
 
 

@@ -36,7 +36,6 @@ from helpers.briefing import QUALITY_MIME
 from helpers.briefing.errors import NotRun, ParameterError, RunError
 from helpers.briefing.fingerprint import (
     Fingerprint,
-    commentary_path,
     load_inputs,
     period_fingerprint,
     stored_fingerprint,
@@ -50,6 +49,7 @@ from helpers.briefing.overview import (
     OVERVIEW_FILE,
     overview_record,
     page_links,
+    period_commentary,
     read_overview,
 )
 from helpers.briefing.ownership import (
@@ -77,6 +77,7 @@ from helpers.tidy.periods import reporting_window
 if TYPE_CHECKING:
     from helpers.briefing.execute import NotebookJob
     from helpers.briefing.render import Page
+    from helpers.tidy.commentary import Commentary
 
 FAILED_DIR = ".failed"
 LOGS_DIR = ".kernel-logs"
@@ -303,13 +304,10 @@ def _reconciliation(request: Request) -> tuple[pd.DataFrame, list[dict[str, Any]
     return tidy, quality_records(checks)
 
 
-def _overview_commentary(request: Request) -> str:
+def _overview_commentary(notes: Commentary) -> str:
     """The analysts' text for the overview page of the period, figures filled in."""
     from helpers.present.narrative import commentary
 
-    if not commentary_path(request.data_dir, request.period).is_file():
-        return ""
-    notes = load_commentary(request.data_dir).for_period(request.period)
     if not (notes.parts["page"] == "overview").any():
         return ""
     return commentary(notes.parts, notes.figures, "overview").data
@@ -331,7 +329,8 @@ def _finish(build: PeriodBuild, settings: Settings) -> Path:
     links = [{"href": f"{r.name}.html", "text": briefing_title(r.name)} for r in results]
     summary = key_points(headlines)
     paragraph = quality_paragraph(quality, headlines)
-    overview = overview_record(request, build.staging, summary)
+    notes = period_commentary(request.data_dir, request.period)
+    overview = overview_record(request, build.staging, summary, notes)
     index = render_index(
         _page(request, None),
         links,
@@ -340,7 +339,7 @@ def _finish(build: PeriodBuild, settings: Settings) -> Path:
         summary,
         paragraph,
         paper=overview,
-        commentary=_overview_commentary(request),
+        commentary=_overview_commentary(notes),
     )
     check_page(index, "index.html")
     (build.staging / "index.html").write_text(index, encoding="utf-8")
@@ -727,11 +726,10 @@ def plan_period(
     available = available_periods(tidy, paper_periods(folder))
     if period is not None:
         # A month without month-end figures can still be briefed on request when
-        # something is dated in it (18 November) or analysts wrote its commentary.
+        # something is dated in it (18 November); a paper's month is always available.
         asked = str(reporting_window(period, start, today=today).end)
         dated = (pd.to_datetime(tidy["end"]).dt.strftime("%Y-%m") == asked).any()
-        written = (folder / "raw" / "commentary" / f"{asked}.md").is_file()
-        if asked not in available and (dated or written):
+        if asked not in available and dated:
             available = sorted({*available, asked})
     return validate_request(
         period,

@@ -19,7 +19,7 @@ import pandas as pd
 from helpers import config
 from helpers.measures import arithmetic as metrics
 from helpers.tidy.periods import Window
-from helpers.tidy.select import figure, is_whole_month, rows, sum_of_accounts
+from helpers.tidy.select import figure, figure_rows, is_whole_month, rows, sum_of_accounts
 
 QUALITY_COLUMNS = [
     "check",
@@ -53,13 +53,16 @@ SAME_DOCUMENT_DIRS: tuple[str, ...] = (config.REPORT_DIR.name,)
 
 def _independent(tidy: pd.DataFrame, fig: pd.Series) -> bool:
     """Whether some data row behind a commentary figure has a source of its own."""
-    sel = rows(tidy, fig["channel"], fig["metric"], None, fig["segment"])
-    sel = sel[
-        (sel["start"] == pd.Timestamp(fig["start"])) & (sel["end"] == pd.Timestamp(fig["end"]))
-    ]
-    if fig["account"] != config.ALL_ACCOUNTS or (sel["account"] == fig["account"]).any():
-        sel = sel[sel["account"] == fig["account"]]
-    sources = sel["source"].astype(str)
+    behind = figure_rows(
+        tidy,
+        fig["channel"],
+        fig["metric"],
+        fig["start"],
+        fig["end"],
+        fig["account"],
+        fig["segment"],
+    )
+    sources = behind["source"].astype(str)
     return bool((~sources.str.startswith(tuple(f"{d}/" for d in SAME_DOCUMENT_DIRS))).any())
 
 

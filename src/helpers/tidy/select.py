@@ -64,6 +64,31 @@ def is_whole_month(frame: pd.DataFrame) -> pd.Series:
     return month_start & month_end
 
 
+def figure_rows(
+    tidy: pd.DataFrame,
+    channel: str,
+    metric: str,
+    start: pd.Timestamp | str,
+    end: pd.Timestamp | str,
+    account: str = ALL_ACCOUNTS,
+    segment: str = "",
+    combine: bool = True,
+) -> pd.DataFrame:
+    """The rows :func:`figure` reads its value from (see there for the arguments).
+
+    Returns:
+        The row(s) of exactly that account and those dates; for the channel total
+        with no such row (and ``combine``), the accounts' rows it adds up; else none.
+    """
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    sel = rows(tidy, channel, metric, None, segment)
+    sel = sel[(sel["start"] == start) & (sel["end"] == end)]
+    exact = sel[sel["account"] == account]
+    if not exact.empty or account != ALL_ACCOUNTS or not combine:
+        return exact
+    return sel[sel["account"] != ALL_ACCOUNTS]
+
+
 def figure(
     tidy: pd.DataFrame,
     channel: str,
@@ -90,17 +115,12 @@ def figure(
     Returns:
         The value, or ``nan`` when the data do not hold it.
     """
-    start, end = pd.Timestamp(start), pd.Timestamp(end)
-    sel = rows(tidy, channel, metric, None, segment)
-    sel = sel[(sel["start"] == start) & (sel["end"] == end)]
-    exact = sel[sel["account"] == account]
-    if not exact.empty:
-        return float(exact["value"].iloc[0])
-    if account == ALL_ACCOUNTS and combine:
-        parts = sel[sel["account"] != ALL_ACCOUNTS]
-        if not parts.empty:
-            return float(parts["value"].sum())
-    return math.nan
+    sel = figure_rows(tidy, channel, metric, start, end, account, segment, combine)
+    if sel.empty:
+        return math.nan
+    if sel["account"].iloc[0] == account:
+        return float(sel["value"].iloc[0])
+    return float(sel["value"].sum())
 
 
 def sum_of_accounts(

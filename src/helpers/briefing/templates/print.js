@@ -64,14 +64,11 @@ async ({ parts, dpi, chartHeightMm, textWidthMm }) => {
   };
 
   // A heading left with nothing under it (its outputs are screen-only) is removed too.
-  const headingLevel = (node) => {
-    if (!node || !node.matches || !node.matches("div.narrative") || node.children.length !== 1) return 0;
+  // The level of the heading a narrative block opens with (0: none); `alone`: and holds nothing else.
+  const headingLevel = (node, alone = true) => {
+    if (!node || !node.matches || !node.matches("div.narrative") || !node.firstElementChild) return 0;
+    if (alone && node.children.length !== 1) return 0;
     const m = /^H([1-6])$/.exec(node.firstElementChild.tagName);
-    return m ? Number(m[1]) : 0;
-  };
-  const firstHeadingLevel = (node) => {
-    const h = node && node.matches && node.matches("div.narrative") && node.firstElementChild;
-    const m = h ? /^H([1-6])$/.exec(h.tagName) : null;
     return m ? Number(m[1]) : 0;
   };
   const dropEmptyHeadings = (root) => {
@@ -80,7 +77,7 @@ async ({ parts, dpi, chartHeightMm, textWidthMm }) => {
       const level = headingLevel(nodes[i]);
       if (!level) continue;
       const next = nodes[i].nextElementSibling;
-      const nextLevel = firstHeadingLevel(next);
+      const nextLevel = headingLevel(next, false);
       if (!next || (nextLevel && nextLevel <= level)) nodes[i].remove();
     }
   };
@@ -150,9 +147,6 @@ async ({ parts, dpi, chartHeightMm, textWidthMm }) => {
   // A narrow table and its heading make a unit half the text wide, so that
   // consecutive narrow tables sit side by side instead of leaving half a sheet empty.
   const half = (textWidthMm / 25.4) * 96 * 0.47; // CSS pixels
-  const headingOnly = (node) =>
-    node && node.matches("div.narrative") && node.children.length === 1 &&
-    /^H[2-6]$/.test(node.firstElementChild.tagName);
   for (const section of holder.querySelectorAll("section.part")) {
     for (const out of Array.from(section.querySelectorAll(":scope > div.output"))) {
       const table = out.querySelector(":scope > table");
@@ -161,7 +155,7 @@ async ({ parts, dpi, chartHeightMm, textWidthMm }) => {
       unit.className = "pair";
       const before = out.previousElementSibling;
       out.before(unit);
-      if (headingOnly(before)) unit.append(before);
+      if (headingLevel(before)) unit.append(before);
       unit.append(out);
     }
   }
