@@ -1,10 +1,11 @@
 """Run the briefing notebooks for a period and publish ``outputs/<period>/``.
 
-The runner checks the request before any kernel starts (:mod:`.plan`), executes
-the notebooks of a period concurrently with papermill (:mod:`.execute`), converts
-them in-process to offline HTML (:mod:`.render`), writes the index page
-(:mod:`.index`) and the manifest (:mod:`.manifest`), and swaps the finished folder
-into place only when everything succeeded (:mod:`.runner`).
+The runner (:mod:`.runner`) checks the request before any kernel starts
+(:mod:`.plan`), executes every page's notebook with papermill, channel pages side by
+side and then the data-quality and overview pages (:mod:`.build`, :mod:`.execute`),
+hands each to the publishers (:mod:`.publish`: offline HTML through :mod:`.render`,
+the board paper through :mod:`.pdf`), writes the manifest (:mod:`.manifest`), and swaps
+the finished folder into place only when everything succeeded.
 
 Importing this package is cheap: the runner (papermill, nbconvert) is loaded only
 when :func:`run_period` or :func:`run_all` is first used.
@@ -19,11 +20,7 @@ from helpers.briefing.errors import ParameterError, RunError
 if TYPE_CHECKING:
     from helpers.briefing.runner import run_all, run_period
 
-#: MIME type of a notebook's data-quality bundle: ``{"records": [{check, stated,
-#: computed, difference, status, ...}]}``; collected into ``quality.json``.
-QUALITY_MIME = "application/vnd.engagement-briefings.quality+json"
-
-__all__ = ["QUALITY_MIME", "ParameterError", "RunError", "run_all", "run_period"]
+__all__ = ["ParameterError", "RunError", "run_all", "run_period"]
 
 
 def __getattr__(name: str) -> Any:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import hashlib
 import json
 import math
@@ -35,17 +34,18 @@ import pandas as pd
 
 from helpers import config
 from helpers.briefing.overview import read_overview
+from helpers.briefing.templating import TEMPLATES, environment, register_filter
 from helpers.fileio import write_text
+from helpers.present import formats
 
 if TYPE_CHECKING:
-    import jinja2
+    pass
 
 try:  # POSIX: lock the output folder while the archive is rebuilt
     import fcntl
 except ImportError:  # pragma: no cover - Windows: no lock (one run at a time)
     fcntl = None  # type: ignore[assignment]
 
-TEMPLATES = Path(__file__).parent / "templates"
 ARCHIVE_FILE = "index.html"
 PDF_FILE = "briefing.pdf"
 #: Stylesheets of the archive: the briefings' own, then the archive's additions.
@@ -235,9 +235,7 @@ class Chart:
 
 
 def _format(value: float, unit: str) -> str:
-    from helpers.briefing.index import format_value
-
-    return format_value(value, unit)
+    return formats.value(value, unit)
 
 
 def _scale(values: Sequence[float]) -> tuple[float, float]:
@@ -344,19 +342,8 @@ def issue_label(issued: object) -> str:
     return f"Issued {day_label(str(issued).strip())}"
 
 
-@functools.cache
-def _environment() -> jinja2.Environment:
-    import jinja2  # only when the page is written, not to check that it is current
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
-    env.filters["day"] = day_label
-    env.filters["issued"] = issue_label
-    return env
+register_filter("day", day_label)
+register_filter("issued", issue_label)
 
 
 def archive_digest(entries: Sequence[PeriodEntry]) -> str:
@@ -403,7 +390,7 @@ def render_archive(entries: Sequence[PeriodEntry], digest: str) -> str:
     oldest, newest = entries[-1].overview["period_label"], entries[0].overview["period_label"]
     span = newest if len(entries) == 1 else f"{oldest} to {newest}"
     return (
-        _environment()
+        environment()
         .get_template("archive.html.j2")
         .render(
             css="\n".join((TEMPLATES / name).read_text(encoding="utf-8") for name in _STYLES),

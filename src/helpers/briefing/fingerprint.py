@@ -40,8 +40,8 @@ import helpers
 from helpers.briefing.manifest import package_versions
 from helpers.briefing.plan import Request
 from helpers.errors import display_path
-from helpers.ingest.report import read_claims
 from helpers.tidy.dataset import load_tidy
+from helpers.tidy.inputs import load_claims
 
 #: Bump when the way the fingerprint is computed changes (forces one rebuild).
 VERSION = 1
@@ -212,8 +212,7 @@ def load_inputs(data_dir: Path, tidy: pd.DataFrame | None = None) -> Inputs:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # stale processed data: rebuilt
             tidy = load_tidy(data_dir)
-    claims_dir = Path(data_dir) / "raw" / "as_reported"
-    claims = read_claims(claims_dir) if claims_dir.is_dir() else pd.DataFrame()
+    claims = load_claims(data_dir)
     return Inputs(
         data_dir=Path(data_dir),
         tidy=tidy,

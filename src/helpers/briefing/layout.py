@@ -119,6 +119,24 @@ def _listed(reasons: list[tuple[str, str]]) -> str:
     return "; ".join(parts)
 
 
+#: The collapsed method part's summary line, unless the notebook names its own.
+METHOD_SUMMARY = "How these figures were worked out"
+
+
+def _method_opening(settings: dict[str, Any]) -> str:
+    """The opening of the collapsed method part, as the notebook's metadata names it.
+
+    A notebook's ``metadata.briefing`` may give ``method_summary`` (the line shown
+    while it is folded) and ``method_id`` (the overview's is ``annex``: the board
+    paper prints it as its one annex).
+    """
+    summary = html.escape(str(settings.get("method_summary") or METHOD_SUMMARY))
+    ident = str(settings.get("method_id") or "")
+    attribute = f' id="{html.escape(ident)}"' if re.fullmatch(r"[A-Za-z][\w-]*", ident) else ""
+    classes = "method annex" if attribute else "method"
+    return f'<details class="{classes}"{attribute}><summary>{summary}</summary>'
+
+
 class BriefingLayout(Preprocessor):
     """Put key points first, method last (collapsed), and leave empty sections out."""
 
@@ -157,9 +175,7 @@ class BriefingLayout(Preprocessor):
             out.append(_raw(f'<p class="notice"><em>Not in this briefing:</em> {listed}.</p>'))
         if method and any(c.cell_type == "code" and _visible(c) for c in method):
             out += [
-                _raw(
-                    '<details class="method"><summary>How these figures were worked out</summary>'
-                ),
+                _raw(_method_opening(nb.metadata.get("briefing", {}))),
                 *method,
                 _raw("</details>"),
             ]

@@ -36,14 +36,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from markupsafe import Markup
 
 from helpers import config
 from helpers.briefing.overview import QUALITY_PAGE, read_overview
+from helpers.briefing.templating import TEMPLATES, environment, register_filter
 from helpers.fileio import atomic_path
 
-TEMPLATES = Path(__file__).parent / "templates"
 #: Stylesheets of the paper: the briefings' own, then the print additions.
 _STYLES: tuple[str, ...] = ("briefing.css", "print.css")
 PDF_FILE = "briefing.pdf"
@@ -156,16 +155,7 @@ def css_string(text: object) -> Markup:
     return Markup('"' + "".join(out) + '"')
 
 
-@functools.cache
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
-    env.filters["css_string"] = css_string
-    return env
+register_filter("css_string", css_string)
 
 
 @functools.cache
@@ -233,7 +223,7 @@ def print_document(overview: Mapping[str, Any], parts: Sequence[Mapping[str, str
         (TEMPLATES / n).read_text(encoding="utf-8") for n in ("briefing.css", "print.css")
     )
     return (
-        _environment()
+        environment()
         .get_template("print.html.j2")
         .render(
             css=css,

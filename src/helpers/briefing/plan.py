@@ -29,11 +29,25 @@ from helpers.tidy.periods import Window, month_label, reporting_window
 #: (from :data:`helpers.config.BRIEFING_SPECS`).
 BRIEFINGS: tuple[str, ...] = tuple(spec.name for spec in config.BRIEFING_SPECS)
 
-#: Titles of the pages: the briefings', and the data-quality page's.
+#: The overview page's notebook (published as ``index.html``).
+OVERVIEW = "overview"
+#: The data-quality page's notebook (``quality.html``).
+QUALITY = "quality"
+#: The pages that summarise the channel pages, in the order they run after them: the
+#: data-quality page reads their headline figures, the overview reads both.
+SUMMARY_PAGES: tuple[str, ...] = (QUALITY, OVERVIEW)
+
+#: Titles of the pages: the briefings', the overview's and the data-quality page's.
 _TITLES: dict[str, str] = {
     **{spec.name: spec.title for spec in config.BRIEFING_SPECS},
-    "quality": "Data quality",
+    OVERVIEW: "Overview",
+    QUALITY: "Data quality",
 }
+
+
+def page_file(name: str) -> str:
+    """The HTML file a page's notebook is published as (the overview is ``index.html``)."""
+    return "index.html" if name == OVERVIEW else f"{name}.html"
 
 
 def briefing_title(name: str) -> str:
@@ -178,9 +192,10 @@ class Request:
         period: The reporting month ``YYYY-MM``.
         start: The first month asked for, or None for the default window.
         window: The months the briefings cover.
-        channels: The briefings to build, in :data:`BRIEFINGS` order.
+        channels: The channel briefings to build, in :data:`BRIEFINGS` order.
         data_dir: The data folder the notebooks read.
-        notebooks: The notebook file of each briefing.
+        notebooks: The notebook file of each page: the channel briefings, then
+            :data:`SUMMARY_PAGES`.
     """
 
     period: str
@@ -189,6 +204,11 @@ class Request:
     channels: tuple[str, ...]
     data_dir: Path
     notebooks: dict[str, Path]
+
+    @property
+    def pages(self) -> tuple[str, ...]:
+        """Every page of the period in reading order: overview, channels, data quality."""
+        return (OVERVIEW, *self.channels, QUALITY)
 
     @property
     def period_label(self) -> str:
@@ -238,7 +258,7 @@ def validate_request(
     selected = parse_channels(channels)
     folder = check_data_dir(data_dir)
     nb_dir = Path(notebooks_dir).resolve() if notebooks_dir else config.NOTEBOOKS_DIR
-    notebooks = {name: nb_dir / f"{name}.ipynb" for name in selected}
+    notebooks = {name: nb_dir / f"{name}.ipynb" for name in (*selected, *SUMMARY_PAGES)}
     missing = [p for p in notebooks.values() if not p.is_file()]
     if missing:
         raise ParameterError(f"notebook {display_path(missing[0])} not found")

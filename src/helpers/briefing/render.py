@@ -14,7 +14,6 @@ import functools
 import re
 from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 import nbformat
@@ -24,19 +23,18 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import List, Unicode
 from traitlets.config import Config
 
-from helpers.briefing import QUALITY_MIME
 from helpers.briefing.errors import RunError
 from helpers.briefing.layout import BriefingLayout, CompressImages
 from helpers.briefing.links import neutralize_links, unsafe_links
+from helpers.briefing.templating import TEMPLATES
 from helpers.present.headlines import HEADLINES_MIME
-
-TEMPLATES = Path(__file__).parent / "templates"
+from helpers.present.summary import OVERVIEW_MIME, QUALITY_MIME
 
 #: Cells removed from the page: papermill's injected values and the defaults.
 REMOVED_TAGS: frozenset[str] = frozenset({"parameters", "injected-parameters"})
 
 #: Outputs removed from the page (published as JSON instead).
-REMOVED_MIMETYPES: tuple[str, ...] = (HEADLINES_MIME, QUALITY_MIME)
+REMOVED_MIMETYPES: tuple[str, ...] = (HEADLINES_MIME, QUALITY_MIME, OVERVIEW_MIME)
 
 #: Largest page size accepted, in bytes.
 MAX_PAGE_BYTES = 1_500_000

@@ -26,6 +26,7 @@ _SOURCES: dict[str, str] = {
     "per_resident": "helpers.measures.audiences",
     "post_activity": "helpers.measures.posts",
     "checks_for": "helpers.measures.quality",
+    "stated_figure_checks": "helpers.measures.quality",
     "Trend": "helpers.measures.trends",
     "trend": "helpers.measures.trends",
     "trend_figures": "helpers.measures.trends",

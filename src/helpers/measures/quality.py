@@ -419,3 +419,24 @@ def checks_for(
         return checks
     mine = checks["channel"].map(lambda c: any(p in channels for p in str(c).split("+")))
     return checks[mine.astype(bool)].reset_index(drop=True)
+
+
+def stated_figure_checks(
+    tidy: pd.DataFrame, claims: pd.DataFrame, window: Window, figures: pd.DataFrame
+) -> pd.DataFrame:
+    """Every stated figure of a briefing period, recomputed: what the data-quality page shows.
+
+    Args:
+        tidy: The tidy table.
+        claims: The figures earlier reports state (``inputs.claims``).
+        window: The briefing window (claims ending in it are checked).
+        figures: The figures the period's commentary quotes (``inputs.commentary.figures``).
+
+    Returns:
+        The report's claims checked (:func:`reconcile`), then the commentary's figures
+        (:func:`commentary_checks`), columns :data:`QUALITY_COLUMNS`.
+    """
+    checks = reconcile(tidy, claims, window)
+    if len(figures):
+        checks = pd.concat([checks, commentary_checks(tidy, figures)], ignore_index=True)
+    return checks

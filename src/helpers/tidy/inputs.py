@@ -70,8 +70,7 @@ def open_period(period: str, start: str | None = None, data_dir: str | Path = ""
         warnings.simplefilter("ignore", UserWarning)  # stale processed data: rebuilt in memory
         tidy = monthly_rollup(load_tidy(base))
     report = raw / "report_2015"
-    as_reported = raw / "as_reported"
-    claims = read_claims(as_reported) if as_reported.is_dir() else read_claims(None).iloc[0:0]
+    claims = load_claims(base)
     campaigns = (
         read_campaigns(report)
         if (report / "campaign_figures.csv").is_file()
@@ -88,3 +87,16 @@ def open_period(period: str, start: str | None = None, data_dir: str | Path = ""
         residents=division_residents(load_reference(base)),
         date_assumptions=read_date_assumptions(report),
     )
+
+
+def load_claims(data_dir: str | Path = "") -> pd.DataFrame:
+    """The figures reports state (``raw/as_reported/``), to check against the data.
+
+    Args:
+        data_dir: The folder holding ``raw/``; ``""`` for the project's.
+
+    Returns:
+        The claims (no rows when the folder has no ``as_reported/``).
+    """
+    as_reported = (Path(data_dir) if data_dir else config.DATA_DIR) / "raw" / "as_reported"
+    return read_claims(as_reported) if as_reported.is_dir() else read_claims(None).iloc[0:0]

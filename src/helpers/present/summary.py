@@ -1,0 +1,454 @@
+"""Views of the two summary pages: the overview (``index.html``) and data quality.
+
+Both pages are notebooks (``notebooks/overview.ipynb`` and ``notebooks/quality.ipynb``)
+that read what the channel pages of the period published (``headlines.json``, through
+:mod:`helpers.tidy.published`) and show it with the views here. Every view returns an
+object a notebook displays: HTML built from escaped text (never markup from data), or
+Markdown. The two records the runner collects, :class:`OverviewRecord` (for
+``overview.json``) and :class:`QualityRecords` (for ``quality.json``), display as a one-line
+summary in JupyterLab and are left out of the published page.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from IPython.display import Markdown
+
+from helpers import config
+from helpers.present import formats
+from helpers.present import overview as words
+
+#: MIME type of the data-quality page's checks (collected into ``quality.json``).
+QUALITY_MIME = "application/vnd.engagement-briefings.quality+json"
+#: MIME type of the overview's paper facts and key points (collected into ``overview.json``).
+OVERVIEW_MIME = "application/vnd.engagement-briefings.overview+json"
+
+Records = pd.DataFrame | Sequence[Mapping[str, Any]]
+
+#: Quality status meaning "the stated figure matches the data".
+QUALITY_OK = "ok"
+#: Quality status of a commentary figure with no independent source (quoted, not checked).
+QUALITY_QUOTED = "quoted"
+_VERDICTS = {
+    QUALITY_OK: "agrees",
+    "differs": "differs",
+    QUALITY_QUOTED: "quoted (no independent source)",
+}
+#: Quality-check kinds whose numbers are percentages.
+_PERCENT_KINDS = frozenset({"pct_change", "cmgr", "engagement_rate", "weighted_share"})
+_KIND_WORDS = {
+    "pct_change": "% change",
+    "abs_change": "change",
+    "cmgr": "growth a month",
+    "total_of_accounts": "total of the accounts",
+    "total_of_channels": "total of the channels",
+    "engagement_rate": "engagement rate",
+    "period_sum": "total of the months",
+    "weighted_share": "share over the months",
+    "value": "figure",
+    "cross_table": "total in one table against the accounts in another",
+}
+#: Measures the overview's headline tables show (the channel pages have them all).
+KEY_MEASURES = frozenset({"value", "pct_change", "yoy_pct_change", "cmgr", "rate"})
+#: Accounts that stand for a whole channel or site.
+CHANNEL_ACCOUNTS = frozenset(
+    {config.ALL_ACCOUNTS, config.WEBSITE_ACCOUNT, config.TRUSTED2KNOW_ACCOUNT}
+)
+
+
+def records(frame: Records) -> list[dict[str, Any]]:
+    """Rows as plain dicts, missing numbers as None (a frame or records already)."""
+    if isinstance(frame, pd.DataFrame):
+        rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    else:
+        rows = [dict(r) for r in frame]
+    return rows
+
+
+class Html(str):
+    """A piece of a page as HTML, built from escaped text; shows as HTML in a notebook."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+# --- the overview -------------------------------------------------------------------
+
+
+def paper_facts(decision: str, issued: str, contact: str) -> Html:
+    """The paper's date of issue, the decision it asks for and whom to contact.
+
+    Args:
+        decision: The decision required (empty: not shown).
+        issued: Date of issue ``YYYY-MM-DD``; empty for a draft.
+        contact: Whom to contact (empty: not shown).
+
+    Returns:
+        A definition list (``dl.paper-facts``); the board paper's front block gives
+        the same facts, so the printed paper leaves this list out.
+    """
+    rows = [("Date of issue", "issued", formats.day(issued) if issued else "Draft")]
+    if decision.strip():
+        rows.append(("Decision required", "decision", " ".join(decision.split())))
+    if contact.strip():
+        rows.append(("Contact", "contact", " ".join(contact.split())))
+    items = "".join(f'<dt>{_e(t)}</dt><dd class="{c}">{_e(v)}</dd>' for t, c, v in rows)
+    return Html(f'<dl class="paper-facts">{items}</dl>')
+
+
+def overview_points(headlines: Records) -> list[str]:
+    """The overview's key points, most important first, from the pages' headline figures."""
+    return words.key_points(records(headlines))
+
+
+def quality_line(quality: Records) -> Html:
+    """One line: how many stated figures agree, differ, or are only quoted."""
+    return Html(f'<p class="quality-line">{_e(words.quality_line(records(quality)))}</p>')
+
+
+def channel_pages(channels: Sequence[str] | None = None) -> list[dict[str, str]]:
+    """The channel pages of a period in reading order, as ``title`` and ``href``.
+
+    Args:
+        channels: The pages built (notebook names); None for every channel page.
+    """
+    return [
+        {"title": spec.title, "href": f"{spec.name}.html"}
+        for spec in config.BRIEFING_SPECS
+        if channels is None or spec.name in channels
+    ]
+
+
+def page_links(pages: Sequence[Mapping[str, str]]) -> Markdown:
+    """Links to the period's channel pages, as a Markdown list (``title`` and ``href``)."""
+    if not pages:
+        return Markdown("No channel briefings were built for this period.")
+    return Markdown("\n".join(f"- [{_md(p['title'])}]({p['href']})" for p in pages))
+
+
+def _md(text: str) -> str:
+    """Text safe inside a Markdown link label (no markup, no brackets)."""
+    return html.escape(text).replace("[", "(").replace("]", ")")
+
+
+def _headline_label(record: Mapping[str, Any]) -> str:
+    if record.get("label"):
+        return str(record["label"])
+    metric = config.METRICS.get(str(record.get("metric")))
+    label = metric.label if metric else str(record.get("metric", ""))
+    if record.get("segment"):
+        label += f" ({record['segment']})"
+    measure = record.get("measure", "value")
+    return label if measure == "value" else f"{label}: {str(measure).replace('_', ' ')}"
+
+
+def is_key_figure(record: Mapping[str, Any]) -> bool:
+    """Whether a headline belongs in the overview: channel-wide, unsegmented, key measure."""
+    return (
+        str(record.get("account")) in CHANNEL_ACCOUNTS
+        and not record.get("segment")
+        and str(record.get("measure", "value")) in KEY_MEASURES
+    )
+
+
+def headline_frame(headlines: Records) -> pd.DataFrame:
+    """The latest channel-wide figure of each key measure: what the headline tables show.
+
+    Args:
+        headlines: The period's headline figures (:func:`helpers.tidy.published.read_headlines`).
+
+    Returns:
+        Columns ``channel, figure, value, covered`` (value formatted, dates in words),
+        channels in briefing order, figures in the order the pages published them.
+    """
+    rows = records(headlines)
+    latest: dict[tuple, Mapping[str, Any]] = {}
+    for r in rows:
+        if is_key_figure(r):
+            key = (r["channel"], r["metric"], r.get("measure"), r.get("segment") or "")
+            if key not in latest or str(r["end"]) >= str(latest[key]["end"]):
+                latest[key] = r
+    first = {id(r): i for i, r in enumerate(rows)}
+    order = {name: i for i, name in enumerate(config.CHANNELS)}
+    kept = sorted(
+        latest.values(),
+        key=lambda r: (order.get(str(r["channel"]), len(order)), str(r["channel"]), first[id(r)]),
+    )
+    return pd.DataFrame(
+        [
+            {
+                "channel": str(r["channel"]),
+                "figure": _headline_label(r),
+                "value": formats.value(r.get("value"), str(r.get("unit") or ""), r.get("measure")),
+                "covered": formats.dates(str(r["start"]), str(r["end"])),
+            }
+            for r in kept
+        ],
+        columns=["channel", "figure", "value", "covered"],
+    )
+
+
+def headline_tables(table: pd.DataFrame, period_label: str) -> Html | Markdown:
+    """One table per channel of :func:`headline_frame`, captioned with the period.
+
+    Args:
+        table: :func:`headline_frame` of the period.
+        period_label: The period in words (``"November 2015"``).
+
+    Returns:
+        The tables (HTML), or one Markdown line when the pages published none.
+    """
+    if table.empty:
+        return Markdown("The briefings published no headline figures for this period.")
+    parts = []
+    for channel, rows in table.groupby("channel", sort=False):
+        name = config.CHANNELS.get(str(channel), str(channel))
+        body = "".join(
+            f'<tr><td>{_e(r.figure)}</td><td class="num">{_e(r.value)}</td>'
+            f"<td>{_e(r.covered)}</td></tr>"
+            for r in rows.itertuples()
+        )
+        parts.append(
+            f"<table><caption>{_e(name)}: headline figures, {_e(period_label)}</caption>"
+            '<thead><tr><th scope="col">Figure</th><th scope="col" class="num">Value</th>'
+            f'<th scope="col">Period covered</th></tr></thead><tbody>{body}</tbody></table>'
+        )
+    return Html("".join(parts))
+
+
+def method_notes(headlines: Records) -> Markdown:
+    """How the figures the overview uses were worked out, one bullet each."""
+    notes = [*words.method_notes(records(headlines))]
+    notes.append("Each channel's HTML briefing gives its own method notes in full, at its end.")
+    return Markdown("\n".join(f"- {_e(n)}" for n in notes))
+
+
+def quality_paragraph(quality: Records, headlines: Records) -> Markdown:
+    """The data-quality paragraph: slips in the report against claims that depend on dates."""
+    return Markdown(_e(words.quality_paragraph(records(quality), records(headlines))))
+
+
+@dataclass(frozen=True)
+class _Row:
+    who: str
+    what: str
+    quote: str
+    stated: str
+    computed: str
+    dates: str
+    verdict: str
+    flagged: bool
+    anchor: str
+
+
+def _stated(record: Mapping[str, Any]) -> str:
+    """The claim as stated, its range or bound kept ("at least 50%", "8,400 to 8,500")."""
+    percent = record.get("kind") in _PERCENT_KINDS or record.get("unit") == "percent"
+    text = formats.as_stated(record.get("stated"), percent=percent)
+    high = record.get("stated_high")
+    if high is not None and high == high:
+        text = f"{text} to {formats.as_stated(high, percent=percent)}"
+    comparison = record.get("comparison")
+    if comparison in ("at_least", "at_most"):
+        text = f"{comparison.replace('_', ' ')} {text}"
+    return text
+
+
+def _who(record: Mapping[str, Any]) -> str:
+    channels = [c for c in str(record.get("channel") or "").split("+") if c]
+    channel = " and ".join(formats.channel_name(c) for c in channels)
+    account = str(record.get("account") or "")
+    return channel if account in ("", config.ALL_ACCOUNTS) else f"{channel}, {account}"
+
+
+def _what(record: Mapping[str, Any]) -> str:
+    metric = config.METRICS.get(str(record.get("metric")))
+    what = metric.label if metric else str(record.get("metric") or "").replace("_", " ")
+    kind = _KIND_WORDS.get(str(record.get("kind")), str(record.get("kind")))
+    return what if kind.casefold() in what.casefold() else f"{what}: {kind}"
+
+
+def check_rows(quality: Records) -> list[_Row]:
+    """One row per check: who and what, the claim as stated, the value computed, the verdict."""
+    rows, anchored = [], set()
+    for r in records(quality):
+        first = str(r.get("channel") or "").split("+")[0]
+        status = str(r.get("status") or "")
+        computed = r.get("computed")
+        rows.append(
+            _Row(
+                who=_who(r),
+                what=_what(r),
+                quote=str(r.get("quote") or ""),
+                stated=_stated(r),
+                computed=formats.percent(computed, 2)
+                if r.get("kind") in _PERCENT_KINDS
+                else formats.count(computed),
+                dates=formats.dates(r["start"], r["end"]) if r.get("start") else "",
+                verdict=_VERDICTS.get(status, status),
+                flagged=status not in (QUALITY_OK, QUALITY_QUOTED),
+                anchor="" if first in anchored else first,
+            )
+        )
+        anchored.add(first)
+    return rows
+
+
+def flagged_checks(quality: Records) -> Html | Markdown:
+    """The stated figures that differ from the data, as a table (``table.flagged-checks``)."""
+    rows = [r for r in check_rows(quality) if r.flagged]
+    if not rows:
+        return Markdown("No stated figure differs from the data beyond rounding.")
+    body = "".join(
+        f'<tr><th scope="row">{_e(r.who)}<br><span class="what">{_e(r.what)}</span></th>'
+        f'<td class="num">{_e(r.stated)}</td><td class="num">{_e(r.computed)}</td>'
+        f"<td>{_e(r.dates)}</td></tr>"
+        for r in rows
+    )
+    return Html(
+        '<table class="data flagged-checks"><caption>Stated figures that differ from the data'
+        '</caption><thead><tr><th scope="col">Account and measure</th>'
+        '<th scope="col" class="num">Stated</th><th scope="col" class="num">Computed</th>'
+        f'<th scope="col">Dates</th></tr></thead><tbody>{body}</tbody></table>'
+    )
+
+
+def quality_page_link(quality: Records) -> Markdown:
+    """Where every stated figure is listed: ``quality.html`` beside the overview."""
+    rows = records(quality)
+    checked = words.checked(rows)
+    if not rows:
+        return Markdown("No stated figures fall in this period.")
+    quoted = len(rows) - len(checked)
+    also = f" and {quoted} figures quoted" if quoted else ""
+    return Markdown(
+        f"Every stated figure, with the dates used ({len(checked)} checks{also}): "
+        "[quality.html](quality.html), beside this page."
+    )
+
+
+@dataclass
+class OverviewRecord:
+    """What ``overview.json`` holds: the paper's facts and key points (shown as one line)."""
+
+    period: str
+    period_label: str
+    window_label: str
+    key_points: list[str] = field(default_factory=list)
+    decision: str | None = None
+    issued: str | None = None
+    contact: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as ``overview.json`` stores it (the runner adds the page list)."""
+        return {
+            "period": self.period,
+            "period_label": self.period_label,
+            "window_label": self.window_label,
+            "key_points": [str(p) for p in self.key_points],
+            "decision": self.decision or None,
+            "issued": self.issued or None,
+            "contact": self.contact or None,
+        }
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, object]:
+        issued = formats.day(self.issued) if self.issued else "a draft"
+        text = (
+            f"Overview of {self.period_label}: {len(self.key_points)} key points, issued {issued}."
+        )
+        return {OVERVIEW_MIME: self.to_json(), "text/plain": text}
+
+
+def overview_record(
+    period: str, period_label: str, window_label: str, notes: Any, key_points: Sequence[str]
+) -> OverviewRecord:
+    """The overview's record for ``overview.json``: key points and the paper's facts.
+
+    Args:
+        period: ``YYYY-MM``.
+        period_label: The period in words.
+        window_label: The window in words.
+        notes: The period's commentary (``inputs.commentary``): its front matter gives
+            the decision, date of issue and contact (none given: a draft).
+        key_points: The overview's key points, most important first.
+
+    Returns:
+        The record (displays as one line; the page leaves it out).
+    """
+    return OverviewRecord(
+        period=period,
+        period_label=period_label,
+        window_label=window_label,
+        key_points=[str(p) for p in key_points if p],
+        decision=" ".join(notes.decision(period).split()) or None,
+        issued=notes.issued(period) or None,
+        contact=" ".join(notes.contact(period).split()) or None,
+    )
+
+
+@dataclass
+class QualityRecords:
+    """Every stated-figure check of the period, as ``quality.json`` stores them."""
+
+    checks: pd.DataFrame
+
+    def to_json(self) -> list[dict[str, Any]]:
+        """The checks as JSON-ready records (ISO dates, None for missing numbers)."""
+        out = []
+        for record in records(self.checks):
+            out.append(
+                {
+                    k: v.strftime("%Y-%m-%d") if isinstance(v, pd.Timestamp) else v
+                    for k, v in record.items()
+                }
+            )
+        return out
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, object]:
+        rows = self.to_json()
+        differ = sum(1 for r in rows if r.get("status") not in (QUALITY_OK, QUALITY_QUOTED))
+        text = f"{len(rows)} stated-figure checks, {differ} flagged (all of them: checks)."
+        return {QUALITY_MIME: {"records": rows}, "text/plain": text}
+
+
+# --- the data-quality page -----------------------------------------------------------
+
+
+def quality_page_table(quality: Records) -> Html | Markdown:
+    """Every stated figure beside the value the data give (``table.data.quality``).
+
+    The first row of each channel carries the channel as its id, so a channel page
+    links to ``quality.html#itk``.
+    """
+    rows = check_rows(quality)
+    if not rows:
+        return Markdown("No figures stated in a report fall in this period.")
+    body = "".join(_quality_row(r) for r in rows)
+    return Html(
+        '<table class="data quality"><caption>Stated figures and the values the data give'
+        '</caption><thead><tr><th scope="col">Account and measure</th>'
+        '<th scope="col">What the report says</th><th scope="col" class="num">Stated</th>'
+        '<th scope="col" class="num">Computed</th><th scope="col">Dates</th>'
+        f'<th scope="col">Verdict</th></tr></thead><tbody>{body}</tbody></table>'
+    )
+
+
+def _quality_row(row: _Row) -> str:
+    anchor = f' id="{_e(row.anchor)}"' if row.anchor else ""
+    flagged = ' class="flagged"' if row.flagged else ""
+    verdict = f"<strong>{_e(row.verdict)}</strong>" if row.flagged else _e(row.verdict)
+    return (
+        f'<tr{anchor}{flagged}><th scope="row">{_e(row.who)}<br>'
+        f'<span class="what">{_e(row.what)}</span></th><td>{_e(row.quote)}</td>'
+        f'<td class="num">{_e(row.stated)}</td><td class="num">{_e(row.computed)}</td>'
+        f"<td>{_e(row.dates)}</td><td>{verdict}</td></tr>"
+    )
