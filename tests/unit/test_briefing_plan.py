@@ -13,6 +13,7 @@ from helpers.briefing import ParameterError
 from helpers.briefing import runner as runner_module
 from helpers.briefing.plan import (
     BRIEFINGS,
+    SUMMARY_PAGES,
     available_periods,
     briefing_title,
     latest_period,
@@ -110,7 +111,7 @@ def test_briefing_titles_come_from_config():
 def _notebooks(tmp_path):
     folder = tmp_path / "nb"
     folder.mkdir()
-    for name in BRIEFINGS:
+    for name in (*BRIEFINGS, *SUMMARY_PAGES):
         (folder / f"{name}.ipynb").write_text("{}")
     return folder
 
@@ -128,6 +129,8 @@ def test_validate_request_accepts_a_good_request(tmp_path):
     assert request.period == "2015-09"
     assert request.start == "2015-03"
     assert request.channels == ("social", "website")
+    assert list(request.notebooks) == ["social", "website", "quality", "overview"]
+    assert request.pages == ("overview", "social", "website", "quality")
     assert request.period_label == "September 2015"
     assert request.window.label == "March 2015 to September 2015"
 

@@ -10,9 +10,15 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from rich.console import Console
 
 from helpers.briefing import RunError, run_period
-from helpers.briefing import runner as runner_module
+from helpers.briefing import build as runner_module
 from helpers.briefing.execute import NotebookFailed
 from helpers.present.headlines import HEADLINES_MIME
+from tests.factories.fake_notebooks import (
+    SUMMARY_PAGES,
+    fake_execute,
+    summary_page,
+    write_page_notebooks,
+)
 
 PERIOD = "2015-09"
 
@@ -48,16 +54,13 @@ def _executed(job):
 @pytest.fixture
 def fake_kernels(monkeypatch, tmp_path):
     notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    for name in ("website", "itk"):
-        (notebooks / f"{name}.ipynb").write_text("{}")
+    write_page_notebooks(notebooks, ("website", "itk"))
     calls = []
+    fake = fake_execute(_executed, 0.5)
 
     def execute(job, **kwargs):
         calls.append(job)
-        nb = _executed(job)
-        nbformat.write(nb, job.output)
-        return nb, 0.5
+        return fake(job, **kwargs)
 
     monkeypatch.setattr(runner_module, "execute_notebook", execute)
     monkeypatch.setattr(runner_module, "check_kernel", lambda name: None)
@@ -89,7 +92,7 @@ def test_runner_assembles_a_period_without_kernels(fake_kernels):
         "website.html",
     ]
     jobs = {job.name: job for job in fake_kernels["calls"]}
-    assert set(jobs) == {"website", "itk"}
+    assert set(jobs) == {"website", "itk", *SUMMARY_PAGES}
     assert jobs["itk"].parameters["period"] == PERIOD
     assert jobs["itk"].parameters["start"] is None
     # the final folder, not the staging one: the executed notebook reruns in place
@@ -104,7 +107,7 @@ def test_runner_assembles_a_period_without_kernels(fake_kernels):
 
 
 def test_every_footer_points_at_files_that_exist(fake_kernels):
-    """quality.html is written from quality.json: its footer names no notebook."""
+    """Every page is a notebook: each footer names its executed notebook, beside it."""
     folder = _run(fake_kernels)
     footers = {}
     for page in folder.glob("*.html"):
@@ -116,7 +119,8 @@ def test_every_footer_points_at_files_that_exist(fake_kernels):
         assert named, f"{name}'s footer names no file"
         for path in named:
             assert (folder / path).is_file(), f"{name}'s footer names {path}, which does not exist"
-    assert "quality.json" in footers["quality.html"]
+    assert "notebooks/quality.ipynb" in footers["quality.html"]
+    assert "notebooks/overview.ipynb" in footers["index.html"]
 
 
 def test_a_second_run_replaces_the_period(fake_kernels):
@@ -272,7 +276,7 @@ def test_failure_keeps_previous_outputs_and_the_partial_notebook(fake_kernels, m
 
 
 def _ok(job):
-    nb = _executed(job)
+    nb = summary_page(job) if job.name in SUMMARY_PAGES else _executed(job)
     nbformat.write(nb, job.output)
     return nb, 0.1
 

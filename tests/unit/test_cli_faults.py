@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from helpers import cli, config
-from helpers.briefing import runner as runner_module
+from helpers.briefing import build as build_module
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "exports"
 
@@ -32,7 +32,7 @@ def _no_kernels(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("a kernel would have started")
 
-    monkeypatch.setattr(runner_module, "_run_notebooks", refuse)
+    monkeypatch.setattr(build_module, "run_notebooks", refuse)
 
 
 def test_an_impossible_date_in_a_files_entry(data, capsys):
