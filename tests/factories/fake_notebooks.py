@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+import pandas as pd
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from helpers import measures
+from helpers.measures.quality import QUALITY_COLUMNS
 from helpers.present import summary
 from helpers.present.headlines import HEADLINES_MIME
 from helpers.tidy.inputs import open_period
@@ -38,14 +40,23 @@ def _cell(bundle: dict[str, Any]) -> nbformat.NotebookNode:
     )
 
 
-def summary_page(job: Any) -> nbformat.NotebookNode:
-    """The overview or data-quality notebook's outputs, computed in-process."""
+def summary_page(job: Any, checks: bool = True) -> nbformat.NotebookNode:
+    """The overview or data-quality notebook's outputs, computed in-process.
+
+    Args:
+        job: The notebook job the runner made.
+        checks: Recompute the stated figures (False: the quality page has none).
+    """
     p = job.parameters
     inputs = open_period(p["period"], p["start"], p["data_dir"])
     headlines = read_headlines(p["pages_dir"])
     if job.name == "quality":
-        checks = measures.stated_figure_checks(
-            inputs.tidy, inputs.claims, inputs.window, inputs.commentary.figures
+        checks = (
+            measures.stated_figure_checks(
+                inputs.tidy, inputs.claims, inputs.window, inputs.commentary.figures
+            )
+            if checks
+            else pd.DataFrame(columns=QUALITY_COLUMNS)
         )
         bundle = summary.QualityRecords(checks)._repr_mimebundle_()
         table = summary.quality_page_table(checks)
@@ -79,12 +90,12 @@ def channel_page(job: Any, record: dict[str, Any]) -> nbformat.NotebookNode:
 
 
 def fake_execute(
-    channel: Callable[[Any], nbformat.NotebookNode], seconds: float = 0.1
+    channel: Callable[[Any], nbformat.NotebookNode], seconds: float = 0.1, checks: bool = True
 ) -> Callable[..., tuple[nbformat.NotebookNode, float]]:
     """An ``execute_notebook`` that writes ``channel(job)`` or the summary page's outputs."""
 
     def execute(job: Any, **kwargs: Any) -> tuple[nbformat.NotebookNode, float]:
-        nb = summary_page(job) if job.name in SUMMARY_PAGES else channel(job)
+        nb = summary_page(job, checks) if job.name in SUMMARY_PAGES else channel(job)
         nbformat.write(nb, job.output)
         return nb, seconds
 

@@ -22,13 +22,14 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 from rich.console import Console
 
 from helpers import config
-from helpers.briefing import runner as runner_module
+from helpers.briefing import build as runner_module
 from helpers.briefing.fingerprint import load_inputs, period_fingerprint
 from helpers.briefing.plan import available_periods, paper_periods, validate_request
 from helpers.present.headlines import HEADLINES_MIME
 from helpers.tidy.dataset import build_dataset, load_tidy
 from helpers.tidy.periods import reporting_window
 from tests.browser.harness import engagement, engagement_env
+from tests.factories.fake_notebooks import fake_execute, write_page_notebooks
 
 #: The raw file and cell changed: In the Know users of one division on 30 September 2015.
 ITK_FILE = "report_2015/itk_registered_users_by_division.csv"
@@ -116,20 +117,18 @@ def runs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, data_copy: Path) -> di
     data = tmp_path / "data"
     shutil.copytree(data_copy, data)
     notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    (notebooks / "itk.ipynb").write_text('{"cells": []}')
+    write_page_notebooks(notebooks, ("itk",), '{"cells": []}')
     executed: list[str] = []
+    # the stated figures are not what these tests are about (and take a second a period)
+    fake = fake_execute(_executed, checks=False)
 
     def execute(job: Any, **kwargs: Any) -> tuple[nbformat.NotebookNode, float]:
-        executed.append(job.period)
-        nb = _executed(job)
-        nbformat.write(nb, job.output)
-        return nb, 0.1
+        if job.name == "itk":
+            executed.append(job.period)
+        return fake(job, **kwargs)
 
     monkeypatch.setattr(runner_module, "execute_notebook", execute)
     monkeypatch.setattr(runner_module, "check_kernel", lambda name: None)
-    # the stated figures are not what these tests are about (and take a second a period)
-    monkeypatch.setattr(runner_module, "_reconciliation", lambda request: (None, []))
     out = tmp_path / "out"
 
     def run(**kw: Any) -> tuple[list[str], str]:

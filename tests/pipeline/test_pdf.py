@@ -23,8 +23,8 @@ from pypdf import PdfReader
 from rich.console import Console
 
 from helpers import config
+from helpers.briefing import build as runner_module
 from helpers.briefing import run_period
-from helpers.briefing import runner as runner_module
 from helpers.briefing.pdf import (
     ANNEX_TITLE,
     CHROMIUM_ENV,
@@ -35,6 +35,7 @@ from helpers.briefing.pdf import (
 )
 from helpers.present.headlines import HEADLINES_MIME
 from tests.browser.harness import require_browser_tools
+from tests.factories.fake_notebooks import fake_execute, write_page_notebooks
 from tests.pipeline.all_periods import AllPeriods, all_periods  # noqa: F401 (a fixture)
 
 #: A4 in PostScript points.
@@ -125,15 +126,8 @@ def test_without_chromium_the_html_is_written_and_one_line_says_why(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    (notebooks / "itk.ipynb").write_text("{}")
-
-    def execute(job: Any, **kwargs: Any) -> tuple[nbformat.NotebookNode, float]:
-        nb = _executed(job)
-        nbformat.write(nb, job.output)
-        return nb, 0.1
-
-    monkeypatch.setattr(runner_module, "execute_notebook", execute)
+    write_page_notebooks(notebooks, ("itk",))
+    monkeypatch.setattr(runner_module, "execute_notebook", fake_execute(_executed))
     monkeypatch.setattr(runner_module, "check_kernel", lambda name: None)
     monkeypatch.setenv(CHROMIUM_ENV, str(tmp_path / "no-chromium"))
     log = io.StringIO()

@@ -443,7 +443,7 @@ def test_bad_parameters_one_message_exit_2_no_kernel(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import helpers.briefing.runner as runner
+    import helpers.briefing.build as runner
 
     started: list[object] = []
     monkeypatch.setattr(runner, "execute_notebook", lambda *a, **k: started.append(a))
