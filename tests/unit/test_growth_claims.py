@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.measures import arithmetic as metrics
+from helpers.measures import arithmetic
 from helpers.measures.quality import DIFFERS, check_claims
 from helpers.tidy.select import snapshot_series
 
@@ -17,7 +17,7 @@ def test_cmgr_february_to_september_2015_is_above_the_claimed_range(
     tidy, channel, metric, expected
 ):
     totals = snapshot_series(tidy, channel, metric)
-    rate = metrics.cmgr(totals["2015-02-28"], totals["2015-09-30"], 7)
+    rate = arithmetic.cmgr(totals["2015-02-28"], totals["2015-09-30"], 7)
     assert rate == pytest.approx(expected, abs=0.005)
     assert not 2.5 <= rate <= 3.0  # the report: "between 2.5% and 3% per month"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.measures import arithmetic as metrics
+from helpers.measures import arithmetic
 from helpers.measures.quality import (
     DIFFERS,
     OK,
@@ -21,7 +21,7 @@ FEB, JUN, SEP = "2015-02-28", "2015-06-30", "2015-09-30"
 
 def growth(tidy, channel, metric, account, first, last):
     s = snapshot_series(tidy, channel, metric, account)
-    return metrics.pct_change(s[first], s[last])
+    return arithmetic.pct_change(s[first], s[last])
 
 
 @pytest.mark.parametrize(
@@ -69,7 +69,7 @@ def test_september_engagement_rates(tidy, account, stated):
     args = ("facebook",)
     reach = figure(tidy, *args, "reach", "2015-09-01", "2015-09-30", account)
     engaged = figure(tidy, *args, "engaged_users", "2015-09-01", "2015-09-30", account)
-    assert round(metrics.engagement_rate(engaged, reach)) == stated
+    assert round(arithmetic.engagement_rate(engaged, reach)) == stated
 
 
 @pytest.mark.parametrize(

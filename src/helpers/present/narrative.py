@@ -357,11 +357,6 @@ def growth_share_sentence(shares: pd.DataFrame, changes: pd.DataFrame) -> str:
     )
 
 
-def missing_line(what: str, reason: str) -> str:
-    """One line for a section without figures."""
-    return f"No {what} for this period: {reason}."
-
-
 def commentary(parts: pd.DataFrame, figures: pd.DataFrame, page: str) -> Markdown:
     """The analysts' commentary for one page, figures filled in with their qualifiers.
 

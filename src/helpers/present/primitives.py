@@ -460,7 +460,7 @@ def share_chart(
 ) -> Figure | Axes:
     """100% stacked horizontal bars: the share of each segment per period (or per site).
 
-    Values are percentages (``metrics.shares`` turns counts into them). A period
+    Values are percentages (``arithmetic.shares`` turns counts into them). A period
     whose shares add up to less than 100 (a breakdown listing only its top
     segments) gets a grey ``Not reported`` remainder, so nothing is rescaled.
     Periods run top to bottom in row order; segments keep their row order and
