@@ -140,3 +140,19 @@ def test_a_view_added_to_the_views_is_in_the_package_without_a_second_list(monke
     monkeypatch.setattr(views, "__all__", [n for n in views.__all__ if n != "tile"])
     with pytest.raises(AttributeError, match="tile"):
         _ = present.tile
+
+
+@pytest.mark.parametrize("folder", ["measures", "present"])
+def test_modules_under_600_lines_and_functions_under_80(folder):
+    """Split along the seams before a module or a function grows past what one can read."""
+    too_long = []
+    for path in modules(folder):
+        text = path.read_text(encoding="utf-8")
+        if len(text.splitlines()) > 600:
+            too_long.append(f"{path.relative_to(PACKAGE)}: {len(text.splitlines())} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = node.end_lineno - node.lineno + 1
+                if length > 80:
+                    too_long.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name}")
+    assert too_long == []
