@@ -52,7 +52,7 @@ def test_theme_applies_palette_grid_and_spines_inside_the_block_only():
     assert dict(mpl.rcParams) == before
 
 
-def test_colour_for_known_accounts_fixed_and_distinct():
+def test_colour_of_known_accounts_fixed_and_distinct():
     accounts = list(theme.ACCOUNT_COLOURS)
     colours = [theme.colour_of(a) for a in accounts]
     assert len(set(colours)) == len(accounts)
@@ -62,7 +62,7 @@ def test_colour_for_known_accounts_fixed_and_distinct():
     assert theme.colour_of("All accounts") == theme.BLACK
 
 
-def test_colour_for_unknown_names_is_stable():
+def test_colour_of_unknown_names_is_stable():
     # Pinned: a hash that changed between runs would recolour accounts across briefings.
     assert theme.colour_of("Road Policing") == theme.colour_of("Road Policing")
     assert theme.colour_of("Road Policing") == "#009E73"
