@@ -126,3 +126,33 @@ def test_the_packages_lazy_names_cover_what_notebooks_and_views_use():
         for attr in used:
             assert getattr(name, attr) is not None
     assert set(views.__all__) <= set(present.__all__)
+    assert [n for n in present.__all__ if getattr(present, n, None) is None] == []
+
+
+def test_a_view_added_to_the_views_is_in_the_package_without_a_second_list(monkeypatch):
+    import helpers.present as present
+    from helpers.present import views
+
+    monkeypatch.setattr(views, "new_view", lambda frame: frame, raising=False)
+    monkeypatch.setattr(views, "__all__", [*views.__all__, "new_view"])
+    assert "new_view" in present.__all__
+    assert present.new_view is views.new_view
+    monkeypatch.setattr(views, "__all__", [n for n in views.__all__ if n != "tile"])
+    with pytest.raises(AttributeError, match="tile"):
+        _ = present.tile
+
+
+@pytest.mark.parametrize("folder", ["measures", "present"])
+def test_modules_under_600_lines_and_functions_under_80(folder):
+    """Split along the seams before a module or a function grows past what one can read."""
+    too_long = []
+    for path in modules(folder):
+        text = path.read_text(encoding="utf-8")
+        if len(text.splitlines()) > 600:
+            too_long.append(f"{path.relative_to(PACKAGE)}: {len(text.splitlines())} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = node.end_lineno - node.lineno + 1
+                if length > 80:
+                    too_long.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name}")
+    assert too_long == []

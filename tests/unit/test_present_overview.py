@@ -92,7 +92,7 @@ def test_assumed_dates_are_said_beside_the_figure():
 
     from helpers import config
     from helpers.ingest.report import read_date_assumptions
-    from helpers.present import narrative
+    from helpers.present import points
 
     assumptions = read_date_assumptions(config.REPORT_DIR)
     forms = pd.DataFrame(
@@ -105,20 +105,18 @@ def test_assumed_dates_are_said_beside_the_figure():
             "source": ["report_2015/website_online_forms.csv:4:submissions"] * 2,
         }
     )
-    note = narrative.date_note(forms, assumptions).data
+    note = points.date_note(forms, assumptions).data
     assert "the report says \u201cthe period 1 May \u2013 31\u201d" in note
     assert "October 2015" in note and "is assumed" in note
     stated = forms.assign(source="exports/ga/forms.csv:2:3")
-    assert narrative.date_note(stated, assumptions) is None
+    assert points.date_note(stated, assumptions) is None
     empty = forms.iloc[0:0].assign(metric=pd.Series(dtype=str))
-    points = narrative.website_points(empty, empty, empty, forms, assumptions)
-    assert points == [
+    said = points.website_points(empty, empty, empty, forms, assumptions)
+    assert said == [
         "9,830 online forms were submitted (May to October 2015, dates assumed); "
         "the most used was Join us (4,403)."
     ]
-    assert (
-        "dates assumed" not in narrative.website_points(empty, empty, empty, stated, assumptions)[0]
-    )
+    assert "dates assumed" not in points.website_points(empty, empty, empty, stated, assumptions)[0]
 
 
 def test_a_date_assumption_must_name_a_known_table(tmp_path):

@@ -18,6 +18,21 @@ def _months(tidy: pd.DataFrame, window: Window, channel: str, metric: str) -> pd
     return sel[(sel["start"] >= window.first_day) & (sel["end"] <= window.last_day)]
 
 
+def _with_summed_total(parts: pd.DataFrame) -> pd.DataFrame:
+    """Reach and engaged users of one month by account, plus their sum as the total row."""
+    total = {
+        "start": parts["start"].iloc[0],
+        "end": parts["end"].iloc[0],
+        "account": ALL_ACCOUNTS,
+        "value_r": parts["value_r"].sum(),
+        "value_e": parts["value_e"].sum(),
+        "source_r": "sum of the accounts' reach",
+        "source_e": "sum of the accounts' engaged users",
+        "basis": "sum of accounts",
+    }
+    return pd.concat([parts, pd.DataFrame([total])], ignore_index=True)
+
+
 def engagement(tidy: pd.DataFrame, window: Window) -> pd.DataFrame:
     """Facebook reach, engaged users and engagement rate by account, latest month with them.
 
@@ -43,27 +58,7 @@ def engagement(tidy: pd.DataFrame, window: Window) -> pd.DataFrame:
     latest = both[both["start"] == both["start"].max()].copy()
     latest["basis"] = "account"
     if ALL_ACCOUNTS not in set(latest["account"]):
-        parts = latest
-        latest = pd.concat(
-            [
-                latest,
-                pd.DataFrame(
-                    [
-                        {
-                            "start": parts["start"].iloc[0],
-                            "end": parts["end"].iloc[0],
-                            "account": ALL_ACCOUNTS,
-                            "value_r": parts["value_r"].sum(),
-                            "value_e": parts["value_e"].sum(),
-                            "source_r": "sum of the accounts' reach",
-                            "source_e": "sum of the accounts' engaged users",
-                            "basis": "sum of accounts",
-                        }
-                    ]
-                ),
-            ],
-            ignore_index=True,
-        )
+        latest = _with_summed_total(latest)
     records = []
     for r in latest.to_dict("records"):
         base = {

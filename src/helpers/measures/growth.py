@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers.measures import arithmetic as metrics
+from helpers.measures import arithmetic
 from helpers.measures.timeseries import (
     clean_series,
     month_end_values,
@@ -88,9 +88,9 @@ def monthly_changes(series: pd.Series) -> pd.DataFrame:
     year_ago = table["value"].reindex(table.index - 12).to_numpy()
     current = table["value"].to_numpy()
     table["mom_change"] = current - previous
-    table["mom_pct"] = [metrics.pct_change(a, b) for a, b in zip(previous, current, strict=True)]
+    table["mom_pct"] = [arithmetic.pct_change(a, b) for a, b in zip(previous, current, strict=True)]
     table["yoy_change"] = current - year_ago
-    table["yoy_pct"] = [metrics.pct_change(a, b) for a, b in zip(year_ago, current, strict=True)]
+    table["yoy_pct"] = [arithmetic.pct_change(a, b) for a, b in zip(year_ago, current, strict=True)]
     return table[list(MONTHLY_COLUMNS)]
 
 
@@ -167,7 +167,7 @@ def growth_summary(series: pd.Series) -> GrowthSummary:
         )
     first, last = clean.index[0], clean.index[-1]
     months = tidy_months(float(months_since_start(pd.DatetimeIndex([last]), first)[0]))
-    rate = metrics.cmgr(clean.iloc[0], clean.iloc[-1], months) if months > 0 else math.nan
+    rate = arithmetic.cmgr(clean.iloc[0], clean.iloc[-1], months) if months > 0 else math.nan
     sentences = [_cmgr_sentence(clean, months, rate), *_change_sentences(table, len(clean))]
     return GrowthSummary(
         n_points=len(clean),

@@ -17,7 +17,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from helpers import config
-from helpers.measures import arithmetic as metrics
+from helpers.measures import arithmetic
 from helpers.tidy.periods import Window
 from helpers.tidy.select import figure, figure_rows, is_whole_month, rows, sum_of_accounts
 
@@ -83,16 +83,16 @@ def _snapshot(tidy: pd.DataFrame, claim: pd.Series, day: pd.Timestamp) -> float:
 
 
 def _pct_change(tidy: pd.DataFrame, c: pd.Series) -> float:
-    return metrics.pct_change(_snapshot(tidy, c, c["start"]), _snapshot(tidy, c, c["end"]))
+    return arithmetic.pct_change(_snapshot(tidy, c, c["start"]), _snapshot(tidy, c, c["end"]))
 
 
 def _abs_change(tidy: pd.DataFrame, c: pd.Series) -> float:
-    return metrics.abs_change(_snapshot(tidy, c, c["start"]), _snapshot(tidy, c, c["end"]))
+    return arithmetic.abs_change(_snapshot(tidy, c, c["start"]), _snapshot(tidy, c, c["end"]))
 
 
 def _cmgr(tidy: pd.DataFrame, c: pd.Series) -> float:
-    months = metrics.months_between(c["start"].to_period("M"), c["end"].to_period("M"))
-    return metrics.cmgr(_snapshot(tidy, c, c["start"]), _snapshot(tidy, c, c["end"]), months)
+    months = arithmetic.months_between(c["start"].to_period("M"), c["end"].to_period("M"))
+    return arithmetic.cmgr(_snapshot(tidy, c, c["start"]), _snapshot(tidy, c, c["end"]), months)
 
 
 def _total_of_accounts(tidy: pd.DataFrame, c: pd.Series) -> float:
@@ -105,7 +105,7 @@ def _total_of_channels(tidy: pd.DataFrame, c: pd.Series) -> float:
 
 def _engagement_rate(tidy: pd.DataFrame, c: pd.Series) -> float:
     args = (c["start"], c["end"], c["account"])
-    return metrics.engagement_rate(
+    return arithmetic.engagement_rate(
         figure(tidy, c["channel"], "engaged_users", *args),
         figure(tidy, c["channel"], "reach", *args),
     )
@@ -125,7 +125,7 @@ def _period_sum(tidy: pd.DataFrame, c: pd.Series) -> float:
 def _weighted_share(tidy: pd.DataFrame, c: pd.Series) -> float:
     shares = _monthly_in_range(tidy, c, c["metric"], c["segment"])
     weights = _monthly_in_range(tidy, c, "sessions", "")
-    return metrics.weighted_share(shares, weights)
+    return arithmetic.weighted_share(shares, weights)
 
 
 def _value(tidy: pd.DataFrame, c: pd.Series) -> float:

@@ -1,84 +1,53 @@
 """Presentation: number formats, tables (Styler), charts (Figure) and sentences (Markdown).
 
-``from helpers import present`` gives the views a notebook step calls. Views take
-figure frames from :mod:`helpers.measures` and return objects a notebook displays;
-they compute no figure of their own and write no file. Given nothing to show, a
-view here returns :func:`absent` (one line saying so, and the published page
-leaves the section out) instead of an empty table or chart; the functions in the
-submodules themselves expect data.
+``from helpers import present`` gives the views a notebook step calls, the names
+listed once, in ``helpers.present.views.__all__`` (a misspelt name there fails the
+lint, F822, and ``tests/unit/test_layers.py``). Views take figure frames from
+:mod:`helpers.measures` and return objects a notebook displays; they compute no
+figure of their own and write no file. Given nothing to show, a view here returns
+:func:`absent` (one line saying so, and the published page leaves the section out)
+instead of an empty table or chart; the functions in the submodules themselves
+expect data.
 """
 
 from __future__ import annotations
 
 import importlib
+from types import ModuleType
 from typing import Any
 
-#: Every name of the package and the module it comes from. Imported on first use, so
-#: that importing one submodule (``helpers.present.formats``) stays cheap.
-_SOURCES: dict[str, str] = {
-    **{
-        name: "helpers.present.views"
-        for name in (
-            "HeadlineSet",
-            "Tiles",
-            "absent",
-            "audience_chart",
-            "audience_summary",
-            "audience_table",
-            "change_chart",
-            "commentary",
-            "commentary_figures",
-            "compare_chart",
-            "count_bars",
-            "date_note",
-            "device_chart",
-            "engagement_chart",
-            "engagement_point",
-            "engagement_sentences",
-            "engagement_table",
-            "fastest_point",
-            "figures_table",
-            "growth_share_sentence",
-            "highlights_table",
-            "key_points",
-            "markdown",
-            "method_trend",
-            "monthly_point",
-            "per_resident_table",
-            "post_activity_summary",
-            "post_activity_table",
-            "projection_chart",
-            "projection_sentence",
-            "quality_link",
-            "quality_table",
-            "share_bars",
-            "share_point",
-            "shares_table",
-            "side_by_side",
-            "tile",
-            "total_chart",
-            "traffic_chart",
-            "traffic_table",
-            "trend_sentence",
-            "trusted2know_points",
-            "twelve_month_point",
-            "website_points",
-        )
-    },
-    "formats": "helpers.present.formats",
-}
+#: The module whose ``__all__`` is the package's one list of views. It is imported on
+#: first use, so that importing one submodule (``helpers.present.formats``) stays cheap.
+_VIEWS = "helpers.present.views"
 
-__all__ = sorted(_SOURCES)
+
+def _views() -> ModuleType:
+    return importlib.import_module(_VIEWS)
+
+
+def _submodule(name: str) -> ModuleType | None:
+    """``helpers.present.<name>`` if it is a submodule (``formats``, ``charts``...), else None."""
+    try:
+        return importlib.import_module(f"{__name__}.{name}")
+    except ModuleNotFoundError as error:
+        if error.name != f"{__name__}.{name}":
+            raise
+        return None
 
 
 def __getattr__(name: str) -> Any:
-    if name not in _SOURCES:
+    if name == "__all__":
+        return list(_views().__all__)
+    if name.startswith("__"):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module = importlib.import_module(_SOURCES[name])
-    value = module if name == "formats" else getattr(module, name)
-    globals()[name] = value
-    return value
+    module = _submodule(name)
+    if module is not None:
+        return module
+    views = _views()
+    if name not in views.__all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(views, name)
 
 
 def __dir__() -> list[str]:
-    return __all__
+    return sorted(_views().__all__)

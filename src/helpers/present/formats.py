@@ -166,13 +166,6 @@ def months(items: Iterable[pd.Period | object]) -> str:
     )
 
 
-def month_count(n: float) -> str:
-    """``"7 months"``, ``"1 month"``, ``"6.5 months"``."""
-    rounded = round(n)
-    number = f"{rounded:.0f}" if abs(n - rounded) < 1e-9 else f"{n:.1f}"
-    return f"{number} month" + ("" if number == "1" else "s")
-
-
 def join(items: Iterable[str]) -> str:
     """``["a", "b", "c"]`` -> ``"a, b and c"``."""
     parts = [i for i in items if i]

@@ -10,11 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import pandas as pd
-
 from helpers.config import ALL_ACCOUNTS, BRIEFING_SPECS, CHANNELS, DIVISIONS
 from helpers.present import formats
-from helpers.tidy.periods import Window
 
 Record = Mapping[str, Any]
 #: The audiences the front page follows, from the briefing specs.
@@ -353,13 +350,6 @@ def _claims_paragraph(
             )
         sentences.append(text + ".")
     return " ".join(sentences)
-
-
-def overview_sentences(
-    headlines: Sequence[Record], quality: Sequence[Record], tidy: pd.DataFrame, window: Window
-) -> list[str]:
-    """The front page's key points (kept for the runner's call; see :func:`key_points`)."""
-    return key_points(headlines)
 
 
 #: What each kind of figure on the pages means, in plain words (for the annex).

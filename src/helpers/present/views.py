@@ -18,22 +18,24 @@ from helpers.present import posts as _posts
 from helpers.present import tables as _tables
 from helpers.present.headlines import HeadlineSet, commentary_figures
 from helpers.present.narrative import (
-    date_note,
-    engagement_point,
     engagement_sentences,
-    fastest_point,
     growth_share_sentence,
     markdown,
     method_trend,
-    monthly_point,
     projection_sentence,
-    share_point,
     trend_sentence,
+)
+from helpers.present.page import Tiles, absent, key_points, quality_link, tile
+from helpers.present.points import (
+    date_note,
+    engagement_point,
+    fastest_point,
+    monthly_point,
+    share_point,
     trusted2know_points,
     twelve_month_point,
     website_points,
 )
-from helpers.present.page import Tiles, absent, key_points, quality_link, tile
 
 _NONE = "there are none in the months this briefing covers"
 _FEW = "there are too few readings in the window to project from"

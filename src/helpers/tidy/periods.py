@@ -139,16 +139,6 @@ def month_label(month: pd.Period) -> str:
     return month.strftime("%B %Y")
 
 
-def short_month_label(month: pd.Period) -> str:
-    """Return e.g. ``"Sep-15"`` (the report's own style)."""
-    return month.strftime("%b-%y")
-
-
-def month_of(day: pd.Timestamp | dt.date | str) -> pd.Period:
-    """Return the month a date falls in."""
-    return pd.Timestamp(day).to_period("M")
-
-
 def missing_months(observed: Iterable[pd.Period], window: Window) -> list[pd.Period]:
     """List the months between the first and last observation that have no data.
 

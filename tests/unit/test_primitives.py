@@ -1,3 +1,5 @@
+"""Generic charts (helpers.present.primitives): labels, formats, fans, bars, shares, display."""
+
 from __future__ import annotations
 
 import re
@@ -8,15 +10,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from helpers.briefing import images
 from helpers.measures.arithmetic import pct_change
-from helpers.present import charts as plots
-from helpers.present import formats
+from helpers.present import primitives, theme
 
 SOURCE = (
     "Source: Community Engagement Update Report 2015, tables transcribed in data/raw/report_2015"
@@ -115,8 +114,8 @@ def _assert_labelled(fig: Figure) -> None:
     assert ax.get_xlabel().strip()
     assert ax.get_ylabel().strip()
     assert SOURCE in _source_note(fig)
-    assert tuple(fig.get_size_inches()) == plots.FIGSIZE
-    assert fig.dpi == plots.DPI
+    assert tuple(fig.get_size_inches()) == theme.FIGSIZE
+    assert fig.dpi == theme.DPI
 
 
 def _legend_texts(fig: Figure) -> list[str]:
@@ -124,36 +123,16 @@ def _legend_texts(fig: Figure) -> list[str]:
     return [t.get_text() for t in legend.get_texts()] if legend else []
 
 
-# --- theme and colours ------------------------------------------------------------------------
-
-
-def test_palette_is_okabe_ito():
-    assert {c.lower() for c in plots.OKABE_ITO} == OKABE_ITO_HEX
-    assert {c.lower() for c in plots.PALETTE} == OKABE_ITO_HEX
-    assert len(plots.PALETTE) == 8
-
-
-def test_theme_applies_palette_grid_and_spines_inside_the_block_only():
-    mpl.rcParams["axes.prop_cycle"] = mpl.cycler(color=["#123456"])
-    before = dict(mpl.rcParams)
-    with plots.theme():
-        cycle = [mcolors.to_hex(c) for c in mpl.rcParams["axes.prop_cycle"].by_key()["color"]]
-        assert cycle == [c.lower() for c in plots.PALETTE]
-        assert mpl.rcParams["axes.spines.top"] is False
-        assert mpl.rcParams["axes.spines.right"] is False
-        assert mpl.rcParams["axes.grid"] is True
-        assert mpl.rcParams["axes.labelsize"] >= 10
-    assert dict(mpl.rcParams) == before
-
-
 def test_charts_leave_global_settings_unchanged(likes, devices, changes):
     before = dict(mpl.rcParams)
-    fig = plots.trend_chart(likes, title="Likes", ylabel="Page likes", source=SOURCE)
-    plots.png_with_metadata(fig)
-    plots.grouped_change_chart(
+    fig = primitives.trend_chart(likes, title="Likes", ylabel="Page likes", source=SOURCE)
+    primitives.png_with_metadata(fig)
+    primitives.grouped_change_chart(
         changes, account_col="account", value_col="pct", title="t", source=SOURCE, xlabel="x"
     )
-    plots.share_chart(devices, period_col="end", segment_col="segment", title="t", source=SOURCE)
+    primitives.share_chart(
+        devices, period_col="end", segment_col="segment", title="t", source=SOURCE
+    )
     changed = sorted(k for k, v in mpl.rcParams.items() if before[k] != v)
     assert not changed, f"charts changed matplotlib's global settings: {changed}"
     # the chart itself is in the house style all the same
@@ -162,63 +141,14 @@ def test_charts_leave_global_settings_unchanged(likes, devices, changes):
     assert any(line.get_visible() for line in ax.get_ygridlines())
 
 
-def test_colour_for_known_accounts_fixed_and_distinct():
-    accounts = list(plots.ACCOUNT_COLOURS)
-    colours = [plots.colour_for(a) for a in accounts]
-    assert len(set(colours)) == len(accounts)
-    assert all(c.lower() in OKABE_ITO_HEX for c in colours)
-    assert plots.colour_for("West Division") == plots.colour_for("West")
-    assert plots.colour_for("Corporate Account") == plots.colour_for("Lancs Police")
-    assert plots.colour_for("All accounts") == plots.BLACK
-
-
-def test_colour_for_unknown_names_is_stable():
-    # Pinned: a hash that changed between runs would recolour accounts across briefings.
-    assert plots.colour_for("Road Policing") == plots.colour_for("Road Policing")
-    assert plots.colour_for("Road Policing") == "#009E73"
-    assert plots.colour_for("Rural Crime") == "#0072B2"
-    assert plots.colour_for("road policing") == plots.colour_for("Road Policing")
-    assert plots.colour_for("Road Policing") in plots.PALETTE
-
-
-def test_palette_for_keeps_fixed_colours_and_avoids_clashes():
-    unknown = [f"Team {i}" for i in range(6)]
-    mapping = plots.palette_for(["West", *unknown])
-    assert mapping["West"] == plots.colour_for("West")
-    assert len(set(mapping.values())) == 7
-    assert list(mapping) == ["West", *unknown]
-    assert plots.palette_for(reversed(unknown)) == {
-        n: plots.palette_for(unknown)[n] for n in reversed(unknown)
-    }
-
-
-# --- number formats (helpers.present.formats, the one formatter) ------------------------------
-
-
-@settings(max_examples=50, deadline=None)
-@given(st.integers(min_value=-(10**9), max_value=10**9))
-def test_format_count_round_trips(value):
-    text = formats.count(value)
-    assert int(text.replace(",", "")) == value
-    assert re.fullmatch(r"-?\d{1,3}(,\d{3})*", text)
-
-
-def test_format_percent():
-    assert formats.percent(54.46) == "54.5%"
-    assert formats.percent(26.8, signed=True) == "+26.8%"
-    assert formats.percent(-3.25, signed=True) == "-3.2%"
-    assert formats.percent(0.0, 0, signed=True) == "0%"
-    assert formats.percent(-0.01, signed=True) == "0.0%"
-    assert formats.percent(1234.5, 0) == "1,234%"
-    assert formats.percent(float("nan")) == formats.MISSING
-
-
 # --- trend chart ------------------------------------------------------------------------------
 
 
 def test_trend_chart_labels_counts_and_dates(likes):
     fig = _drawn(
-        plots.trend_chart(likes, title="Facebook page likes", ylabel="Page likes", source=SOURCE)
+        primitives.trend_chart(
+            likes, title="Facebook page likes", ylabel="Page likes", source=SOURCE
+        )
     )
     _assert_labelled(fig)
     ax = fig.axes[0]
@@ -232,13 +162,13 @@ def test_trend_chart_labels_counts_and_dates(likes):
     assert len(lines) == len(LIKES)
     assert all(line.get_marker() == "o" and len(line.get_xdata()) == 3 for line in lines)
     colours = {line.get_label(): mcolors.to_hex(line.get_color()) for line in lines}
-    assert colours == {a: plots.colour_for(a).lower() for a in LIKES}
+    assert colours == {a: theme.colour_of(a).lower() for a in LIKES}
 
 
 def test_trend_chart_joins_only_observed_points(likes):
     gappy = likes.copy()
     gappy.loc[(gappy["account"] == "West") & (gappy["end"] == "2015-06-30"), "value"] = None
-    fig = plots.trend_chart(gappy, title="Likes", ylabel="Page likes", source=SOURCE)
+    fig = primitives.trend_chart(gappy, title="Likes", ylabel="Page likes", source=SOURCE)
     (west,) = [line for line in fig.axes[0].get_lines() if line.get_label() == "West"]
     assert list(west.get_ydata()) == [35589.0, 47430.0]
 
@@ -256,7 +186,7 @@ def test_trend_chart_projection_fan_in_legend(likes):
         }
     )
     fig = _drawn(
-        plots.trend_chart(
+        primitives.trend_chart(
             likes, title="Likes", ylabel="Page likes", source=SOURCE, projection=projection
         )
     )
@@ -267,7 +197,7 @@ def test_trend_chart_projection_fan_in_legend(likes):
     assert len(dashed) == 1
     # The fan starts at the last observed point so it joins the line.
     assert dashed[0].get_ydata()[0] == 61462.0
-    assert mcolors.to_hex(dashed[0].get_color()) == plots.colour_for("Lancs Police").lower()
+    assert mcolors.to_hex(dashed[0].get_color()) == theme.colour_of("Lancs Police").lower()
     assert "Mar 2016" in _ticks(ax.xaxis)
 
 
@@ -284,7 +214,7 @@ def test_trend_chart_single_series_percent_projection_without_hue():
         }
     )
     fig = _drawn(
-        plots.trend_chart(
+        primitives.trend_chart(
             rates,
             hue=None,
             title="Engagement rate",
@@ -304,7 +234,7 @@ def test_trend_chart_single_series_percent_projection_without_hue():
 def test_trend_chart_many_months_labels_month_year():
     months = pd.date_range("2014-01-31", periods=24, freq="ME")
     data = pd.DataFrame({"end": months, "value": range(1000, 25000, 1000), "account": "West"})
-    fig = _drawn(plots.trend_chart(data, title="Likes", ylabel="Page likes", source=SOURCE))
+    fig = _drawn(primitives.trend_chart(data, title="Likes", ylabel="Page likes", source=SOURCE))
     ticks = _ticks(fig.axes[0].xaxis)
     assert 3 <= len(ticks) <= 12
     assert all(re.fullmatch(r"[A-Z][a-z]{2} \d{4}", t) for t in ticks)
@@ -312,11 +242,11 @@ def test_trend_chart_many_months_labels_month_year():
 
 def test_trend_chart_rejects_missing_column_and_empty_text(likes):
     with pytest.raises(ValueError, match="missing \\['volume'\\]"):
-        plots.trend_chart(likes, y="volume", title="t", ylabel="y", source=SOURCE)
+        primitives.trend_chart(likes, y="volume", title="t", ylabel="y", source=SOURCE)
     with pytest.raises(ValueError, match="title"):
-        plots.trend_chart(likes, title=" ", ylabel="y", source=SOURCE)
+        primitives.trend_chart(likes, title=" ", ylabel="y", source=SOURCE)
     with pytest.raises(ValueError, match="source"):
-        plots.trend_chart(likes, title="t", ylabel="y", source="")
+        primitives.trend_chart(likes, title="t", ylabel="y", source="")
 
 
 # --- bar chart --------------------------------------------------------------------------------
@@ -325,7 +255,7 @@ def test_trend_chart_rejects_missing_column_and_empty_text(likes):
 def test_bar_chart_counts_with_value_labels(likes):
     latest = likes[likes["end"] == "2015-09-30"]
     fig = _drawn(
-        plots.bar_chart(
+        primitives.bar_chart(
             latest,
             x="account",
             y="value",
@@ -343,12 +273,12 @@ def test_bar_chart_counts_with_value_labels(likes):
     bar_texts = {t.get_text() for t in ax.texts}
     assert {"61,462", "3,179", "47,430"} <= bar_texts
     bars = [p for p in ax.patches if p.get_height() > 0]
-    assert mcolors.to_hex(bars[0].get_facecolor()) == plots.colour_for("Lancs Police").lower()
+    assert mcolors.to_hex(bars[0].get_facecolor()) == theme.colour_of("Lancs Police").lower()
 
 
 def test_bar_chart_percent_horizontal_with_hue(devices):
     fig = _drawn(
-        plots.bar_chart(
+        primitives.bar_chart(
             devices,
             x="end",
             y="value",
@@ -373,7 +303,7 @@ def test_bar_chart_percent_horizontal_with_hue(devices):
 
 def test_bar_chart_without_value_labels(likes):
     latest = likes[likes["end"] == "2015-09-30"]
-    fig = plots.bar_chart(
+    fig = primitives.bar_chart(
         latest,
         x="account",
         y="value",
@@ -388,7 +318,7 @@ def test_bar_chart_without_value_labels(likes):
 
 def test_bar_chart_rejects_repeated_bars(likes):
     with pytest.raises(ValueError, match="more than one row"):
-        plots.bar_chart(
+        primitives.bar_chart(
             likes, x="account", y="value", title="t", xlabel="x", ylabel="y", source=SOURCE
         )
 
@@ -398,7 +328,7 @@ def test_bar_chart_rejects_repeated_bars(likes):
 
 def test_share_chart_stacks_to_100_with_segment_labels(devices):
     fig = _drawn(
-        plots.share_chart(
+        primitives.share_chart(
             devices,
             period_col="end",
             segment_col="segment",
@@ -424,7 +354,7 @@ def test_share_chart_stacks_to_100_with_segment_labels(devices):
 def test_share_chart_accepts_monthly_periods(devices):
     monthly = devices.assign(month=devices["end"].dt.to_period("M")).drop(columns="end")
     fig = _drawn(
-        plots.share_chart(
+        primitives.share_chart(
             monthly, period_col="month", segment_col="segment", title="Devices", source=SOURCE
         )
     )
@@ -441,12 +371,12 @@ def test_share_chart_sites_side_by_side_and_partial_breakdown():
         }
     )
     fig = _drawn(
-        plots.share_chart(
+        primitives.share_chart(
             data, period_col="site", segment_col="segment", title="Page views", source=SOURCE
         )
     )
     assert fig.axes[0].get_ylabel() == "Site"
-    assert plots.NOT_REPORTED_LABEL in _legend_texts(fig)
+    assert theme.NOT_REPORTED_LABEL in _legend_texts(fig)
     assert {"20.0%"} <= {t.get_text() for t in fig.axes[0].texts}
 
 
@@ -454,7 +384,9 @@ def test_share_chart_rejects_shares_over_100(devices):
     over = devices.copy()
     over.loc[0, "value"] = 50.0
     with pytest.raises(ValueError, match="add up to 119"):
-        plots.share_chart(over, period_col="end", segment_col="segment", title="t", source=SOURCE)
+        primitives.share_chart(
+            over, period_col="end", segment_col="segment", title="t", source=SOURCE
+        )
 
 
 # --- grouped change chart ---------------------------------------------------------------------
@@ -465,7 +397,7 @@ def test_grouped_change_chart_sorted_with_signed_labels(changes):
         [changes, pd.DataFrame({"account": ["Road Policing"], "pct": [-5.0]})], ignore_index=True
     )
     fig = _drawn(
-        plots.grouped_change_chart(
+        primitives.grouped_change_chart(
             changes,
             account_col="account",
             value_col="pct",
@@ -488,7 +420,7 @@ def test_grouped_change_chart_sorted_with_signed_labels(changes):
 
 def test_grouped_change_chart_rejects_repeated_account(changes):
     with pytest.raises(ValueError, match="West"):
-        plots.grouped_change_chart(
+        primitives.grouped_change_chart(
             pd.concat([changes, changes[changes["account"] == "West"]]),
             account_col="account",
             value_col="pct",
@@ -502,9 +434,9 @@ def test_grouped_change_chart_rejects_repeated_account(changes):
 
 
 def test_describe_attaches_alt_text_to_the_displayed_png(likes):
-    fig = plots.trend_chart(likes, title="Likes", ylabel="Page likes", source=SOURCE)
-    plots.describe(fig, 'Likes <script>alert("x")</script> by account')
-    png, metadata = plots.png_with_metadata(fig)
+    fig = primitives.trend_chart(likes, title="Likes", ylabel="Page likes", source=SOURCE)
+    primitives.describe(fig, 'Likes <script>alert("x")</script> by account')
+    png, metadata = primitives.png_with_metadata(fig)
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert metadata["alt"] == 'Likes <script>alert("x")</script> by account'  # escaped by the page
     assert (metadata["width"], metadata["height"]) == (800, 450)
@@ -516,12 +448,12 @@ def test_describe_attaches_alt_text_to_the_displayed_png(likes):
 def test_describe_requires_alt(alt):
     fig = Figure()
     with pytest.raises(ValueError, match="alt"):
-        plots.describe(fig, alt)
+        primitives.describe(fig, alt)
 
 
 def test_compress_png_uses_palette_for_charts_and_keeps_detailed_images(likes):
-    chart = plots.trend_chart(likes, title="Likes", ylabel="Page likes", source=SOURCE)
-    raw, _ = plots.png_with_metadata(chart)
+    chart = primitives.trend_chart(likes, title="Likes", ylabel="Page likes", source=SOURCE)
+    raw, _ = primitives.png_with_metadata(chart)
     png = images.compress_png(raw)
     assert png[25] == 3  # PNG colour type 3: palette image
     assert len(png) < len(raw)
@@ -529,7 +461,7 @@ def test_compress_png_uses_palette_for_charts_and_keeps_detailed_images(likes):
     FigureCanvasAgg(noise)
     ax = noise.add_axes((0, 0, 1, 1))
     ax.imshow(np.random.default_rng(0).random((200, 200, 3)), interpolation="nearest")
-    noisy, _ = plots.png_with_metadata(noise)
+    noisy, _ = primitives.png_with_metadata(noise)
     assert images.compress_png(noisy)[25] in (2, 6)  # too many colours: kept as RGB(A)
 
 
@@ -537,7 +469,7 @@ def test_chart_draws_on_given_axes_without_a_source_note(likes):
     fig = Figure(figsize=(10, 4))
     FigureCanvasAgg(fig)
     left, right = fig.subplots(1, 2)
-    out = plots.trend_chart(likes, title="Likes", ylabel="Page likes", source=SOURCE, ax=left)
+    out = primitives.trend_chart(likes, title="Likes", ylabel="Page likes", source=SOURCE, ax=left)
     assert out is left  # matplotlib's convention: given axes, return them
     assert left.get_title() == "Likes"
     assert not [t for t in fig.texts if t.get_gid() == "source-note"]
@@ -559,7 +491,7 @@ def test_long_title_stays_inside_the_figure():
         }
     )
     title = "Most viewed Trust Ed pages, May to October 2015"
-    fig = plots.bar_chart(
+    fig = primitives.bar_chart(
         pages,
         x="segment",
         y="value",
@@ -585,7 +517,7 @@ def test_date_labels_of_close_readings_do_not_overlap():
             "account": "All",
         }
     )
-    fig = plots.trend_chart(data, title="Likes", ylabel="Page likes", source=SOURCE)
+    fig = primitives.trend_chart(data, title="Likes", ylabel="Page likes", source=SOURCE)
     renderer = _text_boxes(fig)
     ax = fig.axes[0]
     low, high = ax.get_xlim()
@@ -605,3 +537,34 @@ def test_date_labels_of_close_readings_do_not_overlap():
     ]
     assert not overlaps
     assert labels[-1].get_text() == "Oct 2015"  # the latest reading keeps its label
+
+
+def test_a_chart_shows_itself_once_as_png_with_alt_text_and_registers_nothing(likes):
+    """Importing the charts registers nothing with IPython; a chart still shows once, with alt."""
+    import base64
+    import importlib
+
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.display import display
+    from IPython.utils.capture import capture_output
+
+    from helpers.present import charts
+
+    shell = InteractiveShell.instance()
+    try:
+        png = shell.display_formatter.formatters["image/png"]
+        png.type_printers.pop(Figure, None)
+        importlib.reload(charts)  # as in a kernel: the module is imported with a shell running
+        assert Figure not in png.type_printers, "importing the charts registered a formatter"
+        fig = primitives.describe(
+            primitives.trend_chart(likes, title="Likes", ylabel="Page likes", source=SOURCE),
+            "Likes by account",
+        )
+        with capture_output() as shown:
+            display(fig)
+        assert len(shown.outputs) == 1
+        data, metadata = shown.outputs[0].data, shown.outputs[0].metadata
+        assert base64.b64decode(data["image/png"]).startswith(b"\x89PNG\r\n\x1a\n")
+        assert metadata["image/png"] == {"width": 800, "height": 450, "alt": "Likes by account"}
+    finally:
+        InteractiveShell.clear_instance()

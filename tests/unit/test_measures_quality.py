@@ -1,10 +1,10 @@
-"""The report's own percentages and totals, recomputed from its counts."""
+"""The report's own percentages, totals and growth claims, recomputed from its counts."""
 
 from __future__ import annotations
 
 import pytest
 
-from helpers.measures import arithmetic as metrics
+from helpers.measures import arithmetic
 from helpers.measures.quality import (
     DIFFERS,
     OK,
@@ -21,7 +21,7 @@ FEB, JUN, SEP = "2015-02-28", "2015-06-30", "2015-09-30"
 
 def growth(tidy, channel, metric, account, first, last):
     s = snapshot_series(tidy, channel, metric, account)
-    return metrics.pct_change(s[first], s[last])
+    return arithmetic.pct_change(s[first], s[last])
 
 
 @pytest.mark.parametrize(
@@ -69,7 +69,7 @@ def test_september_engagement_rates(tidy, account, stated):
     args = ("facebook",)
     reach = figure(tidy, *args, "reach", "2015-09-01", "2015-09-30", account)
     engaged = figure(tidy, *args, "engaged_users", "2015-09-01", "2015-09-30", account)
-    assert round(metrics.engagement_rate(engaged, reach)) == stated
+    assert round(arithmetic.engagement_rate(engaged, reach)) == stated
 
 
 @pytest.mark.parametrize(
@@ -128,3 +128,29 @@ def test_every_discrepancy_in_the_report(tidy, claims):
 )
 def test_judge(computed, stated, comparison, decimals, high, status):
     assert judge(computed, stated, comparison, decimals, high)[0] == status
+
+
+# --- "growing at between 2.5% and 3% per month", tested on its own counts ----------------
+
+
+@pytest.mark.parametrize(
+    ("channel", "metric", "expected"),
+    [("facebook", "page_likes", 3.45), ("twitter", "followers", 3.61)],
+)
+def test_cmgr_february_to_september_2015_is_above_the_claimed_range(
+    tidy, channel, metric, expected
+):
+    totals = snapshot_series(tidy, channel, metric)
+    rate = arithmetic.cmgr(totals["2015-02-28"], totals["2015-09-30"], 7)
+    assert rate == pytest.approx(expected, abs=0.005)
+    assert not 2.5 <= rate <= 3.0  # the report: "between 2.5% and 3% per month"
+
+
+def test_twelve_month_rate_claim_is_flagged(tidy, claims):
+    checks = check_claims(tidy, claims).set_index("check")
+    for claim, rate in (
+        ("facebook_monthly_growth_text", 4.16),
+        ("twitter_monthly_growth_text", 5.03),
+    ):
+        assert checks.loc[claim, "status"] == DIFFERS
+        assert checks.loc[claim, "computed"] == pytest.approx(rate, abs=0.005)
