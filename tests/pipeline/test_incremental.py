@@ -23,6 +23,7 @@ from rich.console import Console
 
 from helpers import config
 from helpers.briefing import build as runner_module
+from helpers.briefing.runner import run_all
 from helpers.briefing.fingerprint import load_inputs, period_fingerprint
 from helpers.briefing.plan import available_periods, paper_periods, validate_request
 from helpers.present.headlines import HEADLINES_MIME
@@ -134,7 +135,7 @@ def runs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, data_copy: Path) -> di
     def run(**kw: Any) -> tuple[list[str], str]:
         executed.clear()
         log = io.StringIO()
-        runner_module.run_all(
+        run_all(
             channels="itk",
             out_dir=out,
             data_dir=data,

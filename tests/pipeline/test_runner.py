@@ -15,7 +15,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from rich.console import Console
 
 from helpers import cli, config
-from helpers.briefing import QUALITY_MIME, RunError, run_period
+from helpers.briefing import RunError, run_period
+from helpers.present.summary import QUALITY_MIME
 from helpers.briefing.render import network_references
 from helpers.present.headlines import HEADLINES_MIME
 

@@ -15,7 +15,7 @@ from nbconvert import HTMLExporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from helpers import config
-from helpers.briefing import QUALITY_MIME
+from helpers.present.summary import QUALITY_MIME
 from helpers.briefing.nbconvert_template import (
     TEMPLATE_FILES,
     TEMPLATE_NAME,

@@ -140,7 +140,9 @@ def usable_formats(settings: Settings) -> tuple[str, ...]:
         try:
             publisher.check()
         except PublishSkipped as exc:
-            settings.console.print(f"  {publisher.name.upper()} skipped: {exc}")
+            settings.console.print(
+                f"{publisher.name.upper()} skipped: {exc}; the HTML briefings are still written."
+            )
         else:
             kept.append(publisher.name)
     return tuple(kept)
