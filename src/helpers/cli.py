@@ -72,8 +72,8 @@ def _report_exports(
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from helpers.ingest.exports import MAPPING_FILE, read_exports
+    from helpers.schema import coerce_tidy, validate_tidy
     from helpers.tidy.dataset import _write_csv
-    from helpers.tidy.schema import coerce_tidy, validate_tidy
 
     folder = Path(args.exports)
     mapping = Path(args.accounts) if args.accounts else folder / MAPPING_FILE

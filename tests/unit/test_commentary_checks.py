@@ -14,8 +14,8 @@ from helpers.measures.quality import (
     QUALITY_COLUMNS,
     commentary_checks,
 )
+from helpers.schema import coerce_tidy
 from helpers.tidy.commentary import FIGURE_COLUMNS
-from helpers.tidy.schema import coerce_tidy
 
 TIDY = coerce_tidy(
     pd.DataFrame(

@@ -16,7 +16,7 @@ from helpers.errors import DataError
 from helpers.ingest.cleaning import parse_number
 from helpers.ingest.common import ExportFile, dates, numbers
 from helpers.ingest.exports import load_accounts, parse_file
-from helpers.tidy.schema import validate_tidy
+from helpers.schema import validate_tidy
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "exports"
 FILE = ExportFile(Path("x.csv"), "x.csv", "")

@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 
 from helpers import config
 from helpers.errors import DataError
-from helpers.tidy.schema import COLUMNS, coerce_tidy
+from helpers.schema import COLUMNS, coerce_tidy
 
 #: Prefix of the ``source`` column for rows read from exports (relative to data/raw).
 SOURCE_PREFIX = "exports"

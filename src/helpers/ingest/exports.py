@@ -47,7 +47,7 @@ from helpers.ingest.common import TIDY_ARROW, ExportFile, Parsed, decode
 from helpers.ingest.detect import FORMATS, detect
 from helpers.ingest.mapping_check import check_mapping, load_yaml
 from helpers.ingest.redact import redact_parsed
-from helpers.tidy.schema import COLUMNS, coerce_tidy
+from helpers.schema import COLUMNS, coerce_tidy
 
 #: Bump when a reader changes what it returns (invalidates the cache).
 PARSER_VERSION = "3"

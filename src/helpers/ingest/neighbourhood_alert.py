@@ -26,7 +26,7 @@ from helpers.ingest.common import (
     read_table,
     tidy_table,
 )
-from helpers.tidy.schema import COLUMNS, make_source
+from helpers.schema import COLUMNS, make_source
 
 KEY = "neighbourhood_alert"
 CHANNEL = "itk"

@@ -20,7 +20,7 @@ import pandas as pd
 from helpers import config
 from helpers.errors import DataError
 from helpers.ingest.cleaning import clean_text, parse_count, parse_percent
-from helpers.tidy.schema import coerce_tidy, make_source
+from helpers.schema import coerce_tidy, make_source
 
 Record = dict[str, object]
 

@@ -30,9 +30,9 @@ from helpers.ingest.exports import (
 )
 from helpers.ingest.redact import redact_rows
 from helpers.ingest.report import read_report_tables, report_files
+from helpers.schema import KEY, coerce_tidy, empty_tidy, validate_tidy
 from helpers.tidy.commentary import Commentary, commentary_files, read_commentary
 from helpers.tidy.reference import census_path, empty_census, read_census
-from helpers.tidy.schema import KEY, coerce_tidy, empty_tidy, validate_tidy
 
 _META_KEY = b"engagement_briefings"
 
