@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import pytest
 
+from helpers.ingest.commentary import FIGURE_COLUMNS
 from helpers.measures.quality import (
     DIFFERS,
     NOT_IN_DATA,
@@ -15,7 +16,6 @@ from helpers.measures.quality import (
     commentary_checks,
 )
 from helpers.schema import coerce_tidy
-from helpers.tidy.commentary import FIGURE_COLUMNS
 
 TIDY = coerce_tidy(
     pd.DataFrame(

@@ -47,11 +47,11 @@ from helpers.ingest.common import TIDY_ARROW, ExportFile, Parsed, decode
 from helpers.ingest.detect import FORMATS, detect
 from helpers.ingest.mapping_check import check_mapping, load_yaml
 from helpers.ingest.redact import redact_parsed
+from helpers.layout import MAPPING_FILE, DataLayout
 from helpers.schema import COLUMNS, coerce_tidy
 
 #: Bump when a reader changes what it returns (invalidates the cache).
 PARSER_VERSION = "3"
-MAPPING_FILE = "accounts.yml"
 #: Files in the exports folder that are not exports.
 IGNORED_SUFFIXES = frozenset({".md", ".yml", ".yaml", ".txt"})
 WORKBOOK_SHEETS = ("Dataset1", "Key Metrics")
@@ -558,7 +558,7 @@ def read_exports(
     Raises:
         DataError: Only if the mapping file itself is malformed.
     """
-    folder = folder or config.EXPORTS_DIR
+    folder = folder or DataLayout.from_data_dir().exports
     paths = sorted(Path(p) for p in files) if files is not None else discover(folder)
     mapping = load_accounts(
         mapping_path or folder / MAPPING_FILE, [relative_name(p, folder) for p in paths]

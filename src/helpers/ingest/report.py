@@ -20,6 +20,7 @@ import pandas as pd
 from helpers import config
 from helpers.errors import DataError
 from helpers.ingest.cleaning import clean_text, parse_count, parse_percent
+from helpers.layout import CAMPAIGNS_FILE, DATE_ASSUMPTIONS_FILE, DataLayout
 from helpers.schema import coerce_tidy, make_source
 
 Record = dict[str, object]
@@ -43,7 +44,8 @@ class RawTable:
     def relpath(self) -> str:
         """Path relative to ``data/raw`` (used in the tidy ``source`` column)."""
         try:
-            return self.path.resolve().relative_to(config.RAW_DIR.resolve()).as_posix()
+            raw = DataLayout.from_data_dir().raw
+            return self.path.resolve().relative_to(raw.resolve()).as_posix()
         except ValueError:  # a raw folder elsewhere (tests, scratch copies)
             return f"{self.path.parent.name}/{self.path.name}"
 
@@ -515,7 +517,7 @@ TABLES: dict[str, Callable[[RawTable], Iterator[Record]]] = {
 
 def report_files(report_dir: Path | None = None) -> list[Path]:
     """Return the transcribed tables the reader knows, in :data:`TABLES` order."""
-    folder = report_dir or config.REPORT_DIR
+    folder = report_dir or DataLayout.from_data_dir().report_2015
     return [folder / name for name in TABLES]
 
 
@@ -566,7 +568,8 @@ def read_campaigns(report_dir: Path | None = None) -> pd.DataFrame:
     Raises:
         DataError: If ``dated`` is not ``yes`` or ``no``.
     """
-    table = read_raw_table((report_dir or config.REPORT_DIR) / "campaign_figures.csv")
+    folder = report_dir or DataLayout.from_data_dir().report_2015
+    table = read_raw_table(folder / CAMPAIGNS_FILE)
     records = []
     for line, row in table.rows:
         dated = row.get("dated", "").strip().lower()
@@ -627,7 +630,7 @@ def read_claims(folder: Path | None = None) -> pd.DataFrame:
     Raises:
         DataError: If a claim file is malformed.
     """
-    folder = folder or config.AS_REPORTED_DIR
+    folder = folder or DataLayout.from_data_dir().as_reported
     records: list[dict[str, object]] = []
     for path in sorted(folder.glob("*.csv")):
         table = read_raw_table(path)
@@ -668,7 +671,7 @@ def read_claims(folder: Path | None = None) -> pd.DataFrame:
     if not dup.empty:
         path, line, _ = dup["source"].iloc[0].split(":", 2)
         raise DataError(
-            config.RAW_DIR / path,
+            folder.parent / path,
             "a claim id used once",
             line=int(line),
             column="claim",
@@ -698,7 +701,7 @@ def read_date_assumptions(report_dir: Path | None = None) -> pd.DataFrame:
         DataError: If a row names a table the reader does not know, or leaves
             ``assumed`` empty.
     """
-    path = (report_dir or config.REPORT_DIR) / "date_assumptions.csv"
+    path = (report_dir or DataLayout.from_data_dir().report_2015) / DATE_ASSUMPTIONS_FILE
     if not path.is_file():
         return pd.DataFrame(columns=DATE_ASSUMPTION_COLUMNS)
     table = read_raw_table(path)
