@@ -43,10 +43,12 @@ import yaml
 from helpers import config
 from helpers.errors import DataError
 from helpers.fileio import atomic_path, write_bytes
-from helpers.ingest.common import TIDY_ARROW, ExportFile, Parsed, decode
+from helpers.ingest.common import ExportFile, Parsed
 from helpers.ingest.detect import FORMATS, detect
 from helpers.ingest.mapping_check import check_mapping, load_yaml
 from helpers.ingest.redact import redact_parsed
+from helpers.ingest.rows import TIDY_ARROW
+from helpers.ingest.text import decode
 from helpers.layout import MAPPING_FILE, DataLayout
 from helpers.schema import COLUMNS, coerce_tidy
 
