@@ -24,7 +24,7 @@ from helpers.fileio import atomic_path
 from helpers.layout import MAPPING_FILE, DataLayout
 
 if TYPE_CHECKING:
-    from helpers.ingest.exports import ExportResult
+    from helpers.ingest.results import ExportResult
 
 
 def _cmd_data(args: argparse.Namespace) -> int:

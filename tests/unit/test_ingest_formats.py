@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.ingest.exports import load_accounts, parse_file, read_exports
+from helpers.ingest.accounts import load_accounts
+from helpers.ingest.exports import parse_file, read_exports
 from helpers.schema import COLUMNS, make_source, validate_tidy
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "exports"

@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers.errors import DataError
+from helpers.ingest.accounts import load_accounts
 from helpers.ingest.cleaning import parse_number
 from helpers.ingest.common import ExportFile
-from helpers.ingest.exports import load_accounts, parse_file
+from helpers.ingest.exports import parse_file
 from helpers.ingest.values import dates, numbers
 from helpers.schema import validate_tidy
 

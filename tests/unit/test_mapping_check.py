@@ -10,7 +10,7 @@ import pytest
 from helpers import config
 from helpers.cli import main
 from helpers.errors import DataError
-from helpers.ingest.exports import load_accounts
+from helpers.ingest.accounts import load_accounts
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "exports"
 SHIPPED = config.EXPORTS_DIR / "accounts.yml"

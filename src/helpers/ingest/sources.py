@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 
 from helpers.ingest.commentary import commentary_files
-from helpers.ingest.exports import discover
+from helpers.ingest.files import discover
 from helpers.ingest.report import report_files
 from helpers.layout import DataLayout
 

@@ -21,10 +21,11 @@ from helpers import config
 from helpers.errors import DataError
 from helpers.fileio import atomic_path
 from helpers.ingest.commentary import read_commentary
-from helpers.ingest.exports import OVERLAP_COLUMNS, ExportResult, read_exports
+from helpers.ingest.exports import read_exports
 from helpers.ingest.redact import redact_rows
 from helpers.ingest.reference import empty_census, read_census
 from helpers.ingest.report import read_report_tables
+from helpers.ingest.results import OVERLAP_COLUMNS, ExportResult
 from helpers.ingest.sources import fingerprint, input_files
 from helpers.layout import DataLayout
 from helpers.schema import KEY, coerce_tidy, empty_tidy, validate_tidy
