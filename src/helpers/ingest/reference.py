@@ -17,7 +17,7 @@ import pandas as pd
 from helpers import config
 from helpers.errors import DataError
 from helpers.ingest.cleaning import parse_number
-from helpers.ingest.report import read_raw_table
+from helpers.ingest.raw_table import read_raw_table
 
 #: Columns the census file must have.
 CENSUS_COLUMNS: list[str] = ["gss_code", "authority", "division", "usual_residents"]
