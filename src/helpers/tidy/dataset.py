@@ -17,7 +17,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from helpers import config
 from helpers.errors import DataError
 from helpers.fileio import atomic_path
 from helpers.ingest.commentary import read_commentary
@@ -182,7 +181,7 @@ def build_dataset(
     Raises:
         DataError: If a raw file is malformed; ``processed_dir`` is then untouched.
     """
-    layout = layout_of(raw_dir, processed_dir or config.PROCESSED_DIR)
+    layout = layout_of(raw_dir, processed_dir or DataLayout.from_data_dir().processed)
     tidy = assemble(layout, problems=problems, exports=exports)
     if problems:
         return tidy
@@ -265,10 +264,8 @@ def processed_state(
         processed_dir: The processed folder (default ``data/processed``, as before;
             with a layout, its ``processed`` folder).
     """
-    if isinstance(raw_dir, DataLayout):
-        layout = raw_dir
-    else:  # the processed folder defaults to the project's, whatever the raw folder
-        layout = DataLayout.from_raw_dir(raw_dir, processed_dir or config.PROCESSED_DIR)
+    # Given a raw folder, the processed folder defaults to the project's.
+    layout = layout_of(raw_dir, processed_dir or DataLayout.from_data_dir().processed)
     path = layout.tidy_parquet
     try:
         meta = pq.read_schema(path).metadata or {}
