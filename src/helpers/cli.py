@@ -21,9 +21,10 @@ from helpers import config
 from helpers.briefing.errors import ParameterError, RunError
 from helpers.errors import DataError, PeriodError, display_path
 from helpers.fileio import atomic_path
+from helpers.layout import MAPPING_FILE, DataLayout
 
 if TYPE_CHECKING:
-    from helpers.ingest.exports import ExportResult
+    from helpers.ingest.results import ExportResult
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
@@ -71,9 +72,9 @@ def _report_exports(
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from helpers.ingest.exports import MAPPING_FILE, read_exports
-    from helpers.tidy.dataset import _write_csv
-    from helpers.tidy.schema import coerce_tidy, validate_tidy
+    from helpers.ingest.exports import read_exports
+    from helpers.schema import coerce_tidy, validate_tidy
+    from helpers.tidy.dataset import write_tidy_csv
 
     folder = Path(args.exports)
     mapping = Path(args.accounts) if args.accounts else folder / MAPPING_FILE
@@ -85,7 +86,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     if args.csv:
         out = Path(args.csv)
         with atomic_path(out) as tmp:
-            _write_csv(tidy, tmp)
+            write_tidy_csv(tidy, tmp)
         print(f"{len(tidy):,} tidy rows -> {out}")
     return _report_exports(result, result.problems, "the rows come")
 
@@ -101,7 +102,7 @@ def _add_ingest_parser(sub: argparse._SubParsersAction) -> None:
     ingest.add_argument("--csv", help="write the tidy rows to this CSV file")
     ingest.add_argument(
         "--exports",
-        default=str(config.EXPORTS_DIR),
+        default=str(DataLayout.from_data_dir().exports),
         help="exports folder the sources are named relative to (default: data/raw/exports)",
     )
     ingest.add_argument("--accounts", help="account mapping (default: <exports>/accounts.yml)")
@@ -215,8 +216,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     data = sub.add_parser("data", help="build data/processed/ from data/raw/")
-    data.add_argument("--raw", default=str(config.RAW_DIR), help="raw data folder")
-    data.add_argument("--out", default=str(config.PROCESSED_DIR), help="processed folder")
+    layout = DataLayout.from_data_dir()
+    data.add_argument("--raw", default=str(layout.raw), help="raw data folder")
+    data.add_argument("--out", default=str(layout.processed), help="processed folder")
     data.set_defaults(func=_cmd_data)
     _add_ingest_parser(sub)
     _add_run_parser(sub)
@@ -252,7 +254,8 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     """Run the chosen command; errors become one line and an exit code."""
     out = getattr(args, "out", None) if args.command == "data" else None
-    left_as_it_was = f"{display_path(out or config.PROCESSED_DIR)}/ was left as it was."
+    processed = out or DataLayout.from_data_dir().processed
+    left_as_it_was = f"{display_path(processed)}/ was left as it was."
     try:
         return int(args.func(args))
     except DataError as exc:

@@ -22,8 +22,7 @@ from pypdf import PdfReader
 
 from helpers.briefing.plan import latest_period, paper_periods
 from helpers.present import formats
-from helpers.tidy.commentary import read_commentary
-from helpers.tidy.dataset import load_tidy
+from helpers.tidy.dataset import load_commentary, load_tidy
 from tests.pipeline.all_periods import AllPeriods, all_periods  # noqa: F401 (a fixture)
 from tests.pipeline.test_pdf import _paper, _words
 
@@ -48,7 +47,7 @@ def paper(all_periods: AllPeriods) -> dict[str, Any]:  # noqa: F811
         "text": _words(" ".join(page.extract_text() or "" for page in reader.pages)),
         "overview": json.loads((folder / "overview.json").read_text(encoding="utf-8")),
         "headlines": json.loads((folder / "headlines.json").read_text(encoding="utf-8")),
-        "commentary": read_commentary(all_periods.data_dir / "raw").for_period(period),
+        "commentary": load_commentary(all_periods.data_dir).for_period(period),
     }
 
 

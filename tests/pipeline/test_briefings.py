@@ -315,9 +315,9 @@ def test_the_measure_behind_a_table_gives_the_published_figures(built):
 @pytest.mark.parametrize("period", PERIODS)
 def test_a_page_that_quotes_campaign_figures_never_says_there_are_none(built, period):
     from helpers.present import formats
-    from helpers.tidy.commentary import read_commentary
+    from helpers.tidy.dataset import load_commentary
 
-    figures = read_commentary(config.RAW_DIR).for_period(period).figures
+    figures = load_commentary().for_period(period).figures
     quoted = [formats.count(v) for v in figures[figures["segment"] != ""]["value"]]
     for page in CHANNEL_PAGES:
         text = reader_text((built[period] / f"{page}.html").read_text())

@@ -10,7 +10,8 @@ import pytest
 
 from helpers import config
 from helpers.cli import main
-from helpers.tidy.dataset import input_files, load_tidy, processed_is_current
+from helpers.ingest.sources import input_files
+from helpers.tidy.dataset import load_tidy, processed_is_current
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 PERSONAL = [

@@ -16,9 +16,9 @@ from rich.console import Console
 
 from helpers import cli, config
 from helpers.briefing import RunError, run_period
-from helpers.present.summary import QUALITY_MIME
 from helpers.briefing.render import network_references
 from helpers.present.headlines import HEADLINES_MIME
+from helpers.present.summary import QUALITY_MIME
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("kernels")]
 

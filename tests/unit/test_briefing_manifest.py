@@ -7,7 +7,7 @@ import pytest
 from helpers import config
 from helpers.briefing import manifest
 from helpers.briefing.runner import swap_into_place
-from helpers.tidy.dataset import input_files
+from helpers.ingest.sources import input_files
 
 
 def test_git_state_in_and_outside_a_checkout(tmp_path):

@@ -13,19 +13,17 @@ from hypothesis import strategies as st
 
 from helpers import config
 from helpers.errors import DataError
-from helpers.ingest.report import read_report_tables
-from helpers.measures.quality import DIFFERS, OK, QUOTED, commentary_checks
-from helpers.tidy.commentary import (
+from helpers.ingest.commentary import (
     FIGURE_COLUMNS,
-    PAGES,
     PART_COLUMNS,
     PERIOD_COLUMNS,
-    fill_figures,
-    placeholders,
     read_commentary,
     read_commentary_file,
-    undeclared_numbers,
 )
+from helpers.ingest.commentary_text import PAGES, placeholders, undeclared_numbers
+from helpers.ingest.report import read_report_tables
+from helpers.measures.quality import DIFFERS, OK, QUOTED, commentary_checks
+from helpers.tidy.commentary import Commentary, fill_figures
 from helpers.tidy.dataset import load_commentary
 
 COMMENTARY = config.RAW_DIR / "commentary"
@@ -33,7 +31,7 @@ COMMENTARY = config.RAW_DIR / "commentary"
 
 @pytest.fixture(scope="module")
 def embedded():
-    return read_commentary(config.RAW_DIR)
+    return load_commentary()
 
 
 # --- the embedded 2015 commentary --------------------------------------------------
@@ -125,7 +123,7 @@ def test_embedded_qualifiers_are_the_reports(embedded):
 def test_load_commentary_honours_the_data_folder(tmp_path):
     assert load_commentary(tmp_path).parts.empty
     shutil.copytree(COMMENTARY, tmp_path / "raw" / "commentary")
-    assert len(load_commentary(tmp_path).parts) == len(read_commentary(config.RAW_DIR).parts)
+    assert len(load_commentary(tmp_path).parts) == len(read_commentary(COMMENTARY).parts)
 
 
 # --- failures: one error naming file and line ----------------------------------------
@@ -304,7 +302,7 @@ def test_bad_commentary_names_file_line_and_what_to_do(raw, name, old, new, wher
     path = raw / "commentary" / name
     edit(path, old, new)
     with pytest.raises(DataError) as caught:
-        read_commentary(raw)
+        read_commentary(raw / "commentary")
     message = str(caught.value)
     assert "\n" not in message
     assert message.startswith(f"{path.as_posix()}, line {line_of(path, *where)}:"), message
@@ -315,7 +313,7 @@ def test_a_huge_commentary_is_refused_for_its_size_not_blamed_on_charts(raw):
     path = raw / "commentary" / OCT
     path.write_text(path.read_text() + "\nWords words words.\n" * 300_000, encoding="utf-8")
     with pytest.raises(DataError) as caught:
-        read_commentary(raw)
+        read_commentary(raw / "commentary")
     assert str(caught.value).startswith(f"{path.as_posix()}: expected a commentary of at most")
     assert "MB" in str(caught.value) and "chart" not in str(caught.value)
 
@@ -324,14 +322,14 @@ def test_broken_yaml_names_the_file_and_a_line(raw):
     path = raw / "commentary" / OCT
     edit(path, "    value: 40\n", "    value: [40\n")
     with pytest.raises(DataError, match=r"2015-11\.md, line \d+: expected valid YAML"):
-        read_commentary(raw)
+        read_commentary(raw / "commentary")
 
 
 @pytest.mark.parametrize("name", ["October.md", "2015-10-draft.md", "2015-13.md"])
 def test_file_names_must_be_periods(raw, name):
     shutil.copy(raw / "commentary" / OCT, raw / "commentary" / name)
     with pytest.raises(DataError, match=re.escape(name) + ": expected a file name YYYY-MM.md"):
-        read_commentary(raw)
+        read_commentary(raw / "commentary")
 
 
 @pytest.mark.parametrize(
@@ -368,7 +366,7 @@ def test_minimal_file_and_defaults(tmp_path):
         "## Highlights\n\n### A lower heading\n\nKept.\n",
         encoding="utf-8",
     )
-    result = read_commentary_file(path)
+    result = Commentary.from_frames(read_commentary_file(path))
     fig = result.figures.iloc[0]
     assert (fig["account"], fig["segment"], fig["qualifier"], fig["unit"]) == (
         "West",

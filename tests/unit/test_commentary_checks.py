@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import pytest
 
+from helpers.ingest.commentary import FIGURE_COLUMNS
 from helpers.measures.quality import (
     DIFFERS,
     NOT_IN_DATA,
@@ -14,8 +15,7 @@ from helpers.measures.quality import (
     QUALITY_COLUMNS,
     commentary_checks,
 )
-from helpers.tidy.commentary import FIGURE_COLUMNS
-from helpers.tidy.schema import coerce_tidy
+from helpers.schema import coerce_tidy
 
 TIDY = coerce_tidy(
     pd.DataFrame(

@@ -10,8 +10,8 @@ import pytest
 
 from helpers import config
 from helpers.cli import main
+from helpers.schema import COLUMNS, KEY, validate_tidy
 from helpers.tidy.dataset import build_dataset, load_tidy, processed_is_current
-from helpers.tidy.schema import COLUMNS, KEY, validate_tidy
 
 
 def test_tidy_table_shape(tidy):

@@ -11,7 +11,8 @@ import pytest
 
 from helpers import config
 from helpers.cli import main
-from helpers.tidy.dataset import build_dataset, input_files, processed_is_current
+from helpers.ingest.sources import input_files
+from helpers.tidy.dataset import build_dataset, processed_is_current
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from helpers import config
 from helpers.cli import main
 from helpers.ingest.exports import read_exports
-from helpers.tidy.schema import validate_tidy
+from helpers.schema import validate_tidy
 from tests.factories.synthetic import LABEL, generate
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "exports"

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from helpers.errors import DataError
-from helpers.ingest.exports import load_accounts, parse_file, read_exports
+from helpers.ingest.accounts import load_accounts
+from helpers.ingest.exports import parse_file, read_exports
 
 BAD = Path(__file__).parents[1] / "fixtures" / "bad_exports"
 GOOD = Path(__file__).parents[1] / "fixtures" / "exports"

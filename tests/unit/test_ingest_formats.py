@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.ingest.exports import load_accounts, parse_file, read_exports
-from helpers.tidy.schema import COLUMNS, make_source, validate_tidy
+from helpers.ingest.accounts import load_accounts
+from helpers.ingest.exports import parse_file, read_exports
+from helpers.schema import COLUMNS, make_source, validate_tidy
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "exports"
 YT = "youtube/Content 2024-09-01_2024-09-07 Lancashire Police"

@@ -10,7 +10,7 @@ import pytest
 from helpers import config
 from helpers.cli import main
 from helpers.errors import DataError
-from helpers.ingest.exports import load_accounts
+from helpers.ingest.accounts import load_accounts
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "exports"
 SHIPPED = config.EXPORTS_DIR / "accounts.yml"
@@ -31,6 +31,12 @@ def _line(path: Path, needle: str) -> int:
 
 # old text, new text, text on the line named, words of the message
 CASES = [
+    (
+        "  - name: West Division\n    account: West\n",
+        "  - name: West Division\n    account: West\n    account: East\n",
+        "account: East",
+        "each key once in entry 4 of 'accounts' (first on line",
+    ),
     ("accounts:\n", "acounts:\n", "acounts:", "only the keys accounts, files, member_exports"),
     (
         "    account: lancashire.police.uk\n    channel: website\n",

@@ -13,10 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers.errors import DataError
+from helpers.ingest.accounts import load_accounts
 from helpers.ingest.cleaning import parse_number
-from helpers.ingest.common import ExportFile, dates, numbers
-from helpers.ingest.exports import load_accounts, parse_file
-from helpers.tidy.schema import validate_tidy
+from helpers.ingest.common import ExportFile
+from helpers.ingest.exports import parse_file
+from helpers.ingest.values import dates, numbers
+from helpers.schema import validate_tidy
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "exports"
 FILE = ExportFile(Path("x.csv"), "x.csv", "")

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 
 from helpers.errors import DataError
-from helpers.ingest.exports import AccountMap, load_accounts, parse_file
+from helpers.ingest.accounts import AccountMap, load_accounts
+from helpers.ingest.exports import parse_file
 
 
 def _parse(tmp_path: Path, name: str, text: str | bytes, mapping: str = "") -> pd.DataFrame:

@@ -17,8 +17,9 @@ import pandas as pd
 import pytest
 
 from helpers.errors import DataError
+from helpers.ingest.accounts import AccountMap, load_accounts
 from helpers.ingest.detect import FORMATS
-from helpers.ingest.exports import AccountMap, load_accounts, parse_file
+from helpers.ingest.exports import parse_file
 
 SHAPES = Path(__file__).parents[1] / "fixtures" / "shapes"
 

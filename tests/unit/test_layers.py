@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 import ast
+import contextlib
+import os
 import re
+import shutil
+import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
+import pandas as pd
 import pytest
+
+from helpers import config
+from helpers.layout import DataLayout
+from helpers.tidy import dataset
+from helpers.tidy.dataset import build_dataset, processed_is_current
+from helpers.tidy.inputs import open_period
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "helpers"
 
@@ -44,21 +57,40 @@ def offenders(folder: str, forbidden: tuple[str, ...]) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("folder", ["ingest", "tidy", "measures", "present"])
-def test_nothing_below_briefing_imports_briefing_or_the_cli(folder):
-    assert offenders(folder, ("helpers.briefing", "helpers.cli")) == []
+FLOOR = ("config", "layout", "schema", "errors", "fileio")
+LAYERS = ("ingest", "tidy", "measures", "present", "briefing", "cli")
 
 
-def test_ingest_imports_nothing_above_the_schema():
-    above = (
-        "helpers.tidy.dataset",
-        "helpers.tidy.select",
-        "helpers.tidy.inputs",
-        "helpers.measures",
-        "helpers.present",
-        "helpers.sections",
-    )
-    assert offenders("ingest", above) == []
+def forbidden(*layers: str) -> tuple[str, ...]:
+    return tuple(f"helpers.{layer}" for layer in layers)
+
+
+def floor_offenders(forbidden_names: tuple[str, ...]) -> list[str]:
+    out = []
+    for name in FLOOR:
+        path = PACKAGE / f"{name}.py"
+        for imported in imports_of(path):
+            if any(imported == f or imported.startswith(f + ".") for f in forbidden_names):
+                out.append(f"{name}.py imports {imported}")
+    return out
+
+
+def test_the_floor_imports_no_layer():
+    assert all((PACKAGE / f"{name}.py").is_file() for name in FLOOR)
+    assert floor_offenders(forbidden(*LAYERS)) == []
+
+
+@pytest.mark.parametrize(
+    ("folder", "above"),
+    [
+        ("ingest", ("tidy", "measures", "present", "briefing", "cli")),
+        ("tidy", ("measures", "present", "briefing", "cli")),
+        ("measures", ("ingest", "present", "briefing", "cli")),
+        ("present", ("ingest", "briefing", "cli")),
+    ],
+)
+def test_imports_run_one_way(folder, above):
+    assert offenders(folder, forbidden(*above)) == []
 
 
 def test_measures_import_no_display_html_or_file_reading():
@@ -113,6 +145,16 @@ def test_the_check_itself_sees_a_forbidden_import(tmp_path, monkeypatch):
     assert len(found) >= 2
 
 
+def test_the_check_itself_sees_a_floor_module_importing_a_layer(tmp_path, monkeypatch):
+    fake = tmp_path / "helpers"
+    fake.mkdir()
+    for name in FLOOR:
+        (fake / f"{name}.py").write_text("from pathlib import Path\n")
+    (fake / "layout.py").write_text("from helpers.tidy.dataset import load_tidy\n")
+    monkeypatch.setattr(__import__(__name__), "PACKAGE", fake)
+    assert "layout.py imports helpers.tidy.dataset" in floor_offenders(forbidden(*LAYERS))
+
+
 def test_the_packages_lazy_names_cover_what_notebooks_and_views_use():
     import helpers.measures as measures
     import helpers.present as present
@@ -156,3 +198,87 @@ def test_modules_under_600_lines_and_functions_under_80(folder):
                 if length > 80:
                     too_long.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name}")
     assert too_long == []
+
+
+# --- at run time: only ingest/ opens a raw file ------------------------------------
+
+EXPORT_FIXTURES = PACKAGE.parents[1] / "tests" / "fixtures" / "exports"
+
+
+class RawOpens:
+    """Every ``open`` of a file under a raw folder, with the helpers module that made it.
+
+    ``sys.addaudithook`` cannot be removed, so the hook is installed once and does
+    nothing unless :attr:`raw` is set (only inside :meth:`watching`).
+    """
+
+    raw: ClassVar[Path | None] = None
+    seen: ClassVar[list[tuple[str, str]]] = []
+    installed: ClassVar[bool] = False
+
+    @classmethod
+    def hook(cls, event: str, args: tuple) -> None:
+        if event != "open" or cls.raw is None or not isinstance(args[0], (str, bytes, Path)):
+            return
+        name = os.fsdecode(args[0])
+        try:
+            Path(name).resolve().relative_to(cls.raw)
+        except (ValueError, OSError):
+            return
+        frame = sys._getframe(1)
+        while frame is not None:
+            file = Path(frame.f_code.co_filename)
+            if file.is_relative_to(PACKAGE):
+                cls.seen.append((file.relative_to(PACKAGE).as_posix(), Path(name).name))
+                return
+            frame = frame.f_back
+        cls.seen.append(("(no helpers module)", Path(name).name))
+
+    @classmethod
+    @contextlib.contextmanager
+    def watching(cls, raw: Path) -> Iterator[list[tuple[str, str]]]:
+        if not cls.installed:
+            sys.addaudithook(cls.hook)
+            cls.installed = True
+        cls.raw, cls.seen = raw.resolve(), []
+        try:
+            yield cls.seen
+        finally:
+            cls.raw = None
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A data folder with every kind of raw input: report, claims, commentary, census, exports."""
+    raw = tmp_path / "data" / "raw"
+    for name in ("report_2015", "as_reported", "commentary", "reference"):
+        shutil.copytree(config.RAW_DIR / name, raw / name)
+    shutil.copytree(EXPORT_FIXTURES, raw / "exports")
+    return tmp_path / "data"
+
+
+def not_from_ingest(seen: list[tuple[str, str]]) -> list[str]:
+    return [f"{module} opened {name}" for module, name in seen if not module.startswith("ingest/")]
+
+
+def test_only_ingest_opens_a_raw_file(data_dir):
+    layout = DataLayout.from_data_dir(data_dir)
+    with RawOpens.watching(layout.raw) as seen:
+        build_dataset(layout)
+        assert processed_is_current(layout)
+        inputs = open_period("2015-11", data_dir=data_dir)
+    assert len(inputs.tidy) and len(inputs.commentary.parts) and len(inputs.residents)
+    opened = {name for _, name in seen}
+    assert {"census_2011_usual_residents.csv", "2015-11.md", "accounts.yml"} <= opened
+    assert not_from_ingest(seen) == []
+
+
+def test_the_open_check_sees_a_tidy_function_open_a_raw_file(data_dir, monkeypatch):
+    def read_it_here(path: Path) -> pd.DataFrame:
+        return pd.read_csv(path)  # called from tidy/dataset.py: the innermost helpers frame
+
+    monkeypatch.setattr(dataset, "read_census", read_it_here)
+    layout = DataLayout.from_data_dir(data_dir)
+    with RawOpens.watching(layout.raw) as seen:
+        build_dataset(layout)
+    assert "tidy/dataset.py opened census_2011_usual_residents.csv" in not_from_ingest(seen)

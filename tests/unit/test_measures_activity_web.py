@@ -8,8 +8,8 @@ import pytest
 from helpers.config import ALL_ACCOUNTS
 from helpers.measures import activity, web
 from helpers.measures.figures import one
+from helpers.schema import coerce_tidy
 from helpers.tidy.periods import Window
-from helpers.tidy.schema import coerce_tidy
 
 WINDOW = Window(pd.Period("2015-05", "M"), pd.Period("2015-10", "M"))
 SITE = "lancashire.police.uk"

@@ -10,8 +10,8 @@ import pytest
 from helpers.config import ALL_ACCOUNTS
 from helpers.measures import audiences as aud
 from helpers.measures.figures import FIGURE_COLUMNS, one
+from helpers.schema import coerce_tidy
 from helpers.tidy.periods import Window
-from helpers.tidy.schema import coerce_tidy
 
 WINDOW = Window(pd.Period("2014-10", "M"), pd.Period("2015-09", "M"))
 

@@ -8,8 +8,10 @@ import pandas as pd
 import pytest
 
 from helpers import config
+from helpers.ingest.reference import read_census
+from helpers.layout import DataLayout
 from helpers.measures.population import PER_1000_COLUMNS, per_1000
-from helpers.tidy.reference import division_residents, read_census
+from helpers.tidy.reference import division_residents
 
 RESIDENTS = pd.DataFrame(
     {"division": ["West", "South", "East"], "residents": [500_000, 250_000, 100_000]}
@@ -130,7 +132,9 @@ def test_itk_registered_users_per_1000_residents_september_2015():
     people = census.groupby("division")["usual_residents"].sum()
     expected = users / people.reindex(users.index) * 1000
 
-    table = per_1000(users, division_residents(read_census(config.RAW_DIR)), date="2015-09-30")
+    table = per_1000(
+        users, division_residents(read_census(DataLayout.from_data_dir().census)), date="2015-09-30"
+    )
 
     got = table.set_index("division")["per_1000"]
     assert list(got.index) == ["West", "South", "East"]

@@ -15,7 +15,6 @@ from nbconvert import HTMLExporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from helpers import config
-from helpers.present.summary import QUALITY_MIME
 from helpers.briefing.nbconvert_template import (
     TEMPLATE_FILES,
     TEMPLATE_NAME,
@@ -28,6 +27,7 @@ from helpers.briefing.nbconvert_template import (
 )
 from helpers.briefing.render import Page, network_references, render_notebook, stylesheet
 from helpers.present.headlines import HEADLINES_MIME
+from helpers.present.summary import QUALITY_MIME
 
 PNG = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA"

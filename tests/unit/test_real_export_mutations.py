@@ -32,7 +32,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers.errors import DataError
-from helpers.ingest.exports import AccountMap, load_accounts, load_file, parse_file
+from helpers.ingest.accounts import AccountMap, load_accounts
+from helpers.ingest.exports import parse_file
+from helpers.ingest.files import load_file
 from tests.unit.test_real_exports import CASES, CORPUS, MAPPING, Read
 
 pytestmark = pytest.mark.skipif(

@@ -8,17 +8,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import config
 from helpers.errors import DataError
+from helpers.ingest.reference import CENSUS_COLUMNS, read_census
+from helpers.layout import DataLayout
 from helpers.tidy.dataset import load_reference
-from helpers.tidy.reference import (
-    CENSUS_COLUMNS,
-    CENSUS_FILE,
-    DIVISION_COLUMNS,
-    division_residents,
-    join_names,
-    read_census,
-)
+from helpers.tidy.reference import DIVISION_COLUMNS, division_residents, join_names
+
+CENSUS = DataLayout.from_data_dir().census
 
 
 def rows_of(path: Path) -> list[list[str]]:
@@ -27,20 +23,20 @@ def rows_of(path: Path) -> list[list[str]]:
 
 
 def write_census(raw: Path, rows: list[list[str]]) -> Path:
-    path = raw / CENSUS_FILE
+    path = DataLayout.from_raw_dir(raw).census
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows(rows)
-    return raw
+    return path
 
 
 @pytest.fixture
 def good_rows() -> list[list[str]]:
-    return rows_of(config.RAW_DIR / CENSUS_FILE)
+    return rows_of(CENSUS)
 
 
 def test_embedded_census_reads(good_rows):
-    census = read_census(config.RAW_DIR)
+    census = read_census(CENSUS)
     assert list(census.columns) == CENSUS_COLUMNS
     assert len(census) == 14 == len(good_rows) - 1
     assert str(census["usual_residents"].dtype) == "int64"
@@ -55,7 +51,7 @@ def test_embedded_census_reads(good_rows):
 
 
 def test_division_residents_of_the_embedded_census():
-    table = division_residents(read_census(config.RAW_DIR))
+    table = division_residents(read_census(CENSUS))
     assert list(table.columns) == DIVISION_COLUMNS
     records = table.set_index("division").to_dict("index")
     assert list(records) == ["West", "South", "East"]
@@ -126,9 +122,9 @@ def broken(good_rows, line, column, value):
     ],
 )
 def test_bad_rows_name_file_line_and_column(tmp_path, good_rows, line, column, value, expected):
-    raw = write_census(tmp_path / "raw", broken(good_rows, line, column, value))
+    path = write_census(tmp_path / "raw", broken(good_rows, line, column, value))
     with pytest.raises(DataError) as caught:
-        read_census(raw)
+        read_census(path)
     message = str(caught.value)
     assert "census_2011_usual_residents.csv" in message
     assert f"line {line}" in message and f"column '{column}'" in message
@@ -154,4 +150,4 @@ def test_every_division_needs_an_authority(tmp_path, good_rows):
 
 def test_missing_file(tmp_path):
     with pytest.raises(DataError, match="expected the file to exist"):
-        read_census(tmp_path)
+        read_census(DataLayout.from_raw_dir(tmp_path).census)

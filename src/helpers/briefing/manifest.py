@@ -19,7 +19,7 @@ from typing import Any
 
 from helpers import config
 from helpers.errors import display_path
-from helpers.tidy.dataset import file_sha256, input_files
+from helpers.ingest.sources import file_sha256, input_files
 
 #: Packages whose versions the manifest records (besides Python itself).
 PACKAGES: tuple[str, ...] = (

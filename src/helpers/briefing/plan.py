@@ -22,7 +22,7 @@ import pandas as pd
 from helpers import config
 from helpers.briefing.errors import ParameterError
 from helpers.errors import display_path
-from helpers.tidy.commentary import commentary_files
+from helpers.ingest.commentary import commentary_files
 from helpers.tidy.periods import Window, month_label, reporting_window
 
 #: The briefing notebooks (``notebooks/<name>.ipynb``), in the order the index lists them
@@ -93,7 +93,7 @@ def paper_periods(data_dir: Path) -> list[str]:
     """Periods with a commentary file (a paper) in ``<data_dir>/raw/commentary/``."""
     return sorted(
         p.stem
-        for p in commentary_files(Path(data_dir) / "raw")
+        for p in commentary_files(Path(data_dir) / "raw" / "commentary")
         if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", p.stem)
     )
 

@@ -1,1 +1,1 @@
-"""Readers that turn raw files into tidy rows (one module per kind of source)."""
+"""Every reader of ``data/raw``: raw files to tidy rows and checked frames."""

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from helpers.ingest import facebook, ga, meta, neighbourhood_alert, twitter, youtube
-from helpers.ingest.common import ExportFile, Format, split_cells
+from helpers.ingest.common import ExportFile, Format
+from helpers.ingest.text import split_cells
 
 #: Every known format, in the order they are tried.
 REGISTRY: tuple[Format, ...] = (

@@ -27,22 +27,11 @@ import re
 
 import numpy as np
 
-from helpers.ingest.common import (
-    ExportFile,
-    Format,
-    Parsed,
-    Table,
-    dates,
-    excel_ids,
-    find_header,
-    long_values,
-    numbers,
-    one_row_per,
-    read_table,
-    split_cells,
-    to_tidy,
-    unread_note,
-)
+from helpers.ingest.common import ExportFile, Format, Parsed
+from helpers.ingest.rows import long_values, to_tidy
+from helpers.ingest.tables import Table, find_header, read_table
+from helpers.ingest.text import split_cells
+from helpers.ingest.values import dates, excel_ids, numbers, one_row_per, unread_note
 
 CHANNEL = "facebook"
 PAGE_FORMAT = "facebook_page"

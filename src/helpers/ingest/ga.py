@@ -38,7 +38,7 @@ A totals row (empty dimension cells, ``Total``, or ``Grand total`` in a trailing
 cell) is compared with the sum of the rows for the metrics that add up: when it
 is larger (a report shows its top rows but totals the whole site) it is kept as
 a whole-range row with an empty segment; when it is smaller the file is refused
-(see :data:`~helpers.ingest.common.TOTAL_TOLERANCE`).
+(see :data:`~helpers.ingest.values.TOTAL_TOLERANCE`).
 
 Tidy metrics: ``sessions``, ``users`` (``Users``, ``Total users``, else ``Active
 users``), ``new_users`` and ``pageviews`` (``Pageviews``, ``Views``). Tables
@@ -55,20 +55,15 @@ import numpy as np
 import pandas as pd
 
 from helpers import config
-from helpers.ingest.common import (
-    ExportFile,
-    Format,
-    Parsed,
-    concat_long,
+from helpers.ingest.common import ExportFile, Format, Parsed
+from helpers.ingest.rows import concat_long, drop_repeats, long_values, to_tidy
+from helpers.ingest.tables import read_grid
+from helpers.ingest.values import (
     dates,
     decimals,
-    drop_repeats,
     figure_column,
-    long_values,
     numbers,
     one_row_per,
-    read_grid,
-    to_tidy,
     total_covers_more,
     unread_note,
 )

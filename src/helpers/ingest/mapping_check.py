@@ -31,6 +31,7 @@ import yaml
 
 from helpers import config
 from helpers.errors import DataError
+from helpers.ingest.yamlkeys import key_lines
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ def _check_entry(path: Path, key: str, number: int, node: yaml.Node, entry: Any)
         raise DataError(
             path, f"entry {number} of '{key}' to be 'key: value' lines", line=_line(node)
         )
-    lines = {str(k.value): _line(k) for k, _ in node.value}
+    lines = key_lines(path, node, f"entry {number} of '{key}'")
     for name, line in lines.items():
         if name not in fields:
             raise DataError(

@@ -32,22 +32,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from helpers.ingest.common import (
-    ExportFile,
-    Format,
-    Parsed,
-    concat_long,
-    dates,
-    excel_ids,
-    find_header,
-    long_values,
-    numbers,
-    one_row_per,
-    read_grid,
-    read_table,
-    to_tidy,
-    unread_note,
-)
+from helpers.ingest.common import ExportFile, Format, Parsed
+from helpers.ingest.rows import concat_long, long_values, to_tidy
+from helpers.ingest.tables import find_header, read_grid, read_table
+from helpers.ingest.values import dates, excel_ids, numbers, one_row_per, unread_note
 
 FACEBOOK_FORMAT = "meta_facebook"
 INSTAGRAM_FORMAT = "meta_instagram"

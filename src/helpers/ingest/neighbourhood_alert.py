@@ -17,16 +17,11 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers import config
-from helpers.ingest.common import (
-    ExportFile,
-    Format,
-    Parsed,
-    dates,
-    find_header,
-    read_table,
-    tidy_table,
-)
-from helpers.tidy.schema import COLUMNS, make_source
+from helpers.ingest.common import ExportFile, Format, Parsed
+from helpers.ingest.rows import tidy_table
+from helpers.ingest.tables import find_header, read_table
+from helpers.ingest.values import dates
+from helpers.schema import COLUMNS, make_source
 
 KEY = "neighbourhood_alert"
 CHANNEL = "itk"

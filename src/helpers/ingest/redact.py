@@ -22,7 +22,8 @@ from dataclasses import replace
 import pandas as pd
 
 from helpers import config
-from helpers.ingest.common import Parsed, tidy_table
+from helpers.ingest.common import Parsed
+from helpers.ingest.rows import tidy_table
 
 #: Text columns of the tidy rows that can reach a page, a JSON file or a CSV.
 TEXT_COLUMNS: tuple[str, ...] = ("account", "segment")

@@ -9,171 +9,26 @@ The "as reported" claims of ``data/raw/as_reported/`` are read by
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from helpers import config
 from helpers.errors import DataError
-from helpers.ingest.cleaning import clean_text, parse_count, parse_percent
-from helpers.tidy.schema import coerce_tidy, make_source
+from helpers.ingest.raw_table import (
+    RawTable,
+    channel_cell,
+    count_cell,
+    date_cell,
+    month_cell,
+    percent_cell,
+    read_raw_table,
+)
+from helpers.layout import CAMPAIGNS_FILE, DATE_ASSUMPTIONS_FILE, DataLayout
+from helpers.schema import coerce_tidy, make_source
 
 Record = dict[str, object]
-
-
-@dataclass
-class RawTable:
-    """A raw CSV read as text, with the file line of every row.
-
-    Attributes:
-        path: The file.
-        header: Column names, whitespace-cleaned.
-        rows: ``(line number, {column: text})`` for each data row.
-    """
-
-    path: Path
-    header: list[str]
-    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
-
-    @property
-    def relpath(self) -> str:
-        """Path relative to ``data/raw`` (used in the tidy ``source`` column)."""
-        try:
-            return self.path.resolve().relative_to(config.RAW_DIR.resolve()).as_posix()
-        except ValueError:  # a raw folder elsewhere (tests, scratch copies)
-            return f"{self.path.parent.name}/{self.path.name}"
-
-    def require(self, *columns: str) -> None:
-        """Raise :class:`DataError` naming the first missing column."""
-        for column in columns:
-            if column not in self.header:
-                raise DataError(
-                    self.path,
-                    f"a column named '{column}' (columns found: {', '.join(self.header)})",
-                    line=1,
-                    column=column,
-                )
-
-
-def read_raw_table(path: Path) -> RawTable:
-    """Read a UTF-8 CSV as text, skipping blank lines.
-
-    Args:
-        path: The CSV file.
-
-    Returns:
-        The header and rows with their line numbers.
-
-    Raises:
-        DataError: If the file is missing, empty, not UTF-8 or has ragged rows.
-    """
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DataError(path, "the file to exist") from None
-    except UnicodeDecodeError as exc:
-        raise DataError(path, f"UTF-8 text (undecodable byte at offset {exc.start})") from None
-    reader = csv.reader(text.splitlines(keepends=True))
-    header: list[str] | None = None
-    table: RawTable | None = None
-    for raw in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in raw):
-            continue
-        if header is None:
-            header = [clean_text(c) for c in raw]
-            table = RawTable(path, header)
-            continue
-        assert table is not None
-        if len(raw) != len(header):
-            raise DataError(
-                path,
-                f"{len(header)} comma-separated cells like the header",
-                line=line,
-                found=f"{len(raw)} cells",
-            )
-        table.rows.append((line, {h: clean_text(c) for h, c in zip(header, raw, strict=True)}))
-    if table is None:
-        raise DataError(path, "a header row followed by data", line=1)
-    if not table.rows:
-        raise DataError(
-            path,
-            "rows of data under the header (the table has only its header; restore its rows "
-            "or remove the file)",
-            line=2,
-        )
-    return table
-
-
-def _count(table: RawTable, line: int, column: str, text: str) -> float:
-    try:
-        value = parse_count(text)
-    except ValueError as exc:
-        if "thousands" in str(exc):
-            raise DataError(
-                table.path,
-                "a number with a comma (or nothing) between thousands: a dot there reads as "
-                "a decimal point; write 51,069 or 51069",
-                line=line,
-                column=column,
-                found=text,
-            ) from None
-        value = None
-        ok = False
-    else:
-        ok = value is not None
-    if not ok:
-        raise DataError(table.path, "a number", line=line, column=column, found=text)
-    assert value is not None
-    return value
-
-
-def _percent(table: RawTable, line: int, column: str, text: str) -> float:
-    try:
-        value = parse_percent(text)
-    except ValueError:
-        value = None
-    if value is None:
-        raise DataError(
-            table.path, "a percentage such as 54.46%", line=line, column=column, found=text
-        )
-    return value
-
-
-def _date(table: RawTable, line: int | None, column: str, text: str) -> pd.Timestamp:
-    try:
-        return pd.Timestamp(dt.date.fromisoformat(text))
-    except ValueError:
-        raise DataError(
-            table.path, "an ISO date YYYY-MM-DD", line=line, column=column, found=text
-        ) from None
-
-
-def _month(table: RawTable, line: int, column: str, text: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    try:
-        month = pd.Period(dt.date.fromisoformat(f"{text}-01"), freq="M")
-    except ValueError:
-        raise DataError(
-            table.path, "a month YYYY-MM", line=line, column=column, found=text
-        ) from None
-    return month.start_time.normalize(), month.end_time.normalize()
-
-
-def _channel(table: RawTable, line: int, column: str, text: str) -> str:
-    key = text.strip().lower()
-    if key not in config.CHANNELS:
-        raise DataError(
-            table.path,
-            f"a channel ({', '.join(config.CHANNELS)})",
-            line=line,
-            column=column,
-            found=text,
-        )
-    return key
 
 
 def _record(
@@ -220,12 +75,12 @@ def snapshots_by_row(id_column: str, channel: str | None, metric: str | None) ->
         dates = [c for c in table.header if c != id_column]
         if not dates:
             raise DataError(table.path, "at least one date column", line=1)
-        parsed = {c: _date(table, 1, c, c) for c in dates}
+        parsed = {c: date_cell(table, 1, c, c) for c in dates}
         for line, row in table.rows:
             name = row[id_column]
             if not name:
                 raise DataError(table.path, "a name", line=line, column=id_column, found=name)
-            row_channel = channel or _channel(table, line, id_column, name)
+            row_channel = channel or channel_cell(table, line, id_column, name)
             row_metric = metric or config.AUDIENCE_METRIC[row_channel]
             account = name if channel else config.ALL_ACCOUNTS
             for col in dates:
@@ -240,7 +95,7 @@ def snapshots_by_row(id_column: str, channel: str | None, metric: str | None) ->
                     channel=row_channel,
                     account=account,
                     metric=row_metric,
-                    value=_count(table, line, col, row[col]),
+                    value=count_cell(table, line, col, row[col]),
                 )
 
     return read
@@ -273,7 +128,7 @@ def metrics_by_row(
                     channel=channel,
                     account=row[id_column],
                     metric=metric,
-                    value=_count(table, line, col, row[col]),
+                    value=count_cell(table, line, col, row[col]),
                 )
 
     return read
@@ -291,7 +146,7 @@ def metrics_by_month(channel: str, account: str, columns: dict[str, str]) -> Cal
     def read(table: RawTable) -> Iterator[Record]:
         table.require("month", *columns)
         for line, row in table.rows:
-            first, last = _month(table, line, "month", row["month"])
+            first, last = month_cell(table, line, "month", row["month"])
             for col, metric in columns.items():
                 yield _record(
                     table,
@@ -302,7 +157,7 @@ def metrics_by_month(channel: str, account: str, columns: dict[str, str]) -> Cal
                     channel=channel,
                     account=account,
                     metric=metric,
-                    value=_count(table, line, col, row[col]),
+                    value=count_cell(table, line, col, row[col]),
                 )
 
     return read
@@ -315,7 +170,7 @@ def shares_by_month(channel: str, account: str, metric: str) -> Callable:
         table.require("month")
         segments = [c for c in table.header if c != "month"]
         for line, row in table.rows:
-            first, last = _month(table, line, "month", row["month"])
+            first, last = month_cell(table, line, "month", row["month"])
             for col in segments:
                 yield _record(
                     table,
@@ -327,7 +182,7 @@ def shares_by_month(channel: str, account: str, metric: str) -> Callable:
                     account=account,
                     metric=metric,
                     segment=col,
-                    value=_percent(table, line, col, row[col]),
+                    value=percent_cell(table, line, col, row[col]),
                 )
 
     return read
@@ -339,8 +194,8 @@ def ranged_metrics(channel: str, account: str, columns: dict[str, str]) -> Calla
     def read(table: RawTable) -> Iterator[Record]:
         table.require("start", "end", *columns)
         for line, row in table.rows:
-            first = _date(table, line, "start", row["start"])
-            last = _date(table, line, "end", row["end"])
+            first = date_cell(table, line, "start", row["start"])
+            last = date_cell(table, line, "end", row["end"])
             for col, metric in columns.items():
                 yield _record(
                     table,
@@ -351,7 +206,7 @@ def ranged_metrics(channel: str, account: str, columns: dict[str, str]) -> Calla
                     channel=channel,
                     account=account,
                     metric=metric,
-                    value=_count(table, line, col, row[col]),
+                    value=count_cell(table, line, col, row[col]),
                 )
 
     return read
@@ -383,7 +238,7 @@ def ranged_segments(
         if breakdown_column:
             needed.append(breakdown_column)
         table.require(*needed)
-        parse = _percent if percent else _count
+        parse = percent_cell if percent else count_cell
         for line, row in table.rows:
             if isinstance(metric, dict):
                 assert breakdown_column is not None
@@ -403,8 +258,8 @@ def ranged_segments(
                 table,
                 line,
                 value_column,
-                start=_date(table, line, "start", row["start"]),
-                end=_date(table, line, "end", row["end"]),
+                start=date_cell(table, line, "start", row["start"]),
+                end=date_cell(table, line, "end", row["end"]),
                 channel=channel,
                 account=account,
                 metric=row_metric,
@@ -421,7 +276,7 @@ def dated_values(channel: str, account: str, date_column: str, columns: dict[str
     def read(table: RawTable) -> Iterator[Record]:
         table.require(date_column, *columns)
         for line, row in table.rows:
-            day = _date(table, line, date_column, row[date_column])
+            day = date_cell(table, line, date_column, row[date_column])
             for col, metric in columns.items():
                 yield _record(
                     table,
@@ -432,7 +287,7 @@ def dated_values(channel: str, account: str, date_column: str, columns: dict[str
                     channel=channel,
                     account=account,
                     metric=metric,
-                    value=_count(table, line, col, row[col]),
+                    value=count_cell(table, line, col, row[col]),
                 )
 
     return read
@@ -451,13 +306,13 @@ def campaign_rows(table: RawTable) -> Iterator[Record]:
             table,
             line,
             "value",
-            start=_date(table, line, "start", row["start"]),
-            end=_date(table, line, "end", row["end"]),
-            channel=_channel(table, line, "channel", row["channel"]),
+            start=date_cell(table, line, "start", row["start"]),
+            end=date_cell(table, line, "end", row["end"]),
+            channel=channel_cell(table, line, "channel", row["channel"]),
             account=row["account"] or config.ALL_ACCOUNTS,
             metric=metric,
             segment=row["activity"],
-            value=_count(table, line, "value", row["value"]),
+            value=count_cell(table, line, "value", row["value"]),
         )
 
 
@@ -515,7 +370,7 @@ TABLES: dict[str, Callable[[RawTable], Iterator[Record]]] = {
 
 def report_files(report_dir: Path | None = None) -> list[Path]:
     """Return the transcribed tables the reader knows, in :data:`TABLES` order."""
-    folder = report_dir or config.REPORT_DIR
+    folder = report_dir or DataLayout.from_data_dir().report_2015
     return [folder / name for name in TABLES]
 
 
@@ -566,7 +421,8 @@ def read_campaigns(report_dir: Path | None = None) -> pd.DataFrame:
     Raises:
         DataError: If ``dated`` is not ``yes`` or ``no``.
     """
-    table = read_raw_table((report_dir or config.REPORT_DIR) / "campaign_figures.csv")
+    folder = report_dir or DataLayout.from_data_dir().report_2015
+    table = read_raw_table(folder / CAMPAIGNS_FILE)
     records = []
     for line, row in table.rows:
         dated = row.get("dated", "").strip().lower()
@@ -627,7 +483,7 @@ def read_claims(folder: Path | None = None) -> pd.DataFrame:
     Raises:
         DataError: If a claim file is malformed.
     """
-    folder = folder or config.AS_REPORTED_DIR
+    folder = folder or DataLayout.from_data_dir().as_reported
     records: list[dict[str, object]] = []
     for path in sorted(folder.glob("*.csv")):
         table = read_raw_table(path)
@@ -653,11 +509,11 @@ def read_claims(folder: Path | None = None) -> pd.DataFrame:
             records.append(
                 {
                     **row,
-                    "start": _date(table, line, "start", row["start"]),
-                    "end": _date(table, line, "end", row["end"]),
-                    "stated": _count(table, line, "stated", row["stated"]),
-                    "stated_high": _count(table, line, "stated_high", high) if high else None,
-                    "decimals": int(_count(table, line, "decimals", row["decimals"])),
+                    "start": date_cell(table, line, "start", row["start"]),
+                    "end": date_cell(table, line, "end", row["end"]),
+                    "stated": count_cell(table, line, "stated", row["stated"]),
+                    "stated_high": count_cell(table, line, "stated_high", high) if high else None,
+                    "decimals": int(count_cell(table, line, "decimals", row["decimals"])),
                     "source": make_source(table.relpath, line, "stated"),
                 }
             )
@@ -668,7 +524,7 @@ def read_claims(folder: Path | None = None) -> pd.DataFrame:
     if not dup.empty:
         path, line, _ = dup["source"].iloc[0].split(":", 2)
         raise DataError(
-            config.RAW_DIR / path,
+            folder.parent / path,
             "a claim id used once",
             line=int(line),
             column="claim",
@@ -698,7 +554,7 @@ def read_date_assumptions(report_dir: Path | None = None) -> pd.DataFrame:
         DataError: If a row names a table the reader does not know, or leaves
             ``assumed`` empty.
     """
-    path = (report_dir or config.REPORT_DIR) / "date_assumptions.csv"
+    path = (report_dir or DataLayout.from_data_dir().report_2015) / DATE_ASSUMPTIONS_FILE
     if not path.is_file():
         return pd.DataFrame(columns=DATE_ASSUMPTION_COLUMNS)
     table = read_raw_table(path)

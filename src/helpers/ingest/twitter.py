@@ -32,21 +32,11 @@ import re
 import numpy as np
 import pyarrow.compute as pc
 
-from helpers.ingest.common import (
-    ExportFile,
-    Format,
-    Parsed,
-    dates,
-    excel_ids,
-    find_header,
-    long_values,
-    numbers,
-    one_row_per,
-    read_table,
-    split_cells,
-    to_tidy,
-    unread_note,
-)
+from helpers.ingest.common import ExportFile, Format, Parsed
+from helpers.ingest.rows import long_values, to_tidy
+from helpers.ingest.tables import find_header, read_table
+from helpers.ingest.text import split_cells
+from helpers.ingest.values import dates, excel_ids, numbers, one_row_per, unread_note
 
 CHANNEL = "twitter"
 TWEETS_FORMAT = "twitter_tweets"

@@ -29,20 +29,15 @@ import numpy as np
 import pandas as pd
 
 from helpers import config
-from helpers.ingest.common import (
-    ExportFile,
-    Format,
-    Parsed,
-    concat_long,
+from helpers.ingest.common import ExportFile, Format, Parsed
+from helpers.ingest.rows import concat_long, long_values, to_tidy
+from helpers.ingest.tables import find_header, read_table
+from helpers.ingest.values import (
     dates,
     decimals,
     figure_column,
-    find_header,
-    long_values,
     numbers,
     one_row_per,
-    read_table,
-    to_tidy,
     total_covers_more,
     unread_note,
 )

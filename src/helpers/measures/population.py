@@ -1,7 +1,7 @@
 """Figures per 1,000 residents by division.
 
 Pure measures: the residents come in as a frame (read by
-:func:`helpers.tidy.reference.read_census` and added up by
+:func:`helpers.ingest.reference.read_census` and added up by
 :func:`helpers.tidy.reference.division_residents`); nothing here reads a file.
 Results are labelled :data:`helpers.tidy.reference.PER_1000_LABEL`
 ("per 1,000 residents (2011 Census)"): the residents are 2011 Census figures, and

@@ -17,6 +17,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from helpers import config
+from helpers.layout import DataLayout
 from helpers.measures import arithmetic
 from helpers.tidy.periods import Window
 from helpers.tidy.select import figure, figure_rows, is_whole_month, rows, sum_of_accounts
@@ -48,7 +49,7 @@ NOT_IN_DATA = "not in the data"
 #: quoted, not checked (there is no independent source to check it against).
 QUOTED = "quoted"
 #: Folders of ``data/raw/`` that transcribe the report the commentary itself comes from.
-SAME_DOCUMENT_DIRS: tuple[str, ...] = (config.REPORT_DIR.name,)
+SAME_DOCUMENT_DIRS: tuple[str, ...] = (DataLayout.from_data_dir().report_2015.name,)
 
 
 def _independent(tidy: pd.DataFrame, fig: pd.Series) -> bool:

@@ -1,1 +1,1 @@
-"""Tidy layer: the schema, the dataset build (atomic) and selection of series and windows."""
+"""Tidy layer: the dataset build (atomic) from the ingest readers; series and windows."""

@@ -9,7 +9,6 @@ partly updated ``data/processed/``. ``load_tidy`` is what notebooks call.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import warnings
 from pathlib import Path
@@ -18,58 +17,33 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from helpers import config
 from helpers.errors import DataError
 from helpers.fileio import atomic_path
-from helpers.ingest.exports import (
-    MAPPING_FILE,
-    OVERLAP_COLUMNS,
-    ExportResult,
-    discover,
-    read_exports,
-)
+from helpers.ingest.commentary import read_commentary
+from helpers.ingest.exports import read_exports
 from helpers.ingest.redact import redact_rows
-from helpers.ingest.report import read_report_tables, report_files
-from helpers.tidy.commentary import Commentary, commentary_files, read_commentary
-from helpers.tidy.reference import census_path, empty_census, read_census
-from helpers.tidy.schema import KEY, coerce_tidy, empty_tidy, validate_tidy
+from helpers.ingest.reference import empty_census, read_census
+from helpers.ingest.report import read_report_tables
+from helpers.ingest.results import OVERLAP_COLUMNS, ExportResult
+from helpers.ingest.sources import fingerprint, input_files
+from helpers.layout import DataLayout
+from helpers.schema import KEY, coerce_tidy, empty_tidy, validate_tidy
+from helpers.tidy.commentary import Commentary
 
 _META_KEY = b"engagement_briefings"
 
 
-def input_files(raw_dir: Path | None = None) -> list[Path]:
-    """Every raw file the processed table is built from, in a stable order."""
-    raw = raw_dir or config.RAW_DIR
-    files = report_files(raw / "report_2015")
-    exports = raw / "exports"
-    mapping = [exports / MAPPING_FILE] if (exports / MAPPING_FILE).is_file() else []
-    census = [census_path(raw)] if census_path(raw).is_file() else []
-    return (
-        [f for f in files if f.exists()]
-        + sorted((raw / "as_reported").glob("*.csv"))
-        + mapping
-        + discover(exports)
-        + census
-        + commentary_files(raw)
-    )
-
-
-def fingerprint(files: list[Path]) -> str:
-    """SHA-256 over the names and contents of ``files`` (detects any raw change)."""
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.name.encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of one file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def layout_of(
+    raw_dir: DataLayout | str | Path | None = None, processed_dir: str | Path | None = None
+) -> DataLayout:
+    """The layout a raw folder (and processed folder) name; a :class:`DataLayout` as it is."""
+    if isinstance(raw_dir, DataLayout):
+        return raw_dir
+    return DataLayout.from_raw_dir(raw_dir, processed_dir)
 
 
 def assemble(
-    raw_dir: Path | None = None,
+    raw_dir: DataLayout | Path | None = None,
     *,
     problems: list[DataError] | None = None,
     exports: list[ExportResult] | None = None,
@@ -88,7 +62,7 @@ def assemble(
     build with one clear error; they are not part of the table.
 
     Args:
-        raw_dir: The raw data folder (default ``data/raw``).
+        raw_dir: The raw data folder (default ``data/raw``), or the data layout.
         problems: Collects the errors of export files that were skipped.
         exports: When given, the :class:`ExportResult` is appended to it (per-file
             report and overlaps, for printing).
@@ -100,15 +74,15 @@ def assemble(
     Raises:
         DataError: If any raw file is malformed or the table breaks the schema.
     """
-    raw = raw_dir or config.RAW_DIR
-    report_dir = raw / "report_2015"
+    layout = layout_of(raw_dir)
     # A data folder without the transcribed report (exports only) is allowed.
+    report_dir = layout.report_2015
     report = read_report_tables(report_dir) if report_dir.is_dir() else empty_tidy()
     report = redact_rows(report) if len(report) else report  # as export rows are
-    if census_path(raw).is_file():
-        read_census(raw)
-    read_commentary(raw)
-    result = read_exports(raw / "exports", cache_dir=raw.parent / "processed" / ".cache")
+    if layout.census.is_file():
+        read_census(layout.census)
+    read_commentary(layout.commentary)
+    result = read_exports(layout.exports, cache_dir=layout.cache)
     if result.problems and problems is None:
         raise result.problems[0]
     if problems is not None:
@@ -125,8 +99,8 @@ def assemble(
         exports.append(result)
     frames = [f for f in (report, export_rows) if len(f)]
     tidy = coerce_tidy(pd.concat(frames, ignore_index=True)) if frames else coerce_tidy(report)
-    tidy = validate_tidy(tidy, raw)
-    check_not_future(tidy, raw, today)
+    tidy = validate_tidy(tidy, layout.raw)
+    check_not_future(tidy, layout.raw, today)
     return tidy.sort_values(
         ["channel", "account", "metric", "segment", "start", "end"], kind="stable"
     ).reset_index(drop=True)
@@ -180,7 +154,7 @@ def _report_overlaps(repeated: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_dataset(
-    raw_dir: Path | None = None,
+    raw_dir: DataLayout | Path | None = None,
     processed_dir: Path | None = None,
     *,
     problems: list[DataError] | None = None,
@@ -193,8 +167,9 @@ def build_dataset(
     fails (an export file included), nothing is written.
 
     Args:
-        raw_dir: The raw data folder (default ``data/raw``).
-        processed_dir: Where to write (default ``data/processed``).
+        raw_dir: The raw data folder (default ``data/raw``), or the data layout.
+        processed_dir: Where to write (default ``data/processed``; with a layout,
+            its ``processed`` folder).
         problems: Collects the errors of every export file that failed (see
             :func:`assemble`); when it is not empty, ``processed_dir`` is left as it
             was and the table built from the good files is only returned.
@@ -206,13 +181,12 @@ def build_dataset(
     Raises:
         DataError: If a raw file is malformed; ``processed_dir`` is then untouched.
     """
-    raw = raw_dir or config.RAW_DIR
-    out = processed_dir or config.PROCESSED_DIR
-    tidy = assemble(raw, problems=problems, exports=exports)
+    layout = layout_of(raw_dir, processed_dir or DataLayout.from_data_dir().processed)
+    tidy = assemble(layout, problems=problems, exports=exports)
     if problems:
         return tidy
-    meta = {"fingerprint": fingerprint(input_files(raw)), "rows": len(tidy)}
-    out.mkdir(parents=True, exist_ok=True)
+    meta = {"fingerprint": fingerprint(input_files(layout)), "rows": len(tidy)}
+    layout.processed.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pandas(tidy, preserve_index=False)
     table = table.replace_schema_metadata(
         {**(table.schema.metadata or {}), _META_KEY: json.dumps(meta).encode()}
@@ -220,11 +194,11 @@ def build_dataset(
     # Both files are written under temporary names; they replace the old ones only
     # when both were written.
     with (
-        atomic_path(out / config.TIDY_PARQUET) as parquet,
-        atomic_path(out / config.TIDY_CSV) as csv,
+        atomic_path(layout.tidy_parquet) as parquet,
+        atomic_path(layout.tidy_csv) as csv,
     ):
         pq.write_table(table, parquet)
-        _write_csv(tidy, csv)
+        write_tidy_csv(tidy, csv)
     return tidy
 
 
@@ -251,15 +225,23 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _write_csv(tidy: pd.DataFrame, path: Path) -> None:
-    """Write the tidy rows as CSV: ISO dates, text cells that cannot run as formulas."""
+def write_tidy_csv(tidy: pd.DataFrame, path: Path) -> None:
+    """Write the tidy rows as CSV: ISO dates, text cells that cannot run as formulas.
+
+    Args:
+        tidy: Tidy rows (``start`` and ``end`` datetimes).
+        path: The file to write (write to a temporary name and swap it in, e.g. with
+            :func:`helpers.fileio.atomic_path`, so no reader sees half a file).
+    """
     frame = tidy.copy()
     for col in ("start", "end"):
         frame[col] = frame[col].dt.strftime("%Y-%m-%d")
     csv_safe(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
-def processed_is_current(raw_dir: Path | None = None, processed_dir: Path | None = None) -> bool:
+def processed_is_current(
+    raw_dir: DataLayout | Path | None = None, processed_dir: Path | None = None
+) -> bool:
     """Whether the processed Parquet exists, reads, and matches the raw files."""
     return processed_state(raw_dir, processed_dir) == CURRENT
 
@@ -272,18 +254,33 @@ MISSING = "missing"
 OUT_OF_DATE = "out of date"
 
 
-def processed_state(raw_dir: Path | None = None, processed_dir: Path | None = None) -> str:
-    """Whether the processed table is :data:`CURRENT`, :data:`MISSING` or :data:`OUT_OF_DATE`."""
-    path = (processed_dir or config.PROCESSED_DIR) / config.TIDY_PARQUET
+def processed_state(
+    raw_dir: DataLayout | Path | None = None, processed_dir: Path | None = None
+) -> str:
+    """Whether the processed table is :data:`CURRENT`, :data:`MISSING` or :data:`OUT_OF_DATE`.
+
+    Args:
+        raw_dir: The raw data folder (default ``data/raw``), or the data layout.
+        processed_dir: The processed folder (default ``data/processed``, as before;
+            with a layout, its ``processed`` folder).
+    """
+    # Given a raw folder, the processed folder defaults to the project's.
+    layout = layout_of(raw_dir, processed_dir or DataLayout.from_data_dir().processed)
+    path = layout.tidy_parquet
     try:
         meta = pq.read_schema(path).metadata or {}
         stored = json.loads(meta[_META_KEY])["fingerprint"]
     except Exception:  # missing, corrupt or foreign file: not current
         return MISSING
-    return CURRENT if stored == fingerprint(input_files(raw_dir)) else OUT_OF_DATE
+    return CURRENT if stored == fingerprint(input_files(layout)) else OUT_OF_DATE
 
 
-def load_tidy(data_dir: str | Path | None = None) -> pd.DataFrame:
+def layout_of_data(data_dir: DataLayout | str | Path | None = None) -> DataLayout:
+    """The layout of a data folder (``None`` or ``""``: the project's); a layout as it is."""
+    return data_dir if isinstance(data_dir, DataLayout) else DataLayout.from_data_dir(data_dir)
+
+
+def load_tidy(data_dir: DataLayout | str | Path | None = None) -> pd.DataFrame:
     """Return the tidy table for notebooks.
 
     Reads ``<data_dir>/processed/tidy.parquet`` when it is current; when it is
@@ -296,24 +293,24 @@ def load_tidy(data_dir: str | Path | None = None) -> pd.DataFrame:
     Returns:
         The validated tidy table.
     """
-    base = Path(data_dir) if data_dir else config.DATA_DIR
-    raw, processed = base / "raw", base / "processed"
-    if processed_is_current(raw, processed):
-        tidy = pd.read_parquet(processed / config.TIDY_PARQUET)
+    layout = layout_of_data(data_dir)
+    if processed_is_current(layout):
+        tidy = pd.read_parquet(layout.tidy_parquet)
         return coerce_tidy(tidy)
     warnings.warn(
-        f"{processed / config.TIDY_PARQUET} is missing or out of date; "
+        f"{layout.tidy_parquet} is missing or out of date; "
         "using the raw data directly (run `make data` to rebuild it)",
         stacklevel=2,
     )
-    return assemble(raw)
+    return assemble(layout)
 
 
-def load_reference(data_dir: str | Path | None = None) -> pd.DataFrame:
+def load_reference(data_dir: DataLayout | str | Path | None = None) -> pd.DataFrame:
     """Return the 2011 Census residents by local authority, read and checked.
 
     Reads ``<data_dir>/raw/reference/census_2011_usual_residents.csv`` directly (it
-    is small); :func:`helpers.tidy.reference.division_residents` adds it up by
+    is small, read by :func:`helpers.ingest.reference.read_census`);
+    :func:`helpers.tidy.reference.division_residents` adds it up by
     division.
 
     Args:
@@ -321,21 +318,21 @@ def load_reference(data_dir: str | Path | None = None) -> pd.DataFrame:
 
     Returns:
         One row per authority (columns
-        :data:`helpers.tidy.reference.CENSUS_COLUMNS`); no rows when the data folder
+        :data:`helpers.ingest.reference.CENSUS_COLUMNS`); no rows when the data folder
         has no census file.
 
     Raises:
         DataError: If the file is malformed.
     """
-    raw = (Path(data_dir) if data_dir else config.DATA_DIR) / "raw"
-    return read_census(raw) if census_path(raw).is_file() else empty_census()
+    layout = layout_of_data(data_dir)
+    return read_census(layout.census) if layout.census.is_file() else empty_census()
 
 
-def load_commentary(data_dir: str | Path | None = None) -> Commentary:
+def load_commentary(data_dir: DataLayout | str | Path | None = None) -> Commentary:
     """Return the analysts' commentary of every period, read and checked.
 
     Reads ``<data_dir>/raw/commentary/*.md`` directly (see
-    :func:`helpers.tidy.commentary.read_commentary`).
+    :func:`helpers.ingest.commentary.read_commentary`).
 
     Args:
         data_dir: The project's ``data`` folder (default from :mod:`helpers.config`).
@@ -346,5 +343,4 @@ def load_commentary(data_dir: str | Path | None = None) -> Commentary:
     Raises:
         DataError: If a commentary file is malformed.
     """
-    base = Path(data_dir) if data_dir else config.DATA_DIR
-    return read_commentary(base / "raw")
+    return Commentary.from_frames(read_commentary(layout_of_data(data_dir).commentary))

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import config
 from helpers.ingest.report import read_campaigns, read_claims, read_date_assumptions
+from helpers.layout import DataLayout
 from helpers.tidy.commentary import Commentary, empty_commentary
 from helpers.tidy.dataset import load_commentary, load_reference, load_tidy
 from helpers.tidy.periods import Window, reporting_window
@@ -63,20 +63,18 @@ def open_period(period: str, start: str | None = None, data_dir: str | Path = ""
         PeriodError: If the period or start is malformed or in the future.
         DataError: If an input file is malformed.
     """
-    base = Path(data_dir) if data_dir else config.DATA_DIR
-    raw = base / "raw"
+    layout = DataLayout.from_data_dir(data_dir)
     window = reporting_window(period, start)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # stale processed data: rebuilt in memory
-        tidy = monthly_rollup(load_tidy(base))
-    report = raw / "report_2015"
-    claims = load_claims(base)
+        tidy = monthly_rollup(load_tidy(layout))
+    claims = load_claims(layout)
     campaigns = (
-        read_campaigns(report)
-        if (report / "campaign_figures.csv").is_file()
+        read_campaigns(layout.report_2015)
+        if layout.campaigns.is_file()
         else pd.DataFrame(columns=["source", "qualifier", "dated"])
     )
-    commentary = load_commentary(base) if (raw / "commentary").is_dir() else empty_commentary()
+    commentary = load_commentary(layout) if layout.commentary.is_dir() else empty_commentary()
     return PeriodInputs(
         period=str(window.end),
         window=window,
@@ -84,19 +82,20 @@ def open_period(period: str, start: str | None = None, data_dir: str | Path = ""
         claims=claims,
         campaigns=campaigns,
         commentary=commentary.for_period(str(window.end)),
-        residents=division_residents(load_reference(base)),
-        date_assumptions=read_date_assumptions(report),
+        residents=division_residents(load_reference(layout)),
+        date_assumptions=read_date_assumptions(layout.report_2015),
     )
 
 
-def load_claims(data_dir: str | Path = "") -> pd.DataFrame:
+def load_claims(data: str | Path | DataLayout = "") -> pd.DataFrame:
     """The figures reports state (``raw/as_reported/``), to check against the data.
 
     Args:
-        data_dir: The folder holding ``raw/``; ``""`` for the project's.
+        data: The data folder (or its layout); ``""`` for the project's.
 
     Returns:
         The claims (no rows when the folder has no ``as_reported/``).
     """
-    as_reported = (Path(data_dir) if data_dir else config.DATA_DIR) / "raw" / "as_reported"
+    layout = data if isinstance(data, DataLayout) else DataLayout.from_data_dir(data or None)
+    as_reported = layout.as_reported
     return read_claims(as_reported) if as_reported.is_dir() else read_claims(None).iloc[0:0]

@@ -194,6 +194,6 @@ def monthly_rollup(tidy: pd.DataFrame) -> pd.DataFrame:
     sums["source"] = sums["file"] + ":0:sum of " + sums["days"].astype(str) + " daily rows"
     existing = tidy[is_whole_month(tidy)].set_index(["start", "end", *keys]).index
     fresh = sums[~sums.set_index(["start", "end", *keys]).index.isin(existing)]
-    from helpers.tidy.schema import COLUMNS, coerce_tidy
+    from helpers.schema import COLUMNS, coerce_tidy
 
     return coerce_tidy(pd.concat([tidy, fresh[COLUMNS]], ignore_index=True))
