@@ -19,8 +19,8 @@ from bs4 import BeautifulSoup
 
 from helpers import config
 from helpers.briefing.archive import build_archive
-from helpers.briefing.plan import available_periods, paper_periods
-from helpers.tidy.dataset import load_tidy
+from helpers.briefing.plan import available_periods
+from helpers.tidy.dataset import load_tidy, paper_periods
 from tests.browser.conftest import browser_context, playwright_session  # noqa: F401 (fixtures)
 from tests.browser.pages import heading_problems, inspect_page
 from tests.pipeline.all_periods import AllPeriods, all_periods  # noqa: F401 (a fixture)

@@ -20,9 +20,9 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from helpers.briefing.plan import latest_period, paper_periods
+from helpers.briefing.plan import latest_period
 from helpers.present import formats
-from helpers.tidy.dataset import load_commentary, load_tidy
+from helpers.tidy.dataset import load_commentary, load_tidy, paper_periods
 from tests.pipeline.all_periods import AllPeriods, all_periods  # noqa: F401 (a fixture)
 from tests.pipeline.test_pdf import _paper, _words
 

@@ -24,10 +24,10 @@ from rich.console import Console
 from helpers import config
 from helpers.briefing import build as runner_module
 from helpers.briefing.fingerprint import load_inputs, period_fingerprint
-from helpers.briefing.plan import available_periods, paper_periods, validate_request
+from helpers.briefing.plan import available_periods, validate_request
 from helpers.briefing.runner import run_all
 from helpers.present.headlines import HEADLINES_MIME
-from helpers.tidy.dataset import build_dataset, load_tidy
+from helpers.tidy.dataset import build_dataset, load_tidy, paper_periods
 from helpers.tidy.periods import reporting_window
 from tests.browser.harness import engagement, engagement_env
 from tests.factories.fake_notebooks import fake_execute, write_page_notebooks

@@ -8,6 +8,7 @@ started and finished.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import platform
@@ -19,7 +20,7 @@ from typing import Any
 
 from helpers import config
 from helpers.errors import display_path
-from helpers.ingest.sources import file_sha256, input_files
+from helpers.tidy.dataset import source_checksums
 
 #: Packages whose versions the manifest records (besides Python itself).
 PACKAGES: tuple[str, ...] = (
@@ -99,12 +100,10 @@ def input_hashes(data_dir: Path, notebooks: Iterable[Path]) -> dict[str, str]:
     Returns:
         File path (relative to the project root when inside it) to hex digest.
     """
-    files = list(input_files(data_dir / "raw"))
-    processed = data_dir / "processed" / config.TIDY_PARQUET
-    if processed.is_file():
-        files.append(processed)
-    files.extend(notebooks)
-    return {display_path(path): file_sha256(path) for path in files}
+    sums = {display_path(path): digest for path, digest in source_checksums(data_dir).items()}
+    for path in notebooks:
+        sums[display_path(path)] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return sums
 
 
 def build_manifest(

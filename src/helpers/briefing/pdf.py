@@ -301,6 +301,43 @@ def write_pdf(folder: Path, target: Path | None = None) -> PdfResult:
         return pool.submit(_write_pdf, folder, target).result()
 
 
+#: Chromium's PDF options: A4 from the print stylesheet, outline and tags for readers.
+_PDF_OPTIONS: dict[str, Any] = {
+    "format": "A4",
+    "print_background": True,
+    "prefer_css_page_size": True,
+    "outline": True,
+    "tagged": True,
+}
+
+
+def _print(context: Any, skeleton: str, parts: list[dict[str, str]], path: Path) -> dict[str, Any]:
+    """Assemble the parts in a page of ``context``, print it twice (numbers), write ``path``."""
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_S * 1000)
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if _allowed(route.request.url) else route.abort("blockedbyclient")
+        ),
+    )
+    page.emulate_media(media="print")
+    page.set_content(skeleton, wait_until="load")
+    report = page.evaluate(
+        _assemble_script(),
+        {
+            "parts": parts,
+            "dpi": PRINT_DPI,
+            "chartHeightMm": CHART_HEIGHT_MM,
+            "textWidthMm": TEXT_WIDTH_MM,
+        },
+    )
+    numbers = part_pages(page.pdf(**_PDF_OPTIONS))
+    page.evaluate(_NUMBER_SCRIPT, numbers)
+    page.pdf(path=str(path), **_PDF_OPTIONS)
+    return report
+
+
 def _write_pdf(folder: Path, target: Path | None = None) -> PdfResult:
     """Print a period's briefings into one A4 PDF (see :func:`write_pdf`).
 
@@ -337,38 +374,12 @@ def _write_pdf(folder: Path, target: Path | None = None) -> PdfResult:
                 first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 raise PdfSkipped(f"Chromium ({chromium}) did not start: {first}") from None
             try:
-                context = browser.new_context(java_script_enabled=False, offline=True)
-                page = context.new_page()
-                page.set_default_timeout(TIMEOUT_S * 1000)
-                page.route(
-                    "**/*",
-                    lambda route: (
-                        route.continue_()
-                        if _allowed(route.request.url)
-                        else route.abort("blockedbyclient")
-                    ),
+                report = _print(
+                    browser.new_context(java_script_enabled=False, offline=True),
+                    skeleton,
+                    parts,
+                    tmp,
                 )
-                page.emulate_media(media="print")
-                page.set_content(skeleton, wait_until="load")
-                report = page.evaluate(
-                    _assemble_script(),
-                    {
-                        "parts": parts,
-                        "dpi": PRINT_DPI,
-                        "chartHeightMm": CHART_HEIGHT_MM,
-                        "textWidthMm": TEXT_WIDTH_MM,
-                    },
-                )
-                options = {
-                    "format": "A4",
-                    "print_background": True,
-                    "prefer_css_page_size": True,
-                    "outline": True,
-                    "tagged": True,
-                }
-                numbers = part_pages(page.pdf(**options))
-                page.evaluate(_NUMBER_SCRIPT, numbers)
-                page.pdf(path=str(tmp), **options)
             finally:
                 browser.close()
     except PlaywrightError as exc:

@@ -12,7 +12,6 @@ snapshots (18 November 2015) and campaign figures do not make a period.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,6 @@ import pandas as pd
 from helpers import config
 from helpers.briefing.errors import ParameterError
 from helpers.errors import display_path
-from helpers.ingest.commentary import commentary_files
 from helpers.tidy.periods import Window, month_label, reporting_window
 
 #: The briefing notebooks (``notebooks/<name>.ipynb``), in the order the index lists them
@@ -87,15 +85,6 @@ def available_periods(tidy: pd.DataFrame, papers: Iterable[str] = ()) -> list[st
         )
         periods |= set(ends[daily.reindex(ends.index, fill_value=False)].dt.strftime("%Y-%m"))
     return sorted(periods | set(papers))
-
-
-def paper_periods(data_dir: Path) -> list[str]:
-    """Periods with a commentary file (a paper) in ``<data_dir>/raw/commentary/``."""
-    return sorted(
-        p.stem
-        for p in commentary_files(Path(data_dir) / "raw" / "commentary")
-        if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", p.stem)
-    )
 
 
 def latest_period(tidy: pd.DataFrame, papers: Iterable[str] = ()) -> str:

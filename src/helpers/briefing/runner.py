@@ -37,7 +37,6 @@ from helpers.briefing.plan import (
     available_periods,
     check_data_dir,
     page_file,
-    paper_periods,
     parse_channels,
     validate_request,
 )
@@ -49,7 +48,7 @@ from helpers.briefing.publish import (
 from helpers.briefing.publish import swap_into_place as swap_into_place
 from helpers.briefing.state import HTML, Settings
 from helpers.errors import display_path
-from helpers.tidy.dataset import load_tidy
+from helpers.tidy.dataset import load_tidy, paper_periods
 from helpers.tidy.periods import reporting_window
 
 #: Key of ``_run_builds``' outcome under which a failed archive rebuild is reported.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import warnings
 from pathlib import Path
 
@@ -19,13 +20,13 @@ import pyarrow.parquet as pq
 
 from helpers.errors import DataError
 from helpers.fileio import atomic_path
-from helpers.ingest.commentary import read_commentary
+from helpers.ingest.commentary import commentary_files, read_commentary
 from helpers.ingest.exports import read_exports
 from helpers.ingest.redact import redact_rows
 from helpers.ingest.reference import empty_census, read_census
 from helpers.ingest.report import read_report_tables
 from helpers.ingest.results import OVERLAP_COLUMNS, ExportResult
-from helpers.ingest.sources import fingerprint, input_files
+from helpers.ingest.sources import file_sha256, fingerprint, input_files
 from helpers.layout import DataLayout
 from helpers.schema import KEY, coerce_tidy, empty_tidy, validate_tidy
 from helpers.tidy.commentary import Commentary
@@ -344,3 +345,33 @@ def load_commentary(data_dir: DataLayout | str | Path | None = None) -> Commenta
         DataError: If a commentary file is malformed.
     """
     return Commentary.from_frames(read_commentary(layout_of_data(data_dir).commentary))
+
+
+def source_checksums(data_dir: DataLayout | str | Path | None = None) -> dict[Path, str]:
+    """Every file the tidy table is built from and the table itself, with its SHA-256.
+
+    Args:
+        data_dir: The data folder (or its layout); None for the project's.
+
+    Returns:
+        The raw input files in a stable order, then ``processed/tidy.parquet`` when
+        it exists, each to the hex digest of its bytes.
+    """
+    layout = layout_of_data(data_dir)
+    files = list(input_files(layout))
+    if layout.tidy_parquet.is_file():
+        files.append(layout.tidy_parquet)
+    return {path: file_sha256(path) for path in files}
+
+
+def paper_periods(data_dir: DataLayout | str | Path | None = None) -> list[str]:
+    """Periods the analysts wrote a paper for: a commentary file ``raw/commentary/YYYY-MM.md``.
+
+    Args:
+        data_dir: The data folder (or its layout); None for the project's.
+    """
+    return sorted(
+        p.stem
+        for p in commentary_files(layout_of_data(data_dir).commentary)
+        if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", p.stem)
+    )
