@@ -173,7 +173,7 @@ def _add_run_parser(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--start", help="first month YYYY-MM (default: 12 months to --period)")
     run.add_argument(
         "--channels",
-        help="comma-separated briefings: " + ",".join(spec.name for spec in config.BRIEFING_SPECS),
+        help="comma-separated briefings: " + ",".join(spec.name for spec in config.CHANNEL_SPECS),
     )
     run.add_argument("--out", help="folder for <period>/ folders (default: outputs/)")
     run.add_argument("--data", help="data folder with raw/ and processed/ (default: data/)")

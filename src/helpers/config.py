@@ -247,26 +247,91 @@ class Audience:
 
 
 @dataclass(frozen=True)
-class BriefingSpec:
-    """One briefing page: its notebook, title, channels and the audiences it follows.
+class ArchiveMeasure:
+    """A headline measure the archive charts across the periods.
 
     Attributes:
-        name: The notebook's name (``notebooks/<name>.ipynb``) and page (``<name>.html``).
+        channel: Tidy channel.
+        metric: Tidy metric.
+        title: What the chart is called.
+        snapshot: True for a level on a day (the last in the period's month is
+            used); False for a count over time (only the whole period month is used,
+            never a longer span, so the periods compare like with like).
+    """
+
+    channel: str
+    metric: str
+    title: str
+    snapshot: bool = True
+
+    @property
+    def key(self) -> str:
+        """``channel/metric``, used in the page's ``data-measure`` attributes."""
+        return f"{self.channel}/{self.metric}"
+
+    @property
+    def reading(self) -> str:
+        """What one point is, in words (each point's own date is given with it)."""
+        return (
+            "the latest figure in each briefing's month"
+            if self.snapshot
+            else "the count for each briefing's month"
+        )
+
+
+#: Okabe–Ito colours (colour-blind safe), for the channels' fixed colours.
+OKABE_ITO: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+
+
+@dataclass(frozen=True)
+class ChannelSpec:
+    """One channel briefing page, declared once; everything else derives from it.
+
+    The notebook is ``notebooks/<name>.ipynb``, the page ``<name>.html``, and the
+    analysts' commentary for it sits under ``# <name>`` in a commentary file. Charts,
+    the commentary's page headings, the overview's links, the archive's charts, the
+    command line's help and the browser tests read this registry.
+
+    Attributes:
+        name: The notebook's, page's and commentary heading's name.
         title: The page's title in the navigation.
-        channels: The channels the page covers (its quality checks concern these).
+        channels: The tidy channels the page covers (its quality checks concern these).
         audiences: The audience totals whose changes lead the front page.
+        colours: Each tidy channel's fixed chart colour (others get a stable palette
+            colour).
+        archive: The measures the archive charts across periods.
+        readers: Modules of ``ingest/`` with export formats for these channels
+            (each declares ``FORMATS``), beyond the built-in ones.
     """
 
     name: str
     title: str
-    channels: tuple[Channel, ...]
+    channels: tuple[str, ...]
     audiences: tuple[Audience, ...] = ()
+    colours: tuple[tuple[str, str], ...] = ()
+    archive: tuple[ArchiveMeasure, ...] = ()
+    readers: tuple[str, ...] = ()
+
+    @property
+    def notebook(self) -> str:
+        """The notebook's file name in ``notebooks/``."""
+        return f"{self.name}.ipynb"
 
 
-#: The briefing pages, in the order the navigation and the front page list them. A new
-#: page is one entry here plus its notebook.
-BRIEFING_SPECS: tuple[BriefingSpec, ...] = (
-    BriefingSpec(
+C = OKABE_ITO
+#: The channel briefing pages, in the order the navigation and the front page list them.
+#: A new channel is one entry here, its notebook and, if it brings new data, its reader.
+CHANNEL_SPECS: tuple[ChannelSpec, ...] = (
+    ChannelSpec(
         "social",
         "Social media",
         (Channel.FACEBOOK, Channel.TWITTER, Channel.INSTAGRAM, Channel.YOUTUBE, Channel.ALL),
@@ -274,13 +339,66 @@ BRIEFING_SPECS: tuple[BriefingSpec, ...] = (
             Audience(Channel.FACEBOOK, Metric.PAGE_LIKES, "Facebook likes"),
             Audience(Channel.TWITTER, Metric.FOLLOWERS, "Twitter followers"),
         ),
+        colours=(
+            (Channel.FACEBOOK, C["blue"]),
+            (Channel.TWITTER, C["sky_blue"]),
+            (Channel.INSTAGRAM, C["reddish_purple"]),
+            (Channel.YOUTUBE, C["vermillion"]),
+            (Channel.ALL, C["black"]),
+        ),
+        archive=(
+            ArchiveMeasure(Channel.FACEBOOK, Metric.PAGE_LIKES, "Facebook likes"),
+            ArchiveMeasure(Channel.TWITTER, Metric.FOLLOWERS, "Twitter followers"),
+            ArchiveMeasure(Channel.INSTAGRAM, Metric.FOLLOWERS, "Instagram followers"),
+            ArchiveMeasure(Channel.YOUTUBE, Metric.SUBSCRIBERS, "YouTube subscribers"),
+        ),
     ),
-    BriefingSpec("website", CHANNELS[Channel.WEBSITE], (Channel.WEBSITE,)),
-    BriefingSpec(
+    ChannelSpec(
+        "website",
+        CHANNELS[Channel.WEBSITE],
+        (Channel.WEBSITE,),
+        colours=((Channel.WEBSITE, C["orange"]),),
+        archive=(
+            ArchiveMeasure(
+                Channel.WEBSITE, Metric.SESSIONS, "Force website sessions", snapshot=False
+            ),
+        ),
+    ),
+    ChannelSpec(
         "itk",
         CHANNELS[Channel.ITK],
         (Channel.ITK,),
         (Audience(Channel.ITK, Metric.REGISTERED_USERS, "In the Know registered users"),),
+        colours=((Channel.ITK, C["bluish_green"]),),
+        archive=(
+            ArchiveMeasure(Channel.ITK, Metric.REGISTERED_USERS, "In the Know registered users"),
+        ),
     ),
-    BriefingSpec("trusted2know", CHANNELS[Channel.TRUSTED2KNOW], (Channel.TRUSTED2KNOW,)),
+    ChannelSpec(
+        "trusted2know",
+        CHANNELS[Channel.TRUSTED2KNOW],
+        (Channel.TRUSTED2KNOW,),
+        colours=((Channel.TRUSTED2KNOW, C["yellow"]),),
+    ),
 )
+del C
+
+
+def channel_colours() -> dict[str, str]:
+    """The fixed chart colour of each tidy channel, from :data:`CHANNEL_SPECS`."""
+    return {str(ch): colour for spec in CHANNEL_SPECS for ch, colour in spec.colours}
+
+
+def archive_measures() -> tuple[ArchiveMeasure, ...]:
+    """Every measure the archive charts, in page order, from :data:`CHANNEL_SPECS`."""
+    return tuple(m for spec in CHANNEL_SPECS for m in spec.archive)
+
+
+def reader_modules() -> tuple[str, ...]:
+    """The ingest modules the channel specs add to the built-in export formats."""
+    return tuple(dict.fromkeys(m for spec in CHANNEL_SPECS for m in spec.readers))
+
+
+def commentary_pages() -> tuple[str, ...]:
+    """The page headings a commentary file may use: the overview, then each channel page."""
+    return ("overview", *(spec.name for spec in CHANNEL_SPECS))

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers import config
+
 PROJECT = Path(__file__).resolve().parents[2]
 RAW = PROJECT / "data" / "raw"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -35,7 +37,7 @@ AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
 AUDIT_HOOK_DIR = Path(__file__).resolve().parent / "write_audit"
 
 #: The pages of a period, without ``.html``.
-PAGES: tuple[str, ...] = ("index", "social", "website", "itk", "trusted2know", "quality")
+PAGES: tuple[str, ...] = ("index", *(spec.name for spec in config.CHANNEL_SPECS), "quality")
 #: The periods built for the browser tests.
 PERIODS: tuple[str, ...] = ("2015-09", "2015-11")
 #: The period of the hostile build: its window holds every figure the hostile names are in.

@@ -91,7 +91,7 @@ def test_a_channel_without_a_fixed_colour_imports_and_draws_in_a_stable_colour(m
     monkeypatch.setitem(config.CHANNELS, "tiktok", "TikTok")
     importlib.reload(theme)  # the channel is new at import time, too
     importlib.reload(charts)
-    assert "tiktok" not in theme.CHANNEL_COLOURS
+    assert "tiktok" not in theme.channel_colours()
     colour = theme.colour_of("TikTok")
     assert colour == theme.colour_of("tiktok") == theme.colour_of("TIKTOK")
     assert colour in theme.PALETTE and colour != theme.BLACK

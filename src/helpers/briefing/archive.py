@@ -54,48 +54,14 @@ _PERIOD_FOLDER = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _DIGEST_META = re.compile(r"<!-- archive-digest: ([0-9a-f]{64}) -->")
 
 
-@dataclass(frozen=True)
-class Measure:
-    """A headline measure charted across the periods.
-
-    Attributes:
-        channel: Tidy channel.
-        metric: Tidy metric.
-        title: What the chart is called.
-        snapshot: True for a level on a day (the last in the period's month is
-            used); False for a count over time (only the whole period month is used,
-            never a longer span, so the periods compare like with like).
-    """
-
-    channel: str
-    metric: str
-    title: str
-    snapshot: bool = True
-
-    @property
-    def key(self) -> str:
-        """``channel/metric``, used in the page's ``data-measure`` attributes."""
-        return f"{self.channel}/{self.metric}"
-
-    @property
-    def reading(self) -> str:
-        """What one point is, in words (each point's own date is given with it)."""
-        return (
-            "the latest figure in each briefing's month"
-            if self.snapshot
-            else "the count for each briefing's month"
-        )
+#: A measure charted across the periods (declared in the channel registry).
+Measure = config.ArchiveMeasure
 
 
-#: The measures charted: each channel's audience (likes, followers, ITK users) and sessions.
-MEASURES: tuple[Measure, ...] = (
-    Measure("facebook", "page_likes", "Facebook likes"),
-    Measure("twitter", "followers", "Twitter followers"),
-    Measure("instagram", "followers", "Instagram followers"),
-    Measure("youtube", "subscribers", "YouTube subscribers"),
-    Measure("itk", "registered_users", "In the Know registered users"),
-    Measure("website", "sessions", "Force website sessions", snapshot=False),
-)
+def measures() -> tuple[Measure, ...]:
+    """The measures charted: those the channel registry declares (:data:`config.CHANNEL_SPECS`)."""
+    return config.archive_measures()
+
 
 #: Accounts standing for a whole channel or site.
 _WHOLE_CHANNEL = frozenset({config.ALL_ACCOUNTS, config.WEBSITE_ACCOUNT})
@@ -372,7 +338,7 @@ def render_archive(entries: Sequence[PeriodEntry], digest: str) -> str:
     Returns:
         The page's HTML.
     """
-    charts = [c for c in (build_chart(m, entries) for m in MEASURES) if c is not None]
+    charts = [c for c in (build_chart(m, entries) for m in measures()) if c is not None]
     rows = []
     for entry in entries:
         cells = []

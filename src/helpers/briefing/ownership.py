@@ -76,7 +76,7 @@ def made_files(folder: Path) -> set[str]:
     listed = manifest.get("files")
     if isinstance(listed, list):
         return {str(name) for name in listed} | {MANIFEST_FILE}
-    channels = {spec.name for spec in config.BRIEFING_SPECS}
+    channels = {spec.name for spec in config.CHANNEL_SPECS}
     return {
         name
         for name in files_of(folder)

@@ -24,8 +24,8 @@ from helpers.errors import display_path
 from helpers.tidy.periods import Window, month_label, reporting_window
 
 #: The briefing notebooks (``notebooks/<name>.ipynb``), in the order the index lists them
-#: (from :data:`helpers.config.BRIEFING_SPECS`).
-BRIEFINGS: tuple[str, ...] = tuple(spec.name for spec in config.BRIEFING_SPECS)
+#: (from :data:`helpers.config.CHANNEL_SPECS`).
+BRIEFINGS: tuple[str, ...] = tuple(spec.name for spec in config.CHANNEL_SPECS)
 
 #: The overview page's notebook (published as ``index.html``).
 OVERVIEW = "overview"
@@ -37,7 +37,7 @@ SUMMARY_PAGES: tuple[str, ...] = (QUALITY, OVERVIEW)
 
 #: Titles of the pages: the briefings', the overview's and the data-quality page's.
 _TITLES: dict[str, str] = {
-    **{spec.name: spec.title for spec in config.BRIEFING_SPECS},
+    **{spec.name: spec.title for spec in config.CHANNEL_SPECS},
     OVERVIEW: "Overview",
     QUALITY: "Data quality",
 }
@@ -55,7 +55,7 @@ def briefing_title(name: str) -> str:
         name: A briefing (notebook) name from :data:`BRIEFINGS`, or ``quality``.
 
     Returns:
-        The title from :data:`helpers.config.BRIEFING_SPECS` (a channel's display
+        The title from :data:`helpers.config.CHANNEL_SPECS` (a channel's display
         name for other names).
     """
     return _TITLES.get(name) or config.CHANNELS.get(name, name)

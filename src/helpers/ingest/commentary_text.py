@@ -19,10 +19,11 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from helpers import config
 from helpers.errors import DataError
 
 #: Page keys: the level-1 headings a commentary file may use.
-PAGES: tuple[str, ...] = ("overview", "social", "website", "itk", "trusted2know")
+PAGES: tuple[str, ...] = config.commentary_pages()
 #: Part names to use where they fit (level-2 headings are otherwise free text).
 PART_NAMES: tuple[str, ...] = ("Highlights", "Operational examples", "Developments and next steps")
 

@@ -9,7 +9,9 @@ give an account name or a range). A new format is a new declaration here.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from importlib import import_module
 
+from helpers import config
 from helpers.ingest import facebook, ga, meta, neighbourhood_alert, twitter, youtube
 from helpers.ingest.common import ExportFile, Format
 from helpers.ingest.text import split_cells
@@ -22,6 +24,8 @@ REGISTRY: tuple[Format, ...] = (
     *facebook.FORMATS,
     *youtube.FORMATS,
     neighbourhood_alert.FORMAT,
+    # the formats of channels the registry adds (config.ChannelSpec.readers)
+    *(f for module in config.reader_modules() for f in import_module(module).FORMATS),
 )
 FORMATS: dict[str, Format] = {f.key: f for f in REGISTRY}
 #: How many content lines (not blank, ``#`` or ``sep=``) are offered to the sniffs.

@@ -10,14 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from helpers.config import ALL_ACCOUNTS, BRIEFING_SPECS, CHANNELS, DIVISIONS
+from helpers.config import ALL_ACCOUNTS, CHANNEL_SPECS, CHANNELS, DIVISIONS
 from helpers.present import formats
 
 Record = Mapping[str, Any]
 #: The audiences the front page follows, from the briefing specs.
-_NOUNS = {
-    (str(a.channel), str(a.metric)): a.noun for spec in BRIEFING_SPECS for a in spec.audiences
-}
+_NOUNS = {(str(a.channel), str(a.metric)): a.noun for spec in CHANNEL_SPECS for a in spec.audiences}
 
 
 def _pick(records: Sequence[Record], **where: object) -> list[Record]:

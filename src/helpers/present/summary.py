@@ -123,7 +123,7 @@ def channel_pages(channels: Sequence[str] | None = None) -> list[dict[str, str]]
     """
     return [
         {"title": spec.title, "href": f"{spec.name}.html"}
-        for spec in config.BRIEFING_SPECS
+        for spec in config.CHANNEL_SPECS
         if channels is None or spec.name in channels
     ]
 

@@ -74,19 +74,14 @@ ACCOUNT_COLOURS: dict[str, str] = {
     config.ALL_ACCOUNTS: BLACK,
 }
 
+
 #: Fixed colours of channels, by their tidy name (:class:`helpers.config.Channel`); a
 #: channel's display name (:data:`helpers.config.CHANNELS`) has the same colour. A
 #: channel missing here gets a stable palette colour instead (:func:`colour_of`).
-CHANNEL_COLOURS: dict[str, str] = {
-    "facebook": BLUE,
-    "twitter": SKY_BLUE,
-    "instagram": REDDISH_PURPLE,
-    "youtube": VERMILLION,
-    "itk": BLUISH_GREEN,
-    "website": ORANGE,
-    "trusted2know": YELLOW,
-    "all": BLACK,
-}
+def channel_colours() -> dict[str, str]:
+    """Fixed colours of the channels, from the channel registry (:data:`config.CHANNEL_SPECS`)."""
+    return config.channel_colours()
+
 
 #: Fixed colours of the sites (as accounts) and of common segments. Names never shown
 #: together in one chart may share a colour.
@@ -147,7 +142,7 @@ _CONTEXT = "notebook"
 def _fixed_colours() -> dict[str, str]:
     """Every fixed colour by casefolded name: segments, then channels, then accounts."""
     fixed = {config.canonical_account(n).casefold(): c for n, c in SEGMENT_COLOURS.items()}
-    fixed.update({str(n).casefold(): c for n, c in CHANNEL_COLOURS.items()})
+    fixed.update({str(n).casefold(): c for n, c in channel_colours().items()})
     fixed.update({n.casefold(): c for n, c in ACCOUNT_COLOURS.items()})
     return fixed
 
@@ -216,7 +211,7 @@ def colour_of(name: object) -> str:
 
     Known accounts (``Lancs Police``, ``Specialist``, ``West``, ``South``, ``East``,
     ``Cadets``, ``All accounts``, also under the names the report uses such as
-    ``West Division``), channels (by tidy or display name, :data:`CHANNEL_COLOURS`)
+    ``West Division``), channels (by tidy or display name, :func:`channel_colours`)
     and common segments have fixed colours; any other name, a channel without a
     fixed colour included, gets a palette colour chosen by a stable hash of the name
     (a channel's display name by its tidy name, so both get the same colour).
