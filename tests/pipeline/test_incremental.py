@@ -26,6 +26,7 @@ from helpers.briefing import build as runner_module
 from helpers.briefing.fingerprint import load_inputs, period_fingerprint
 from helpers.briefing.plan import available_periods, validate_request
 from helpers.briefing.runner import run_all
+from helpers.layout import DataLayout
 from helpers.present.headlines import HEADLINES_MIME
 from helpers.tidy.dataset import build_dataset, load_tidy, paper_periods
 from helpers.tidy.periods import reporting_window
@@ -78,11 +79,11 @@ def test_a_changed_figure_changes_only_the_periods_that_read_it(
 ) -> None:
     periods = available_periods(load_tidy(data_copy))
     requests = [validate_request(p, data_dir=data_copy, available=periods) for p in periods]
-    before = load_inputs(data_copy)
+    before = load_inputs(DataLayout.from_data_dir(data_copy))
     changed_data = _copy_data(tmp_path / "data")
     _change_itk_figure(changed_data / "raw", CHANGED_DAY)
     build_dataset(changed_data / "raw", changed_data / "processed")
-    after = load_inputs(changed_data)
+    after = load_inputs(DataLayout.from_data_dir(changed_data))
     moved = {
         r.period
         for r in requests

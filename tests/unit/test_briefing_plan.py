@@ -17,11 +17,11 @@ from helpers.briefing.plan import (
     available_periods,
     briefing_title,
     latest_period,
-    paper_periods,
     parse_channels,
     validate_request,
 )
 from helpers.errors import PeriodError
+from helpers.tidy.dataset import paper_periods
 
 TODAY = dt.date(2016, 1, 15)
 

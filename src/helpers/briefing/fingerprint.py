@@ -40,6 +40,7 @@ import helpers
 from helpers.briefing.manifest import package_versions
 from helpers.briefing.plan import Request
 from helpers.errors import display_path
+from helpers.layout import DataLayout
 from helpers.tidy.dataset import load_tidy
 from helpers.tidy.inputs import load_claims
 
@@ -59,8 +60,6 @@ PARTS: tuple[str, ...] = (
 )
 
 #: Folders of the data folder's ``raw/`` the fingerprint reads.
-COMMENTARY_DIR = "commentary"
-REFERENCE_DIR = "reference"
 
 _SKIPPED_NAMES = frozenset({"__pycache__", ".ipynb_checkpoints"})
 
@@ -128,14 +127,14 @@ class Inputs:
     """What the fingerprints of one run's periods are computed from (read once).
 
     Attributes:
-        data_dir: The data folder.
+        layout: The data folder's layout.
         tidy: The tidy table, as the notebooks will read it.
         claims: The stated figures.
         code: Digest of the ``helpers`` package.
         versions: Digest of the Python and package versions.
     """
 
-    data_dir: Path
+    layout: DataLayout
     tidy: pd.DataFrame
     claims: pd.DataFrame
     code: str
@@ -164,12 +163,12 @@ class Inputs:
     @cached_property
     def reference(self) -> str:
         """Digest of the reference files of the data folder."""
-        folder = self.data_dir / "raw" / REFERENCE_DIR
+        folder = self.layout.reference
         return files_digest(_tree(folder, skip_readme=True), folder)
 
     def commentary(self, period: str) -> str:
         """Digest of the period's commentary file (a fixed value when there is none)."""
-        path = commentary_path(self.data_dir, period)
+        path = commentary_path(self.layout, period)
         return files_digest([path]) if path.is_file() else _sha256(b"no commentary")
 
     def claims_digest(self, window_first: pd.Timestamp, window_last: pd.Timestamp) -> str:
@@ -193,16 +192,16 @@ class Inputs:
         return _sha256(hashes[overlap].tobytes())
 
 
-def commentary_path(data_dir: Path, period: str) -> Path:
+def commentary_path(layout: DataLayout, period: str) -> Path:
     """The analysts' commentary file of a period: ``<data>/raw/commentary/<period>.md``."""
-    return Path(data_dir) / "raw" / COMMENTARY_DIR / f"{period}.md"
+    return layout.commentary / f"{period}.md"
 
 
-def load_inputs(data_dir: Path, tidy: pd.DataFrame | None = None) -> Inputs:
+def load_inputs(layout: DataLayout, tidy: pd.DataFrame | None = None) -> Inputs:
     """Read what the fingerprints of a run need.
 
     Args:
-        data_dir: The data folder of the run.
+        layout: The data folder of the run.
         tidy: The tidy table if already loaded (else it is loaded like the notebooks do).
 
     Returns:
@@ -211,10 +210,10 @@ def load_inputs(data_dir: Path, tidy: pd.DataFrame | None = None) -> Inputs:
     if tidy is None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # stale processed data: rebuilt
-            tidy = load_tidy(data_dir)
-    claims = load_claims(data_dir)
+            tidy = load_tidy(layout)
+    claims = load_claims(layout)
     return Inputs(
-        data_dir=Path(data_dir),
+        layout=layout,
         tidy=tidy,
         claims=claims,
         code=code_digest(),

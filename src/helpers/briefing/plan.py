@@ -21,6 +21,7 @@ import pandas as pd
 from helpers import config
 from helpers.briefing.errors import ParameterError
 from helpers.errors import display_path
+from helpers.layout import DataLayout
 from helpers.tidy.periods import Window, month_label, reporting_window
 
 #: The briefing notebooks (``notebooks/<name>.ipynb``), in the order the index lists them
@@ -136,41 +137,44 @@ def parse_channels(channels: str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(b for b in BRIEFINGS if b in names)
 
 
-def check_data_dir(data_dir: str | Path | None) -> Path:
-    """Return the data folder to use, refusing one that does not exist.
+def check_data_dir(data_dir: str | Path | DataLayout | None) -> DataLayout:
+    """Return the layout of the data folder to use, refusing one that cannot be briefed.
+
+    The run builds the layout here, once, from ``--data``; everything after it reads
+    the folders the layout names.
 
     Args:
-        data_dir: The project's ``data`` folder (holding ``raw/`` and ``processed/``);
-            None or ``""`` for the project's own.
+        data_dir: The project's ``data`` folder (holding ``raw/`` and ``processed/``) or
+            its layout; None or ``""`` for the project's own.
 
     Returns:
-        The folder as an absolute path.
+        The folder's layout (absolute paths); a layout given is returned as it is.
 
     Raises:
         ParameterError: If the folder or both its ``raw/`` and ``processed/`` are missing,
             or if ``processed/`` was built from other raw files than those in ``raw/``
             (all or nothing: a briefing is never built from data that failed to build).
     """
-    folder = Path(data_dir).resolve() if data_dir else config.DATA_DIR
-    if not folder.is_dir():
-        raise ParameterError(f"data folder {display_path(folder)} does not exist")
-    if not (folder / "raw").is_dir() and not (folder / "processed" / config.TIDY_PARQUET).is_file():
+    if isinstance(data_dir, DataLayout):
+        return data_dir  # built and checked by this function already
+    layout = DataLayout.from_data_dir(Path(data_dir).resolve() if data_dir else None)
+    if not layout.data.is_dir():
+        raise ParameterError(f"data folder {display_path(layout.data)} does not exist")
+    if not layout.raw.is_dir() and not layout.tidy_parquet.is_file():
         raise ParameterError(
-            f"data folder {display_path(folder)} has neither raw/ nor "
-            f"processed/{config.TIDY_PARQUET}; expected the project's data folder"
+            f"data folder {display_path(layout.data)} has neither raw/ nor "
+            f"processed/{layout.tidy_parquet.name}; expected the project's data folder"
         )
     from helpers.tidy.dataset import OUT_OF_DATE, processed_state
 
-    if (folder / "raw").is_dir() and processed_state(
-        folder / "raw", folder / "processed"
-    ) == OUT_OF_DATE:
-        processed, raw = display_path(folder / "processed"), display_path(folder / "raw")
+    if layout.raw.is_dir() and processed_state(layout) == OUT_OF_DATE:
+        processed, raw = display_path(layout.processed), display_path(layout.raw)
         raise ParameterError(
             f"{processed}/ is out of date: {raw}/ "
             "changed since `engagement data` last succeeded; run `make data` (or `engagement "
             "data`) and fix what it reports, then run the briefings again"
         )
-    return folder
+    return layout
 
 
 @dataclass(frozen=True)
@@ -182,7 +186,7 @@ class Request:
         start: The first month asked for, or None for the default window.
         window: The months the briefings cover.
         channels: The channel briefings to build, in :data:`BRIEFINGS` order.
-        data_dir: The data folder the notebooks read.
+        layout: The data folder the notebooks read, and its parts.
         notebooks: The notebook file of each page: the channel briefings, then
             :data:`SUMMARY_PAGES`.
     """
@@ -191,8 +195,13 @@ class Request:
     start: str | None
     window: Window
     channels: tuple[str, ...]
-    data_dir: Path
+    layout: DataLayout
     notebooks: dict[str, Path]
+
+    @property
+    def data_dir(self) -> Path:
+        """The data folder the notebooks read (``--data``)."""
+        return self.layout.data
 
     @property
     def pages(self) -> tuple[str, ...]:
@@ -214,6 +223,7 @@ def validate_request(
     notebooks_dir: str | Path | None = None,
     available: Sequence[str] | None = None,
     today: dt.date | None = None,
+    window: Window | None = None,
 ) -> Request:
     """Check a run request completely before any notebook is started.
 
@@ -226,6 +236,8 @@ def validate_request(
         available: Periods with data (:func:`available_periods`); when given, a
             period outside it is refused.
         today: Date to judge "future" against (defaults to today).
+        window: The window of ``period`` and ``start`` when the caller parsed them
+            already (a period is parsed into its window once).
 
     Returns:
         The checked request.
@@ -239,13 +251,14 @@ def validate_request(
         if not available:
             raise ParameterError("no period given and the data has no month-end figures")
         period = available[-1]
-    window = reporting_window(period, start, today=today)
+    if window is None:
+        window = reporting_window(period, start, today=today)
     period = str(window.end)
     if available is not None and period not in available:
         listed = ", ".join(available) if available else "none"
         raise ParameterError(f"the data has no figures for {period}; periods with data: {listed}")
     selected = parse_channels(channels)
-    folder = check_data_dir(data_dir)
+    layout = check_data_dir(data_dir)
     nb_dir = Path(notebooks_dir).resolve() if notebooks_dir else config.NOTEBOOKS_DIR
     notebooks = {name: nb_dir / f"{name}.ipynb" for name in (*selected, *SUMMARY_PAGES)}
     missing = [p for p in notebooks.values() if not p.is_file()]
@@ -256,6 +269,6 @@ def validate_request(
         start=str(window.start) if start else None,
         window=window,
         channels=selected,
-        data_dir=folder,
+        layout=layout,
         notebooks=notebooks,
     )

@@ -104,9 +104,9 @@ def _outdated(
     inputs = {}
     todo = []
     for request in requests:
-        if request.data_dir not in inputs:
-            inputs[request.data_dir] = load_inputs(request.data_dir, tidy)
-        fingerprint = period_fingerprint(request, inputs[request.data_dir], settings.kernel_name)
+        if request.layout not in inputs:
+            inputs[request.layout] = load_inputs(request.layout, tidy)
+        fingerprint = period_fingerprint(request, inputs[request.layout], settings.kernel_name)
         target = settings.out_dir / request.period
         if settings.force:
             reasons = ["--force"]
@@ -232,16 +232,15 @@ def plan_period(
         ParameterError: For an unknown channel, a missing folder or notebook, or a
             period without data.
     """
-    if period is not None:
-        reporting_window(period, start, today=today)
+    window = reporting_window(period, start, today=today) if period is not None else None
     parse_channels(channels)
     folder = check_data_dir(data_dir)
     tidy = load_tidy(folder)
     available = available_periods(tidy, paper_periods(folder))
-    if period is not None:
+    if window is not None:
         # A month without month-end figures can still be briefed on request when
         # something is dated in it (18 November); a paper's month is always available.
-        asked = str(reporting_window(period, start, today=today).end)
+        asked = str(window.end)
         dated = (pd.to_datetime(tidy["end"]).dt.strftime("%Y-%m") == asked).any()
         if asked not in available and dated:
             available = sorted({*available, asked})
@@ -253,6 +252,7 @@ def plan_period(
         notebooks_dir=notebooks_dir,
         available=available,
         today=today,
+        window=window,
     )
 
 
