@@ -25,19 +25,6 @@ PNG = (
 )
 REMOTE = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
 
-RECORD = {
-    "channel": "facebook",
-    "account": "All accounts",
-    "metric": "page_likes",
-    "measure": "value",
-    "start": "2015-09-30",
-    "end": "2015-09-30",
-    "value": 123456.0,
-    "unit": "count",
-    "segment": "",
-    "label": "Page likes <all>",
-}
-
 
 def _page(**kw):
     base = {

@@ -4,31 +4,11 @@ from __future__ import annotations
 
 import matplotlib as mpl
 import matplotlib.colors as mcolors
-import matplotlib.pyplot as plt
 import pandas as pd
-import pytest
 
 from helpers import config
 from helpers.present import theme
-
-OKABE_ITO_HEX = {
-    "#000000",
-    "#e69f00",
-    "#56b4e9",
-    "#009e73",
-    "#f0e442",
-    "#0072b2",
-    "#d55e00",
-    "#cc79a7",
-}
-
-
-@pytest.fixture(autouse=True)
-def _restore_rc():
-    with mpl.rc_context():
-        yield
-    plt.close("all")
-
+from tests.unit.test_primitives import OKABE_ITO_HEX, _restore_rc  # noqa: F401 (autouse)
 
 # --- theme and colours ------------------------------------------------------------------------
 
