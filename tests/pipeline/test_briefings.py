@@ -216,7 +216,7 @@ def test_no_pipeline_internals_outside_the_method_part(built, period):
 
 def test_2015_10_key_points_carry_the_reports_main_messages(built):
     soup = BeautifulSoup((built["2015-10"] / "index.html").read_text(), "html.parser")
-    points = " ".join(li.get_text(" ") for li in soup.select("section.summary li"))
+    points = " ".join(li.get_text(" ") for li in soup.select("ul.key-points li"))
     points = " ".join(points.split())
     assert "Facebook likes grew by 63.1%" in points
     assert "Twitter followers by 80.3%" in points

@@ -3,6 +3,7 @@
 import io
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,6 @@ from helpers import cli, config
 from helpers.briefing import RunError, run_period
 from helpers.briefing.render import network_references
 from helpers.present.headlines import HEADLINES_MIME
-from helpers.present.summary import QUALITY_MIME
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("kernels")]
 
@@ -30,7 +30,7 @@ PNG = (
 PARAMETERS = 'period = "2015-09"\nstart = None\ndata_dir = ""\noutput_dir = ""'
 
 
-def _notebook(channel: str, *, quality: bool = False, fail: bool = False) -> nbformat.NotebookNode:
+def _notebook(channel: str, *, fail: bool = False) -> nbformat.NotebookNode:
     cells = [
         new_markdown_cell(f"A small {channel} briefing for the runner's tests."),
         new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}),
@@ -47,15 +47,6 @@ def _notebook(channel: str, *, quality: bool = False, fail: bool = False) -> nbf
     ]
     if fail:
         cells.append(new_code_cell("# deliberate failure\nraise ValueError('broken on purpose')"))
-    if quality:
-        record = {"check": "c1", "stated": 10, "computed": 12, "difference": 2, "status": "differs"}
-        cells.append(
-            new_code_cell(
-                "from IPython.display import display\n"
-                f"display({{{QUALITY_MIME!r}: {{'records': [{record!r}]}}, "
-                "'text/plain': 'quality'}, raw=True)"
-            )
-        )
     cells.append(
         new_code_cell(
             "from helpers.present.headlines import Headline, HeadlineSet\n"
@@ -76,8 +67,11 @@ def _notebook(channel: str, *, quality: bool = False, fail: bool = False) -> nbf
 
 
 def _write(folder: Path, name: str, nb: nbformat.NotebookNode) -> None:
+    """Write a channel notebook, beside the project's overview and data-quality notebooks."""
     folder.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, folder / f"{name}.ipynb")
+    for page in ("overview", "quality"):
+        shutil.copy(config.NOTEBOOKS_DIR / f"{page}.ipynb", folder / f"{page}.ipynb")
 
 
 @pytest.fixture(scope="session")
@@ -106,7 +100,7 @@ def kernel():
 def built(kernel, tmp_path_factory):
     root = tmp_path_factory.mktemp("runner")
     notebooks = root / "notebooks"
-    _write(notebooks, "social", _notebook("social", quality=True))
+    _write(notebooks, "social", _notebook("social"))
     _write(notebooks, "website", _notebook("website"))
     out = root / "outputs"
     log = io.StringIO()
@@ -130,6 +124,8 @@ def test_run_period_writes_the_whole_period(built):
         "headlines.json",
         "index.html",
         "manifest.json",
+        "notebooks/overview.ipynb",
+        "notebooks/quality.ipynb",
         "notebooks/social.ipynb",
         "notebooks/website.ipynb",
         "overview.json",
@@ -159,8 +155,9 @@ def test_quality_and_manifest(built):
     folder = built["folder"]
     quality = json.loads((folder / "quality.json").read_text())
     checks = [q["check"] for q in quality]
-    assert "c1" in checks  # published by the notebook
-    assert "facebook_growth_feb_sep_east" in checks  # the runner's reconciliation
+    # every stated figure of the window, recomputed by notebooks/quality.ipynb
+    assert "facebook_growth_feb_sep_east" in checks
+    assert "quality.ipynb" in (folder / "quality.html").read_text()
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["parameters"]["period"] == PERIOD
     assert manifest["parameters"]["channels"] == ["social", "website"]

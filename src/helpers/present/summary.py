@@ -110,6 +110,12 @@ def overview_points(headlines: Records) -> list[str]:
     return words.key_points(records(headlines))
 
 
+def key_point_list(points: Sequence[str]) -> Html:
+    """The overview's key points as a list (``ul.key-points``), most important first."""
+    items = "".join(f"<li>{_e(p)}</li>" for p in points if p)
+    return Html(f'<ul class="key-points">{items}</ul>' if items else "")
+
+
 def quality_line(quality: Records) -> Html:
     """One line: how many stated figures agree, differ, or are only quoted."""
     return Html(f'<p class="quality-line">{_e(words.quality_line(records(quality)))}</p>')
@@ -128,16 +134,12 @@ def channel_pages(channels: Sequence[str] | None = None) -> list[dict[str, str]]
     ]
 
 
-def page_links(pages: Sequence[Mapping[str, str]]) -> Markdown:
-    """Links to the period's channel pages, as a Markdown list (``title`` and ``href``)."""
+def page_links(pages: Sequence[Mapping[str, str]]) -> Html | Markdown:
+    """Links to the period's channel pages (``ul.briefings``), from ``title`` and ``href``."""
     if not pages:
         return Markdown("No channel briefings were built for this period.")
-    return Markdown("\n".join(f"- [{_md(p['title'])}]({p['href']})" for p in pages))
-
-
-def _md(text: str) -> str:
-    """Text safe inside a Markdown link label (no markup, no brackets)."""
-    return html.escape(text).replace("[", "(").replace("]", ")")
+    items = "".join(f'<li><a href="{_e(p["href"])}">{_e(p["title"])}</a></li>' for p in pages)
+    return Html(f'<ul class="briefings">{items}</ul>')
 
 
 def _headline_label(record: Mapping[str, Any]) -> str:
