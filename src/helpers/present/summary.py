@@ -224,7 +224,11 @@ def headline_tables(table: pd.DataFrame, period_label: str) -> Html | Markdown:
             '<thead><tr><th scope="col">Figure</th><th scope="col" class="num">Value</th>'
             f'<th scope="col">Period covered</th></tr></thead><tbody>{body}</tbody></table>'
         )
-    return Html("".join(parts))
+    intro = (
+        "<p>Channel-wide figures for the period. Figures by account and division are in "
+        "each channel briefing.</p>"
+    )
+    return Html(intro + "".join(parts))
 
 
 def method_notes(headlines: Records) -> Markdown:
