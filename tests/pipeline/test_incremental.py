@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import nbformat
@@ -128,6 +129,7 @@ def runs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, data_copy: Path) -> di
 
     monkeypatch.setattr(runner_module, "execute_notebook", execute)
     monkeypatch.setattr(runner_module, "check_kernel", lambda name: None)
+    monkeypatch.setattr(runner_module, "kernel_pool", lambda *a, **k: SimpleNamespace(close=dict))
     # the stated figures are not what these tests are about (and take a second a period)
     monkeypatch.setattr(runner_module, "_reconciliation", lambda request: (None, []))
     out = tmp_path / "out"

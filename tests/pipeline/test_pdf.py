@@ -13,6 +13,7 @@ import json
 import math
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import nbformat
@@ -135,6 +136,7 @@ def test_without_chromium_the_html_is_written_and_one_line_says_why(
 
     monkeypatch.setattr(runner_module, "execute_notebook", execute)
     monkeypatch.setattr(runner_module, "check_kernel", lambda name: None)
+    monkeypatch.setattr(runner_module, "kernel_pool", lambda *a, **k: SimpleNamespace(close=dict))
     monkeypatch.setenv(CHROMIUM_ENV, str(tmp_path / "no-chromium"))
     log = io.StringIO()
     folder = run_period(

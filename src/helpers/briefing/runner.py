@@ -162,6 +162,13 @@ def check_kernel(kernel_name: str) -> None:
     check(kernel_name)
 
 
+def kernel_pool(kernel_name: str, size: int, notebooks: int) -> Any:
+    """Start the run's warm kernels (:func:`helpers.briefing.kernels.kernel_pool`)."""
+    from helpers.briefing.kernels import kernel_pool as start
+
+    return start(kernel_name, size=size, notebooks=notebooks)
+
+
 def stop_running_kernels() -> int:
     """Kill running kernels (:func:`helpers.briefing.execute.stop_running_kernels`)."""
     from helpers.briefing.execute import stop_running_kernels as stop
@@ -599,14 +606,15 @@ def _run_notebooks(
 ) -> dict[str, Path | RunError]:
     """Run every notebook of every request in one pool; finish each period when ready."""
     check_kernel(settings.kernel_name)
+    requests = [request for request, _ in todo]
+    tasks = sum(len(r.channels) for r in requests)
+    workers = max(1, min(jobs or os.cpu_count() or 1, tasks))
+    kernels = kernel_pool(settings.kernel_name, workers, tasks)  # start while the rest loads
     # Imported here, in one thread, before the pools start: importing these packages
     # from several threads at once races on their imports of each other.
     for module in ("helpers.measures.quality", "helpers.present.headlines"):
         importlib.import_module(module)
 
-    requests = [request for request, _ in todo]
-    tasks = sum(len(r.channels) for r in requests)
-    workers = max(1, min(jobs or os.cpu_count() or 1, tasks))
     outcome: dict[str, Path | RunError] = {}
     builds: list[PeriodBuild] = []
     owner: dict[Future, PeriodBuild] = {}
@@ -648,6 +656,7 @@ def _run_notebooks(
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
         side.shutdown(wait=False, cancel_futures=True)
+        kernels.close()
         for build in builds:
             shutil.rmtree(build.staging, ignore_errors=True)
             if build.lock is not None:
