@@ -132,6 +132,7 @@ def preload() -> list[str]:
         The modules that could not be imported.
     """
     import copy
+    import gc
     import warnings
 
     failed = []
@@ -159,6 +160,10 @@ def preload() -> list[str]:
     _FRESH["warnings"] = list(warnings.filters)
     _FRESH["path"] = list(sys.path)
     _FRESH["environ"] = dict(os.environ)
+    # What the imports made lives as long as the kernel: kept out of the collections
+    # that follow (each reset collects), which then only look at a notebook's objects.
+    gc.collect()
+    gc.freeze()
     return failed
 
 
