@@ -551,12 +551,6 @@ class KernelPool:
 
     # -- closing ----------------------------------------------------------------------------------
 
-    def alive(self) -> int:
-        """How many of the pool's kernel processes are running."""
-        with self._lock:
-            kernels = list(self._kernels)
-        return sum(1 for k in kernels if k.manager.has_kernel and k.manager.is_alive())
-
     def close(self) -> None:
         """Shut every kernel down (also those still starting) and stop lending."""
         _deactivate(self)
