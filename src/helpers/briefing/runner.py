@@ -1,8 +1,8 @@
 """Build the briefings of one or more periods into ``outputs/<period>/``, atomically.
 
 Each period is built in ``outputs/.staging-<period>-<random>/``: the notebooks run
-side by side in one thread pool shared by every period of the run (each notebook
-has its own kernel process), each is converted to HTML as soon as it finishes,
+side by side in one thread pool shared by every period of the run (in warm kernels
+reset between notebooks, :mod:`.kernels`), each is converted to HTML when it finishes,
 and the index, JSON files and manifest are written when all are done. Only then
 is the staging folder swapped in for ``outputs/<period>/``. If anything fails (a
 notebook, a check, Ctrl-C) the staging folder is removed and the previous
