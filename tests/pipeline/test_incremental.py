@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import nbformat
@@ -131,6 +132,7 @@ def runs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, data_copy: Path) -> di
 
     monkeypatch.setattr(runner_module, "execute_notebook", execute)
     monkeypatch.setattr(runner_module, "check_kernel", lambda name: None)
+    monkeypatch.setattr(runner_module, "kernel_pool", lambda *a, **k: SimpleNamespace(close=dict))
     out = tmp_path / "out"
 
     def run(**kw: Any) -> tuple[list[str], str]:

@@ -13,6 +13,7 @@ import json
 import math
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import nbformat
@@ -129,6 +130,7 @@ def test_without_chromium_the_html_is_written_and_one_line_says_why(
     write_page_notebooks(notebooks, ("itk",))
     monkeypatch.setattr(runner_module, "execute_notebook", fake_execute(_executed))
     monkeypatch.setattr(runner_module, "check_kernel", lambda name: None)
+    monkeypatch.setattr(runner_module, "kernel_pool", lambda *a, **k: SimpleNamespace(close=dict))
     monkeypatch.setenv(CHROMIUM_ENV, str(tmp_path / "no-chromium"))
     log = io.StringIO()
     folder = run_period(

@@ -3,6 +3,7 @@
 import io
 import json
 import re
+from types import SimpleNamespace
 
 import nbformat
 import pytest
@@ -64,6 +65,7 @@ def fake_kernels(monkeypatch, tmp_path):
 
     monkeypatch.setattr(runner_module, "execute_notebook", execute)
     monkeypatch.setattr(runner_module, "check_kernel", lambda name: None)
+    monkeypatch.setattr(runner_module, "kernel_pool", lambda *a, **k: SimpleNamespace(close=dict))
     return {"notebooks": notebooks, "calls": calls, "out": tmp_path / "outputs"}
 
 

@@ -4,9 +4,10 @@ Each period is built in ``outputs/.staging-<period>-<random>/``. Its channel not
 run side by side; when they are done their headline figures are written to
 ``headlines.json`` and the data-quality notebook runs (it writes ``quality.json``),
 then the overview notebook, which reads both. Every notebook is published (as HTML)
-as soon as it finishes. Notebooks of several periods share one pool, so a run of
-many periods keeps every worker busy. If anything fails (a notebook, a check,
-Ctrl-C) the staging folder is removed and the previous ``outputs/<period>/`` stays
+as soon as it finishes. Notebooks of several periods share one pool of workers, each with
+a warm kernel (:mod:`.kernels`: started ahead, imports loaded once, reset between
+notebooks), so a run of many periods keeps every worker busy. If anything fails (a
+notebook, a check, Ctrl-C) the staging folder is removed and the previous ``outputs/<period>/`` stays
 as it was; a failed notebook is kept, partly executed, in
 ``outputs/.failed/<period>/``.
 """
@@ -57,6 +58,13 @@ def check_kernel(kernel_name: str) -> None:
     from helpers.briefing.execute import check_kernel as check
 
     check(kernel_name)
+
+
+def kernel_pool(kernel_name: str, size: int, notebooks: int) -> Any:
+    """Start the run's warm kernels (:func:`helpers.briefing.kernels.kernel_pool`)."""
+    from helpers.briefing.kernels import kernel_pool as start
+
+    return start(kernel_name, size=size, notebooks=notebooks)
 
 
 def stop_running_kernels() -> int:
@@ -260,6 +268,8 @@ def run_notebooks(
     check_kernel(settings.kernel_name)
     width = max(len(r.channels) for r, _ in todo)
     workers = max(1, min(jobs or os.cpu_count() or 1, width * len(todo)))
+    notebooks = sum(len(r.notebooks) for r, _ in todo)
+    kernels = kernel_pool(settings.kernel_name, workers, notebooks)  # start while the rest loads
     builds: list[PeriodBuild] = []
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notebook")
     scheduler = Scheduler(pool, settings)
@@ -285,6 +295,7 @@ def run_notebooks(
         raise
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+        kernels.close()
         for build in builds:
             shutil.rmtree(build.staging, ignore_errors=True)
             if build.lock is not None:

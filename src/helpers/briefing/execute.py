@@ -1,7 +1,9 @@
 """Execute one briefing notebook with papermill and describe a failure precisely.
 
-Each call starts its own kernel process, so several notebooks can run at once
-from a thread pool. The kernel's working directory is the notebooks folder.
+While a run has a pool of warm kernels open (:func:`helpers.briefing.kernels.kernel_pool`),
+each call borrows one of them, reset to a fresh state; otherwise it starts its own
+kernel process. Either way several notebooks can run at once from a thread pool,
+and the kernel's working directory is the notebook's folder (or ``cwd``).
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ import logging
 import sys
 import threading
 import time
-import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,16 +24,30 @@ import nbformat  # noqa: E402
 import papermill  # noqa: E402
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel  # noqa: E402
 from jupyter_client.manager import AsyncKernelManager  # noqa: E402
+from papermill.clientwrap import PapermillNotebookClient  # noqa: E402
 from papermill.engines import (  # noqa: E402
     NBClientEngine,
     NotebookExecutionManager,
     papermill_engines,
 )
 from papermill.exceptions import PapermillExecutionError  # noqa: E402
+from papermill.log import logger as papermill_logger  # noqa: E402
+from papermill.utils import merge_kwargs, remove_args  # noqa: E402
 
 from helpers import config  # noqa: E402
+from helpers.briefing import kernels  # noqa: E402
 from helpers.briefing.errors import RunError  # noqa: E402
+from helpers.briefing.kernels import stop_running_kernels  # noqa: E402
 from helpers.errors import display_path  # noqa: E402
+
+__all__ = [
+    "ENGINE",
+    "NotebookFailed",
+    "NotebookJob",
+    "check_kernel",
+    "execute_notebook",
+    "stop_running_kernels",
+]
 
 
 class NotebookFailed(RunError):
@@ -104,8 +119,6 @@ class NotebookJob:
 # warning when it cannot parse a comment in a parameters cell); keep errors only.
 logging.getLogger("papermill").setLevel(logging.ERROR)
 
-_RUNNING: weakref.WeakSet[AsyncKernelManager] = weakref.WeakSet()
-_RUNNING_LOCK = threading.Lock()
 # The kernel log file of the notebook the current thread is running (nbclient
 # starts the kernel on the calling thread's event loop).
 _THREAD = threading.local()
@@ -124,25 +137,7 @@ class TrackedKernelManager(AsyncKernelManager):
         if log is not None:
             kw.setdefault("stderr", log)
         await super().start_kernel(**kw)
-        with _RUNNING_LOCK:
-            _RUNNING.add(self)
-
-
-def stop_running_kernels() -> int:
-    """Kill every kernel started by :func:`execute_notebook` that is still running.
-
-    Returns:
-        How many kernel processes were killed.
-    """
-    with _RUNNING_LOCK:
-        managers = list(_RUNNING)
-    killed = 0
-    for manager in managers:
-        process = getattr(manager.provisioner, "process", None)
-        if process is not None and process.poll() is None:
-            process.kill()
-            killed += 1
-    return killed
+        kernels.track(self)
 
 
 #: Seconds between saves of the executing notebook while its cells run.
@@ -168,8 +163,53 @@ class ThrottledSaves(NotebookExecutionManager):
         super().save(**kwargs)
 
 
+class BorrowedKernelClient(PapermillNotebookClient):
+    """papermill's notebook client; it also closes its channels to a kernel it did not start.
+
+    Given a kernel manager (``km=``, a warm kernel), nbclient leaves both the kernel
+    and its client connection open; the kernel goes back to its pool, the
+    connection is closed here.
+    """
+
+    def execute(self, **kwargs: object) -> nbformat.NotebookNode:
+        """Execute the notebook, then close the connection to a borrowed kernel."""
+        try:
+            return super().execute(**kwargs)
+        finally:
+            if not self.owns_km and self.kc is not None:
+                self.kc.stop_channels()
+                self.kc = None
+
+
 class BriefingEngine(NBClientEngine):
-    """papermill's nbclient engine with :class:`ThrottledSaves`."""
+    """papermill's nbclient engine with :class:`ThrottledSaves` and borrowed kernels."""
+
+    @classmethod
+    def execute_managed_notebook(  # type: ignore[override]
+        cls,
+        nb_man: NotebookExecutionManager,
+        kernel_name: str,
+        log_output: bool = False,
+        stdout_file: object = None,
+        stderr_file: object = None,
+        start_timeout: int = 60,
+        execution_timeout: float | None = None,
+        **kwargs: object,
+    ) -> nbformat.NotebookNode:
+        """Execute as papermill's nbclient engine does, with :class:`BorrowedKernelClient`."""
+        kwargs = remove_args(["input_path"], **kwargs)
+        safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
+        final_kwargs = merge_kwargs(
+            safe_kwargs,
+            timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
+            startup_timeout=start_timeout,
+            kernel_name=kernel_name,
+            log=papermill_logger,
+            log_output=log_output,
+            stdout_file=stdout_file,
+            stderr_file=stderr_file,
+        )
+        return BorrowedKernelClient(nb_man, **final_kwargs).execute()
 
     @classmethod
     def execute_notebook(  # type: ignore[override]
@@ -289,27 +329,13 @@ def execute_notebook(
     Raises:
         NotebookFailed: If a cell raised, timed out, or the kernel died.
     """
-    workdir = str(cwd or job.source.parent)
-    log = job.kernel_log.open("wb") if job.kernel_log else None
-    _THREAD.kernel_log = log
+    pool = kernels.active_pool(kernel_name)
     began = time.perf_counter()
     try:
-        nb = _execute_once_more_if_the_kernel_never_started(
-            str(job.source),
-            str(job.output),
-            parameters=dict(job.parameters),
-            kernel_name=kernel_name,
-            kernel_manager_class=TrackedKernelManager,
-            engine_name=ENGINE,
-            progress_bar=False,
-            log_output=False,
-            execution_timeout=timeout,
-            # The kernel's working directory. papermill's own ``cwd=`` would call
-            # os.chdir(), which is process-wide and races between the threads that
-            # run notebooks side by side; nbclient starts the kernel in this folder
-            # without touching the runner's own working directory.
-            resources={"metadata": {"path": workdir}},
-        )
+        if pool is None:
+            nb = _execute_in_own_kernel(job, kernel_name, timeout, cwd)
+        else:
+            nb = _execute_in_warm_kernel(pool, job, kernel_name, timeout, cwd)
     except PapermillExecutionError as exc:
         partial = job.output if job.output.exists() else None
         raise NotebookFailed(
@@ -329,8 +355,63 @@ def execute_notebook(
         raise NotebookFailed(
             job.name, job.period, cell, first, message.splitlines()[0], partial, job.kernel_log
         ) from None
+    return nb, time.perf_counter() - began
+
+
+def _papermill_options(
+    job: NotebookJob, kernel_name: str, timeout: float | None, cwd: Path | None
+) -> dict[str, object]:
+    return {
+        "parameters": dict(job.parameters),
+        "kernel_name": kernel_name,
+        "engine_name": ENGINE,
+        "progress_bar": False,
+        "log_output": False,
+        "execution_timeout": timeout,
+        # The kernel's working directory. papermill's own ``cwd=`` would call
+        # os.chdir(), which is process-wide and races between the threads that
+        # run notebooks side by side; nbclient starts the kernel in this folder
+        # without touching the runner's own working directory.
+        "resources": {"metadata": {"path": str(cwd or job.source.parent)}},
+    }
+
+
+def _execute_in_own_kernel(
+    job: NotebookJob, kernel_name: str, timeout: float | None, cwd: Path | None
+) -> nbformat.NotebookNode:
+    """Execute in a kernel started for this notebook (its stderr to the job's log)."""
+    log = job.kernel_log.open("wb") if job.kernel_log else None
+    _THREAD.kernel_log = log
+    try:
+        return _execute_once_more_if_the_kernel_never_started(
+            str(job.source),
+            str(job.output),
+            kernel_manager_class=TrackedKernelManager,
+            **_papermill_options(job, kernel_name, timeout, cwd),
+        )
     finally:
         _THREAD.kernel_log = None
         if log is not None:
             log.close()
-    return nb, time.perf_counter() - began
+
+
+def _execute_in_warm_kernel(
+    pool: kernels.KernelPool,
+    job: NotebookJob,
+    kernel_name: str,
+    timeout: float | None,
+    cwd: Path | None,
+) -> nbformat.NotebookNode:
+    """Execute in a kernel of the run's pool, reset first; a cell error keeps the kernel.
+
+    A timeout, a dead kernel or anything else but an error raised by a cell
+    discards the kernel (the pool starts another).
+    """
+    workdir = cwd or job.source.parent
+    with pool.lend(workdir, job.kernel_log, keep=(PapermillExecutionError,)) as kernel:
+        return papermill.execute_notebook(
+            str(job.source),
+            str(job.output),
+            km=kernel.manager,
+            **_papermill_options(job, kernel_name, timeout, cwd),
+        )
