@@ -7,8 +7,8 @@ then the overview notebook, which reads both. Every notebook is published (as HT
 as soon as it finishes. Notebooks of several periods share one pool of workers, each with
 a warm kernel (:mod:`.kernels`: started ahead, imports loaded once, reset between
 notebooks), so a run of many periods keeps every worker busy. If anything fails (a
-notebook, a check, Ctrl-C) the staging folder is removed and the previous ``outputs/<period>/`` stays
-as it was; a failed notebook is kept, partly executed, in
+notebook, a check, Ctrl-C) the staging folder is removed and the previous
+``outputs/<period>/`` stays as it was; a failed notebook is kept, partly executed, in
 ``outputs/.failed/<period>/``.
 """
 
