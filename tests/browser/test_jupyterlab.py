@@ -58,7 +58,9 @@ from tests.browser.harness import (
     tool_problems,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("kernels")]
+# Its own xdist group: the server and Chromium mostly wait on each other, so the session
+# overlaps the notebook builds of the "kernels" group on the other worker.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("lab")]
 
 #: The notebooks to open (whatever ``notebooks/`` holds when the tests are collected).
 NOTEBOOKS: tuple[str, ...] = tuple(sorted(p.stem for p in config.NOTEBOOKS_DIR.glob("*.ipynb")))
