@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 
+import pytest
 import yaml
 
 from helpers import config
@@ -90,6 +91,7 @@ def test_make_lab_opens_the_project_root_and_passes_lab_args():
     assert not any(w.startswith("--notebook-dir") for w in words)
 
 
+@pytest.mark.slow  # starts two pytest workers: make test, not make check
 def test_xdist_groups_keep_their_tests_on_one_worker(tmp_path):
     """`make test` relies on --dist loadgroup: a group's builds are made once, on one worker."""
     import subprocess
