@@ -1,5 +1,6 @@
 # engagement-briefings: the two commands a newcomer needs are `make briefing` and
-# `make test`; both create the virtual environment on first use.
+# `make test`; both create the virtual environment on first use. `make check` is the
+# quick loop while editing (lint and the unit tests).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -18,7 +19,7 @@ AXE := node_modules/axe-core/axe.min.js
 # The briefing template for plain `jupyter nbconvert --template engagement-briefing`.
 NBTEMPLATE := $(VENV)/share/jupyter/nbconvert/templates/engagement-briefing
 
-.PHONY: help setup data processed briefing briefings lab test lint format lock clean
+.PHONY: help setup data processed briefing briefings lab check test lint format lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -70,7 +71,14 @@ format: $(STAMP)  ## apply ruff fixes and formatting, strip notebook outputs
 	$(BIN)/ruff format src tests benchmarks notebooks tools
 	$(BIN)/nbstripout notebooks/*.ipynb
 
-test: lint  ## the whole suite: lint, unit tests, notebook and pipeline tests
+# The unit tests: no kernel, notebook, Chromium or whole pipeline (those are under
+# tests/pipeline/ and tests/browser/, or marked `pipeline`, `browser` or `slow`).
+UNIT := tests/unit -m "not pipeline and not browser and not slow"
+
+check: lint processed  ## the edit loop: lint and the unit tests (under a minute; make test before a merge)
+	$(BIN)/python -m pytest -n auto -q $(UNIT)
+
+test: lint processed  ## the whole suite: lint, unit tests, notebook, pipeline and browser tests
 	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 # axe-core for the browser tests' accessibility checks (npm, pinned by package-lock.json).

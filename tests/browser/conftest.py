@@ -16,10 +16,9 @@ from typing import Any
 
 import pytest
 
+from helpers.briefing.pdf import CHROMIUM_ARGS, find_chromium
 from tests.browser.harness import (
     BUILDS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     Build,
     require_browser_tools,
     shared_base,
@@ -75,11 +74,11 @@ def playwright_session() -> Iterator[Any]:
 def browser_context(
     tmp_path_factory: pytest.TempPathFactory, playwright_session: Any
 ) -> Iterator[Any]:
-    """Debian's Chromium, headless, with a fresh profile (no browser download)."""
+    """The board paper's Chromium and flags, headless, with a fresh profile (no download)."""
     profile = tmp_path_factory.mktemp("chromium-profile")
     context = playwright_session.chromium.launch_persistent_context(
         str(profile),
-        executable_path=str(CHROMIUM),
+        executable_path=str(find_chromium()),
         headless=True,
         args=list(CHROMIUM_ARGS),
         viewport={"width": 1280, "height": 900},

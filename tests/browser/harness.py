@@ -8,6 +8,9 @@ the audit hook in ``write_audit/sitecustomize.py``.
 
 All builds of a test process start together on first use (the notebooks of the
 different runs share the CPU), and are then reused by every test that needs them.
+The tests that use them are in the xdist group ``builds`` (``make test`` runs
+``--dist loadgroup``), so one worker makes them while the other runs the ``kernels``
+group (the every-period build and the other notebook runs).
 """
 
 from __future__ import annotations
@@ -29,10 +32,10 @@ from pathlib import Path
 import pytest
 
 from helpers import config
+from helpers.briefing.pdf import PdfSkipped, find_chromium
 
 PROJECT = Path(__file__).resolve().parents[2]
 RAW = PROJECT / "data" / "raw"
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
 AUDIT_HOOK_DIR = Path(__file__).resolve().parent / "write_audit"
 
@@ -45,39 +48,45 @@ HOSTILE_PERIOD = "2015-11"
 #: Seconds one ``engagement`` command may take before the build is declared hung.
 COMMAND_TIMEOUT = 900
 
-CHROMIUM_ARGS: tuple[str, ...] = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-)
-
 
 def in_ci() -> bool:
     """Whether the tests run in CI (where every tool must be present)."""
     return bool(os.environ.get("CI"))
 
 
-def require_browser_tools() -> None:
-    """Skip (locally) or fail (in CI) when Chromium, Playwright or axe-core is missing."""
-    missing = []
-    if not CHROMIUM.is_file():
-        missing.append(f"{CHROMIUM} (apt-get install chromium)")
-    if not AXE.is_file():
-        missing.append(f"{AXE.relative_to(PROJECT)} (npm ci)")
+def tool_problems(*, axe: bool = True) -> list[str]:
+    """What is missing for a browser test: Chromium, Playwright and (when asked) axe-core.
+
+    Chromium is found as the board paper finds it (:func:`helpers.briefing.pdf.find_chromium`:
+    ``$ENGAGEMENT_CHROMIUM``, else ``/usr/bin/chromium`` or one on ``PATH``).
+    """
+    problems = []
+    try:
+        find_chromium()
+    except PdfSkipped as exc:
+        problems.append(str(exc))
+    if axe and not AXE.is_file():
+        problems.append(f"{AXE.relative_to(PROJECT)} is missing (npm ci)")
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        missing.append("the playwright Python package (make setup)")
-    if missing:
-        message = "browser tests need " + " and ".join(missing)
-        if in_ci():
-            pytest.fail(message + "; CI must install them", pytrace=False)
-        pytest.skip(message)
+        problems.append("the playwright package is not installed (make setup)")
+    return problems
+
+
+def skip_or_fail(what: str, problems: list[str]) -> None:
+    """Skip (locally) or fail (in CI) naming each of ``problems``; nothing when there are none."""
+    if not problems:
+        return
+    message = f"{what} cannot run: " + "; ".join(problems)
+    if in_ci():
+        pytest.fail(message + " (CI must install them)", pytrace=False)
+    pytest.skip(message)
+
+
+def require_browser_tools() -> None:
+    """Skip (locally) or fail (in CI) when Chromium, Playwright or axe-core is missing."""
+    skip_or_fail("the browser tests", tool_problems())
 
 
 # --- file-system state --------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -9,14 +10,17 @@ from typing import Any
 
 import pytest
 
+from helpers.briefing.pdf import CHROMIUM_ENV
 from tests.browser.harness import (
     HOSTILE_EDITS,
+    PROJECT,
     RAW,
     describe_changes,
     engagement_env,
     is_under,
     make_hostile_raw,
     read_write_log,
+    require_browser_tools,
     snapshot,
 )
 from tests.browser.pages import allowed_url, heading_problems, inspect_page
@@ -137,3 +141,34 @@ def test_hostile_raw_copy_replaces_every_planned_cell(tmp_path: Path) -> None:
             assert old in (RAW / name).read_text(encoding="utf-8")
             assert hostile.text.replace('"', '""') in text or hostile.text in text, name
             assert f",{old}," not in text, name
+
+
+def test_browser_tests_use_the_chromium_the_paper_prints_with(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(CHROMIUM_ENV, str(tmp_path / "no-chromium"))
+    monkeypatch.setenv("CI", "1")
+    with pytest.raises(pytest.fail.Exception, match="no-chromium"):
+        require_browser_tools()
+
+
+def _flag_lists(path: Path) -> list[str]:
+    """Names given a tuple or list of three or more command-line flags in one module."""
+    names = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(
+            node.value, ast.Tuple | ast.List
+        ):
+            items = node.value.elts
+            if len(items) >= 3 and all(
+                isinstance(i, ast.Constant) and str(i.value).startswith("--") for i in items
+            ):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names += [f"{path.relative_to(PROJECT)}:{ast.unparse(t)}" for t in targets]
+    return names
+
+
+def test_chromium_flags_are_defined_once_in_the_project() -> None:
+    modules = sorted((PROJECT / "src").rglob("*.py")) + sorted((PROJECT / "tests").rglob("*.py"))
+    defined = [name for path in modules for name in _flag_lists(path)]
+    assert defined == ["src/helpers/briefing/pdf.py:CHROMIUM_ARGS"]

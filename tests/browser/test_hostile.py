@@ -19,7 +19,7 @@ from markupsafe import escape
 from tests.browser.conftest import PageGetter
 from tests.browser.harness import HOSTILE_EDITS, HOSTILE_PERIOD, PAGES, Build, Hostile
 
-pytestmark = [pytest.mark.browser, pytest.mark.pipeline, pytest.mark.xdist_group("kernels")]
+pytestmark = [pytest.mark.browser, pytest.mark.pipeline, pytest.mark.xdist_group("builds")]
 
 HOSTILE = [hostile for hostile, _ in HOSTILE_EDITS]
 

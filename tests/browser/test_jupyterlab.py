@@ -49,16 +49,18 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from helpers import config
+from helpers.briefing.pdf import CHROMIUM_ARGS, find_chromium
 from tests.browser.harness import (
     AUDIT_HOOK_DIR,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    in_ci,
     is_under,
     read_write_log,
+    skip_or_fail,
+    tool_problems,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("kernels")]
+# Its own xdist group: the server and Chromium mostly wait on each other, so the session
+# overlaps the notebook builds of the "kernels" group on the other worker.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("lab")]
 
 #: The notebooks to open (whatever ``notebooks/`` holds when the tests are collected).
 NOTEBOOKS: tuple[str, ...] = tuple(sorted(p.stem for p in config.NOTEBOOKS_DIR.glob("*.ipynb")))
@@ -117,20 +119,10 @@ CHARTS_JS = f"""() => [
 
 def require_lab_tools() -> None:
     """Skip (locally) or fail (in CI) when Chromium, Playwright or Jupyter is missing."""
-    missing = []
-    if not CHROMIUM.is_file():
-        missing.append(f"{CHROMIUM} (apt-get install chromium)")
+    problems = tool_problems(axe=False)
     if not JUPYTER.is_file():
-        missing.append(f"{JUPYTER} (make setup)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing.append("the playwright Python package (make setup)")
-    if missing:
-        message = "the JupyterLab test needs " + " and ".join(missing)
-        if in_ci():
-            pytest.fail(message + "; CI must install them", pytrace=False)
-        pytest.skip(message)
+        problems.append(f"{JUPYTER} is missing (make setup)")
+    skip_or_fail("the JupyterLab test", problems)
 
 
 def free_port() -> int:
@@ -355,7 +347,7 @@ def browser(lab: LabServer, playwright_session: Any) -> Iterator[Browser]:
     the synchronous API allows only one per thread.
     """
     chromium = playwright_session.chromium.launch(
-        executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_ARGS)
+        executable_path=str(find_chromium()), headless=True, args=list(CHROMIUM_ARGS)
     )
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     holder = Browser(context)

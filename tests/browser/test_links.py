@@ -27,7 +27,7 @@ try:
 except ImportError:  # pragma: no cover - the browser tests are skipped without it
     PlaywrightError = Exception
 
-pytestmark = [pytest.mark.browser, pytest.mark.pipeline, pytest.mark.xdist_group("kernels")]
+pytestmark = [pytest.mark.browser, pytest.mark.pipeline, pytest.mark.xdist_group("builds")]
 
 PROJECT = Path(__file__).resolve().parents[2]
 PERIOD = "2015-10"

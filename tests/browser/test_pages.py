@@ -17,7 +17,7 @@ from tests.browser.conftest import (
 from tests.browser.harness import PAGES, PERIODS, Build
 from tests.browser.pages import PageReport, heading_problems
 
-pytestmark = [pytest.mark.browser, pytest.mark.pipeline, pytest.mark.xdist_group("kernels")]
+pytestmark = [pytest.mark.browser, pytest.mark.pipeline, pytest.mark.xdist_group("builds")]
 
 #: Shortest alternative text accepted for a chart.
 MIN_ALT = 20

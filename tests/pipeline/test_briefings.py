@@ -1,4 +1,9 @@
-"""Execute every notebook for real periods and check the figures they publish."""
+"""Execute every notebook for real periods and check the figures they publish.
+
+The periods are those of the every-period build (:mod:`tests.pipeline.all_periods`),
+made once per test run from a copy of ``data/raw`` and shared with the archive and
+board-paper tests.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import briefing, config
+from helpers import config
+from tests.pipeline.all_periods import AllPeriods, all_periods  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("kernels")]
 
@@ -18,9 +24,8 @@ PAGES = ("index", "social", "website", "itk", "trusted2know")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("outputs")
-    return {p: briefing.run_period(p, out_dir=out, timeout=300) for p in PERIODS}
+def built(all_periods: AllPeriods) -> dict[str, Path]:  # noqa: F811
+    return {p: all_periods.out_dir / p for p in PERIODS}
 
 
 def headlines(folder: Path) -> list[dict]:

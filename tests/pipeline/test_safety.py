@@ -69,7 +69,7 @@ def normal_build(builds: dict[str, Build]) -> Build:
 
 @pytest.mark.parametrize("name", ["normal", "hostile"])
 @pytest.mark.pipeline
-@pytest.mark.xdist_group("kernels")
+@pytest.mark.xdist_group("builds")
 def test_raw_data_left_exactly_as_it_was(name: str, builds: dict[str, Build]) -> None:
     build = builds[name]
     build.check_succeeded()
@@ -79,7 +79,7 @@ def test_raw_data_left_exactly_as_it_was(name: str, builds: dict[str, Build]) ->
 
 @pytest.mark.parametrize("name", ["normal", "hostile"])
 @pytest.mark.pipeline
-@pytest.mark.xdist_group("kernels")
+@pytest.mark.xdist_group("builds")
 def test_writes_go_only_to_outputs_and_processed(name: str, builds: dict[str, Build]) -> None:
     build = builds[name]
     build.check_succeeded()
@@ -154,7 +154,7 @@ def _descendants(pid: int) -> set[int]:
 
 
 @pytest.mark.pipeline
-@pytest.mark.xdist_group("kernels")
+@pytest.mark.xdist_group("builds")
 def test_failed_and_killed_run_keeps_previous_outputs(normal_build: Build, tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(normal_build.data_dir, data)
@@ -325,7 +325,7 @@ def test_personal_data_detectors_ignore_figures_dates_and_hashes(text: str) -> N
 
 
 @pytest.mark.pipeline
-@pytest.mark.xdist_group("kernels")
+@pytest.mark.xdist_group("builds")
 def test_no_personal_data_in_anything_a_run_produces(normal_build: Build) -> None:
     files = produced_files(normal_build)
     kinds = {p.suffix for p in files}
@@ -380,7 +380,7 @@ def test_secret_scan_finds_planted_credentials(tmp_path: Path) -> None:
 
 
 @pytest.mark.pipeline
-@pytest.mark.xdist_group("kernels")
+@pytest.mark.xdist_group("builds")
 def test_no_secrets_in_anything_a_run_produces(normal_build: Build, tmp_path: Path) -> None:
     files = produced_files(normal_build)
     texts = {str(p.relative_to(normal_build.root)): file_text(p) for p in files}
@@ -389,7 +389,7 @@ def test_no_secrets_in_anything_a_run_produces(normal_build: Build, tmp_path: Pa
 
 
 @pytest.mark.pipeline
-@pytest.mark.xdist_group("kernels")
+@pytest.mark.xdist_group("builds")
 def test_papermill_recorded_no_credentials(normal_build: Build) -> None:
     notebooks = sorted(normal_build.out_dir.glob("*/notebooks/*.ipynb"))
     assert len(notebooks) == 4 * len(normal_build.periods)

@@ -100,6 +100,7 @@ def test_irregular_readings():
     assert result.monthly_rate_pct == pytest.approx(3.0, abs=0.6)
 
 
+@pytest.mark.slow  # 200 simulated series: make test, not make check
 def test_interval_calibration():
     """Under the model's own assumptions the intervals cover at their nominal rates."""
     seeds, fitted = 200, 15

@@ -351,6 +351,7 @@ def _check(kind: str, relpath: str, seed: int) -> None:
     _same(got, both, what)
 
 
+@pytest.mark.slow  # 15 variants of each kind, each read in full: make test, not make check
 @pytest.mark.parametrize("kind", sorted(VARIANTS))
 @settings(
     max_examples=15,
