@@ -34,7 +34,7 @@ import pyarrow as pa
 import pytest
 from nbformat.v4 import new_code_cell
 
-from helpers import cli
+from helpers import cli, config
 from helpers.tidy.dataset import load_tidy, processed_is_current
 from tests.browser.harness import (
     BUILDS,
@@ -392,7 +392,8 @@ def test_no_secrets_in_anything_a_run_produces(normal_build: Build, tmp_path: Pa
 @pytest.mark.xdist_group("builds")
 def test_papermill_recorded_no_credentials(normal_build: Build) -> None:
     notebooks = sorted(normal_build.out_dir.glob("*/notebooks/*.ipynb"))
-    assert len(notebooks) == 4 * len(normal_build.periods)
+    pages = len(config.CHANNEL_SPECS) + 2  # the channel pages, data quality and the overview
+    assert len(notebooks) == pages * len(normal_build.periods)
     for path in notebooks:
         meta = nbformat.read(path, as_version=4).metadata["papermill"]
         parameters = meta["parameters"]
