@@ -16,15 +16,13 @@ import pandas as pd
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from helpers import measures
+from helpers.briefing.plan import SUMMARY_PAGES
 from helpers.measures.quality import QUALITY_COLUMNS
 from helpers.present import summary
 from helpers.present.headlines import HEADLINES_MIME
 from helpers.tidy.inputs import open_period
 from helpers.tidy.periods import month_label
 from helpers.tidy.published import read_headlines, read_quality
-
-#: The notebooks every period runs besides its channel pages.
-SUMMARY_PAGES = ("overview", "quality")
 
 
 def write_page_notebooks(folder: Path, channels: tuple[str, ...], text: str = "{}") -> None:

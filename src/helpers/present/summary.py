@@ -20,6 +20,7 @@ import pandas as pd
 from IPython.display import Markdown
 
 from helpers import config
+from helpers.measures.quality import quality_records
 from helpers.present import formats
 from helpers.present import overview as words
 
@@ -408,16 +409,8 @@ class QualityRecords:
     checks: pd.DataFrame
 
     def to_json(self) -> list[dict[str, Any]]:
-        """The checks as JSON-ready records (ISO dates, None for missing numbers)."""
-        out = []
-        for record in records(self.checks):
-            out.append(
-                {
-                    k: v.strftime("%Y-%m-%d") if isinstance(v, pd.Timestamp) else v
-                    for k, v in record.items()
-                }
-            )
-        return out
+        """The checks as JSON-ready records (:func:`helpers.measures.quality.quality_records`)."""
+        return quality_records(self.checks)
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, object]:
         rows = self.to_json()
