@@ -4,6 +4,11 @@ Every request the page makes is routed: ``file://`` and ``data:`` URLs load, any
 other is recorded and aborted. The page's headings, images (after decoding),
 tables, print rules, scripts, event-handler attributes and visible text are
 collected, a full-page screenshot is saved, and axe-core is injected and run.
+
+Chromium now and then refuses a capture ("Unable to capture screenshot") on a busy
+machine although the page is fine. The capture is tried again a few times; if it still
+fails, the error is kept in the report, so only the screenshot test fails and the
+page's other checks still run.
 """
 
 from __future__ import annotations
@@ -17,6 +22,10 @@ from tests.browser.harness import AXE, write_atomically
 
 #: Impacts axe-core gives a violation, least to most severe.
 IMPACTS: tuple[str, ...] = ("minor", "moderate", "serious", "critical")
+#: Times a full-page capture is tried before its error is kept in the report.
+SCREENSHOT_ATTEMPTS = 3
+#: Wait before trying a refused capture again, in milliseconds.
+SCREENSHOT_RETRY_MS = 500
 #: Impacts that fail a page.
 FAILING_IMPACTS: frozenset[str] = frozenset({"serious", "critical"})
 
@@ -99,6 +108,8 @@ class PageReport:
     console_errors: list[str] = field(default_factory=list)
     facts: dict[str, Any] = field(default_factory=dict)
     axe_version: str = ""
+    #: Why the full-page screenshot could not be taken ("" when it was saved).
+    screenshot_error: str = ""
     violations: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -158,7 +169,7 @@ def inspect_page(context: Any, path: Path, screenshot: Path) -> PageReport:
     try:
         page.goto(path.as_uri(), wait_until="load")
         report.facts = page.evaluate(_COLLECT)
-        write_atomically(screenshot, page.screenshot(full_page=True))
+        report.screenshot_error = save_screenshot(page, screenshot)
         page.add_script_tag(path=str(AXE))
         result = page.evaluate(_AXE_RUN)
         report.axe_version = result["version"]
@@ -168,6 +179,32 @@ def inspect_page(context: Any, path: Path, screenshot: Path) -> PageReport:
     report.blocked += [url for url in report.requests if not allowed_url(url)]
     report.blocked = list(dict.fromkeys(report.blocked))
     return report
+
+
+def save_screenshot(page: Any, path: Path, attempts: int = SCREENSHOT_ATTEMPTS) -> str:
+    """Save a full-page PNG of ``page`` to ``path``, trying a refused capture again.
+
+    Args:
+        page: An open Playwright page.
+        path: Where to write the PNG (written whole or not at all).
+        attempts: How many times to try the capture.
+
+    Returns:
+        ``""`` once saved, else the last attempt's error in one line.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    error = ""
+    for attempt in range(attempts):
+        if attempt:
+            page.wait_for_timeout(SCREENSHOT_RETRY_MS)
+        try:
+            write_atomically(path, page.screenshot(full_page=True))
+        except PlaywrightError as exc:
+            error = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        else:
+            return ""
+    return f"{attempts} captures refused, the last with: {error}"
 
 
 def heading_problems(headings: list[tuple[int, str]]) -> list[str]:

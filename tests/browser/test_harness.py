@@ -23,7 +23,7 @@ from tests.browser.harness import (
     require_browser_tools,
     snapshot,
 )
-from tests.browser.pages import allowed_url, heading_problems, inspect_page
+from tests.browser.pages import allowed_url, heading_problems, inspect_page, save_screenshot
 
 #: A 1x1 PNG image.
 PNG = (
@@ -93,6 +93,48 @@ def test_page_inspection_catches_a_broken_page(browser_context: Any, tmp_path: P
     assert rules["html-has-lang"] == "serious"
     assert {"image-alt", "html-has-lang"} <= {v["id"] for v in report.failing()}
     assert report.screenshot.read_bytes()[:4] == b"\x89PNG"
+
+
+class _RefusingPage:
+    """A stand-in page whose first ``refusals`` captures fail as Chromium's do."""
+
+    def __init__(self, refusals: int) -> None:
+        self.refusals = refusals
+        self.captures = 0
+        self.waits: list[int] = []
+
+    def screenshot(self, full_page: bool) -> bytes:
+        from playwright.sync_api import Error as PlaywrightError
+
+        assert full_page
+        self.captures += 1
+        if self.captures <= self.refusals:
+            raise PlaywrightError("Page.screenshot: Unable to capture screenshot\nCall log: ...")
+        return b"\x89PNG fake"
+
+    def wait_for_timeout(self, ms: int) -> None:
+        self.waits.append(ms)
+
+
+@pytest.mark.parametrize("refusals", [0, 1, 2])
+def test_a_refused_capture_is_tried_again(refusals: int, tmp_path: Path) -> None:
+    page = _RefusingPage(refusals)
+    shot = tmp_path / "page.png"
+    assert save_screenshot(page, shot, attempts=3) == ""
+    assert shot.read_bytes() == b"\x89PNG fake"
+    assert page.captures == refusals + 1
+    assert len(page.waits) == refusals
+
+
+def test_a_capture_refused_every_time_is_reported_not_raised(tmp_path: Path) -> None:
+    page = _RefusingPage(refusals=5)
+    shot = tmp_path / "page.png"
+    error = save_screenshot(page, shot, attempts=3)
+    assert error == (
+        "3 captures refused, the last with: Page.screenshot: Unable to capture screenshot"
+    )
+    assert page.captures == 3
+    assert not shot.exists()
 
 
 def test_write_audit_sees_child_processes(tmp_path: Path) -> None:

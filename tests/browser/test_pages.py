@@ -89,6 +89,7 @@ def test_page_language_and_title(report: PageReport) -> None:
 
 
 def test_full_page_screenshot_saved(report: PageReport) -> None:
+    assert not report.screenshot_error, f"{report.path}: {report.screenshot_error}"
     data = report.screenshot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
