@@ -309,3 +309,21 @@ def test_interrupt_removes_staging_and_keeps_outputs(fake_kernels, monkeypatch):
     assert stopped == [1]
     assert sorted(p.name for p in fake_kernels["out"].iterdir()) == [PERIOD, "index.html"]
     assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+
+
+def test_the_runner_starts_kernels_before_loading_the_notebook_machinery():
+    """nbformat, nbconvert and papermill load in the workers, while the kernels warm up.
+
+    Importing them takes about two seconds; if the runner's import pulled them in, the
+    kernels would start that much later (see benchmarks/bench_briefing.py).
+    """
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, helpers.briefing.runner; "
+        "print(sorted(m for m in ('nbformat', 'nbconvert', 'papermill', 'jsonschema') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -6,7 +6,9 @@ run side by side; when they are done their headline figures are written to
 then the overview notebook, which reads both. Every notebook is published (as HTML)
 as soon as it finishes. Notebooks of several periods share one pool of workers, each with
 a warm kernel (:mod:`.kernels`: started ahead, imports loaded once, reset between
-notebooks), so a run of many periods keeps every worker busy. If anything fails (a
+notebooks), so a run of many periods keeps every worker busy. The kernels start before
+nbformat, nbconvert and papermill are loaded (the workers load them while the kernels
+warm up), so importing this module stays cheap. If anything fails (a
 notebook, a check, Ctrl-C) the staging folder is removed and the previous
 ``outputs/<period>/`` stays as it was; a failed notebook is kept, partly executed, in
 ``outputs/.failed/<period>/``.
@@ -20,9 +22,7 @@ import shutil
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
-from typing import Any
-
-import nbformat
+from typing import TYPE_CHECKING, Any
 
 from helpers import config
 from helpers.briefing.errors import NotRun, RunError
@@ -31,7 +31,6 @@ from helpers.briefing.manifest import missing_headline_fields, write_json
 from helpers.briefing.ownership import StagingLock
 from helpers.briefing.plan import OVERVIEW, QUALITY, SUMMARY_PAGES, Request, briefing_title
 from helpers.briefing.publish import finish_period, publish_page
-from helpers.briefing.render import Page
 from helpers.briefing.state import (
     FAILED_DIR,
     LOGS_DIR,
@@ -44,6 +43,11 @@ from helpers.errors import display_path
 from helpers.present.headlines import HEADLINES_MIME
 from helpers.present.summary import OVERVIEW_MIME, QUALITY_MIME
 from helpers.tidy.published import HEADLINES_FILE, QUALITY_FILE
+
+if TYPE_CHECKING:  # nbformat and nbconvert load in the workers, while the kernels warm up
+    import nbformat
+
+    from helpers.briefing.render import Page
 
 
 def execute_notebook(job: Any, **kwargs: Any) -> tuple[Any, float]:
@@ -76,6 +80,8 @@ def stop_running_kernels() -> int:
 
 def page_settings(request: Request, name: str) -> Page:
     """Titles, header links and footer of one page of a period."""
+    from helpers.briefing.render import Page
+
     nav = [
         {"href": "index.html", "text": briefing_title(OVERVIEW), "current": name == OVERVIEW},
         *(
@@ -168,11 +174,14 @@ def _result(nb: nbformat.NotebookNode, name: str, seconds: float) -> NotebookRes
 
 def build_notebook(build: PeriodBuild, name: str, settings: Settings) -> NotebookResult:
     """Execute, collect and publish one notebook of a period (runs in a worker thread)."""
+    import nbformat
+
     from helpers.briefing.execute import NotebookJob
 
     if build.cancelled.is_set():
         raise NotRun(f"{name}.ipynb was not run: another notebook of {build.period} failed")
     request = build.request
+    page = page_settings(request, name)  # loads nbconvert while the kernel is made ready
     job = NotebookJob(
         name=name,
         period=request.period,
@@ -189,7 +198,7 @@ def build_notebook(build: PeriodBuild, name: str, settings: Settings) -> Noteboo
     if name in SUMMARY_PAGES:
         _retarget(nb, build.staging, settings.out_dir / request.period)
         nbformat.write(nb, job.output)
-    publish_page(nb, name, page_settings(request, name), build.staging, settings)
+    publish_page(nb, name, page, build.staging, settings)
     settings.console.print(f"  done    {request.period} {name} in {seconds:.1f} s")
     return result
 

@@ -19,9 +19,8 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-import nbformat
 from rich.console import Console
 
 from helpers.briefing.errors import RunError
@@ -29,8 +28,12 @@ from helpers.briefing.manifest import build_manifest, write_json
 from helpers.briefing.overview import OVERVIEW_FILE
 from helpers.briefing.ownership import carry_over, files_of, named
 from helpers.briefing.plan import OVERVIEW, briefing_title, page_file
-from helpers.briefing.render import Page
 from helpers.briefing.state import FAILED_DIR, HTML, LOGS_DIR, PeriodBuild, Settings, now
+
+if TYPE_CHECKING:  # loaded by the first page published, not by the runner's import
+    import nbformat
+
+    from helpers.briefing.render import Page
 
 
 class PublishSkipped(Exception):
