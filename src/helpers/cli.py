@@ -5,17 +5,25 @@ give a non-zero exit code: 1 for bad data, 2 for bad parameters. So are faults o
 the machine (a read-only folder, a full disk) and anything unexpected; ``--debug``
 shows the traceback instead. Warnings are printed as one line each, after the
 command's own output, and not at all when the command fails.
+
+A stop asked by the system (SIGTERM: a scheduler's timeout, a shutdown) is handled
+as Ctrl-C is: the run stops its kernels, removes its staging folder and publishes
+nothing, and the exit code is 143.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
+import signal
 import sys
+import threading
 import traceback
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from helpers import config
 from helpers.briefing.errors import ParameterError, RunError
@@ -238,11 +246,32 @@ def _os_error(exc: OSError) -> str:
     return f"{what}{where}"
 
 
+class Terminated(KeyboardInterrupt):
+    """The system asked the command to stop (SIGTERM); it stops as after Ctrl-C."""
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated(signal.Signals(signum).name)
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into :class:`Terminated` while the command runs (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, _stop_on_sigterm():
         warnings.simplefilter("default")
         code = _run(args)
     if code == 0:
@@ -272,6 +301,9 @@ def _run(args: argparse.Namespace) -> int:
         _debug(args)
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except Terminated:
+        print("stopped: nothing was published; earlier outputs are unchanged", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print("interrupted: nothing was published; earlier outputs are unchanged", file=sys.stderr)
         return 130

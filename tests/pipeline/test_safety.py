@@ -6,7 +6,7 @@
   in every process, Jupyter kernels included).
 * A run that fails, or whose kernel is killed mid-notebook, exits non-zero,
   names the notebook and cell, and leaves the previous ``outputs/<period>/`` and
-  ``data/processed/`` as they were.
+  ``data/processed/`` as they were. A run stopped by SIGTERM ends its kernels too.
 * A corrupt processed file is noticed (the raw data is used instead) and
   ``engagement data`` rewrites it.
 * The files of a period run hold no e-mail address, UK phone number, full UK
@@ -204,6 +204,51 @@ def test_failed_and_killed_run_keeps_previous_outputs(normal_build: Build, tmp_p
     assert [p.name for p in out.iterdir() if p.name.startswith(".staging")] == []
     kept = out / ".failed" / PERIOD
     assert {p.name for p in kept.iterdir()} >= {"itk.ipynb"}
+
+
+@pytest.mark.pipeline
+@pytest.mark.xdist_group("builds")
+def test_run_stopped_by_sigterm_ends_its_kernels(normal_build: Build, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(normal_build.period_dir(PERIOD), out / PERIOD)
+    marker = tmp_path / "kernel.pid"
+    notebooks = _notebooks_with_extra_cells(
+        tmp_path / "notebooks", {"itk": SLEEP_SOURCE.format(marker=str(marker))}
+    )
+    outputs_before = snapshot(out / PERIOD)
+    args = ["run", "--period", PERIOD, "--channels", "itk", "--force"]
+    args += ["--data", str(normal_build.data_dir), "--out", str(out), "--jobs", "1"]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", RUN_WITH_NOTEBOOKS, str(notebooks), *args],
+        cwd=PROJECT,
+        env=engagement_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+    kernels: set[int] = set()
+    try:
+        kernel = int(_wait_for(marker, proc, 240))
+        kernels = _descendants(proc.pid)
+        assert kernel in kernels, "the sleeping kernel is not the run's own"
+        proc.send_signal(signal.SIGTERM)  # to the run only, as a scheduler's timeout does
+        output = proc.communicate(timeout=60)[0]
+    finally:
+        if proc.poll() is None:  # the test failed part-way: stop the run and its kernels
+            kernels |= _descendants(proc.pid)
+            proc.kill()
+            proc.wait()
+        for pid in kernels:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+    left = [pid for pid in kernels if _alive(pid)]
+    print(output)
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert "stopped: nothing was published; earlier outputs are unchanged" in output
+    assert left == [], f"processes of the run still alive after it stopped: {left}"
+    assert describe_changes(outputs_before, snapshot(out / PERIOD)) == []
+    assert [p.name for p in out.iterdir() if p.name.startswith(".staging")] == []
 
 
 # --- a corrupt processed table ------------------------------------------------------
