@@ -1,4 +1,4 @@
-"""Generic charts (helpers.present.primitives): labels, formats, fans, bars, shares, display."""
+"""Generic charts (helpers.present.primitives): labels, formats, fans, bars, shares."""
 
 from __future__ import annotations
 
@@ -7,15 +7,13 @@ import re
 import matplotlib as mpl
 import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from helpers.briefing import images
 from helpers.measures.arithmetic import pct_change
-from helpers.present import primitives, theme
+from helpers.present import figure, primitives, theme
 
 SOURCE = (
     "Source: Community Engagement Update Report 2015, tables transcribed in data/raw/report_2015"
@@ -126,7 +124,7 @@ def _legend_texts(fig: Figure) -> list[str]:
 def test_charts_leave_global_settings_unchanged(likes, devices, changes):
     before = dict(mpl.rcParams)
     fig = primitives.trend_chart(likes, title="Likes", ylabel="Page likes", source=SOURCE)
-    primitives.png_with_metadata(fig)
+    figure.png_with_metadata(fig)
     primitives.grouped_change_chart(
         changes, account_col="account", value_col="pct", title="t", source=SOURCE, xlabel="x"
     )
@@ -430,41 +428,6 @@ def test_grouped_change_chart_rejects_repeated_account(changes):
         )
 
 
-# --- alt text, display and compression ---------------------------------------------------
-
-
-def test_describe_attaches_alt_text_to_the_displayed_png(likes):
-    fig = primitives.trend_chart(likes, title="Likes", ylabel="Page likes", source=SOURCE)
-    primitives.describe(fig, 'Likes <script>alert("x")</script> by account')
-    png, metadata = primitives.png_with_metadata(fig)
-    assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    assert metadata["alt"] == 'Likes <script>alert("x")</script> by account'  # escaped by the page
-    assert (metadata["width"], metadata["height"]) == (800, 450)
-    width, _height = images.png_size(png)
-    assert width / metadata["width"] >= 1.5  # at least 150 dpi when printed at display size
-
-
-@pytest.mark.parametrize("alt", ["", "   ", None])
-def test_describe_requires_alt(alt):
-    fig = Figure()
-    with pytest.raises(ValueError, match="alt"):
-        primitives.describe(fig, alt)
-
-
-def test_compress_png_uses_palette_for_charts_and_keeps_detailed_images(likes):
-    chart = primitives.trend_chart(likes, title="Likes", ylabel="Page likes", source=SOURCE)
-    raw, _ = primitives.png_with_metadata(chart)
-    png = images.compress_png(raw)
-    assert png[25] == 3  # PNG colour type 3: palette image
-    assert len(png) < len(raw)
-    noise = Figure(figsize=(2, 2), dpi=100)
-    FigureCanvasAgg(noise)
-    ax = noise.add_axes((0, 0, 1, 1))
-    ax.imshow(np.random.default_rng(0).random((200, 200, 3)), interpolation="nearest")
-    noisy, _ = primitives.png_with_metadata(noise)
-    assert images.compress_png(noisy)[25] in (2, 6)  # too many colours: kept as RGB(A)
-
-
 def test_chart_draws_on_given_axes_without_a_source_note(likes):
     fig = Figure(figsize=(10, 4))
     FigureCanvasAgg(fig)
@@ -537,34 +500,3 @@ def test_date_labels_of_close_readings_do_not_overlap():
     ]
     assert not overlaps
     assert labels[-1].get_text() == "Oct 2015"  # the latest reading keeps its label
-
-
-def test_a_chart_shows_itself_once_as_png_with_alt_text_and_registers_nothing(likes):
-    """Importing the charts registers nothing with IPython; a chart still shows once, with alt."""
-    import base64
-    import importlib
-
-    from IPython.core.interactiveshell import InteractiveShell
-    from IPython.display import display
-    from IPython.utils.capture import capture_output
-
-    from helpers.present import charts
-
-    shell = InteractiveShell.instance()
-    try:
-        png = shell.display_formatter.formatters["image/png"]
-        png.type_printers.pop(Figure, None)
-        importlib.reload(charts)  # as in a kernel: the module is imported with a shell running
-        assert Figure not in png.type_printers, "importing the charts registered a formatter"
-        fig = primitives.describe(
-            primitives.trend_chart(likes, title="Likes", ylabel="Page likes", source=SOURCE),
-            "Likes by account",
-        )
-        with capture_output() as shown:
-            display(fig)
-        assert len(shown.outputs) == 1
-        data, metadata = shown.outputs[0].data, shown.outputs[0].metadata
-        assert base64.b64decode(data["image/png"]).startswith(b"\x89PNG\r\n\x1a\n")
-        assert metadata["image/png"] == {"width": 800, "height": 450, "alt": "Likes by account"}
-    finally:
-        InteractiveShell.clear_instance()

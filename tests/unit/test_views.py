@@ -10,7 +10,7 @@ from pandas.io.formats.style import Styler
 
 from helpers import measures, present
 from helpers.config import Channel, Metric
-from helpers.present import primitives, tables
+from helpers.present import figure, tables
 from helpers.present.page import ABSENT_MIME, Absent
 from helpers.tidy.inputs import open_period
 
@@ -55,7 +55,7 @@ def test_count_axes_start_at_zero_and_titles_name_the_months(likes, inputs, char
     title = ax.get_title().replace("\n", " ")
     assert "2015" in title
     assert not title.endswith(("201", " "))  # nothing cut off
-    assert primitives.alt_text(fig)
+    assert figure.alt_text(fig)
 
 
 def test_year_earlier_starting_point_is_on_the_total_chart(likes):

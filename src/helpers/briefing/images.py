@@ -1,7 +1,7 @@
 """Chart images for the published pages: compression, and checks on alt text.
 
 Notebooks display charts as full-colour PNGs with their alt text in the display
-metadata (:func:`helpers.present.primitives.png_with_metadata`). The briefing step
+metadata (:func:`helpers.present.figure.png_with_metadata`). The briefing step
 re-encodes each PNG as a 256-colour palette image when that looks the same (charts
 are a few flat colours plus anti-aliased edges), which usually halves its size.
 """

@@ -18,9 +18,9 @@ from matplotlib.figure import Figure
 
 from helpers import config
 from helpers.present import formats
+from helpers.present.figure import describe
 from helpers.present.primitives import (
     bar_chart,
-    describe,
     grouped_change_chart,
     share_chart,
     trend_chart,
