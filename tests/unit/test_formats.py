@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,3 +27,29 @@ def test_format_percent():
     assert formats.percent(-0.01, signed=True) == "0.0%"
     assert formats.percent(1234.5, 0) == "1,234%"
     assert formats.percent(float("nan")) == formats.MISSING
+
+
+def test_as_stated_keeps_the_decimals_the_figure_was_stated_with():
+    assert formats.as_stated(20.4, percent=True) == "20.4%"
+    assert formats.as_stated(15.0, percent=True) == "15%"
+    assert formats.as_stated(8400.0) == "8,400"
+    assert formats.as_stated(3.5) == "3.5"
+    assert formats.as_stated(None) == formats.MISSING
+
+
+@pytest.mark.parametrize(
+    ("check", "text"),
+    [
+        ({"kind": "pct_change", "stated": 15.0}, "15%"),
+        ({"kind": "engagement_rate", "stated": 20.4}, "20.4%"),
+        ({"kind": "total", "unit": "percent", "stated": 34.5}, "34.5%"),
+        ({"kind": "total", "stated": 200644.0}, "200,644"),
+        ({"kind": "total", "stated": 5e6, "stated_high": 6e6}, "5,000,000 to 6,000,000"),
+        ({"kind": "total", "stated": 8400.0, "stated_high": float("nan")}, "8,400"),
+        ({"kind": "total", "stated": 2e6, "comparison": "at_least"}, "at least 2,000,000"),
+        ({"kind": "cmgr", "stated": 3.0, "comparison": "at_most"}, "at most 3%"),
+        ({"kind": "total", "stated": 1.0, "comparison": "equal"}, "1"),
+    ],
+)
+def test_stated_figure_keeps_precision_range_and_bound(check, text):
+    assert formats.stated_figure(check) == text

@@ -80,6 +80,43 @@ def test_growth_a_month_gives_each_channel_its_own_computed_rate():
     assert "(the counts give Facebook likes 4.2% and Twitter followers 5.0% a month)" in text
 
 
+def test_each_figure_the_report_got_wrong_is_named_with_its_stated_precision():
+    common = {"status": "differs", "comparison": "equal", "account": "All accounts"}
+    quality = [
+        {**common, "check": "a", "kind": "cross_table", "channel": "facebook",
+         "metric": "page_likes", "stated": 200644.0, "computed": 200642.0},
+        {**common, "check": "b", "kind": "pct_change", "channel": "facebook",
+         "metric": "page_likes", "account": "East", "stated": 34.5, "computed": 34.3953},
+        {**common, "check": "c", "kind": "engagement_rate", "channel": "facebook",
+         "metric": "engagement_rate", "stated": 15.0, "computed": 16.2158},
+        {**common, "check": "d", "kind": "value", "channel": "twitter", "metric": "impressions",
+         "comparison": "at_least", "stated": 2e6, "computed": 1.8e6},
+    ]  # fmt: skip
+    text = overview.quality_paragraph(quality, [])
+    assert (
+        "the differences are small: Facebook page likes total: 200,644 stated against 200,642; "
+        "Facebook page likes % change, East: 34.5% stated against 34.4%; "
+        "Facebook engagement rate: 15% stated against 16.2%; "
+        "Twitter impressions: at least 2,000,000 stated against 1,800,000."
+    ) in text
+
+
+def test_check_label_names_channel_once_and_kind_and_account():
+    label = overview.check_label
+    assert label({"channel": "twitter", "metric": "followers", "kind": "cmgr"}) == (
+        "Twitter followers growth a month"
+    )
+    assert label({"channel": "facebook+twitter", "metric": "reach", "kind": "value"}) == (
+        "Facebook and Twitter reach"
+    )
+    assert label({"channel": "itk", "metric": "registered_users", "account": "West"}) == (
+        "In the Know registered users, West"
+    )
+    assert label({"channel": "web", "metric": "made_up_thing", "kind": "value"}) == (
+        "web made up thing"
+    )
+
+
 def test_method_notes_explain_only_the_measures_shown():
     notes = overview.method_notes([{"measure": "per_1000"}, {"measure": "value"}])
     assert len(notes) == 2

@@ -223,3 +223,10 @@ def test_a_missing_or_broken_published_file_is_one_line_naming_it(tmp_path, text
         read_quality(tmp_path)
     message = str(caught.value)
     assert "quality.json" in message and expected in message and "\n" not in message
+
+
+def test_a_plain_figure_is_named_by_its_metric_alone():
+    rows = summary.check_rows(
+        [{**BOUND, "kind": "value", "metric": "impressions", "channel": "twitter"}]
+    )
+    assert rows[0].what == "impressions"

@@ -8,7 +8,7 @@ figure reads the same everywhere: ``1,169,461``, ``26.8%``, ``+26.8%``,
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
@@ -66,6 +66,36 @@ def as_stated(value: float | None, *, percent: bool = False, most: int = 2) -> s
     if percent:
         return globals()["percent"](number, decimals)
     return count(number) if decimals == 0 else f"{number:,.{decimals}f}"
+
+
+#: Kinds of stated-figure check whose figures are percentages.
+PERCENT_KINDS = frozenset({"pct_change", "cmgr", "engagement_rate", "weighted_share"})
+
+
+def is_percent_check(check: Mapping[str, object]) -> bool:
+    """Whether a stated-figure check's figures are percentages (by its kind or unit)."""
+    return check.get("kind") in PERCENT_KINDS or check.get("unit") == "percent"
+
+
+def stated_figure(check: Mapping[str, object]) -> str:
+    """A figure as the report states it: its decimals, range or bound kept.
+
+    Args:
+        check: A stated-figure check (``stated``, and ``stated_high``, ``comparison``,
+            ``kind`` or ``unit`` where they apply).
+
+    Returns:
+        E.g. ``"20.4%"`` (not ``"20.40%"``), ``"8,400 to 8,500"``, ``"at least 50%"``.
+    """
+    percent = is_percent_check(check)
+    text = as_stated(check.get("stated"), percent=percent)  # type: ignore[arg-type]
+    high = check.get("stated_high")
+    if high is not None and not pd.isna(high):
+        text = f"{text} to {as_stated(high, percent=percent)}"  # type: ignore[arg-type]
+    comparison = check.get("comparison")
+    if comparison in ("at_least", "at_most"):
+        text = f"{str(comparison).replace('_', ' ')} {text}"
+    return text
 
 
 def rate(value: float | None, decimals: int = 1) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from helpers.config import ALL_ACCOUNTS, CHANNEL_SPECS, CHANNELS, DIVISIONS
+from helpers.config import ALL_ACCOUNTS, CHANNEL_SPECS, CHANNELS, DIVISIONS, METRICS
 from helpers.present import formats
 
 Record = Mapping[str, Any]
@@ -192,31 +192,44 @@ _SAME_TABLE = {
 }
 
 
-_PERCENT_KINDS = {"pct_change", "engagement_rate", "weighted_share", "cmgr"}
-
-
 def _number(q: Record, value: object) -> str:
-    return formats.percent(value) if q.get("kind") in _PERCENT_KINDS else formats.count(value)
-
-
-def _stated(q: Record) -> str:
-    """The claim as stated, range or bound kept."""
-    text = _number(q, q.get("stated"))
-    high = q.get("stated_high")
-    if high is not None and high == high:
-        text = f"{text} to {_number(q, high)}"
-    if q.get("comparison") == "at_least":
-        text = f"at least {text}"
-    return text
+    return formats.percent(value) if formats.is_percent_check(q) else formats.count(value)
 
 
 def _computed(q: Record) -> str:
     return _number(q, q.get("computed"))
 
 
-def _who(q: Record) -> str:
+#: What a check's kind adds to its figure's name in a sentence ("" where the metric says it).
+_KIND_SUFFIX = {
+    "pct_change": " % change",
+    "abs_change": " change",
+    "cmgr": " growth a month",
+    "cross_table": " total",
+    "total_of_accounts": " total",
+    "total_of_channels": " total",
+    "period_sum": " total of the months",
+    "weighted_share": " share over the months",
+}
+
+
+def check_label(q: Record) -> str:
+    """What a stated figure is, for a sentence: ``"Facebook page likes % change, East"``.
+
+    Args:
+        q: A data-quality record (``channel``, ``metric``, ``kind``, ``account``).
+
+    Returns:
+        The channel (unless the metric's name says it), the metric, what the check's
+        kind adds, and the account unless it stands for the whole channel.
+    """
+    metric = METRICS.get(str(q.get("metric")))
+    name = metric.label if metric else str(q.get("metric") or "figure").replace("_", " ")
+    channels = [formats.channel_name(c) for c in str(q.get("channel") or "").split("+") if c]
+    channel = " and ".join(c for c in channels if not name.startswith(c))
+    label = f"{channel} {name}".strip() + _KIND_SUFFIX.get(str(q.get("kind")), "")
     account = q.get("account")
-    return "" if account in ("", ALL_ACCOUNTS, None) else f"{account} "
+    return label if account in ("", ALL_ACCOUNTS, None) else f"{label}, {account}"
 
 
 def _is_commentary(q: Record) -> bool:
@@ -309,7 +322,10 @@ def _claims_paragraph(
         own = sorted(
             own, key=lambda q: (q.get("kind") != "cross_table", q.get("comparison") != "equal")
         )
-        shown = [f"{_who(q)}{_stated(q)} stated against {_computed(q)}" for q in own]
+        shown = [
+            f"{check_label(q)}: {formats.stated_figure(q)} stated against {_computed(q)}"
+            for q in own
+        ]
         sentences.append(
             "Where the report disagrees with its own figures, the differences are small: "
             + "; ".join(shown)

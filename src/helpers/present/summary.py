@@ -40,8 +40,7 @@ _VERDICTS = {
     "differs": "differs",
     QUALITY_QUOTED: "quoted (no independent source)",
 }
-#: Quality-check kinds whose numbers are percentages.
-_PERCENT_KINDS = frozenset({"pct_change", "cmgr", "engagement_rate", "weighted_share"})
+#: What each kind of check compares, in words ("" where the metric says it all).
 _KIND_WORDS = {
     "pct_change": "% change",
     "abs_change": "change",
@@ -51,7 +50,7 @@ _KIND_WORDS = {
     "engagement_rate": "engagement rate",
     "period_sum": "total of the months",
     "weighted_share": "share over the months",
-    "value": "figure",
+    "value": "",  # a figure as it is: the metric says what it is
     "cross_table": "total in one table against the accounts in another",
 }
 #: Measures the overview's headline tables show (the channel pages have them all).
@@ -257,19 +256,6 @@ class _Row:
     anchor: str
 
 
-def _stated(record: Mapping[str, Any]) -> str:
-    """The claim as stated, its range or bound kept ("at least 50%", "8,400 to 8,500")."""
-    percent = record.get("kind") in _PERCENT_KINDS or record.get("unit") == "percent"
-    text = formats.as_stated(record.get("stated"), percent=percent)
-    high = record.get("stated_high")
-    if high is not None and high == high:
-        text = f"{text} to {formats.as_stated(high, percent=percent)}"
-    comparison = record.get("comparison")
-    if comparison in ("at_least", "at_most"):
-        text = f"{comparison.replace('_', ' ')} {text}"
-    return text
-
-
 def _who(record: Mapping[str, Any]) -> str:
     channels = [c for c in str(record.get("channel") or "").split("+") if c]
     channel = " and ".join(formats.channel_name(c) for c in channels)
@@ -281,7 +267,7 @@ def _what(record: Mapping[str, Any]) -> str:
     metric = config.METRICS.get(str(record.get("metric")))
     what = metric.label if metric else str(record.get("metric") or "").replace("_", " ")
     kind = _KIND_WORDS.get(str(record.get("kind")), str(record.get("kind")))
-    return what if kind.casefold() in what.casefold() else f"{what}: {kind}"
+    return what if kind.casefold() in what.casefold() else f"{what}: {kind}"  # "" is in any
 
 
 def check_rows(quality: Records) -> list[_Row]:
@@ -296,9 +282,9 @@ def check_rows(quality: Records) -> list[_Row]:
                 who=_who(r),
                 what=_what(r),
                 quote=str(r.get("quote") or ""),
-                stated=_stated(r),
+                stated=formats.stated_figure(r),
                 computed=formats.percent(computed, 2)
-                if r.get("kind") in _PERCENT_KINDS
+                if r.get("kind") in formats.PERCENT_KINDS
                 else formats.count(computed),
                 dates=formats.dates(r["start"], r["end"]) if r.get("start") else "",
                 verdict=_VERDICTS.get(status, status),

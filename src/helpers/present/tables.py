@@ -287,25 +287,14 @@ def quality_table(checks: pd.DataFrame, caption: str = "Stated figures checked")
         The table: what was stated (ranges and bounds kept), the value computed, the
         dates compared and the verdict.
     """
-    percent_kinds = {"pct_change", "cmgr", "engagement_rate", "weighted_share"}
 
     def show(value: object, kind: str) -> str:
-        return formats.percent(value, 2) if kind in percent_kinds else formats.count(value)
-
-    def stated_as(value: object, kind: str) -> str:  # the precision the source gave
-        return formats.as_stated(value, percent=kind in percent_kinds)  # type: ignore[arg-type]
+        return formats.percent(value, 2) if kind in formats.PERCENT_KINDS else formats.count(value)
 
     records = []
     for c in checks.to_dict("records"):
         kind = str(c["kind"])
-        stated = stated_as(c["stated"], kind)
-        high = c.get("stated_high")
-        if high is not None and pd.notna(high):
-            stated = f"{stated} to {stated_as(high, kind)}"
-        if c["comparison"] == "at_least":
-            stated = f"at least {stated}"
-        if c["comparison"] == "at_most":
-            stated = f"at most {stated}"
+        stated = formats.stated_figure(c)
         what = c["quote"] or c["description"]
         who = "" if c["account"] in ("", ALL_ACCOUNTS) else f"{c['account']}: "
         records.append(
