@@ -194,6 +194,8 @@ def build_notebook(build: PeriodBuild, name: str, settings: Settings) -> Noteboo
     nb, seconds = execute_notebook(
         job, kernel_name=settings.kernel_name, timeout=settings.timeout, cwd=job.source.parent
     )
+    if build.cancelled.is_set():  # the run stopped while this notebook ran: publish nothing
+        raise NotRun(f"{name}.ipynb was not published: the run of {build.period} stopped")
     result = _result(nb, name, seconds)
     if name in SUMMARY_PAGES:
         _retarget(nb, build.staging, settings.out_dir / request.period)
@@ -303,8 +305,10 @@ def run_notebooks(
         stop_running_kernels()
         raise
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-        kernels.close()
+        kernels.close()  # a notebook still running stops: its kernel is gone
+        # The workers finish before the staging folders go, so none writes into one
+        # after it was removed (and leaves it behind).
+        pool.shutdown(wait=True, cancel_futures=True)
         for build in builds:
             shutil.rmtree(build.staging, ignore_errors=True)
             if build.lock is not None:

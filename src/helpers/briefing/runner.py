@@ -109,7 +109,7 @@ def _outdated(
         fingerprint = period_fingerprint(request, inputs[request.layout], settings.kernel_name)
         target = settings.out_dir / request.period
         if settings.force:
-            reasons = ["--force"]
+            reasons = ["rebuilt on request (--force)"]
         elif not target.is_dir():
             reasons = ["no earlier build"]
         else:
