@@ -130,6 +130,19 @@ def _notebooks_with_extra_cells(folder: Path, cells: dict[str, str]) -> Path:
     return folder
 
 
+def _start_run(notebooks: Path, args: list[str]) -> subprocess.Popen:
+    """Start ``engagement`` with ``args`` on the notebooks in ``notebooks``, output piped."""
+    return subprocess.Popen(
+        [sys.executable, "-c", RUN_WITH_NOTEBOOKS, str(notebooks), *args],
+        cwd=PROJECT,
+        env=engagement_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+
+
 def _wait_for(path: Path, proc: subprocess.Popen, seconds: float) -> str:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -169,15 +182,7 @@ def test_failed_and_killed_run_keeps_previous_outputs(normal_build: Build, tmp_p
     args = ["run", "--period", PERIOD, "--channels", "itk,trusted2know"]
     args += ["--data", str(data), "--out", str(out), "--jobs", "2"]
     began = time.monotonic()
-    proc = subprocess.Popen(
-        [sys.executable, "-c", RUN_WITH_NOTEBOOKS, str(notebooks), *args],
-        cwd=PROJECT,
-        env=engagement_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        text=True,
-    )
+    proc = _start_run(notebooks, args)
     try:
         kernel = int(_wait_for(marker, proc, 240))
         assert kernel in _descendants(proc.pid), "the sleeping kernel is not the run's own"
@@ -218,15 +223,7 @@ def test_run_stopped_by_sigterm_ends_its_kernels(normal_build: Build, tmp_path: 
     outputs_before = snapshot(out / PERIOD)
     args = ["run", "--period", PERIOD, "--channels", "itk", "--force"]
     args += ["--data", str(normal_build.data_dir), "--out", str(out), "--jobs", "1"]
-    proc = subprocess.Popen(
-        [sys.executable, "-c", RUN_WITH_NOTEBOOKS, str(notebooks), *args],
-        cwd=PROJECT,
-        env=engagement_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        text=True,
-    )
+    proc = _start_run(notebooks, args)
     kernels: set[int] = set()
     try:
         kernel = int(_wait_for(marker, proc, 240))
