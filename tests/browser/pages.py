@@ -184,13 +184,16 @@ def inspect_page(context: Any, path: Path, screenshot: Path) -> PageReport:
 def save_screenshot(page: Any, path: Path, attempts: int = SCREENSHOT_ATTEMPTS) -> str:
     """Save a full-page PNG of ``page`` to ``path``, trying a refused capture again.
 
+    A page whose whole-page capture is refused every time is taken in strips of one
+    viewport's height, put together into one image.
+
     Args:
         page: An open Playwright page.
         path: Where to write the PNG (written whole or not at all).
-        attempts: How many times to try the capture.
+        attempts: How many times to try the whole-page capture.
 
     Returns:
-        ``""`` once saved, else the last attempt's error in one line.
+        ``""`` once saved, else what went wrong, in one line.
     """
     from playwright.sync_api import Error as PlaywrightError
 
@@ -201,10 +204,38 @@ def save_screenshot(page: Any, path: Path, attempts: int = SCREENSHOT_ATTEMPTS) 
         try:
             write_atomically(path, page.screenshot(full_page=True))
         except PlaywrightError as exc:
-            error = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            error = _first_line(exc)
         else:
             return ""
-    return f"{attempts} captures refused, the last with: {error}"
+    try:
+        write_atomically(path, _in_strips(page))
+    except PlaywrightError as exc:
+        return f"{attempts} captures refused, the last with: {error}; in strips: {_first_line(exc)}"
+    return ""
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _in_strips(page: Any) -> bytes:
+    """The whole page as one PNG, captured one viewport-high strip at a time."""
+    import io
+
+    from PIL import Image
+
+    width, height, step = page.evaluate(
+        "() => [document.documentElement.scrollWidth, "
+        "document.documentElement.scrollHeight, window.innerHeight]"
+    )
+    sheet = Image.new("RGB", (width, height), "white")
+    for top in range(0, height, step):
+        clip = {"x": 0, "y": top, "width": width, "height": min(step, height - top)}
+        strip = Image.open(io.BytesIO(page.screenshot(full_page=True, clip=clip)))
+        sheet.paste(strip.convert("RGB"), (0, top))
+    out = io.BytesIO()
+    sheet.save(out, format="PNG")
+    return out.getvalue()
 
 
 def heading_problems(headings: list[tuple[int, str]]) -> list[str]:

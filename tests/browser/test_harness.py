@@ -96,21 +96,40 @@ def test_page_inspection_catches_a_broken_page(browser_context: Any, tmp_path: P
 
 
 class _RefusingPage:
-    """A stand-in page whose first ``refusals`` captures fail as Chromium's do."""
+    """A stand-in page (800 x 2,000 px, viewport 900 px high) whose first ``refusals``
+    whole-page captures fail as Chromium's do; ``strips`` says whether strips fail too."""
 
-    def __init__(self, refusals: int) -> None:
+    def __init__(self, refusals: int, strips: bool = True) -> None:
         self.refusals = refusals
+        self.strips = strips
         self.captures = 0
+        self.clips: list[dict[str, int]] = []
         self.waits: list[int] = []
 
-    def screenshot(self, full_page: bool) -> bytes:
+    def screenshot(self, full_page: bool, clip: dict[str, int] | None = None) -> bytes:
+        import io
+
+        from PIL import Image
         from playwright.sync_api import Error as PlaywrightError
 
         assert full_page
+        if clip is not None:
+            if not self.strips:
+                raise PlaywrightError("Page.screenshot: Unable to capture screenshot")
+            self.clips.append(clip)
+            shade = 40 * len(self.clips)
+            image = Image.new("RGB", (clip["width"], clip["height"]), (shade, shade, shade))
+            out = io.BytesIO()
+            image.save(out, format="PNG")
+            return out.getvalue()
         self.captures += 1
         if self.captures <= self.refusals:
             raise PlaywrightError("Page.screenshot: Unable to capture screenshot\nCall log: ...")
         return b"\x89PNG fake"
+
+    def evaluate(self, script: str) -> list[int]:
+        assert "scrollHeight" in script
+        return [800, 2000, 900]
 
     def wait_for_timeout(self, ms: int) -> None:
         self.waits.append(ms)
@@ -124,14 +143,29 @@ def test_a_refused_capture_is_tried_again(refusals: int, tmp_path: Path) -> None
     assert shot.read_bytes() == b"\x89PNG fake"
     assert page.captures == refusals + 1
     assert len(page.waits) == refusals
+    assert page.clips == []
 
 
-def test_a_capture_refused_every_time_is_reported_not_raised(tmp_path: Path) -> None:
+def test_a_page_refused_whole_is_taken_in_strips(tmp_path: Path) -> None:
+    from PIL import Image
+
     page = _RefusingPage(refusals=5)
+    shot = tmp_path / "page.png"
+    assert save_screenshot(page, shot, attempts=3) == ""
+    assert page.captures == 3
+    assert [(c["y"], c["height"]) for c in page.clips] == [(0, 900), (900, 900), (1800, 200)]
+    image = Image.open(shot)
+    assert image.size == (800, 2000)
+    assert [image.getpixel((10, y))[0] for y in (0, 899, 900, 1999)] == [40, 40, 80, 120]
+
+
+def test_a_capture_refused_every_way_is_reported_not_raised(tmp_path: Path) -> None:
+    page = _RefusingPage(refusals=5, strips=False)
     shot = tmp_path / "page.png"
     error = save_screenshot(page, shot, attempts=3)
     assert error == (
-        "3 captures refused, the last with: Page.screenshot: Unable to capture screenshot"
+        "3 captures refused, the last with: Page.screenshot: Unable to capture screenshot; "
+        "in strips: Page.screenshot: Unable to capture screenshot"
     )
     assert page.captures == 3
     assert not shot.exists()
