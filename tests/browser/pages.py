@@ -5,10 +5,10 @@ other is recorded and aborted. The page's headings, images (after decoding),
 tables, print rules, scripts, event-handler attributes and visible text are
 collected, a full-page screenshot is saved, and axe-core is injected and run.
 
-Chromium now and then refuses a capture ("Unable to capture screenshot") on a busy
-machine although the page is fine. The capture is tried again a few times; if it still
-fails, the error is kept in the report, so only the screenshot test fails and the
-page's other checks still run.
+Chromium now and then refuses a capture ("Unable to capture screenshot") although the
+page is fine. The capture is tried again a few times, then taken in viewport-high strips
+put together; if that fails too, the error is kept in the report, so only the
+screenshot test fails and the page's other checks still run.
 """
 
 from __future__ import annotations

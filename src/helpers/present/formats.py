@@ -98,6 +98,14 @@ def stated_figure(check: Mapping[str, object]) -> str:
     return text
 
 
+def computed_figure(check: Mapping[str, object], decimals: int = 1) -> str:
+    """The value a stated-figure check computed from the data: ``"16.2%"``, ``"200,642"``."""
+    value = check.get("computed")
+    if is_percent_check(check):
+        return percent(value, decimals)  # type: ignore[arg-type]
+    return count(value)  # type: ignore[arg-type]
+
+
 def rate(value: float | None, decimals: int = 1) -> str:
     """A figure per 1,000 residents: ``"15.4"``."""
     return MISSING if _missing(value) else f"{float(value):,.{decimals}f}"

@@ -192,12 +192,15 @@ _SAME_TABLE = {
 }
 
 
-def _number(q: Record, value: object) -> str:
-    return formats.percent(value) if formats.is_percent_check(q) else formats.count(value)
+def channel_names(q: Record) -> list[str]:
+    """The display names of a record's channels (``"facebook+twitter"`` gives two)."""
+    return [formats.channel_name(c) for c in str(q.get("channel") or "").split("+") if c]
 
 
-def _computed(q: Record) -> str:
-    return _number(q, q.get("computed"))
+def metric_name(q: Record) -> str:
+    """The display name of a record's metric (``""`` when it has none)."""
+    metric = METRICS.get(str(q.get("metric")))
+    return metric.label if metric else str(q.get("metric") or "").replace("_", " ")
 
 
 #: What a check's kind adds to its figure's name in a sentence ("" where the metric says it).
@@ -223,10 +226,8 @@ def check_label(q: Record) -> str:
         The channel (unless the metric's name says it), the metric, what the check's
         kind adds, and the account unless it stands for the whole channel.
     """
-    metric = METRICS.get(str(q.get("metric")))
-    name = metric.label if metric else str(q.get("metric") or "figure").replace("_", " ")
-    channels = [formats.channel_name(c) for c in str(q.get("channel") or "").split("+") if c]
-    channel = " and ".join(c for c in channels if not name.startswith(c))
+    name = metric_name(q) or "figure"
+    channel = " and ".join(c for c in channel_names(q) if not name.startswith(c))
     label = f"{channel} {name}".strip() + _KIND_SUFFIX.get(str(q.get("kind")), "")
     account = q.get("account")
     return label if account in ("", ALL_ACCOUNTS, None) else f"{label}, {account}"
@@ -323,7 +324,8 @@ def _claims_paragraph(
             own, key=lambda q: (q.get("kind") != "cross_table", q.get("comparison") != "equal")
         )
         shown = [
-            f"{check_label(q)}: {formats.stated_figure(q)} stated against {_computed(q)}"
+            f"{check_label(q)}: {formats.stated_figure(q)} stated against "
+            f"{formats.computed_figure(q)}"
             for q in own
         ]
         sentences.append(

@@ -257,17 +257,15 @@ class _Row:
 
 
 def _who(record: Mapping[str, Any]) -> str:
-    channels = [c for c in str(record.get("channel") or "").split("+") if c]
-    channel = " and ".join(formats.channel_name(c) for c in channels)
+    channel = " and ".join(words.channel_names(record))
     account = str(record.get("account") or "")
     return channel if account in ("", config.ALL_ACCOUNTS) else f"{channel}, {account}"
 
 
 def _what(record: Mapping[str, Any]) -> str:
-    metric = config.METRICS.get(str(record.get("metric")))
-    what = metric.label if metric else str(record.get("metric") or "").replace("_", " ")
+    what = words.metric_name(record)
     kind = _KIND_WORDS.get(str(record.get("kind")), str(record.get("kind")))
-    return what if kind.casefold() in what.casefold() else f"{what}: {kind}"  # "" is in any
+    return what if kind.casefold() in what.casefold() else f"{what}: {kind}"  # kind "": what
 
 
 def check_rows(quality: Records) -> list[_Row]:
@@ -276,16 +274,13 @@ def check_rows(quality: Records) -> list[_Row]:
     for r in records(quality):
         first = str(r.get("channel") or "").split("+")[0]
         status = str(r.get("status") or "")
-        computed = r.get("computed")
         rows.append(
             _Row(
                 who=_who(r),
                 what=_what(r),
                 quote=str(r.get("quote") or ""),
                 stated=formats.stated_figure(r),
-                computed=formats.percent(computed, 2)
-                if r.get("kind") in formats.PERCENT_KINDS
-                else formats.count(computed),
+                computed=formats.computed_figure(r, 2),
                 dates=formats.dates(r["start"], r["end"]) if r.get("start") else "",
                 verdict=_VERDICTS.get(status, status),
                 flagged=status not in (QUALITY_OK, QUALITY_QUOTED),

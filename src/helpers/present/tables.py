@@ -287,13 +287,8 @@ def quality_table(checks: pd.DataFrame, caption: str = "Stated figures checked")
         The table: what was stated (ranges and bounds kept), the value computed, the
         dates compared and the verdict.
     """
-
-    def show(value: object, kind: str) -> str:
-        return formats.percent(value, 2) if kind in formats.PERCENT_KINDS else formats.count(value)
-
     records = []
     for c in checks.to_dict("records"):
-        kind = str(c["kind"])
         stated = formats.stated_figure(c)
         what = c["quote"] or c["description"]
         who = "" if c["account"] in ("", ALL_ACCOUNTS) else f"{c['account']}: "
@@ -301,7 +296,7 @@ def quality_table(checks: pd.DataFrame, caption: str = "Stated figures checked")
             {
                 "Figure": f"{who}{what}",
                 "Stated": stated,
-                "Computed": show(c["computed"], kind),
+                "Computed": formats.computed_figure(c, 2),
                 "Dates": formats.dates(c["start"], c["end"]),
                 "Verdict": {"ok": "agrees", "differs": "differs"}.get(c["status"], c["status"]),
             }
