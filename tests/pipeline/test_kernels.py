@@ -1,5 +1,6 @@
 """Warm kernels: reused notebook after notebook, reset between them, replaced when lost."""
 
+import ast
 import io
 from pathlib import Path
 
@@ -104,6 +105,40 @@ def test_a_notebook_in_a_warm_kernel_sees_nothing_of_the_one_before(kernel, tmp_
     assert cells[-1].outputs[0]["data"]["text/plain"] == repr(str(tmp_path / "second"))
     assert nb.metadata["papermill"]["parameters"] == {"period": PERIOD}
     assert len(tracked) == 1 and _alive(tracked) == []
+
+
+def test_a_warm_kernel_opens_a_new_history_session_for_each_notebook(kernel, tmp_path):
+    """Line 1 of the next notebook is not line 1 of the last one again in IPython's history.
+
+    Reusing the session after the execution count went back to 1 made IPython print
+    "ERROR! Session/line number was not unique in database..." into a cell's output,
+    and so into a published page.
+    """
+    history = "get_ipython().history_manager"
+    first = _job(
+        tmp_path, "first", "a = 1", f"{history}.writeout_cache()\n{history}.session_number"
+    )
+    second = _job(
+        tmp_path,
+        "second",
+        "c = 3",
+        f"{history}.writeout_cache()\n{history}.session_number, len(In)",
+    )
+    with kernels.kernel_pool(kernel, size=1, notebooks=2) as pool:
+        before, _ = execute_notebook(first, kernel_name=kernel, timeout=120)
+        nb, _ = execute_notebook(second, kernel_name=kernel, timeout=120)
+        assert pool.started == 1
+    streams = [
+        out["text"]
+        for cell in [*before.cells, *nb.cells]
+        for out in cell.get("outputs", [])
+        if out["output_type"] == "stream"
+    ]
+    assert streams == []
+    session = int(before.cells[-1].outputs[0]["data"]["text/plain"])
+    later, inputs = ast.literal_eval(nb.cells[-1].outputs[0]["data"]["text/plain"])
+    assert later > session
+    assert inputs == 5  # In[0] is empty; then the parameters, the injected ones, "c = 3", this
 
 
 def test_a_cell_error_leaves_the_kernel_usable(kernel, tmp_path, tracked):

@@ -116,6 +116,10 @@ def fresh_state(cwd: str) -> None:
     shell = get_ipython()
     if shell is not None:
         shell.run_line_magic("reset", "-f")
+        # a new history session, as a fresh kernel has: reusing the old one once the
+        # count is back at 1 makes IPython print "Session/line number was not unique"
+        # into whatever cell is running
+        shell.history_manager.reset(new_session=True)
         shell.execution_count = 1
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")

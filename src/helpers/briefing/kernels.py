@@ -9,7 +9,8 @@ kernel from the pool that is open, if there is one.
 
 Before each notebook the kernel is put back into the state a fresh kernel has
 (:func:`helpers.briefing.kernel_state.fresh_state`): ``%reset -f`` empties the namespace and
-the output history, the execution count starts at 1 again, matplotlib's figures
+the output history, IPython's history opens a new session and the execution count
+starts at 1 again, matplotlib's figures
 are closed and its settings restored, pandas' options, the warning filters,
 ``sys.path``, the environment variables and the random generators are as they
 were after the imports, and the working directory is the notebook's. A notebook
