@@ -29,8 +29,10 @@ from helpers.present import formats
 _MARKDOWN_ACTIVE = re.compile(r"[\\`*_\[\]!~|#]")
 #: ``scheme://`` and ``www.``: what would otherwise be turned into a link.
 _AUTOLINK = re.compile(r"(?<=[A-Za-z0-9]):(?=//)|(?<=www)\.", re.IGNORECASE)
-#: A marker that would start a list or quote at the start of a line.
-_LINE_START = re.compile(r"^(\s*)([-+>=]|\d+[.)])")
+#: A marker that would start a list, quote or heading underline at the start of a line:
+#: the marker's punctuation is what gets the backslash (``61\\.76%``: a backslash before
+#: a digit is not an escape in Markdown, so it would be printed).
+_LINE_START = re.compile(r"^(\s*)(\d*)([-+>=]|(?<=\d)[.)])")
 
 
 def escape_html(text: str) -> str:
@@ -49,7 +51,7 @@ def escape(text: str) -> str:
     plain = " ".join(str(text).splitlines())
     plain = _MARKDOWN_ACTIVE.sub(lambda m: "\\" + m.group(0), html.escape(plain, quote=False))
     plain = _AUTOLINK.sub(lambda m: "\\" + m.group(0), plain)
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), plain)
+    return _LINE_START.sub(lambda m: m.group(1) + m.group(2) + "\\" + m.group(3), plain)
 
 
 def markdown(sentences: list[str]) -> Markdown:
