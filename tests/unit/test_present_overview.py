@@ -56,28 +56,56 @@ def test_quoted_commentary_figures_are_not_counted_as_checks():
     assert line.startswith("Data quality: 1 of the 2 figures stated in the report agree")
     assert "1 differs beyond rounding" in line
     assert "2 figures in the commentary are quoted from the report" in line
-    paragraph = overview.quality_paragraph(quality, [])
+    paragraph = overview.quality_paragraph(quality)
     assert "quoted, not checked" in paragraph
     assert "were checked against the data" not in paragraph
     assert [q["status"] for q in overview.flagged_checks(quality)] == ["differs"]
 
 
-def test_growth_a_month_gives_each_channel_its_own_computed_rate():
+STILL_GROWING = "Facebook and twitter still both growing at between 2.5% and 3% per month"
+
+
+def test_a_claim_resting_on_dates_is_shown_over_them_and_not_counted_as_differing():
     common = {
         "kind": "cmgr",
-        "status": "differs",
+        "comparison": "between",
+        "dates": "assumed",
         "stated": 2.5,
         "stated_high": 3.0,
-        "start": "2014-09-30",
-        "end": "2015-09-30",
+        "start": "2015-09-30",
+        "end": "2015-10-31",
         "account": "All accounts",
+        "quote": STILL_GROWING,
     }
     quality = [
-        {**common, "check": "fb", "channel": "facebook", "metric": "page_likes", "computed": 4.16},
-        {**common, "check": "tw", "channel": "twitter", "metric": "followers", "computed": 5.03},
-    ]
-    text = overview.quality_paragraph(quality, [])
-    assert "(the counts give Facebook likes 4.2% and Twitter followers 5.0% a month)" in text
+        {**common, "check": "fb", "channel": "facebook", "metric": "page_likes",
+         "computed": 2.665, "status": "ok"},
+        {**common, "check": "tw", "channel": "twitter", "metric": "followers",
+         "computed": 2.4487, "status": "depends on the dates"},
+        {"check": "itk", "kind": "pct_change", "channel": "itk", "metric": "registered_users",
+         "status": "ok", "stated": 24.4, "computed": 24.41},
+    ]  # fmt: skip
+    text = overview.quality_paragraph(quality)
+    assert "over 30 September to 31 October 2015" in text
+    assert "Facebook page likes growth a month 2.7% (within it)" in text
+    assert "Twitter followers growth a month 2.4%" in text
+    assert "In the Know" not in text  # no unrelated figure
+    assert "2 of 3 figures the report states agree" in text
+    line = overview.quality_line(quality)
+    assert "differ" not in line.replace("different", "")
+    assert "one figure rests on dates the report does not give" in line
+    assert overview.flagged_checks(quality) == []
+
+
+def test_all_agreeing_and_none_stated_are_said_in_plain_words():
+    agree = [{"check": c, "kind": "pct_change", "status": "ok"} for c in "abcde"]
+    assert overview.quality_line(agree) == (
+        "Data quality: All five figures stated in the report agree with the data."
+    )
+    assert overview.quality_paragraph(agree) == (
+        "All five figures stated in the report agree with its own tables."
+    )
+    assert overview.quality_line([]).startswith("No report had stated figures")
 
 
 def test_each_figure_the_report_got_wrong_is_named_with_its_stated_precision():
@@ -92,12 +120,12 @@ def test_each_figure_the_report_got_wrong_is_named_with_its_stated_precision():
         {**common, "check": "d", "kind": "value", "channel": "twitter", "metric": "impressions",
          "comparison": "at_least", "stated": 2e6, "computed": 1.8e6},
     ]  # fmt: skip
-    text = overview.quality_paragraph(quality, [])
+    text = overview.quality_paragraph(quality)
     assert (
         "the differences are small: Facebook page likes total: 200,644 stated against 200,642; "
         "Facebook page likes % change, East: 34.5% stated against 34.4%; "
-        "Facebook engagement rate: 15% stated against 16.2%; "
-        "Twitter impressions: at least 2,000,000 stated against 1,800,000."
+        "Facebook engagement rate: 15% stated against 16%; "
+        "Twitter impressions: at least 2 million stated against 1.8 million."
     ) in text
 
 

@@ -88,7 +88,7 @@ def test_check_rows_state_figures_as_stated_and_name_the_kind_once():
             {**base, "kind": "engagement_rate", "metric": "engagement_rate", "stated": 11},
         ]
     )
-    assert rows[0].stated == "20.4%" and rows[0].computed == "20.35%"
+    assert rows[0].stated == "20.4%" and rows[0].computed == "20.4%"  # the stated precision
     assert rows[1].stated == "11%"
     assert rows[1].what == "engagement rate"  # not "engagement rate: engagement rate"
     assert rows[0].what.endswith(": % change")

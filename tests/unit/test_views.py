@@ -198,7 +198,8 @@ def test_empty_sections_are_named_without_garbled_words(inputs):
             instagram, "Audience of each channel on 30 November 2015", "Channel", "Audience"
         )._repr_mimebundle_()["text/plain"],
     ]
-    assert lines[0].startswith("No instagram followers, latest figure for this period")
+    assert lines[0].startswith("No Instagram followers for this period")
+    assert lines[1].startswith("No tweet impressions by month for this period")
     for line in lines:
         assert "figure figures" not in line and not line.split(":")[0].endswith(" figures")
 

@@ -305,7 +305,7 @@ def device_chart(frame: pd.DataFrame, site: str, *, ax: Axes | None = None) -> F
         result,
         f"Stacked bar chart of the share of {site.lower()} sessions by device for each month, "
         f"{span}; in {formats.month(last['start'])} {last['segment']} had the largest share "
-        f"({formats.percent(last['value'], 2)}).",
+        f"({formats.share(last['value'])}).",
     )
 
 
@@ -341,7 +341,7 @@ def share_bars(
     return _described(
         result,
         f"Bar chart of {title.lower()}, {span}: {top['segment']} largest at "
-        f"{formats.percent(top['value'], 2)}.",
+        f"{formats.share(top['value'])}.",
     )
 
 
@@ -411,7 +411,7 @@ def compare_chart(
     )
     tops = [
         f"{name}: {f.sort_values('value').iloc[-1]['segment']} "
-        f"({formats.percent(f.sort_values('value').iloc[-1]['value'], 2)})"
+        f"({formats.share(f.sort_values('value').iloc[-1]['value'])})"
         for name, f in frames.items()
         if len(f)
     ]

@@ -178,20 +178,6 @@ def key_points(headlines: Sequence[Record]) -> list[str]:
     return [p for p in points if p][:6]
 
 
-#: Check kinds that compare a report's figure with its own table (a slip in the report).
-_SAME_TABLE = {
-    "cross_table",
-    "pct_change",
-    "total_of_accounts",
-    "total_of_channels",
-    "engagement_rate",
-    "period_sum",
-    "weighted_share",
-    "value",
-    "abs_change",
-}
-
-
 def channel_names(q: Record) -> list[str]:
     """The display names of a record's channels (``"facebook+twitter"`` gives two)."""
     return [formats.channel_name(c) for c in str(q.get("channel") or "").split("+") if c]
@@ -237,9 +223,29 @@ def _is_commentary(q: Record) -> bool:
     return str(q.get("check", "")).startswith("commentary_")
 
 
+#: Status of a claim checked over dates its source does not give, that does not hold
+#: over them (:data:`helpers.measures.quality.DEPENDS_ON_DATES`): not counted as differing.
+DEPENDS_ON_DATES = "depends on the dates"
+#: Statuses that are neither agreement nor a figure merely quoted or resting on dates.
+_NOT_FLAGGED = frozenset({"ok", "quoted", DEPENDS_ON_DATES})
+#: What a paper says when no report had stated figures about its months by its end.
+NO_CLAIMS = (
+    "No report had stated figures about these months by the end of the period, so none "
+    "were checked."
+)
+
+
 def checked(quality: Sequence[Record]) -> list[Record]:
     """The checks proper: every record but the commentary figures merely quoted."""
     return [q for q in quality if not (_is_commentary(q) and q.get("status") == "quoted")]
+
+
+def _on_dates(quality: Sequence[Record]) -> list[Record]:
+    return [q for q in quality if q.get("status") == DEPENDS_ON_DATES]
+
+
+def _figures(n: int) -> str:
+    return f"{formats.small_count(n)} figure{'' if n == 1 else 's'}"
 
 
 def quality_line(quality: Sequence[Record]) -> str:
@@ -247,17 +253,27 @@ def quality_line(quality: Sequence[Record]) -> str:
     claims = [q for q in quality if not _is_commentary(q)]
     notes = [q for q in quality if _is_commentary(q)]
     quoted = [q for q in notes if q.get("status") == "quoted"]
-    flagged = [q for q in checked(quality) if q.get("status") != "ok"]
+    flagged = flagged_checks(quality)
+    dated = _on_dates(claims)
     pieces = []
     if claims:
         agree = sum(1 for q in claims if q.get("status") == "ok")
-        pieces.append(
-            f"{agree} of the {len(claims)} figures stated in the report agree with the data"
-        )
+        if agree == len(claims):
+            everything = "the one figure" if agree == 1 else f"all {_figures(agree)}"
+            pieces.append(f"{everything} stated in the report agree with the data")
+        else:
+            pieces.append(
+                f"{agree} of the {len(claims)} figures stated in the report agree with the data"
+            )
     if flagged:
         pieces.append(
             f"{len(flagged)} differ{'s' if len(flagged) == 1 else ''} beyond rounding "
             "(listed in the annex)"
+        )
+    if dated:
+        pieces.append(
+            f"{_figures(len(dated))} rest{'s' if len(dated) == 1 else ''} on dates the report "
+            "does not give (in the annex)"
         )
     if quoted:
         pieces.append(
@@ -265,21 +281,19 @@ def quality_line(quality: Sequence[Record]) -> str:
             "independent source to check them against"
         )
     if not pieces:
-        return "No figures stated in a report fall in this period, so none were checked."
-    return "Data quality: " + formats.join(pieces) + "."
+        return NO_CLAIMS
+    text = formats.join(pieces)
+    return f"Data quality: {text[:1].upper()}{text[1:]}."
 
 
-def quality_paragraph(quality: Sequence[Record], headlines: Sequence[Record]) -> str:
-    """One short paragraph: slips in the report itself versus claims that depend on dates."""
+def quality_paragraph(quality: Sequence[Record]) -> str:
+    """One short paragraph: slips in the report itself, then claims that rest on dates."""
     quoted = [q for q in quality if _is_commentary(q)]
     quality = [q for q in quality if q not in quoted]
     tail = _commentary_sentence(quoted)
-    flagged = [q for q in quality if q.get("status") == "differs"]
     if not quality:
-        return tail or (
-            "No figures stated in an earlier report fall in this period, so none were checked."
-        )
-    return " ".join(s for s in (_claims_paragraph(quality, flagged, headlines), tail) if s)
+        return tail or NO_CLAIMS
+    return " ".join(s for s in (_claims_paragraph(quality), tail) if s)
 
 
 def _commentary_sentence(figures: Sequence[Record]) -> str:
@@ -297,7 +311,7 @@ def _commentary_sentence(figures: Sequence[Record]) -> str:
     if differ:
         sentences.append(
             f"{len(differ)} of the {len(tested)} commentary figures with a source of their "
-            "own differ from it (see the quality page)."
+            "own differ from it (see the data-quality page)."
         )
     elif tested:
         sentences.append(
@@ -306,19 +320,14 @@ def _commentary_sentence(figures: Sequence[Record]) -> str:
     return " ".join(sentences)
 
 
-def _claims_paragraph(
-    quality: Sequence[Record], flagged: Sequence[Record], headlines: Sequence[Record]
-) -> str:
-    if not quality:
-        return "No figures stated in an earlier report fall in this period, so none were checked."
-    if not flagged:
-        return f"All {len(quality)} figures stated in the report agree with its own tables."
-    own = [q for q in flagged if q.get("kind") in _SAME_TABLE and q.get("kind") != "cmgr"]
-    windowed = [q for q in flagged if q.get("kind") == "cmgr"]
-    sentences = [
-        f"{len(quality) - len(flagged)} of {len(quality)} figures the report states "
-        "agree with its own tables."
-    ]
+def _claims_paragraph(quality: Sequence[Record]) -> str:
+    own = [q for q in quality if q.get("status") == "differs"]
+    dated = _on_dates(quality)
+    agree = sum(1 for q in quality if q.get("status") == "ok")
+    if agree == len(quality):
+        everything = "The one figure" if agree == 1 else f"All {_figures(agree)}"
+        return f"{everything} stated in the report agree with its own tables."
+    sentences = [f"{agree} of {len(quality)} figures the report states agree with its own tables."]
     if own:
         own = sorted(
             own, key=lambda q: (q.get("kind") != "cross_table", q.get("comparison") != "equal")
@@ -333,39 +342,32 @@ def _claims_paragraph(
             + "; ".join(shown)
             + "."
         )
-    if windowed:
-        q = windowed[0]
-        same = [w for w in windowed if (w["start"], w["end"]) == (q["start"], q["end"])]
-        each = formats.join(
-            f"{_NOUNS.get((w['channel'], w['metric']), w['channel'])}"
-            f"{'' if w.get('account') in ('', ALL_ACCOUNTS, None) else ' (' + w['account'] + ')'}"
-            f" {formats.percent(w['computed'])}"
-            for w in same
-        )
-        text = (
-            f"The report's growth of {formats.percent(q['stated'])}–"
-            f"{formats.percent(q['stated_high'])} a month does not hold over "
-            f"{formats.dates(q['start'], q['end'])} (the counts give {each} a month)"
-        )
-        monthly = [
-            r
-            for r in headlines
-            if r.get("measure") == "mom_pct_change" and r.get("account") == ALL_ACCOUNTS
-        ]
-        if monthly:
-            m = monthly[0]
-            each = formats.join(
-                f"{_NOUNS.get((r['channel'], r['metric']), r['channel'])} "
-                f"{formats.percent(r['value'])}"
-                for r in monthly
-                if (r["channel"], r["metric"]) in _NOUNS
-            )
-            text += (
-                f", but depends on the months chosen: from {formats.month(m['start'])} to "
-                f"{formats.month(m['end'])} growth was {each}"
-            )
-        sentences.append(text + ".")
+    if dated:
+        sentences.append(_dates_sentence(quality, dated))
     return " ".join(sentences)
+
+
+def _dates_sentence(quality: Sequence[Record], dated: Sequence[Record]) -> str:
+    """The claims that rest on dates the report does not give, each over the dates used."""
+    said = []
+    for quote in dict.fromkeys(str(q.get("quote") or "") for q in dated):
+        same = [
+            q for q in quality if str(q.get("quote") or "") == quote and q.get("dates") == "assumed"
+        ]
+        first = same[0]
+        each = formats.join(
+            f"{check_label(q)} {formats.computed_figure(q)}"
+            + ("" if q.get("status") == DEPENDS_ON_DATES else " (within it)")
+            for q in same
+        )
+        said.append(
+            f"\u201c{quote}\u201d ({formats.stated_figure(first)}), over "
+            f"{formats.dates(first['start'], first['end'])}: {each}"
+        )
+    return (
+        "Not counted as differing, because the report gives no dates for them and the "
+        "result depends on the dates chosen (the dates used are shown): " + "; ".join(said) + "."
+    )
 
 
 #: What each kind of figure on the pages means, in plain words (for the annex).
@@ -411,5 +413,8 @@ def method_notes(headlines: Sequence[Record]) -> list[str]:
 
 
 def flagged_checks(quality: Sequence[Record]) -> list[Record]:
-    """The checks that did not agree (stated figures that differ, figures not found)."""
-    return [q for q in checked(quality) if q.get("status") != "ok"]
+    """The checks that did not agree (stated figures that differ, figures not found).
+
+    A claim that rests on dates its source does not give is not among them.
+    """
+    return [q for q in checked(quality) if q.get("status") not in _NOT_FLAGGED]

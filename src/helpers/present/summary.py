@@ -39,6 +39,7 @@ _VERDICTS = {
     QUALITY_OK: "agrees",
     "differs": "differs",
     QUALITY_QUOTED: "quoted (no independent source)",
+    words.DEPENDS_ON_DATES: "depends on the dates chosen (the report gives none)",
 }
 #: What each kind of check compares, in words ("" where the metric says it all).
 _KIND_WORDS = {
@@ -238,9 +239,9 @@ def method_notes(headlines: Records) -> Markdown:
     return Markdown("\n".join(f"- {_e(n)}" for n in notes))
 
 
-def quality_paragraph(quality: Records, headlines: Records) -> Markdown:
+def quality_paragraph(quality: Records) -> Markdown:
     """The data-quality paragraph: slips in the report against claims that depend on dates."""
-    return Markdown(_e(words.quality_paragraph(records(quality), records(headlines))))
+    return Markdown(_e(words.quality_paragraph(records(quality))))
 
 
 @dataclass(frozen=True)
@@ -280,10 +281,10 @@ def check_rows(quality: Records) -> list[_Row]:
                 what=_what(r),
                 quote=str(r.get("quote") or ""),
                 stated=formats.stated_figure(r),
-                computed=formats.computed_figure(r, 2),
+                computed=formats.computed_figure(r),
                 dates=formats.dates(r["start"], r["end"]) if r.get("start") else "",
                 verdict=_VERDICTS.get(status, status),
-                flagged=status not in (QUALITY_OK, QUALITY_QUOTED),
+                flagged=status not in (QUALITY_OK, QUALITY_QUOTED, words.DEPENDS_ON_DATES),
                 anchor="" if first in anchored else first,
             )
         )
@@ -319,8 +320,8 @@ def quality_page_link(quality: Records) -> Markdown:
     quoted = len(rows) - len(checked)
     also = f" and {quoted} figures quoted" if quoted else ""
     return Markdown(
-        f"Every stated figure, with the dates used ({len(checked)} checks{also}): "
-        "[quality.html](quality.html), beside this page."
+        f"Every stated figure, with the dates used ({len(checked)} checks{also}), is on the "
+        "[data-quality page](quality.html) of the HTML briefing."
     )
 
 
@@ -395,7 +396,7 @@ class QualityRecords:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, object]:
         rows = self.to_json()
-        differ = sum(1 for r in rows if r.get("status") not in (QUALITY_OK, QUALITY_QUOTED))
+        differ = len(words.flagged_checks(rows))
         text = f"{len(rows)} stated-figure checks, {differ} flagged (all of them: checks)."
         return {QUALITY_MIME: {"records": rows}, "text/plain": text}
 

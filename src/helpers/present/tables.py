@@ -30,7 +30,7 @@ SUMMED_PAGES: dict[str, tuple[str, str]] = {
 COUNT: Formatter = formats.count  # type: ignore[assignment]
 PERCENT: Formatter = formats.percent  # type: ignore[assignment]
 SIGNED_PERCENT: Formatter = lambda v: formats.percent(v, signed=True)  # noqa: E731
-SHARE: Formatter = lambda v: formats.percent(v, 2)  # noqa: E731
+SHARE: Formatter = formats.share  # type: ignore[assignment]
 RATE: Formatter = formats.rate  # type: ignore[assignment]
 
 
@@ -203,7 +203,7 @@ def traffic_table(frame: pd.DataFrame, site: str) -> Styler:
 
 
 def shares_table(frame: pd.DataFrame, caption: str, label: str) -> Styler:
-    """Shares by segment over a range, in percent with two decimals (as reported).
+    """Shares by segment over a range, in percent with the decimals they have (at most two).
 
     Args:
         frame: A shares frame (:func:`helpers.measures.shares`).
@@ -296,7 +296,7 @@ def quality_table(checks: pd.DataFrame, caption: str = "Stated figures checked")
             {
                 "Figure": f"{who}{what}",
                 "Stated": stated,
-                "Computed": formats.computed_figure(c, 2),
+                "Computed": formats.computed_figure(c),
                 "Dates": formats.dates(c["start"], c["end"]),
                 "Verdict": {"ok": "agrees", "differs": "differs"}.get(c["status"], c["status"]),
             }

@@ -265,7 +265,9 @@ def count_axis(axis: Axis) -> None:
     axis.set_major_locator(
         mticker.MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True)
     )
-    axis.set_major_formatter(mticker.FuncFormatter(lambda v, _pos: formats.count(v)))
+    axis.set_major_formatter(
+        mticker.FuncFormatter(lambda v, _pos: formats.count(v, millions=False))
+    )
 
 
 def percent_axis(axis: Axis, *, signed: bool = False) -> None:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -71,8 +72,9 @@ def _guard(
     def wrapper(data: Any, *args: Any, **kwargs: Any) -> Any:
         if data is None or not has_data(data):
             noun = next((a for a in args if isinstance(a, str)), "")
-            subject = f"{noun} {what}".strip()
-            return absent(subject[:1].lower() + subject[1:] if not what else subject, reason)
+            if not what:  # a caption: its subject alone, as a sentence names it
+                noun = formats.in_sentence(re.split(r"\s*[,(;:]", noun)[0])
+            return absent(f"{noun} {what}".strip(), reason)
         return view(data, *args, **kwargs)
 
     return wrapper
@@ -168,7 +170,7 @@ def commentary(parts: pd.DataFrame, figures: pd.DataFrame, page: str) -> Any:
     if parts is None or not (parts["page"] == page).any():
         return absent(
             "commentary from the Media and Engagement team",
-            "data/raw/commentary/ has nothing for this page and period",
+            "the team wrote none for this page and period",
         )
     return _narrative.commentary(parts, figures, page)
 
