@@ -102,3 +102,8 @@ def test_as_stated_keeps_the_decimals_the_figure_was_stated_with():
 )
 def test_stated_figure_keeps_precision_range_and_bound(check, text):
     assert formats.stated_figure(check) == text
+
+
+def test_a_page_that_is_a_common_noun_is_said_as_one():
+    assert formats.page_in_sentence("Homepage") == "the homepage"
+    assert formats.page_in_sentence("Cadets") == "Cadets"

@@ -20,6 +20,7 @@ def change(channel: str, metric: str, account: str, value: float) -> dict:
 
 
 def test_accounts_that_outgrew_every_division_are_named_ahead_of_the_fastest_division():
+    """One key point per audience, one finding per sentence."""
     records = [
         change("twitter", "followers", "Lancs Police", 31.2),
         change("twitter", "followers", "Specialist", 35.5),
@@ -31,13 +32,18 @@ def test_accounts_that_outgrew_every_division_are_named_ahead_of_the_fastest_div
         change("facebook", "page_likes", "East", 34.4),
         change("facebook", "page_likes", "West", 33.3),
     ]
-    text = overview.fastest_divisions(records)
-    assert text.startswith("Fastest growth between February and September 2015:")
-    twitter = text.split("on Twitter followers, ")[1]
-    assert twitter.startswith("the specialist accounts (+35.5%) and Lancs Police (+31.2%)")
-    assert "outgrew every division (fastest division South (+27.6%))" in twitter
-    assert "on Facebook likes, East (+34.4%)" in text  # no account outgrew East
-    assert "Fastest-growing division" not in text
+    points = overview.fastest_divisions(records)
+    assert (
+        points[0]
+        == "Facebook likes grew fastest in East (+34.4%) between February and September 2015."
+    )
+    assert points[1] == (
+        "Twitter followers grew fastest on the specialist accounts (+35.5%) and Lancs Police "
+        "(+31.2%) between February and September 2015, ahead of every division. "
+        "The fastest division was South (+27.6%)."
+    )
+    for point in points:  # one finding a sentence: no run-on lists of channels
+        assert ";" not in point and point.count("(") <= 3
 
 
 def check(kind: str, status: str, **extra) -> dict:
@@ -53,9 +59,10 @@ def test_quoted_commentary_figures_are_not_counted_as_checks():
     ]
     assert len(overview.checked(quality)) == 2
     line = overview.quality_line(quality)
-    assert line.startswith("Data quality: 1 of the 2 figures stated in the report agree")
-    assert "1 differs beyond rounding" in line
-    assert "2 figures in the commentary are quoted from the report" in line
+    assert line == (
+        "Data quality: 1 of the 2 figures stated in the report agree with the data; "
+        "1 differs beyond rounding (listed in the annex)."
+    )
     paragraph = overview.quality_paragraph(quality)
     assert "quoted, not checked" in paragraph
     assert "were checked against the data" not in paragraph
@@ -93,7 +100,7 @@ def test_a_claim_resting_on_dates_is_shown_over_them_and_not_counted_as_differin
     assert "2 of 3 figures the report states agree" in text
     line = overview.quality_line(quality)
     assert "differ" not in line.replace("different", "")
-    assert "one figure rests on dates the report does not give" in line
+    assert "one rests on dates the report does not give (listed in the annex)" in line
     assert overview.flagged_checks(quality) == []
 
 

@@ -1,15 +1,17 @@
 """``briefing.pdf``: the period's briefings as one A4 board paper, printed by Chromium.
 
 The paper is built offline from the period's HTML pages: a front block (force,
-title, period, the date of issue or "Draft", the "Decision required" and contact
-lines of the analysts' commentary, and the contents with page numbers), then the
-overview and each channel briefing, flowing on from one to the next, and at the
-end one annex: how the figures were worked out and the data-quality summary (the
-full stated-figures table stays in ``quality.html``). A print stylesheet
-(``templates/print.css``) gives A4 pages, a running header and page numbers (CSS
-page margin boxes), keeps tables, charts and headings with what follows them
-whole, and prints every chart at :data:`PRINT_DPI` or finer and no taller than
-:data:`CHART_HEIGHT_MM`.
+title, period, the day the latest figures reach, the date of issue or "Draft", the
+"Decision required" and contact lines of the analysts' commentary, and the contents
+with page numbers), then the overview and each channel briefing, flowing on from one
+to the next, then the paper's closing parts the analysts wrote ("About this paper":
+implications, links to the Police & Crime Plan, reasons why restricted, background
+documents, contact for further information), and at the end one annex: how the
+figures were worked out and the data-quality summary (the full stated-figures table
+stays in ``quality.html``). A print stylesheet (``templates/print.css``) gives A4
+pages, a running header and page numbers (CSS page margin boxes), keeps tables,
+charts and headings with what follows them whole, and prints every chart at
+:data:`PRINT_DPI` or finer and no taller than :data:`CHART_HEIGHT_MM`.
 
 The contents' page numbers come from a first printing: its outline (bookmarks)
 gives the page each part starts on, the numbers are written in, and the paper is
@@ -69,6 +71,8 @@ CHART_HEIGHT_MM = 50
 TEXT_WIDTH_MM = 210 - 16 - 15
 #: Title of the paper's one annex.
 ANNEX_TITLE = "Annex: how the figures were worked out, and data quality"
+#: Title of the paper's closing parts (implications ... contact), after the channels.
+ABOUT_TITLE = "About this paper"
 #: What the cover says instead of a date when the analysts set no date of issue.
 DRAFT = "Draft"
 #: Title of the paper (cover and running header).
@@ -170,7 +174,11 @@ def issue_label(issued: object) -> str:
     """The cover's date of issue: ``"18 November 2015"``, or :data:`DRAFT` without one."""
     if not issued:
         return DRAFT
-    day = dt.date.fromisoformat(str(issued))
+    return _day_words(issued)
+
+
+def _day_words(iso: object) -> str:
+    day = dt.date.fromisoformat(str(iso)[:10])
     return f"{day.day} {day:%B %Y}"
 
 
@@ -231,8 +239,10 @@ def print_document(overview: Mapping[str, Any], parts: Sequence[Mapping[str, str
             topic=TOPIC,
             overview=overview,
             issued=issue_label(overview.get("issued")),
+            latest=_day_words(overview["latest"]) if overview.get("latest") else "",
             parts=list(parts),
             annex_title=ANNEX_TITLE,
+            about_title=ABOUT_TITLE,
             running_left=f"{config.FORCE_NAME} · {TOPIC}",
             running_right=str(overview["period_label"]),
         )

@@ -469,6 +469,7 @@ CLAIM_KINDS = {
     "period_sum",
     "weighted_share",
     "value",
+    "saturation",
 }
 COMPARISONS = {"equal", "at_least", "at_most", "between"}
 #: Whose dates a claim is checked over: the source's own (``stated``), or dates the

@@ -19,8 +19,16 @@ import pandas as pd
 from helpers import config
 from helpers.layout import DataLayout
 from helpers.measures import arithmetic
+from helpers.measures.saturation import EXPONENTIAL, LINEAR, SLOWING, saturation_check
 from helpers.tidy.periods import Window
-from helpers.tidy.select import figure, figure_rows, is_whole_month, rows, sum_of_accounts
+from helpers.tidy.select import (
+    figure,
+    figure_rows,
+    is_whole_month,
+    rows,
+    snapshot_series,
+    sum_of_accounts,
+)
 
 QUALITY_COLUMNS = [
     "check",
@@ -48,6 +56,9 @@ OK, DIFFERS, NOT_COMPUTABLE = "ok", "differs", "not computable"
 #: that does not hold over them: it rests on the dates chosen, so it is not counted
 #: among the figures that differ.
 DEPENDS_ON_DATES = "depends on the dates"
+#: Status of a claim about growth (``saturation``) that the readings cannot test yet:
+#: too few of them. It is neither agreement nor a difference.
+UNTESTED = "too few readings to test"
 #: Status of a commentary figure the tidy table does not hold.
 NOT_IN_DATA = "not in the data"
 #: Status of a commentary figure whose only data row transcribes the same document:
@@ -138,6 +149,20 @@ def _value(tidy: pd.DataFrame, c: pd.Series) -> float:
     return figure(tidy, c["channel"], c["metric"], c["start"], c["end"], c["account"], c["segment"])
 
 
+#: A stated ``saturation`` claim's figure: 0 says growth is not levelling off, 1 that it is.
+NOT_SLOWING, SLOWING_DOWN = 0.0, 1.0
+
+
+def _saturation(tidy: pd.DataFrame, c: pd.Series) -> float:
+    """Whether the readings from ``start`` to ``end`` level off: 1, 0, or nan (cannot tell)."""
+    series = snapshot_series(tidy, c["channel"], c["metric"], c["account"])
+    series = series[(series.index >= c["start"]) & (series.index <= c["end"])]
+    verdict = saturation_check(series).verdict
+    if verdict == SLOWING:
+        return SLOWING_DOWN
+    return NOT_SLOWING if verdict in (LINEAR, EXPONENTIAL) else math.nan
+
+
 RECOMPUTE: dict[str, Callable[[pd.DataFrame, pd.Series], float]] = {
     "pct_change": _pct_change,
     "abs_change": _abs_change,
@@ -148,6 +173,7 @@ RECOMPUTE: dict[str, Callable[[pd.DataFrame, pd.Series], float]] = {
     "period_sum": _period_sum,
     "weighted_share": _weighted_share,
     "value": _value,
+    "saturation": _saturation,
 }
 
 DESCRIBE: dict[str, str] = {
@@ -160,6 +186,8 @@ DESCRIBE: dict[str, str] = {
     "period_sum": "stated total against the sum of the monthly figures",
     "weighted_share": "stated share against the monthly shares weighted by sessions",
     "value": "stated figure against the recorded figure",
+    "saturation": "whether growth is levelling off, tested on the monthly readings between "
+    "the two dates (a levelling-off curve against steady growth)",
 }
 
 
@@ -216,9 +244,10 @@ def check_claims(tidy: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
 
     Returns:
         One row per claim with the columns :data:`QUALITY_COLUMNS`: ``status`` is
-        :data:`OK`, :data:`DIFFERS`, :data:`NOT_COMPUTABLE`, or
+        :data:`OK`, :data:`DIFFERS`, :data:`NOT_COMPUTABLE`,
         :data:`DEPENDS_ON_DATES` for a claim checked over dates its source does not
-        give that does not hold over them.
+        give that does not hold over them, or :data:`UNTESTED` for a claim about
+        growth the readings are too few to test.
     """
     records = []
     for _, claim in claims.iterrows():
@@ -231,6 +260,8 @@ def check_claims(tidy: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
         dates = str(claim.get("dates") or "stated")
         if status == DIFFERS and dates == "assumed":
             status = DEPENDS_ON_DATES
+        if status == NOT_COMPUTABLE and claim["kind"] == "saturation":
+            status = UNTESTED
         records.append(
             {
                 "check": claim["claim"],

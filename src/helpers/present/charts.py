@@ -145,12 +145,14 @@ def total_chart(levels: pd.DataFrame, label: str, *, ax: Axes | None = None) -> 
     """
     sel = levels[(levels["account"] == config.ALL_ACCOUNTS) & (levels["measure"] == "value")]
     months = formats.months(sel["month"])
+    parts = set(_accounts(levels)["account"])
+    whole = "all divisions" if parts and parts <= set(config.DIVISIONS) else "all accounts"
     result = trend_chart(
-        sel.assign(series=f"{label} (all accounts)"),
+        sel.assign(series=f"{label} ({whole})"),
         x="end",
         y="value",
         hue="series",
-        title=f"{label}, all accounts, {formats.dates(sel['end'].min(), sel['end'].max())}",
+        title=f"{label}, {whole}, {formats.dates(sel['end'].min(), sel['end'].max())}",
         ylabel=label,
         source=source_note(sel),
         ax=ax,
@@ -158,7 +160,7 @@ def total_chart(levels: pd.DataFrame, label: str, *, ax: Axes | None = None) -> 
     first, last = sel.iloc[0], sel.iloc[-1]
     return _described(
         result,
-        f"Line chart of {formats.in_sentence(label)} for all accounts ({months}): from "
+        f"Line chart of {formats.in_sentence(label)} for {whole} ({months}): from "
         f"{formats.count(first['value'])} on {formats.day(first['end'])} to "
         f"{formats.count(last['value'])} on {formats.day(last['end'])}.",
     )

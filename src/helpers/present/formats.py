@@ -107,6 +107,12 @@ def is_percent_check(check: Mapping[str, object]) -> bool:
     return check.get("kind") in PERCENT_KINDS or check.get("unit") == "percent"
 
 
+#: How a claim about growth levelling off (kind ``saturation``) reads: its figure is 0
+#: for "not levelling off", 1 for "levelling off"; a missing one cannot be tested yet.
+SATURATION_WORDS = {0.0: "not levelling off", 1.0: "levelling off"}
+SATURATION_UNTESTED = "too few readings to tell"
+
+
 def stated_figure(check: Mapping[str, object]) -> str:
     """A figure as the report states it: its decimals, range or bound kept.
 
@@ -117,6 +123,8 @@ def stated_figure(check: Mapping[str, object]) -> str:
     Returns:
         E.g. ``"20.4%"`` (not ``"20.40%"``), ``"8,400 to 8,500"``, ``"at least 50%"``.
     """
+    if check.get("kind") == "saturation":
+        return SATURATION_WORDS.get(float(check.get("stated") or 0), SATURATION_UNTESTED)  # type: ignore[arg-type]
     percent = is_percent_check(check)
     text = as_stated(check.get("stated"), percent=percent)  # type: ignore[arg-type]
     high = check.get("stated_high")
@@ -150,6 +158,9 @@ def computed_figure(check: Mapping[str, object]) -> str:
         E.g. ``"16%"``, ``"34.4%"``, ``"200,642"``, ``"1.8 million"``.
     """
     value = check.get("computed")
+    if check.get("kind") == "saturation":
+        missing = _missing(value) or pd.isna(value)  # type: ignore[arg-type]
+        return SATURATION_UNTESTED if missing else SATURATION_WORDS[float(value)]  # type: ignore[arg-type]
     if _missing(value) or pd.isna(value):  # type: ignore[arg-type]
         return MISSING
     decimals = _stated_decimals(check)
@@ -287,6 +298,18 @@ def in_sentence(noun: str) -> str:
     if not noun or noun.startswith(_PROPER):
         return noun
     return noun[0].lower() + noun[1:]
+
+
+#: Page names that are common nouns, as a sentence says them.
+_COMMON_PAGES = {"homepage": "the homepage", "home page": "the homepage", "home": "the homepage"}
+
+
+def page_in_sentence(name: str) -> str:
+    """A web page's name inside a sentence: ``"Homepage"`` -> ``"the homepage"``.
+
+    Titles of pages (``"Why do young people carry knives?"``) stay as they are.
+    """
+    return _COMMON_PAGES.get(" ".join(str(name).split()).casefold(), str(name))
 
 
 def metric_name(metric: str) -> str:

@@ -52,14 +52,14 @@ def _account_words(account: str) -> str:
     return _ACCOUNT_WORDS.get(account, account)
 
 
-def fastest_divisions(headlines: Sequence[Record]) -> str:
-    """The fastest-growing division of each audience, and any account that outgrew it.
+def fastest_divisions(headlines: Sequence[Record]) -> list[str]:
+    """The fastest-growing division of each audience, one key point each.
 
     A division is not called the fastest-growing when a force-wide account (the
     corporate page, the specialist accounts) grew faster over the same dates: those
-    accounts are named first, ahead of every division.
+    accounts are named first, and the fastest division in a sentence of its own.
     """
-    pieces = []
+    points = []
     for (channel, metric), noun in _NOUNS.items():
         changes = [
             r
@@ -80,27 +80,20 @@ def fastest_divisions(headlines: Sequence[Record]) -> str:
             ),
             key=lambda r: -r["value"],
         )
-        short = noun.split(" registered")[0]
+        when = formats.between(best["start"], best["end"])
         division = f"{best['account']} ({formats.percent(best['value'], signed=True)})"
         if ahead:
             others = formats.join(
                 f"{_account_words(r['account'])} ({formats.percent(r['value'], signed=True)})"
                 for r in ahead
             )
-            pieces.append(
-                f"on {short}, {others} outgrew every division (fastest division {division})"
+            points.append(
+                f"{noun} grew fastest on {others} {when}, ahead of every division. "
+                f"The fastest division was {division}."
             )
         else:
-            pieces.append(f"on {short}, {division}")
-    if not pieces:
-        return ""
-    spans = {
-        formats.between(r["start"], r["end"])
-        for r in _pick(headlines, measure="pct_change")
-        if r["account"] in DIVISIONS
-    }
-    when = f" {spans.pop()}" if len(spans) == 1 else ""
-    return f"Fastest growth{when}: {'; '.join(pieces)}."
+            points.append(f"{noun} grew fastest in {division} {when}.")
+    return points
 
 
 def engagement(headlines: Sequence[Record]) -> str:
@@ -167,15 +160,15 @@ def website(headlines: Sequence[Record]) -> str:
 
 
 def key_points(headlines: Sequence[Record]) -> list[str]:
-    """The front page's key points, most important first (at most six)."""
+    """The front page's key points, most important first (at most seven)."""
     points = [
         twelve_months(headlines),
-        fastest_divisions(headlines),
+        *fastest_divisions(headlines),
         engagement(headlines),
         community(headlines),
         website(headlines),
     ]
-    return [p for p in points if p][:6]
+    return [p for p in points if p][:7]
 
 
 def channel_names(q: Record) -> list[str]:
@@ -199,6 +192,7 @@ _KIND_SUFFIX = {
     "total_of_channels": " total",
     "period_sum": " total of the months",
     "weighted_share": " share over the months",
+    "saturation": " growth levelling off",
 }
 
 
@@ -226,8 +220,11 @@ def _is_commentary(q: Record) -> bool:
 #: Status of a claim checked over dates its source does not give, that does not hold
 #: over them (:data:`helpers.measures.quality.DEPENDS_ON_DATES`): not counted as differing.
 DEPENDS_ON_DATES = "depends on the dates"
+#: Status of a claim about growth the readings are too few to test
+#: (:data:`helpers.measures.quality.UNTESTED`).
+UNTESTED = "too few readings to test"
 #: Statuses that are neither agreement nor a figure merely quoted or resting on dates.
-_NOT_FLAGGED = frozenset({"ok", "quoted", DEPENDS_ON_DATES})
+_NOT_FLAGGED = frozenset({"ok", "quoted", DEPENDS_ON_DATES, UNTESTED})
 #: What a paper says when no report had stated figures about its months by its end.
 NO_CLAIMS = (
     "No report had stated figures about these months by the end of the period, so none "
@@ -248,52 +245,72 @@ def _figures(n: int) -> str:
     return f"{formats.small_count(n)} figure{'' if n == 1 else 's'}"
 
 
+def _is_statement(q: Record) -> bool:
+    """A claim about growth (levelling off), not a figure."""
+    return q.get("kind") == "saturation"
+
+
 def quality_line(quality: Sequence[Record]) -> str:
-    """One line on data quality for the front page (the detail is in the annex)."""
-    claims = [q for q in quality if not _is_commentary(q)]
-    notes = [q for q in quality if _is_commentary(q)]
-    quoted = [q for q in notes if q.get("status") == "quoted"]
+    """One line on data quality for the front page (the detail is in the annex).
+
+    How many of the report's figures agree, how many differ beyond rounding and how
+    many rest on dates the report does not give; figures the commentary merely quotes
+    and the report's view on growth are left to the annex.
+    """
+    claims = [q for q in quality if not _is_commentary(q) and not _is_statement(q)]
     flagged = flagged_checks(quality)
     dated = _on_dates(claims)
-    pieces = []
-    if claims:
-        agree = sum(1 for q in claims if q.get("status") == "ok")
-        if agree == len(claims):
-            everything = "the one figure" if agree == 1 else f"all {_figures(agree)}"
-            pieces.append(f"{everything} stated in the report agree with the data")
-        else:
-            pieces.append(
-                f"{agree} of the {len(claims)} figures stated in the report agree with the data"
+    if not claims:
+        if flagged:
+            return (
+                f"Data quality: {_figures(len(flagged))} in the commentary "
+                "differ from the data (listed in the annex)."
             )
-    if flagged:
-        pieces.append(
-            f"{len(flagged)} differ{'s' if len(flagged) == 1 else ''} beyond rounding "
-            "(listed in the annex)"
-        )
-    if dated:
-        pieces.append(
-            f"{_figures(len(dated))} rest{'s' if len(dated) == 1 else ''} on dates the report "
-            "does not give (in the annex)"
-        )
-    if quoted:
-        pieces.append(
-            f"{len(quoted)} figures in the commentary are quoted from the report and have no "
-            "independent source to check them against"
-        )
-    if not pieces:
         return NO_CLAIMS
-    text = formats.join(pieces)
-    return f"Data quality: {text[:1].upper()}{text[1:]}."
+    agree = sum(1 for q in claims if q.get("status") == "ok")
+    if agree == len(claims):
+        everything = "The one figure" if agree == 1 else f"All {_figures(agree)}"
+        first = f"{everything} stated in the report agree with the data"
+    else:
+        first = f"{agree} of the {len(claims)} figures stated in the report agree with the data"
+    rest = []
+    if flagged:
+        rest.append(f"{len(flagged)} differ{'s' if len(flagged) == 1 else ''} beyond rounding")
+    if dated:
+        rest.append(
+            f"{formats.small_count(len(dated))} rest{'s' if len(dated) == 1 else ''} on dates "
+            "the report does not give"
+        )
+    if not rest:
+        return f"Data quality: {first}."
+    where = "listed" if len(rest) == 1 else "both listed"
+    return f"Data quality: {first}; {formats.join(rest)} ({where} in the annex)."
 
 
 def quality_paragraph(quality: Sequence[Record]) -> str:
     """One short paragraph: slips in the report itself, then claims that rest on dates."""
     quoted = [q for q in quality if _is_commentary(q)]
-    quality = [q for q in quality if q not in quoted]
-    tail = _commentary_sentence(quoted)
+    statements = [q for q in quality if _is_statement(q)]
+    quality = [q for q in quality if q not in quoted and q not in statements]
+    tail = " ".join(s for s in (_statement_sentence(statements), _commentary_sentence(quoted)) if s)
     if not quality:
         return tail or NO_CLAIMS
     return " ".join(s for s in (_claims_paragraph(quality), tail) if s)
+
+
+def _statement_sentence(statements: Sequence[Record]) -> str:
+    """The report's view on growth levelling off, against the test of the readings."""
+    if not statements:
+        return ""
+    first = statements[0]
+    verdicts = formats.join(
+        f"{check_label(q).removesuffix(' growth levelling off')} {formats.computed_figure(q)}"
+        for q in statements
+    )
+    return (
+        f"The report sees \u201c{first.get('quote')}\u201d; tested on the monthly readings of "
+        f"{formats.dates(first['start'], first['end'])}: {verdicts}."
+    )
 
 
 def _commentary_sentence(figures: Sequence[Record]) -> str:
@@ -383,6 +400,9 @@ _METHODS: dict[str, str] = {
     "into the last over the months between them.",
     "mom_pct_change": "Month-on-month growth compares a month's reading with the one a "
     "month before.",
+    "change_per_month": "Whether growth is slowing is tested, and a projection made, only "
+    "from at least six monthly readings (a curve that levels off is compared with steady "
+    "growth); with fewer, the pages say it is too early to tell and show no projection.",
     "rate": "Engagement rate is the people who engaged with a page's posts (liked, "
     "commented, shared or clicked) divided by the people reached, for the same month.",
     "share": "Shares (devices, traffic sources, pages) are each segment's percentage of "

@@ -337,6 +337,7 @@ def trusted2know_points(
     if len(parts):
         top = parts.iloc[0]
         points.append(
-            f"The most viewed page was {top['segment']} ({formats.count(top['value'])} views)."
+            f"The most viewed page was {formats.page_in_sentence(top['segment'])} "
+            f"({formats.count(top['value'])} views)."
         )
     return points

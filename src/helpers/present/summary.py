@@ -23,6 +23,7 @@ from helpers import config
 from helpers.measures.quality import quality_records
 from helpers.present import formats
 from helpers.present import overview as words
+from helpers.present.narrative import escape
 
 #: MIME type of the data-quality page's checks (collected into ``quality.json``).
 QUALITY_MIME = "application/vnd.engagement-briefings.quality+json"
@@ -40,6 +41,7 @@ _VERDICTS = {
     "differs": "differs",
     QUALITY_QUOTED: "quoted (no independent source)",
     words.DEPENDS_ON_DATES: "depends on the dates chosen (the report gives none)",
+    words.UNTESTED: "too few readings to test",
 }
 #: What each kind of check compares, in words ("" where the metric says it all).
 _KIND_WORDS = {
@@ -53,6 +55,7 @@ _KIND_WORDS = {
     "weighted_share": "share over the months",
     "value": "",  # a figure as it is: the metric says what it is
     "cross_table": "total in one table against the accounts in another",
+    "saturation": "growth levelling off?",
 }
 #: Measures the overview's headline tables show (the channel pages have them all).
 KEY_MEASURES = frozenset({"value", "pct_change", "yoy_pct_change", "cmgr", "rate"})
@@ -284,7 +287,8 @@ def check_rows(quality: Records) -> list[_Row]:
                 computed=formats.computed_figure(r),
                 dates=formats.dates(r["start"], r["end"]) if r.get("start") else "",
                 verdict=_VERDICTS.get(status, status),
-                flagged=status not in (QUALITY_OK, QUALITY_QUOTED, words.DEPENDS_ON_DATES),
+                flagged=status
+                not in (QUALITY_OK, QUALITY_QUOTED, words.DEPENDS_ON_DATES, words.UNTESTED),
                 anchor="" if first in anchored else first,
             )
         )
@@ -336,6 +340,8 @@ class OverviewRecord:
     decision: str | None = None
     issued: str | None = None
     contact: str | None = None
+    latest: str | None = None
+    paper_parts: list[dict[str, str]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The record as ``overview.json`` stores it (the runner adds the page list)."""
@@ -347,6 +353,8 @@ class OverviewRecord:
             "decision": self.decision or None,
             "issued": self.issued or None,
             "contact": self.contact or None,
+            "latest": self.latest or None,
+            "paper_parts": [dict(p) for p in self.paper_parts],
         }
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, object]:
@@ -357,8 +365,47 @@ class OverviewRecord:
         return {OVERVIEW_MIME: self.to_json(), "text/plain": text}
 
 
+def latest_day(headlines: Records) -> str | None:
+    """The last day any figure the pages show reaches (``YYYY-MM-DD``; None: no figure).
+
+    Projections look ahead and are not figures of the period: they are left out.
+    """
+    ends = [
+        str(r["end"])[:10]
+        for r in records(headlines)
+        if r.get("end") and str(r.get("measure")) != "projection"
+    ]
+    return max(ends) if ends else None
+
+
+def paper_parts(notes: Any, period: str) -> Markdown | None:
+    """The paper's closing parts the analysts wrote, each under its heading.
+
+    Implications, links to the Police & Crime Plan, reasons why restricted,
+    background documents and the contact for further information
+    (:meth:`helpers.tidy.commentary.Commentary.paper_parts`), in that order; the board
+    paper prints them after the channels, from ``overview.json``.
+
+    Args:
+        notes: The period's commentary (``inputs.commentary``).
+        period: ``YYYY-MM``.
+
+    Returns:
+        Markdown (level-3 headings, plain text), or None when none is written.
+    """
+    parts = notes.paper_parts(period)
+    if not parts:
+        return None
+    return Markdown("\n\n".join(f"### {escape(title)}\n\n{escape(text)}" for title, text in parts))
+
+
 def overview_record(
-    period: str, period_label: str, window_label: str, notes: Any, key_points: Sequence[str]
+    period: str,
+    period_label: str,
+    window_label: str,
+    notes: Any,
+    key_points: Sequence[str],
+    headlines: Records = (),
 ) -> OverviewRecord:
     """The overview's record for ``overview.json``: key points and the paper's facts.
 
@@ -367,8 +414,10 @@ def overview_record(
         period_label: The period in words.
         window_label: The window in words.
         notes: The period's commentary (``inputs.commentary``): its front matter gives
-            the decision, date of issue and contact (none given: a draft).
+            the decision, date of issue, contact and closing parts (none given: a draft).
         key_points: The overview's key points, most important first.
+        headlines: The pages' headline figures: the latest day they reach is what the
+            front of the paper says the figures reach.
 
     Returns:
         The record (displays as one line; the page leaves it out).
@@ -381,6 +430,8 @@ def overview_record(
         decision=" ".join(notes.decision(period).split()) or None,
         issued=notes.issued(period) or None,
         contact=" ".join(notes.contact(period).split()) or None,
+        latest=latest_day(headlines),
+        paper_parts=[{"title": t, "text": x} for t, x in notes.paper_parts(period)],
     )
 
 

@@ -66,6 +66,33 @@ def styled(frame: pd.DataFrame, caption: str, columns: Mapping[str, Formatter]) 
     )
 
 
+def dated_caption(caption: str, frames: pd.DataFrame | list[pd.DataFrame]) -> str:
+    """A caption that names its figures' own dates.
+
+    ``"Audience of each channel on 31 October 2015"``, ``"Online forms submitted, May
+    to October 2015"``. A caption that already names them is kept as it is.
+
+    Args:
+        caption: The caption.
+        frames: The figure frame(s) the table shows (``start``, ``end``).
+
+    Returns:
+        The caption with the dates its figures cover.
+    """
+    frames = frames if isinstance(frames, list) else [frames]
+    dated = [f for f in frames if len(f) and {"start", "end"} <= set(f.columns)]
+    if not dated:
+        return caption
+    first = min(pd.Timestamp(f["start"].min()) for f in dated)
+    last = max(pd.Timestamp(f["end"].max()) for f in dated)
+    if pd.isna(first) or pd.isna(last):
+        return caption
+    when = formats.dates(first, last)
+    if when in caption:
+        return caption
+    return f"{caption} on {when}" if first == last else f"{caption}, {when}"
+
+
 def audience_table(
     levels: pd.DataFrame, changes: pd.DataFrame, label: str, account_kind: str = "account"
 ) -> Styler:
@@ -150,7 +177,8 @@ def figures_table(
 
     Args:
         frame: A figure frame; a ``sum`` row becomes the total row.
-        caption: The caption.
+        caption: The caption; the figures' dates are added unless it names them
+            (:func:`dated_caption`).
         label: Header of the row labels.
         value_label: Header of the values.
         formatter: How values are written.
@@ -163,7 +191,7 @@ def figures_table(
     names = frame[by].where(frame["measure"] != Measure.SUM, total_label)
     table = pd.DataFrame({value_label: frame["value"].to_numpy()}, index=names.to_numpy())
     table.index.name = label
-    return styled(table, caption, {value_label: formatter})
+    return styled(table, dated_caption(caption, frame), {value_label: formatter})
 
 
 def traffic_table(frame: pd.DataFrame, site: str) -> Styler:
@@ -231,6 +259,7 @@ def side_by_side(frames: Mapping[str, pd.DataFrame], caption: str, label: str) -
         {name: f.set_index("segment")["value"] for name, f in frames.items() if len(f)}
     )
     table.index.name = label
+    caption = dated_caption(caption, [f for f in frames.values() if len(f)])
     return styled(table, caption, dict.fromkeys(table.columns, SHARE))
 
 

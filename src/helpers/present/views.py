@@ -20,6 +20,7 @@ from helpers.present import tables as _tables
 from helpers.present.headlines import HeadlineSet, commentary_figures
 from helpers.present.narrative import (
     engagement_sentences,
+    growth_point,
     growth_share_sentence,
     markdown,
     method_trend,
@@ -196,6 +197,7 @@ __all__ = [
     "fastest_point",
     "figures_table",
     "formats",
+    "growth_point",
     "growth_share_sentence",
     "highlights_table",
     "key_points",
