@@ -94,7 +94,7 @@ def test_a_claim_resting_on_dates_is_shown_over_them_and_not_counted_as_differin
     ]  # fmt: skip
     text = overview.quality_paragraph(quality)
     assert "over 30 September to 31 October 2015" in text
-    assert "Facebook page likes growth a month 2.7% (within it)" in text
+    assert "Facebook page likes growth a month 2.7%, which agrees" in text
     assert "Twitter followers growth a month 2.4%" in text
     assert "In the Know" not in text  # no unrelated figure
     assert "2 of 3 figures the report states agree" in text

@@ -11,7 +11,8 @@ figures were worked out and the data-quality summary (the full stated-figures ta
 stays in ``quality.html``). A print stylesheet (``templates/print.css``) gives A4
 pages, a running header and page numbers (CSS page margin boxes), keeps tables,
 charts and headings with what follows them whole, and prints every chart at
-:data:`PRINT_DPI` or finer and no taller than :data:`CHART_HEIGHT_MM`.
+:data:`CHART_PRINT_SCALE` of its own size (so its text prints at 7 pt or more) and at
+:data:`PRINT_DPI` or finer.
 
 The contents' page numbers come from a first printing: its outline (bookmarks)
 gives the page each part starts on, the numbers are written in, and the paper is
@@ -65,10 +66,15 @@ CHROMIUM_ARGS: tuple[str, ...] = (
 )
 #: Charts print no larger than their pixel width divided by this (dots per inch).
 PRINT_DPI = 150
-#: The tallest a chart prints, in millimetres (its width follows, aspect ratio kept).
-CHART_HEIGHT_MM = 50
+#: A chart prints at this share of its own size (its text at 7 pt or more), no wider
+#: than the text; its own size is its pixel width over :data:`CHART_PIXELS_PER_INCH`.
+CHART_PRINT_SCALE = config.CHART_PRINT_SCALE
+CHART_PIXELS_PER_INCH = config.CHART_PIXELS_PER_INCH
 #: Width of the text on an A4 sheet, in millimetres (210 less print.css's side margins).
 TEXT_WIDTH_MM = 210 - 16 - 15
+#: Height of the text on an A4 sheet, in millimetres (297 less print.css's top and
+#: bottom margins).
+TEXT_HEIGHT_MM = 297 - 16 - 15
 #: Title of the paper's one annex.
 ANNEX_TITLE = "Annex: how the figures were worked out, and data quality"
 #: Title of the paper's closing parts (implications ... contact), after the channels.
@@ -338,8 +344,10 @@ def _print(context: Any, skeleton: str, parts: list[dict[str, str]], path: Path)
         {
             "parts": parts,
             "dpi": PRINT_DPI,
-            "chartHeightMm": CHART_HEIGHT_MM,
+            "chartScale": CHART_PRINT_SCALE,
+            "chartPixelsPerInch": CHART_PIXELS_PER_INCH,
             "textWidthMm": TEXT_WIDTH_MM,
+            "textHeightMm": TEXT_HEIGHT_MM,
         },
     )
     numbers = part_pages(page.pdf(**_PDF_OPTIONS))

@@ -18,6 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from helpers import config
 from helpers.present.theme import DPI, FIGSIZE, GRID_COLOUR, GRID_LINEWIDTH, theme
 
 # --- figure scaffolding -----------------------------------------------------------------------
@@ -46,7 +47,7 @@ def require_columns(data: pd.DataFrame, columns: Iterable[str | None], what: str
 
 #: Pixels per inch of the PNG a notebook displays: sharp on high-density screens and
 #: above 150 dpi when a briefing is printed.
-DISPLAY_DPI = 150
+DISPLAY_DPI = config.CHART_PIXELS_PER_INCH
 _ALT = "alt_text"
 
 

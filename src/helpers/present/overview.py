@@ -303,13 +303,19 @@ def _statement_sentence(statements: Sequence[Record]) -> str:
     if not statements:
         return ""
     first = statements[0]
+    quote = str(first.get("quote") or "").rstrip(".")
+    when = formats.dates(first["start"], first["end"])
+    if all(q.get("status") == UNTESTED for q in statements):
+        return (
+            f"The report's view, \u201c{quote}\u201d, cannot be tested on the monthly readings "
+            f"from {when}: there are too few (at least six are needed)."
+        )
     verdicts = formats.join(
-        f"{check_label(q).removesuffix(' growth levelling off')} {formats.computed_figure(q)}"
+        f"{formats.channel_name(str(q.get('channel')))} {formats.computed_figure(q)}"
         for q in statements
     )
     return (
-        f"The report sees \u201c{first.get('quote')}\u201d; tested on the monthly readings of "
-        f"{formats.dates(first['start'], first['end'])}: {verdicts}."
+        f"The report's view, \u201c{quote}\u201d, tested on the readings from {when}: {verdicts}."
     )
 
 
@@ -374,16 +380,15 @@ def _dates_sentence(quality: Sequence[Record], dated: Sequence[Record]) -> str:
         first = same[0]
         each = formats.join(
             f"{check_label(q)} {formats.computed_figure(q)}"
-            + ("" if q.get("status") == DEPENDS_ON_DATES else " (within it)")
+            + (", which agrees" if q.get("status") == "ok" else "")
             for q in same
         )
         said.append(
-            f"\u201c{quote}\u201d ({formats.stated_figure(first)}), over "
-            f"{formats.dates(first['start'], first['end'])}: {each}"
+            f"\u201c{quote}\u201d, over {formats.dates(first['start'], first['end'])}: {each}"
         )
     return (
-        "Not counted as differing, because the report gives no dates for them and the "
-        "result depends on the dates chosen (the dates used are shown): " + "; ".join(said) + "."
+        "The report gives no dates for these, so they are judged over the dates shown and "
+        "not counted as differing: " + "; ".join(said) + "."
     )
 
 
