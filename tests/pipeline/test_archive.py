@@ -200,7 +200,9 @@ def test_each_row_holds_the_latest_figures_its_briefing_shows(tmp_path: Path) ->
     build_archive(out)
     soup = _soup(out)
     row = next(
-        r for r in soup.select("table.archive-figures tbody tr") if r.th.get_text() == "November 2015"
+        r
+        for r in soup.select("table.archive-figures tbody tr")
+        if r.th.get_text() == "November 2015"
     )
     cells = [td.get_text(" ", strip=True) for td in row.select("td")]
     assert "205,992 31 Oct 2015" in cells

@@ -39,7 +39,9 @@ def _audience(i: PeriodInputs, channel: str, metric: str) -> pd.DataFrame:
 
 def _devices(i: PeriodInputs) -> dict[str, pd.DataFrame]:
     return {
-        "Trust Ed": measures.shares(i.tidy, i.window, Channel.TRUSTED2KNOW, TRUST_ED, "device_share"),
+        "Trust Ed": measures.shares(
+            i.tidy, i.window, Channel.TRUSTED2KNOW, TRUST_ED, "device_share"
+        ),
         "Force website": measures.device_mix(i.tidy, i.window, Channel.WEBSITE, WEBSITE).query(
             "month.isna()"
         ),

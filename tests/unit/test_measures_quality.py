@@ -176,3 +176,16 @@ def test_a_range_is_judged_as_a_range_at_its_stated_precision(tidy, claims):
     row = check_claims(tidy, claims).set_index("check").loc["facebook_monthly_reach_text"]
     assert row["computed"] == 4_885_290
     assert row["status"] == OK
+
+
+def test_checks_mark_channel_wide_rows_as_totals_like_every_figure_frame(tidy, claims):
+    """The social page's ``checks``: "All accounts" rows are marked, not mixed in unmarked."""
+    from helpers.measures.quality import QUALITY_COLUMNS, checks_for
+    from helpers.tidy.periods import reporting_window
+
+    checks = checks_for(tidy, claims, reporting_window("2015-11", None), ["facebook", "twitter"])
+    assert "is_total" in QUALITY_COLUMNS and list(checks.columns) == QUALITY_COLUMNS
+    assert checks["is_total"].dtype == bool
+    assert (checks["is_total"] == (checks["account"] == "All accounts")).all()
+    accounts = checks[~checks["is_total"]]
+    assert len(accounts) and "All accounts" not in set(accounts["account"])

@@ -161,7 +161,9 @@ def headline_record(
 def _one_month(start: str, end: str) -> bool:
     """Whether ``start`` to ``end`` is exactly one calendar month."""
     first, last = pd.Timestamp(start), pd.Timestamp(end)
-    return first.is_month_start and last.is_month_end and first.to_period("M") == last.to_period("M")
+    return (
+        first.is_month_start and last.is_month_end and first.to_period("M") == last.to_period("M")
+    )
 
 
 def _definition(record: Mapping[str, Any]) -> tuple[str, str]:

@@ -30,6 +30,8 @@ from helpers.tidy.select import (
     sum_of_accounts,
 )
 
+#: The columns of a checks frame; ``is_total`` marks a check of a whole channel
+#: (account "All accounts"), as in every figure frame.
 QUALITY_COLUMNS = [
     "check",
     "kind",
@@ -50,6 +52,7 @@ QUALITY_COLUMNS = [
     "quote",
     "report_line",
     "source",
+    "is_total",
 ]
 OK, DIFFERS, NOT_COMPUTABLE = "ok", "differs", "not computable"
 #: Status of a claim checked over dates its source does not give (``dates`` ``assumed``)
@@ -283,6 +286,7 @@ def check_claims(tidy: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
                 "quote": claim["quote"],
                 "report_line": int(claim["report_line"]),
                 "source": claim["source"],
+                "is_total": claim["account"] == config.ALL_ACCOUNTS,
             }
         )
     return pd.DataFrame.from_records(records, columns=QUALITY_COLUMNS)
@@ -334,6 +338,7 @@ def cross_table_checks(tidy: pd.DataFrame) -> pd.DataFrame:
                 "quote": "",
                 "report_line": None,
                 "source": total["source"],
+                "is_total": total["account"] == config.ALL_ACCOUNTS,
             }
         )
     return pd.DataFrame.from_records(records, columns=QUALITY_COLUMNS)
@@ -404,6 +409,7 @@ def commentary_checks(tidy: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame
                 "quote": f"{fig['qualifier']} {stated:,.{decimals}f}".strip(),
                 "report_line": None,
                 "source": fig["source"],
+                "is_total": fig["account"] == config.ALL_ACCOUNTS,
             }
         )
     return pd.DataFrame.from_records(records, columns=QUALITY_COLUMNS)
