@@ -57,7 +57,7 @@ CHARTS: dict[str, Callable[[PeriodInputs], Any]] = {
         _audience(i, Channel.TWITTER, Metric.FOLLOWERS), "Twitter followers"
     ),
     "In the Know total": lambda i: present.total_chart(
-        _audience(i, Channel.ITK, Metric.REGISTERED_USERS), "ITK registered users"
+        _audience(i, Channel.ITK, Metric.REGISTERED_USERS), "ITK registered users", "division"
     ),
     "Facebook by account": lambda i: present.audience_chart(
         _audience(i, Channel.FACEBOOK, Metric.PAGE_LIKES), "Facebook likes", "account"
@@ -120,7 +120,11 @@ def test_every_plotted_reading_has_its_axis_label(november: PeriodInputs, name: 
         for line in ax.lines
         for x in mdates.date2num(pd.to_datetime(line.get_xdata()))
     }
-    shown = {t.get_text() for t in ax.get_xticklabels() if t.get_visible() and t.get_text()}
+    shown = {
+        " ".join(t.get_text().split())
+        for t in ax.get_xticklabels()
+        if t.get_visible() and t.get_text()
+    }
     assert plotted <= shown, f"{name}: no label for {sorted(plotted - shown)}"
 
 

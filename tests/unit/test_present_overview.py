@@ -32,7 +32,8 @@ def test_accounts_that_outgrew_every_division_are_named_ahead_of_the_fastest_div
         change("facebook", "page_likes", "East", 34.4),
         change("facebook", "page_likes", "West", 33.3),
     ]
-    points = overview.fastest_divisions(records)
+    assert overview.fastest_divisions(records) == []  # a force that declares no divisions
+    points = overview.fastest_divisions(records, ("West", "South", "East"))
     assert (
         points[0]
         == "Facebook likes grew fastest in East (+34.4%) between February and September 2015."

@@ -10,6 +10,7 @@ Written by the runner from the overview notebook's record
      "decision": "The Commissioner is requested to note the report." or null,
      "issued": "2015-11-18" or null (a draft: no date of issue set),
      "contact": "Media and Communications, Lancashire Constabulary" or null,
+     "force": "Lancashire Constabulary" (the force profile's name; "" when it has none),
      "latest": "2015-11-18" or null (the last day any figure shown reaches),
      "paper_parts": [{"title": "Implications", "text": "There are no implications."},
                      ..., {"title": "Contact for further information", "text": ...}]}
@@ -51,4 +52,4 @@ def read_overview(folder: Path) -> dict[str, Any] | None:
         return None
     if not isinstance(data, Mapping) or any(f not in data for f in FIELDS if f != "contact"):
         return None
-    return {"contact": None, "latest": None, "paper_parts": [], **data}
+    return {"contact": None, "force": "", "latest": None, "paper_parts": [], **data}

@@ -241,7 +241,7 @@ def print_document(overview: Mapping[str, Any], parts: Sequence[Mapping[str, str
         .get_template("print.html.j2")
         .render(
             css=css,
-            force=config.FORCE_NAME,
+            force=str(overview.get("force") or ""),
             topic=TOPIC,
             overview=overview,
             issued=issue_label(overview.get("issued")),
@@ -249,7 +249,7 @@ def print_document(overview: Mapping[str, Any], parts: Sequence[Mapping[str, str
             parts=list(parts),
             annex_title=ANNEX_TITLE,
             about_title=ABOUT_TITLE,
-            running_left=f"{config.FORCE_NAME} · {TOPIC}",
+            running_left=" · ".join(p for p in (str(overview.get("force") or ""), TOPIC) if p),
             running_right=str(overview["period_label"]),
         )
     )

@@ -131,13 +131,17 @@ def audience_chart(
 
 
 @themed
-def total_chart(levels: pd.DataFrame, label: str, *, ax: Axes | None = None) -> Figure | Axes:
+def total_chart(
+    levels: pd.DataFrame, label: str, account_kind: str = "account", *, ax: Axes | None = None
+) -> Figure | Axes:
     """The channel total at every reading, including the year-earlier starting point.
 
     Args:
         levels: An audience frame (:func:`helpers.measures.audience`); its
             ``All accounts`` rows are drawn.
         label: What is counted, e.g. ``"Facebook likes"``.
+        account_kind: What the parts of the total are, ``"account"`` or ``"division"``:
+            the title says "all accounts" or "all divisions".
         ax: Axes to draw on; by default the chart gets a figure of its own.
 
     Returns:
@@ -145,8 +149,7 @@ def total_chart(levels: pd.DataFrame, label: str, *, ax: Axes | None = None) -> 
     """
     sel = levels[(levels["account"] == config.ALL_ACCOUNTS) & (levels["measure"] == "value")]
     months = formats.months(sel["month"])
-    parts = set(_accounts(levels)["account"])
-    whole = "all divisions" if parts and parts <= set(config.DIVISIONS) else "all accounts"
+    whole = f"all {account_kind}s"
     result = trend_chart(
         sel.assign(series=f"{label} ({whole})"),
         x="end",

@@ -243,10 +243,10 @@ def trend_sentence(trend: Trend, noun: str) -> str:
         noun: What is counted, in words, e.g. ``"Facebook likes"``.
 
     Returns:
-        One or two sentences (empty when there is nothing to say).
+        One or two sentences (empty when there are no readings).
     """
-    if trend.saturation.n_points == 0:
-        return f"There are no {formats.in_sentence(noun)} figures to tell how they are growing."
+    if trend.saturation.n_points == 0:  # nothing to say: a section of the page leaves it out
+        return ""
     return " ".join(s for s in (interval_sentence(trend, noun), growth_finding(trend)) if s)
 
 
@@ -309,7 +309,7 @@ def projection_sentence(trend: Trend, noun: str) -> str:
         noun: What is counted, in words, e.g. ``"Facebook likes"``.
 
     Returns:
-        One sentence, or ``""``.
+        One sentence, or ``""`` when none is made.
     """
     projection = trend.projection
     if isinstance(projection, Forecast):
