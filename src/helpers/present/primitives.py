@@ -24,6 +24,7 @@ from matplotlib.patches import Patch
 from helpers.present import formats
 from helpers.present.figure import new_figure, require_columns, require_text
 from helpers.present.theme import (
+    FIGSIZE,
     LABEL_FONTSIZE,
     NOT_REPORTED_COLOUR,
     NOT_REPORTED_LABEL,
@@ -388,6 +389,8 @@ def share_chart(
 
     own_axes = ax is None
     fig, ax = new_figure(ax)
+    if own_axes:  # a bar needs a third of an inch: two bars need no full-height chart
+        fig.set_size_inches(FIGSIZE[0], min(FIGSIZE[1], 1.5 + 0.33 * len(table.index)))
     positions = np.arange(len(table.index))
     left = np.zeros(len(table.index))
     for segment in table.columns:

@@ -248,7 +248,7 @@ def headline_tables(table: pd.DataFrame, period_label: str) -> Html | Markdown:
 def method_notes(headlines: Records) -> Markdown:
     """How the figures the overview uses were worked out, one bullet each."""
     notes = [*words.method_notes(records(headlines))]
-    notes.append("Each channel's HTML briefing gives its own method notes in full, at its end.")
+    notes.append("Each channel's page gives its own method notes in full, at its end.")
     return Markdown("\n".join(f"- {_e(n)}" for n in notes))
 
 

@@ -106,7 +106,7 @@ NOT_REPORTED_LABEL = "Not reported"
 
 #: A chart's own size in inches: the board paper prints it at :data:`PRINT_SCALE` of
 #: this (5.1 inches wide), the HTML page shows it at :data:`DPI` pixels an inch.
-FIGSIZE: tuple[float, float] = (6.4, 3.1)
+FIGSIZE: tuple[float, float] = (6.4, 2.8)
 DPI = 100
 #: The share of its own size a chart is printed at in the board paper (``pdf.py``).
 PRINT_SCALE = config.CHART_PRINT_SCALE
@@ -343,7 +343,7 @@ def _overlapping_ticks(ax: Axes, renderer: Any) -> list[float]:
         if t.label1.get_visible() and t.label1.get_text() and low <= t.get_loc() <= high
     ]
     ticks.sort(key=lambda item: item[0])
-    gap = 4.0  # pixels between two labels
+    gap = renderer.points_to_pixels(3.0)  # a little white between two labels
     return [
         here for (here, box), (_, after) in itertools.pairwise(ticks) if box.x1 + gap > after.x0
     ]
@@ -376,6 +376,15 @@ def fit(fig: Figure, ax: Axes, title: str) -> None:
         lambda: ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y")),
         lambda: ax.tick_params(axis="x", labelrotation=90),
     ]
+    shown_dpi = config.CHART_PIXELS_PER_INCH  # text is measured as the PNG renders it
+    own_dpi, fig.dpi = fig.dpi, shown_dpi
+    try:
+        _fit(fig, ax, title, width, steps)
+    finally:
+        fig.dpi = own_dpi
+
+
+def _fit(fig: Figure, ax: Axes, title: str, width: int, steps: list) -> None:
     for _ in range(12):
         fig.draw_without_rendering()
         renderer = fig.canvas.get_renderer()
@@ -433,7 +442,7 @@ def finish(
         color=SOURCE_COLOUR,
         gid="source-note",
     )
-    bottom = (lines * SOURCE_FONTSIZE * 1.3 + 8) / 72 / FIGSIZE[1]
+    bottom = (lines * SOURCE_FONTSIZE * 1.3 + 8) / 72 / fig.get_size_inches()[1]
     fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
     fit(fig, ax, title)
     return fig

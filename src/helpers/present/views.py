@@ -42,7 +42,6 @@ from helpers.present.points import (
 )
 
 _NONE = "there are none in the months this briefing covers"
-_FEW = "there are too few readings in the window to project from"
 _TOTALS = ["All accounts", "Sum of accounts"]
 
 
@@ -126,7 +125,17 @@ count_bars = _guard(_charts.count_bars, "")
 per_resident_table = _guard(_tables.per_resident_table, "per 1,000 residents")
 highlights_table = _guard(_tables.highlights_table, "campaign or operational figures")
 quality_table = _guard(_tables.quality_table, "stated figures to check")
-projection_chart = _guard(_charts.projection_chart, "projection", _projected, _FEW)
+
+
+def projection_chart(trend: Any, *args: Any, **kwargs: Any) -> Any:
+    """The projection chart; nothing when too few readings allow none.
+
+    Why there is none is said once, in the page's method part and the paper's annex,
+    not in every page's list of what it leaves out.
+    """
+    if trend is None or not _projected(trend):
+        return None
+    return _charts.projection_chart(trend, *args, **kwargs)
 
 
 def flow_summary(flows: pd.DataFrame) -> Any:

@@ -113,6 +113,18 @@ async ({ parts, dpi, chartScale, chartPixelsPerInch, textWidthMm, textHeightMm }
     }
     // the front block already gives the date of issue, decision and contact
     for (const node of Array.from(main.querySelectorAll(".screen-only, dl.paper-facts"))) node.remove();
+    // a note on assumed dates is printed once a part, under the first table it concerns
+    const notes = new Set();
+    for (const p of Array.from(main.querySelectorAll("div.narrative > p"))) {
+      if (!/^Dates assumed:/.test(p.textContent.trim())) continue;
+      const said = p.textContent.replace(/\s+/g, " ").trim();
+      if (notes.has(said)) {
+        const block = p.parentElement;
+        p.remove();
+        if (!block.textContent.trim()) (block.closest("div.output") || block).remove();
+      }
+      notes.add(said);
+    }
     dropEmptyHeadings(main);
     // A page that opens with its own title (h2 "Social media") keeps only the part's h1.
     const first = main.querySelector("h1, h2, h3");
@@ -169,7 +181,9 @@ async ({ parts, dpi, chartScale, chartPixelsPerInch, textWidthMm, textHeightMm }
   // including its last table or chart (only to its first when the whole would fill
   // most of a page), so that no heading ends a page apart from its table or chart.
   const most = (textHeightMm / 25.4) * 96 * 0.8; // CSS pixels
-  const startsUnit = (node) => node.matches("div.pair") || headingLevel(node, false) > 0;
+  const startsUnit = (node) =>
+    headingLevel(node, false) > 0 ||
+    (node.matches("div.pair") && headingLevel(node.firstElementChild, false) > 0);
   const holds = (node) => node.matches("div.pair") || node.querySelector("table, img") !== null;
   for (const section of holder.querySelectorAll("section.part")) {
     const nodes = Array.from(section.children);
