@@ -321,8 +321,9 @@ def flow_notes(flows: pd.DataFrame) -> str:
         flows: A :func:`helpers.measures.period_flows` frame.
 
     Returns:
-        A sentence such as "Changes not shown: Instagram (there are no figures for
-        February 2025); Force website new users (weekly figures cannot be cut ...)."
+        Sentences such as "Changes not shown: Instagram on the month: the data hold
+        nothing for February 2025; Force website on the month: weekly figures cannot
+        be cut to the same days of another month."
     """
     frame = _channel_wide(flows)
     withheld = frame[frame["note"].astype(str) != ""]
