@@ -61,7 +61,7 @@ def test_quoted_commentary_figures_are_not_counted_as_checks():
     assert len(overview.checked(quality)) == 2
     line = overview.quality_line(quality)
     assert line == (
-        "Data quality: 1 of the 2 figures stated in the report agree with the data; "
+        "Data quality: 1 of the 2 stated figures agree with the data; "
         "1 differs beyond rounding (listed in the annex)."
     )
     paragraph = overview.quality_paragraph(quality)
@@ -98,7 +98,7 @@ def test_a_claim_resting_on_dates_is_shown_over_them_and_not_counted_as_differin
     assert "Facebook page likes growth a month 2.7%, which agrees" in text
     assert "Twitter followers growth a month 2.4%" in text
     assert "In the Know" not in text  # no unrelated figure
-    assert "2 of 3 figures the report states agree" in text
+    assert "2 of 3 stated figures agree with the tables they come from" in text
     line = overview.quality_line(quality)
     assert "differ" not in line.replace("different", "")
     assert "one rests on dates the report does not give (listed in the annex)" in line
@@ -108,10 +108,10 @@ def test_a_claim_resting_on_dates_is_shown_over_them_and_not_counted_as_differin
 def test_all_agreeing_and_none_stated_are_said_in_plain_words():
     agree = [{"check": c, "kind": "pct_change", "status": "ok"} for c in "abcde"]
     assert overview.quality_line(agree) == (
-        "Data quality: All five figures stated in the report agree with the data."
+        "Data quality: All five stated figures agree with the data."
     )
     assert overview.quality_paragraph(agree) == (
-        "All five figures stated in the report agree with its own tables."
+        "All five stated figures agree with the tables they come from."
     )
     assert overview.quality_line([]).startswith("No report had stated figures")
 

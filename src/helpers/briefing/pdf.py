@@ -71,10 +71,10 @@ PRINT_DPI = 150
 CHART_PRINT_SCALE = config.CHART_PRINT_SCALE
 CHART_PIXELS_PER_INCH = config.CHART_PIXELS_PER_INCH
 #: Width of the text on an A4 sheet, in millimetres (210 less print.css's side margins).
-TEXT_WIDTH_MM = 210 - 16 - 15
+TEXT_WIDTH_MM = 210 - 14 - 13
 #: Height of the text on an A4 sheet, in millimetres (297 less print.css's top and
 #: bottom margins).
-TEXT_HEIGHT_MM = 297 - 16 - 15
+TEXT_HEIGHT_MM = 297 - 14 - 13
 #: Title of the paper's one annex.
 ANNEX_TITLE = "Annex: how the figures were worked out, and data quality"
 #: Title of the paper's closing parts (implications ... contact), after the channels.

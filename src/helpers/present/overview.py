@@ -306,10 +306,13 @@ def quality_line(quality: Sequence[Record]) -> str:
         return NO_CLAIMS
     agree = sum(1 for q in claims if q.get("status") == "ok")
     if agree == len(claims):
-        everything = "The one figure" if agree == 1 else f"All {_figures(agree)}"
-        first = f"{everything} stated in the report agree with the data"
+        first = (
+            "The one stated figure agrees with the data"
+            if agree == 1
+            else f"All {formats.small_count(agree)} stated figures agree with the data"
+        )
     else:
-        first = f"{agree} of the {len(claims)} figures stated in the report agree with the data"
+        first = f"{agree} of the {len(claims)} stated figures agree with the data"
     rest = []
     if flagged:
         rest.append(f"{len(flagged)} differ{'s' if len(flagged) == 1 else ''} beyond rounding")
@@ -385,9 +388,12 @@ def _claims_paragraph(quality: Sequence[Record]) -> str:
     dated = _on_dates(quality)
     agree = sum(1 for q in quality if q.get("status") == "ok")
     if agree == len(quality):
-        everything = "The one figure" if agree == 1 else f"All {_figures(agree)}"
-        return f"{everything} stated in the report agree with its own tables."
-    sentences = [f"{agree} of {len(quality)} figures the report states agree with its own tables."]
+        if agree == 1:
+            return "The one stated figure agrees with the table it comes from."
+        return (
+            f"All {formats.small_count(agree)} stated figures agree with the tables they come from."
+        )
+    sentences = [f"{agree} of {len(quality)} stated figures agree with the tables they come from."]
     if own:
         own = sorted(
             own, key=lambda q: (q.get("kind") != "cross_table", q.get("comparison") != "equal")
@@ -397,11 +403,7 @@ def _claims_paragraph(quality: Sequence[Record]) -> str:
             f"{formats.computed_figure(q)}"
             for q in own
         ]
-        sentences.append(
-            "Where the report disagrees with its own figures, the differences are small: "
-            + "; ".join(shown)
-            + "."
-        )
+        sentences.append("Where they differ, the differences are small: " + "; ".join(shown) + ".")
     if dated:
         sentences.append(_dates_sentence(quality, dated))
     return " ".join(sentences)

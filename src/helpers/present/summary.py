@@ -12,6 +12,7 @@ summary in JupyterLab and are left out of the published page.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -314,6 +315,14 @@ def _what(record: Mapping[str, Any]) -> str:
     return what if kind.casefold() in what.casefold() else f"{what}: {kind}"  # kind "": what
 
 
+def _quote(record: Mapping[str, Any]) -> str:
+    """What the source says; a commentary figure as the paper prints it ("4.7 million")."""
+    quote = str(record.get("quote") or "")
+    if record.get("kind") == "commentary" and record.get("stated") is not None:
+        return re.sub(r"[\d,.]+$", formats.stated_figure(record), quote)
+    return quote
+
+
 def check_rows(quality: Records) -> list[_Row]:
     """One row per check: who and what, the claim as stated, the value computed, the verdict."""
     rows, anchored = [], set()
@@ -324,7 +333,7 @@ def check_rows(quality: Records) -> list[_Row]:
             _Row(
                 who=_who(r),
                 what=_what(r),
-                quote=str(r.get("quote") or ""),
+                quote=_quote(r),
                 stated=formats.stated_figure(r),
                 computed=formats.computed_figure(r),
                 dates=formats.dates(r["start"], r["end"]) if r.get("start") else "",

@@ -129,11 +129,24 @@ async ({ parts, dpi, chartScale, chartPixelsPerInch, textWidthMm, textHeightMm }
     // A page that opens with its own title (h2 "Social media") keeps only the part's h1.
     const first = main.querySelector("h1, h2, h3");
     const same = (a, b) => a.replace(/\s+/g, " ").trim().toLowerCase() === b.trim().toLowerCase();
-    if (first && same(first.textContent.replace(/¶/g, ""), part.title)) first.remove();
+    if (first && same(first.textContent.replace(/¶/g, ""), part.title)) {
+      const block = first.closest("div.narrative");
+      first.remove();
+      if (block && !block.textContent.trim()) block.remove();
+    }
     const section = document.createElement("section");
     section.className = `part part-${part.role}`;
     section.id = `part-${part.name}`;
     section.append(heading(1, part.title), ...Array.from(main.childNodes));
+    // the part's title is kept with the line that introduces it
+    const title = section.firstElementChild;
+    const intro = title.nextElementSibling;
+    if (intro && !intro.querySelector("h2, h3, table, img")) {
+      const opening = document.createElement("div");
+      opening.className = "keep opening";
+      title.before(opening);
+      opening.append(title, intro);
+    }
     for (const node of Array.from(section.children)) {
       if (isChart(node)) node.classList.add("chart-output");
     }
@@ -188,7 +201,7 @@ async ({ parts, dpi, chartScale, chartPixelsPerInch, textWidthMm, textHeightMm }
   for (const section of holder.querySelectorAll("section.part")) {
     const nodes = Array.from(section.children);
     for (let i = 0; i < nodes.length; i += 1) {
-      if (!headingLevel(nodes[i], false)) continue;
+      if (!startsUnit(nodes[i])) continue;  // a heading, or a narrow table under its heading
       let end = i + 1;
       while (end < nodes.length && !startsUnit(nodes[end])) end += 1;
       const holders = [];
