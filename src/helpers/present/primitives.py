@@ -24,11 +24,11 @@ from matplotlib.patches import Patch
 from helpers.present import formats
 from helpers.present.figure import new_figure, require_columns, require_text
 from helpers.present.theme import (
-    FIGSIZE,
     LABEL_FONTSIZE,
     NOT_REPORTED_COLOUR,
     NOT_REPORTED_LABEL,
     PALETTE,
+    bars_height,
     category_labels,
     colour_of,
     date_axis,
@@ -388,9 +388,7 @@ def share_chart(
     colours[NOT_REPORTED_LABEL] = NOT_REPORTED_COLOUR
 
     own_axes = ax is None
-    fig, ax = new_figure(ax)
-    if own_axes:  # a bar needs a third of an inch: two bars need no full-height chart
-        fig.set_size_inches(FIGSIZE[0], min(FIGSIZE[1], 1.5 + 0.33 * len(table.index)))
+    fig, ax = new_figure(ax, height=bars_height(len(table.index)))
     positions = np.arange(len(table.index))
     left = np.zeros(len(table.index))
     for segment in table.columns:

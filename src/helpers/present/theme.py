@@ -108,6 +108,16 @@ NOT_REPORTED_LABEL = "Not reported"
 #: this (5.1 inches wide), the HTML page shows it at :data:`DPI` pixels an inch.
 FIGSIZE: tuple[float, float] = (6.4, 2.8)
 DPI = 100
+
+
+def bars_height(bars: int) -> float:
+    """The height of a chart of horizontal bars, in inches: a third of an inch a bar.
+
+    Two bars need no chart of full height (:data:`FIGSIZE`), which is the most.
+    """
+    return min(FIGSIZE[1], 1.5 + 0.33 * bars)
+
+
 #: The share of its own size a chart is printed at in the board paper (``pdf.py``).
 PRINT_SCALE = config.CHART_PRINT_SCALE
 #: The smallest text a chart carries, in points: printed at :data:`PRINT_SCALE` it

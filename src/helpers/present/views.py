@@ -132,6 +132,15 @@ def projection_chart(trend: Any, *args: Any, **kwargs: Any) -> Any:
 
     Why there is none is said once, in the page's method part and the paper's annex,
     not in every page's list of what it leaves out.
+
+    Args:
+        trend: A :class:`helpers.measures.Trend` of the channel total.
+        *args: What :func:`helpers.present.charts.projection_chart` takes after it
+            (what is counted, e.g. ``"Facebook likes"``).
+        **kwargs: Likewise (``ax=``).
+
+    Returns:
+        The chart, or None.
     """
     if trend is None or not _projected(trend):
         return None
