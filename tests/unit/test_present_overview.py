@@ -61,7 +61,7 @@ def test_quoted_commentary_figures_are_not_counted_as_checks():
     assert len(overview.checked(quality)) == 2
     line = overview.quality_line(quality)
     assert line == (
-        "Data quality: 1 of the 2 stated figures agree with the data; "
+        "Data quality: 1 of the 2 stated figures agrees with the data; "
         "1 differs beyond rounding (listed in the annex)."
     )
     paragraph = overview.quality_paragraph(quality)

@@ -278,6 +278,11 @@ def _on_dates(quality: Sequence[Record]) -> list[Record]:
     return [q for q in quality if q.get("status") == DEPENDS_ON_DATES]
 
 
+def _agree(n: int) -> str:
+    """The verb after "n of the m figures": "1 of the 2 figures agrees"."""
+    return "agrees" if n == 1 else "agree"
+
+
 def _figures(n: int) -> str:
     return f"{formats.small_count(n)} figure{'' if n == 1 else 's'}"
 
@@ -312,7 +317,7 @@ def quality_line(quality: Sequence[Record]) -> str:
             else f"All {formats.small_count(agree)} stated figures agree with the data"
         )
     else:
-        first = f"{agree} of the {len(claims)} stated figures agree with the data"
+        first = f"{agree} of the {len(claims)} stated figures {_agree(agree)} with the data"
     rest = []
     if flagged:
         rest.append(f"{len(flagged)} differ{'s' if len(flagged) == 1 else ''} beyond rounding")
@@ -393,7 +398,9 @@ def _claims_paragraph(quality: Sequence[Record]) -> str:
         return (
             f"All {formats.small_count(agree)} stated figures agree with the tables they come from."
         )
-    sentences = [f"{agree} of {len(quality)} stated figures agree with the tables they come from."]
+    sentences = [
+        f"{agree} of {len(quality)} stated figures {_agree(agree)} with the tables they come from."
+    ]
     if own:
         own = sorted(
             own, key=lambda q: (q.get("kind") != "cross_table", q.get("comparison") != "equal")
