@@ -188,11 +188,14 @@ class ExampleForce:
         return float(hit["value"].iloc[0])
 
 
+_ROW_COLUMNS = ("start", "end", "channel", "account", "segment", "metric", "value")
+
+
 class _Rows:
     """The tidy rows the files should give (start, end, channel, account, segment, metric)."""
 
     def __init__(self) -> None:
-        self.parts: list[pd.DataFrame] = []
+        self.parts: dict[str, list[np.ndarray]] = {c: [] for c in _ROW_COLUMNS}
 
     def add(
         self,
@@ -201,22 +204,23 @@ class _Rows:
         channel: str,
         account: str,
         metric: str,
-        values: np.ndarray | float,
+        values: np.ndarray | pd.Series | float,
         segment: np.ndarray | str = "",
     ) -> None:
+        """Rows of one series (an empty cell, NaN, gives no row)."""
         values = np.atleast_1d(np.asarray(values, dtype=float))
-        frame = pd.DataFrame(
-            {
-                "start": pd.DatetimeIndex(np.broadcast_to(np.asarray(start), values.shape)),
-                "end": pd.DatetimeIndex(np.broadcast_to(np.asarray(end), values.shape)),
-                "channel": channel,
-                "account": account,
-                "segment": np.broadcast_to(np.asarray(segment, dtype=object), values.shape),
-                "metric": metric,
-                "value": values,
-            }
-        )
-        self.parts.append(frame[~np.isnan(values)])
+        keep = ~np.isnan(values)
+        columns = {
+            "start": np.asarray(start, dtype="datetime64[ns]"),
+            "end": np.asarray(end, dtype="datetime64[ns]"),
+            "channel": channel,
+            "account": account,
+            "segment": np.asarray(segment, dtype=object),
+            "metric": metric,
+            "value": values,
+        }
+        for name, column in columns.items():
+            self.parts[name].append(np.broadcast_to(np.asarray(column), values.shape)[keep])
 
     def over(
         self, month: _Month, channel: str, account: str, metric: str, pairs: Iterable[tuple]
@@ -228,8 +232,7 @@ class _Rows:
 
     def monthly(self) -> pd.DataFrame:
         """Per series and month: the sum of the rows, or the members at the month's end."""
-        rows = pd.concat(self.parts, ignore_index=True)
-        return monthly_totals(rows)
+        return monthly_totals(pd.DataFrame({c: np.concatenate(v) for c, v in self.parts.items()}))
 
 
 def monthly_totals(rows: pd.DataFrame) -> pd.DataFrame:
@@ -1094,15 +1097,21 @@ def _members(rng: np.random.Generator, writer: _Writer, rows: _Rows) -> None:
     header = ["Member ID", "First Name", "Last Name", "Email Address", "Mobile Number",
               "Address Line 1", "Postcode", "Neighbourhood", "Date Registered",
               "Alert Preferences"]  # fmt: skip
+    phones = rng.integers(1000, size=n)
+    numbers = rng.integers(1, 200, n)
+    streets = rng.choice(_STREETS, n)
+    postcodes = zip(
+        rng.integers(1, 20, n), rng.integers(1, 10, n), rng.choice(letters, (n, 2)), strict=True
+    )
+    alerts = np.where(rng.random(n) < 0.5, "Crime; Road safety", "Crime")
     table = [
         [100_000 + i, first[i], last[i],
-         f"{first[i].lower()}.{last[i].lower()}{i}@example.invalid",
-         f"07700 900{rng.integers(1000):03d}",
-         f"{rng.integers(1, 200)} {_STREETS[rng.integers(len(_STREETS))]}, {areas[i]}",
-         f"EM{rng.integers(1, 20)} {rng.integers(1, 10)}{''.join(rng.choice(letters, 2))}",
-         areas[i], f"{registered[i]:%d/%m/%Y}",
-         "Crime; Road safety" if rng.random() < 0.5 else "Crime"]
-        for i in range(n)
+         f"{first[i].lower()}.{last[i].lower()}{i}@example.invalid", f"07700 900{phones[i]:03d}",
+         f"{numbers[i]} {streets[i]}, {areas[i]}", f"EM{district} {sector}{''.join(unit)}",
+         areas[i], day, alerts[i]]
+        for i, (district, sector, unit), day in zip(
+            range(n), postcodes, registered.strftime("%d/%m/%Y"), strict=True
+        )
     ]  # fmt: skip
     writer.text(
         f"exports/{LAST_MONTH}/neighbourhood_alert/In the Know members {DAYS[-1]:%Y-%m-%d}.csv",
