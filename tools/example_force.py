@@ -141,7 +141,7 @@ _FIRST_NAMES = (
     "Rowan", "Quinn", "Hayden", "Emerson", "Reese", "Sasha", "Kit", "Frankie", "Lee", "Jude",
 )  # fmt: skip
 _LAST_NAMES = (
-    "Ashdown", "Brackley", "Carrow", "Denholm", "Ellery", "Fenwick", "Garside", "Halloway",
+    "Ashdown", "Brackley", "Calloway", "Denholm", "Ellery", "Fenwick", "Garside", "Halloway",
     "Inskip", "Jessop", "Kettering", "Lindley", "Marlow", "Northam", "Oakley", "Pennock",
 )  # fmt: skip
 
