@@ -28,6 +28,14 @@ invented: the force, its towns, the posts and videos, and the members of the
 member export (made-up names, ``@example.invalid`` addresses, ``07700 900xxx``
 numbers, postcodes in ``EM``, which is no UK postcode area).
 
+Two downloads of one account can give the same tidy series: a Business Suite content
+export's views, interactions and link clicks (per day posted) and the overview charts'
+(per day); an X content export and the account overview. The readers would keep one
+file's values and report the other's as an overlap, so each series has one source here:
+the corporate page's content exports leave those columns out (Business Suite lets one
+choose them), the corporate X account gives its overview, each division account its
+content export.
+
 ``expected.json`` (and :attr:`ExampleForce.expected`) holds, per channel, account,
 metric, segment, span (``day``: rows of one day; ``month``: rows over the month) and
 month, the sum of the values the tidy table should hold (``how: sum``), or for the
