@@ -87,6 +87,8 @@ class Metric(StrEnum):
     REACH = "reach"
     ENGAGED_USERS = "engaged_users"
     NEW_LIKES = "new_likes"
+    NEW_FOLLOWS = "new_follows"
+    SUBSCRIBERS_GAINED = "subscribers_gained"
     IMPRESSIONS = "impressions"
     ENGAGEMENTS = "engagements"
     TWEETS = "tweets"
@@ -170,6 +172,8 @@ METRICS: dict[str, MetricSpec] = {
     Metric.REACH: M("reach", additive=True),
     Metric.ENGAGED_USERS: M("engaged users", additive=True),
     Metric.NEW_LIKES: M("new likes", additive=True),
+    Metric.NEW_FOLLOWS: M("new follows", additive=True),
+    Metric.SUBSCRIBERS_GAINED: M("subscribers gained (net)", signed=True, additive=True),
     Metric.IMPRESSIONS: M("impressions", additive=True),
     Metric.ENGAGEMENTS: M("engagements", additive=True),
     Metric.TWEETS: M("tweets", additive=True),

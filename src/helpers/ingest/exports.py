@@ -25,7 +25,7 @@ from __future__ import annotations
 import copyreg
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -205,6 +205,7 @@ def read_exports(
     cache_dir: Path | None = None,
     mapping_path: Path | None = None,
     jobs: int | None = None,
+    divisions: Sequence[str] = (),
 ) -> ExportResult:
     """Read every export under ``folder`` (or the given ``files``) into tidy rows.
 
@@ -218,6 +219,7 @@ def read_exports(
         mapping_path: The account mapping (default ``<folder>/accounts.yml``).
         jobs: Processes used when many files need parsing (default: CPU count, at
             most 2).
+        divisions: The force's divisions (``raw/force.yml``) the mapping may name.
 
     Returns:
         The rows, a per-file report, the problems and the overlaps.
@@ -228,7 +230,9 @@ def read_exports(
     folder = folder or DataLayout.from_data_dir().exports
     paths = sorted(Path(p) for p in files) if files is not None else discover(folder)
     mapping = load_accounts(
-        mapping_path or folder / MAPPING_FILE, [relative_name(p, folder) for p in paths]
+        mapping_path or folder / MAPPING_FILE,
+        [relative_name(p, folder) for p in paths],
+        divisions,
     )
     cache = Cache(cache_dir) if cache_dir is not None and paths else None
     cache_dir = cache_dir if cache is not None else None
