@@ -1053,13 +1053,13 @@ def _studio_table(
     totals = {
         "views": int(views.sum()),
         "watch_hours": round(float(channel.watch[:, month.at].sum()), 4),
-        "subscribers": int(subs.sum()) + int(rng.integers(1, 6)),  # the channel page's too
+        "subscribers_gained": int(subs.sum()) + int(rng.integers(1, 6)),  # channel page's too
     }
     header = ["Content", "Video title", "Video publish time", "Duration", "Views",
               "Watch time (hours)", "Subscribers", "Impressions",
               "Impressions click-through rate (%)"]  # fmt: skip
     table = [["Total", "", "", "", totals["views"], f"{totals['watch_hours']:.4f}",
-              totals["subscribers"], impressions.sum(),
+              totals["subscribers_gained"], impressions.sum(),
               round(100 * views.sum() / max(impressions.sum(), 1) / 3, 2)]]  # fmt: skip
     table += [
         [channel.ids[i], channel.titles[i], channel.published[i], channel.durations[i], views[i],
@@ -1073,7 +1073,7 @@ def _studio_table(
     for metric, values, rounding in (
         ("views", views, 0.0),
         ("watch_hours", watch, 0.5e-4 * (len(shown) + 1)),
-        ("subscribers", subs, 0.0),
+        ("subscribers_gained", subs, 0.0),
     ):
         per_video = [(channel.titles[i], float(values[i])) for i in shown]
         rows.over(month, "youtube", CORPORATE, metric, per_video)
@@ -1145,11 +1145,13 @@ def _accounts_yml() -> str:
     for name, account in FACEBOOK_PAGES.items():
         if name != account:
             lines += [f"  - name: {name:<28}# Facebook page", f"    account: {account}"]
+            lines.append(f"    division: {account}")
     lines += [f"  - name: {INSTAGRAM_USER:<28}# Instagram username",
               f"    account: {CORPORATE}"]  # fmt: skip
     for handle, account in X_HANDLES.items():
         if account != CORPORATE:
             lines += [f"  - name: {handle:<28}# X handle", f"    account: {account}"]
+            lines.append(f"    division: {account}")
     lines += [
         f"  - name: {PROPERTY:<28}# the GA4 property",
         f"    account: {SITE}",

@@ -17,12 +17,12 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 
 from helpers import config
 from helpers.errors import DataError
+from helpers.ingest.accounts import load_accounts
 from helpers.layout import DataLayout
-from helpers.tidy.dataset import build_dataset
+from helpers.tidy.dataset import build_dataset, load_profile
 from tools import example_force
 from tools.example_force import load_expected, monthly_totals
 
@@ -207,14 +207,17 @@ def test_thirteen_months_and_changes_that_show(example):
 
 
 def test_force_profile_and_mapping(example):
-    profile = yaml.safe_load((example.data / "raw" / "force.yml").read_text(encoding="utf-8"))
-    assert profile["name"] == "Eastmere Constabulary"
-    assert profile["divisions"] == ["North", "Central", "South"]
-    assert profile["sites"] == {"website": "eastmere.police.uk"}
-    assert set(profile["pages"]) == {"social", "website", "itk"}
-    assert all(entry["text"] for entries in profile["pages"].values() for entry in entries)
+    profile = load_profile(example.data)
+    assert profile.name == "Eastmere Constabulary"
+    assert profile.divisions == ("North", "Central", "South")
+    assert profile.site("website") == "eastmere.police.uk"
+    for page in ("social", "website", "itk"):
+        assert profile.description(page, "2026-11"), page
+    layout = DataLayout.from_data_dir(example.data)
+    mapping = load_accounts(layout.mapping, divisions=profile.divisions)
+    assert mapping.divisions() == {d: d for d in profile.divisions}
     accounts = set(example.tidy["account"])
-    assert accounts == {"Eastmere Police", "North", "Central", "South", "eastmere.police.uk"}
+    assert accounts == {"Eastmere Police", *profile.divisions, "eastmere.police.uk"}
 
 
 def test_personal_looking_values_are_invented_and_never_reach_the_table(example):
