@@ -141,7 +141,7 @@ def _earlier(
     rows = inside_month(own, month)
     label = month_label(month)
     if rows.empty:
-        return None, f"there are no figures for {label}"
+        return None, f"the data hold nothing for {label}"
     if current.whole:
         reading = _reading(rows, month, cover)
         if reading.whole:

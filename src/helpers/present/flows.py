@@ -302,6 +302,55 @@ def flow_table(flows: pd.DataFrame) -> Styler:
     return styled(table, caption, numbers)
 
 
+def several_accounts(flows: pd.DataFrame) -> pd.DataFrame:
+    """The period month's readings of the channels that have several accounts, by account."""
+    rows = _period_rows(flows)
+    rows = rows[rows["account"] != ALL_ACCOUNTS]
+    several = rows.groupby("channel")["account"].transform("nunique") > 1
+    return rows[several]
+
+
+def flow_accounts_table(flows: pd.DataFrame, per_channel: int = 3) -> Styler:
+    """Each account's leading figures of the month, for channels with several accounts.
+
+    Args:
+        flows: A :func:`helpers.measures.period_flows` frame with such channels
+            (:func:`several_accounts` not empty).
+        per_channel: How many of each channel's figures (in
+            :data:`helpers.measures.flows.FLOW_ORDER`) to show.
+
+    Returns:
+        One row per channel and account (the account's name as plain text), one column
+        per figure; a channel whose data cover part of the month gives its days.
+    """
+    rows = _ordered(several_accounts(flows))
+    period = rows["month"].iloc[0]
+    keep = []
+    for _, group in rows.groupby("channel", sort=False):
+        metrics = list(dict.fromkeys(group["metric"]))[:per_channel]
+        keep.append(group[group["metric"].isin(metrics)])
+    shown = pd.concat(keep)
+    labels = {}
+    for _, row in shown.iterrows():
+        name = formats.channel_name(row["channel"])
+        if bool(row["partial"]):
+            covered = formats.days_covered(row["start"], row["end"], int(row["days"]))
+            name += f" ({covered.replace(' (', ', ').rstrip(')')})"
+        labels[row["channel"]] = name
+    shown = shown.assign(
+        Channel=shown["channel"].map(labels),
+        Account=shown["account"],
+        figure=shown["metric"].map(formats.metric_name),
+    )
+    order = list(dict.fromkeys(shown["figure"]))
+    table = shown.pivot_table(
+        index=["Channel", "Account"], columns="figure", values="value", aggfunc="first", sort=False
+    )[order]
+    table.columns.name = None
+    caption = f"Activity by account in {formats.month(period)}"
+    return styled(table, caption, {c: figure_text for c in table.columns})
+
+
 def figure_text(value: object) -> str:
     """A figure in a table: whole numbers with separators, others to one decimal."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -321,8 +370,9 @@ def flow_notes(flows: pd.DataFrame) -> str:
         flows: A :func:`helpers.measures.period_flows` frame.
 
     Returns:
-        A sentence such as "Changes not shown: Instagram (there are no figures for
-        February 2025); Force website new users (weekly figures cannot be cut ...)."
+        Sentences such as "Changes not shown: Instagram on the month: the data hold
+        nothing for February 2025; Force website on the month: weekly figures cannot
+        be cut to the same days of another month."
     """
     frame = _channel_wide(flows)
     withheld = frame[frame["note"].astype(str) != ""]

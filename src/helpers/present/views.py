@@ -149,6 +149,12 @@ flow_charts = _guard(
     "no channel has figures in three months of the window",
 )
 week_table = _guard(_breakdowns.week_table, "weekly figures")
+flow_accounts_table = _guard(
+    _flows.flow_accounts_table,
+    "activity figures by account",
+    lambda f: len(_flows.several_accounts(f)) > 0,
+    "no channel has several accounts with figures this month",
+)
 top_table = _guard(_breakdowns.top_table, "")
 
 
@@ -262,6 +268,7 @@ __all__ = [
     "engagement_table",
     "fastest_point",
     "figures_table",
+    "flow_accounts_table",
     "flow_charts",
     "flow_notes",
     "flow_points",
