@@ -186,3 +186,86 @@ def test_a_table_whose_rows_hold_two_ranges_undated_is_refused(tmp_path):
     mapping = load_accounts(SHAPES / "accounts.yml")
     with pytest.raises(DataError, match="each date range in a table of its own"):
         parse_file(path, "ga4_explore/Free_form_1.csv", mapping)
+
+
+# 6. GA4 numbers calendar weeks (Sunday to Saturday) and months, cut to the range
+
+WEEKS = "ga4_weeks/Reports_snapshot.csv"
+
+
+def test_nth_weeks_are_sunday_to_saturday_weeks_cut_to_the_range():
+    """1 June 2026 is a Monday: week 0000 is 1-6 June, week 0002 is 14-20 June."""
+    fmt, rows = _read(WEEKS)
+    assert fmt == "ga4"
+    users = rows[rows["metric"] == "users"].sort_values("start")
+    days = users["start"].dt.strftime("%m-%d") + " " + users["end"].dt.strftime("%m-%d")
+    assert [tuple(d.split()) for d in days] == [
+        ("06-01", "06-06"),
+        ("06-07", "06-13"),
+        ("06-14", "06-20"),
+        ("06-21", "06-27"),
+        ("06-28", "06-30"),
+    ]
+    assert _value(rows, "2026-06-14", "2026-06-20", "", "new_users") == 140
+
+
+def test_the_weeks_agree_with_the_snapshots_retention_cohorts():
+    """The cohort 'Jun 14 - Jun 20' holds that week's new users: the rows of that week."""
+    parsed = parse_file(SHAPES / WEEKS, WEEKS, load_accounts(SHAPES / "accounts.yml"))
+    rows = parsed.rows
+    cohorts = {"Jun 7 - Jun 13": 131, "Jun 14 - Jun 20": 140, "Jun 21 - Jun 27": 122}
+    for label, new_users in cohorts.items():
+        first, last = (pd.Timestamp(f"{day} 2026") for day in label.split(" - "))
+        assert _value(rows, f"{first:%Y-%m-%d}", f"{last:%Y-%m-%d}", "", "new_users") == new_users
+    assert "new users of 3 week(s) agree with the retention cohorts (lines 32-34)" in parsed.notes
+
+
+def _edited(tmp_path: Path, relpath: str, old: str, new: str) -> Path:
+    text = (SHAPES / relpath).read_text()
+    assert old in text
+    path = tmp_path / relpath
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text.replace(old, new))
+    return path
+
+
+def test_weeks_that_disagree_with_the_retention_cohorts_are_refused(tmp_path):
+    path = _edited(tmp_path, WEEKS, "0002,140\n", "0002,139\n")
+    with pytest.raises(DataError) as caught:
+        parse_file(path, WEEKS, load_accounts(SHAPES / "accounts.yml"))
+    message = str(caught.value)
+    assert "line 21" in message and "'Jun 14 - Jun 20' at line 33" in message
+    assert "14 Jun 2026 to 20 Jun 2026 (139)" in message and "(140)" in message
+
+
+def test_weeks_from_another_weekday_cross_the_cohorts_and_are_refused(tmp_path):
+    """Cohort weeks starting on Monday do not fit the rows' Sunday weeks: one loud line."""
+    path = _edited(tmp_path, WEEKS, "Jun 14 - Jun 20,140", "Jun 15 - Jun 21,140")
+    with pytest.raises(DataError) as caught:
+        parse_file(path, WEEKS, load_accounts(SHAPES / "accounts.yml"))
+    message = str(caught.value)
+    assert "Sunday to Saturday" in message and "'Jun 15 - Jun 21' at line 33" in message
+    assert "\n" not in message
+
+
+def test_a_half_year_has_27_weeks_and_calendar_months():
+    """1 January to 30 June 2026 holds 27 Sunday weeks; months from 15 January are cut."""
+    _, rows = _read("ga4_weeks/Half_year_snapshot.csv")
+    sessions = rows[rows["metric"] == "sessions"].sort_values("start")
+    assert len(sessions) == 27 and sessions["value"].sum() == 16904
+    assert _value(rows, "2026-01-01", "2026-01-03", "", "sessions") == 212  # Thu to Sat
+    assert _value(rows, "2026-01-04", "2026-01-10", "", "sessions") == 604
+    assert _value(rows, "2026-06-28", "2026-06-30", "", "sessions") == 219  # week 0026
+    assert _value(rows, "2026-01-15", "2026-01-31", "", "users") == 1480  # month 0000
+    assert _value(rows, "2026-02-01", "2026-02-28", "", "users") == 2561
+    assert _value(rows, "2026-06-01", "2026-06-30", "", "users") == 2655  # month 0005
+
+
+def test_a_week_past_the_range_is_refused(tmp_path):
+    relpath = "ga4_weeks/Half_year_snapshot.csv"
+    path = _edited(tmp_path, relpath, "0026,219\n", "0026,219\n0027,15\n")
+    with pytest.raises(DataError) as caught:
+        parse_file(path, relpath, load_accounts(SHAPES / "accounts.yml"))
+    message = str(caught.value)
+    assert "line 37" in message and "a week number from 0000 to 0026" in message
+    assert "27 calendar weeks, Sunday to Saturday" in message

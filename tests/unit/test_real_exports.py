@@ -184,13 +184,15 @@ CASES: dict[str, Read | Refused] = {
             ("2022-06-01", "2023-11-26", "US", "users", 3507950),  # line 3572
         ),
     ),
-    # Reports snapshot: weekly rows from the start date, then every table with a metric
+    # Reports snapshot: Sunday-to-Saturday weeks cut to the range (Wednesday 1 January to
+    # Wednesday 31 December 2025), then every table with a metric
     "ga4/Joel-hanson-joel-hanson.github.io/Reports_snapshot.csv": Read(
         "Website",
         356,
         (
-            ("2025-01-01", "2025-01-07", "", "users", 13),  # line 10: week 0000
-            ("2025-12-31", "2025-12-31", "", "users", 54),  # line 62: week 0052, cut at the end
+            ("2025-01-01", "2025-01-04", "", "users", 13),  # line 10: week 0000, Wed to Sat
+            ("2025-01-05", "2025-01-11", "", "new_users", 19),  # line 68: week 0001
+            ("2025-12-28", "2025-12-31", "", "users", 54),  # line 62: week 0052, cut at the end
             ("2025-01-01", "2025-12-31", "Direct", "sessions", 2451),  # line 249
             ("2025-01-01", "2025-12-31", "Joel Hanson", "pageviews", 977),  # line 759
         ),
@@ -538,3 +540,10 @@ def test_without_a_mapping_the_file_says_how_to_map_it(relpath, tmp_path, capsys
     assert code == 1 and len(err) == 1
     assert NEED_MAPPING[relpath] in err[0] and "accounts.yml" in err[0]
     assert len(err[0].replace(str(CORPUS / relpath), "")) <= 200 + len("error: "), err[0]
+
+
+def test_the_days_of_a_real_snapshot_agree_with_its_retention_cohorts(tmp_path, capsys):
+    """New users by Nth day, added up by Sunday-to-Saturday week, equal the cohorts' Week 0."""
+    code, out, err, _ = _ingest("ga4/ryanpate-myrecoverypal/Reports_snapshot.csv", tmp_path, capsys)
+    assert code == 0, err
+    assert "new users of 3 week(s) agree with the retention cohorts (lines 216-218)" in out
