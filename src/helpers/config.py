@@ -87,6 +87,7 @@ class Metric(StrEnum):
     REACH = "reach"
     ENGAGED_USERS = "engaged_users"
     NEW_LIKES = "new_likes"
+    NEW_FOLLOWS = "new_follows"
     IMPRESSIONS = "impressions"
     ENGAGEMENTS = "engagements"
     TWEETS = "tweets"
@@ -101,6 +102,7 @@ class Metric(StrEnum):
     COMMENTS = "comments"
     SHARES = "shares"
     LINK_CLICKS = "link_clicks"
+    VISITS = "visits"
     # website
     SESSIONS = "sessions"
     USERS = "users"
@@ -170,6 +172,7 @@ METRICS: dict[str, MetricSpec] = {
     Metric.REACH: M("reach", additive=True),
     Metric.ENGAGED_USERS: M("engaged users", additive=True),
     Metric.NEW_LIKES: M("new likes", additive=True),
+    Metric.NEW_FOLLOWS: M("new follows", additive=True),
     Metric.IMPRESSIONS: M("impressions", additive=True),
     Metric.ENGAGEMENTS: M("engagements", additive=True),
     Metric.TWEETS: M("tweets", additive=True),
@@ -184,6 +187,7 @@ METRICS: dict[str, MetricSpec] = {
     Metric.COMMENTS: M("comments", additive=True),
     Metric.SHARES: M("shares", additive=True),
     Metric.LINK_CLICKS: M("link clicks", additive=True),
+    Metric.VISITS: M("page and profile visits", additive=True),
     Metric.SESSIONS: M("sessions", additive=True),
     Metric.USERS: M("unique users"),
     Metric.NEW_USERS: M("new users", additive=True),

@@ -269,3 +269,45 @@ def test_a_week_past_the_range_is_refused(tmp_path):
     message = str(caught.value)
     assert "line 37" in message and "a week number from 0000 to 0026" in message
     assert "27 calendar weeks, Sunday to Saturday" in message
+
+
+# 7. older Business Suite overview titles, the value column named after the chart
+
+
+def _channel_value(rows: pd.DataFrame, channel: str, day: str, metric: str) -> float:
+    return _value(rows[rows["channel"] == channel], day, day, "", metric)
+
+
+def test_every_chart_of_an_older_overview_download_is_read_under_its_metric():
+    parsed = parse_file(
+        SHAPES / "meta_older/Results.csv",
+        "meta_older/Results.csv",
+        load_accounts(SHAPES / "accounts.yml"),
+    )
+    rows = parsed.rows
+    assert parsed.format == "meta_overview"
+    assert _channel_value(rows, "facebook", "2022-03-02", "reach") == 1046
+    assert _channel_value(rows, "instagram", "2022-03-02", "reach") == 167
+    assert _channel_value(rows, "facebook", "2022-03-02", "new_likes") == 9
+    assert _channel_value(rows, "instagram", "2022-03-03", "new_follows") == 5
+    assert _channel_value(rows, "instagram", "2022-03-01", "visits") == 27
+    assert len(rows) == 5 * 3
+    assert set(rows["account"]) == {"Lancs Police"}
+    # the one chart not known is named, and its figures are not taken for another's
+    assert (
+        "chart 'Facebook Page unlikes' (line 26) left out: not a chart of reach, views, "
+        "impressions, content interactions, link clicks, visits, new likes or new follows"
+    ) in parsed.notes
+    assert rows.loc[rows["metric"] == "new_likes", "value"].sum() == 4 + 9 + 2
+
+
+def test_a_chart_named_only_in_its_value_column_is_read():
+    _, rows = _read("meta_older/New Facebook Page likes.csv")
+    assert set(rows["channel"]) == {"facebook"} and set(rows["metric"]) == {"new_likes"}
+    assert _value(rows, "2021-11-03", "2021-11-03", "", "new_likes") == 11
+
+
+def test_a_download_of_unknown_charts_only_is_refused_naming_the_chart():
+    message = _refusal("meta_older/Unlikes.csv")
+    assert "line 2" in message and "'Facebook Page unlikes'" in message
+    assert "an overview chart of reach, views" in message
