@@ -311,3 +311,29 @@ def test_a_download_of_unknown_charts_only_is_refused_naming_the_chart():
     message = _refusal("meta_older/Unlikes.csv")
     assert "line 2" in message and "'Facebook Page unlikes'" in message
     assert "an overview chart of reach, views" in message
+
+
+# 8. a total within the export's own rounding of its rows
+
+TRAFFIC = "youtube/Traffic source 2025-01-01_2025-03-31 Lancashire Police"
+
+
+def test_a_total_within_studios_own_rounding_of_watch_hours_agrees_with_its_rows():
+    """Total 13,042.4778 hours; the 11 rows add up to 13,042.4803, 0.0025 more."""
+    _, rows = _read(f"{TRAFFIC}/Table data.csv")
+    assert "" not in set(rows["segment"].fillna(""))  # nothing kept as a total
+    hours = rows[rows["metric"] == "watch_hours"]
+    assert len(hours) == 11 and hours["value"].sum() == pytest.approx(13042.4803)
+    assert _value(rows, "2025-01-01", "2025-03-31", "YouTube search", "views") == 41203
+
+
+def test_a_total_below_its_rows_beyond_the_rounding_names_both_to_the_last_decimal(tmp_path):
+    copy = tmp_path / TRAFFIC
+    shutil.copytree(SHAPES / TRAFFIC, copy)
+    table = copy / "Table data.csv"
+    table.write_text(table.read_text().replace("13042.4778", "13042.4000"))
+    with pytest.raises(DataError) as caught:
+        parse_file(table, f"{TRAFFIC}/Table data.csv", AccountMap())
+    message = str(caught.value)
+    assert "line 2" in message and "column 'Watch time (hours)'" in message
+    assert "13,042.4803" in message and "'13,042.4000, 0.0803 less'" in message

@@ -78,6 +78,7 @@ from helpers.ingest.values import (
     dates,
     decimals,
     figure_column,
+    figure_text,
     numbers,
     one_row_per,
     total_covers_more,
@@ -470,6 +471,7 @@ def _read_block(file: ExportFile, block: _Block, span: Range, reading: _Reading)
                 continue
             total = float(numbers(file, pd.Series([cells[i]]), np.array([line]), header[i])[0])
             shown = float(np.nansum(values[(metric, header[i])]))
+            places = decimals([cells[i], *frame[i]])
             if total_covers_more(
                 file,
                 line=line,
@@ -477,12 +479,13 @@ def _read_block(file: ExportFile, block: _Block, span: Range, reading: _Reading)
                 total=total,
                 rows_sum=shown,
                 rows=len(data),
-                places=decimals([cells[i], *frame[i]]),
+                places=places,
             ):
                 covering[(metric, header[i])] = np.array([total])
                 notes.append(
-                    f"{header[i]} total {total:,.0f} at line {line} covers more than the "
-                    f"{len(data):,} rows shown ({shown:,.0f}): kept for the whole range"
+                    f"{header[i]} total {figure_text(total, places)} at line {line} covers "
+                    f"more than the {len(data):,} rows shown ({figure_text(shown, places)}): "
+                    "kept for the whole range"
                 )
         if covering:
             one = np.array([span.start.to_datetime64()])
