@@ -10,6 +10,8 @@ Table data whose Total is a few views above its rows.
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 from pathlib import Path
 
@@ -337,3 +339,77 @@ def test_a_total_below_its_rows_beyond_the_rounding_names_both_to_the_last_decim
     message = str(caught.value)
     assert "line 2" in message and "column 'Watch time (hours)'" in message
     assert "13,042.4803" in message and "'13,042.4000, 0.0803 less'" in message
+
+
+# 9. a column the platform never writes: the file was edited after download
+
+X_EDITED = "x/account_analytics_content_2025-03-01_2025-03-07.csv"
+
+
+def test_an_x_export_with_columns_its_owner_appended_is_refused_naming_them():
+    message = _refusal(X_EDITED)
+    assert "line 1" in message and "only columns X writes" in message
+    assert "'is_thread_start', 'thread_id', 'thread_position' and 1 more are not X's" in message
+    assert "edited" in message
+
+
+def test_without_the_appended_columns_the_same_export_is_read(tmp_path):
+    rows = list(csv.reader((SHAPES / X_EDITED).open()))
+    path = tmp_path / X_EDITED
+    path.parent.mkdir(parents=True)
+    with path.open("w", newline="") as out:
+        csv.writer(out).writerows(row[:-4] for row in rows)
+    parsed = parse_file(path, X_EDITED, AccountMap())
+    assert parsed.account == "Lancs Police"  # the handle in the links, canonical
+    assert _value(parsed.rows, "2025-03-01", "2025-03-01", "", "impressions") == 4120 + 1870
+    # X's own columns the reader does not use are accepted, and named
+    assert any("columns not read: Bookmarks, New follows" in n for n in parsed.notes)
+
+
+EXPORTS = SHAPES.parent / "exports"
+#: A fixture of each reader that declares its platform's columns, its header's key cell,
+#: and a column its platform writes that the reader does not read.
+PLATFORMS = {
+    "twitter/tweet_activity_metrics_LancsPolice_20150901_20150908_en.csv": (
+        "Tweet id",
+        "poll votes",
+    ),
+    "youtube/Content 2024-09-01_2024-09-07 Lancashire Police/Table data.csv": (
+        "Content",
+        "Stayed to watch (%)",
+    ),
+    "youtube/Content 2024-09-01_2024-09-07 Lancashire Police/Totals.csv": ("Date", "Shares"),
+    "meta/Sep-01-2024_Sep-07-2024_1029384756.csv": ("Post ID", "3-second video views"),
+    "facebook/Facebook Insights Data Export - Lancashire Police - 2015-09-07.csv": (
+        "Date",
+        "Daily Page Saves",
+    ),
+}
+
+
+def _appended(tmp_path: Path, relpath: str, column: str) -> Path:
+    """The fixture with ``column`` added after the others (cells ``1``)."""
+    key = PLATFORMS[relpath][0]
+    text = (EXPORTS / relpath).read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    header = next(i for i, row in enumerate(rows) if key in row)
+    for i, row in enumerate(rows[header:], start=header):
+        if row:
+            row.append(column if i == header else "1")
+    path = tmp_path / relpath
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out, lineterminator="\n").writerows(rows)
+    return path
+
+
+@pytest.mark.parametrize("relpath", sorted(PLATFORMS))
+def test_each_reader_refuses_a_column_its_platform_never_writes(relpath, tmp_path):
+    mapping = load_accounts(EXPORTS / "accounts.yml")
+    path = _appended(tmp_path, relpath, "owner_flag")
+    with pytest.raises(DataError, match=r"'owner_flag' is not .*edited after download"):
+        parse_file(path, relpath, mapping)
+    path = _appended(tmp_path, relpath, PLATFORMS[relpath][1])  # the platform's own
+    assert len(parse_file(path, relpath, mapping).rows) == len(
+        parse_file(EXPORTS / relpath, relpath, mapping).rows
+    )

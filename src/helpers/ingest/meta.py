@@ -44,6 +44,7 @@ from helpers.ingest.common import ExportFile, Format, Parsed
 from helpers.ingest.rows import concat_long, long_values, to_tidy
 from helpers.ingest.tables import find_header, read_grid, read_table
 from helpers.ingest.values import dates, excel_ids, numbers, one_row_per, unread_note
+from helpers.ingest.vocabulary import Columns
 
 FACEBOOK_FORMAT = "meta_facebook"
 INSTAGRAM_FORMAT = "meta_instagram"
@@ -73,6 +74,19 @@ TEXT_COLUMNS = {
     "Is crosspost", "Is share", "Post type", "Languages", "Custom labels",
     "Funded content status", "Data comment", "Date",
 }  # fmt: skip
+#: The columns the content exports write: the descriptive ones, the figures read, and
+#: every other figure under Meta's names, which start with a capital or a digit and
+#: hold no underscore (``3-second video views``, ``Estimated earnings (USD)``), or are
+#: its raw keys in capitals (``IMPRESSION:UNIQUE_USERS``). A column named otherwise
+#: was added after the download.
+CONTENT_COLUMNS = Columns(
+    "Meta Business Suite",
+    names={
+        *TEXT_COLUMNS,
+        *(c for m in (FACEBOOK_METRICS, INSTAGRAM_METRICS) for cs in m.values() for c in cs),
+    },
+    patterns=[r"[A-Z0-9][^_]*", r"[A-Z_]+:[A-Z_]+"],
+)
 PUBLISH_FORMATS = ["%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
 FACEBOOK_KEYS = ("Post ID", "Page ID", "Page name", "Publish time")
 INSTAGRAM_KEYS = ("Post ID", "Account ID", "Account username", "Publish time")
@@ -135,6 +149,7 @@ def _read(
 ) -> Parsed:
     header_index = find_header(file, keys, what="Meta Business Suite header row")
     table = read_table(file, header_index)
+    CONTENT_COLUMNS.check(file, table.columns, header_index + 1)
     ids = pc.utf8_trim_whitespace(table.col("Post ID"))
     published = pc.utf8_trim_whitespace(table.col("Publish time"))
     error_rows = pc.and_(pc.equal(ids, ""), pc.equal(published, "")).to_numpy(zero_copy_only=False)
