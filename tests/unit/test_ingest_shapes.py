@@ -413,3 +413,62 @@ def test_each_reader_refuses_a_column_its_platform_never_writes(relpath, tmp_pat
     assert len(parse_file(path, relpath, mapping).rows) == len(
         parse_file(EXPORTS / relpath, relpath, mapping).rows
     )
+
+
+# 10. broken cells and encodings
+
+PAGES = "broken/ga_ua/Analytics Lancs Police Pages 20150901-20150930"
+
+
+def test_a_carriage_return_in_a_quoted_cell_stays_in_its_cell():
+    """As the CSV standard reads it: the row is not cut in two, the title keeps its words."""
+    _, rows = _read(f"{PAGES}.csv")
+    views = rows[rows["metric"] == "pageviews"]
+    assert len(views) == 10 and views["value"].sum() == 28282  # the total agrees
+    title = "Appeal after collision on the A59"
+    assert _value(rows, "2015-09-01", "2015-09-30", title, "pageviews") == 1877
+    assert not views["segment"].str.contains("\r|\n").any()
+
+
+def test_a_carriage_return_in_a_cell_that_is_not_quoted_is_refused():
+    message = _refusal(f"{PAGES} (cut).csv")
+    assert "line 12" in message and "carriage return in a cell that is not quoted" in message
+
+
+def test_a_file_mixing_utf8_and_latin1_is_refused_naming_both_lines():
+    """Read as Windows-1252 it gave 'SÃ©curitÃ© routiÃ¨re'; read as UTF-8 it cannot be."""
+    message = _refusal("broken/ga4/Pages_and_screens_Page_title_and_screen_class.csv")
+    assert "line 12" in message and "UTF-8 (line 10)" in message and "0xE9" in message
+
+
+def test_a_utf16_file_cut_in_the_middle_of_a_character_names_the_file_and_line():
+    message = _refusal("broken/meta/Reach.csv")
+    assert "broken/meta/Reach.csv, line 6" in message
+    assert "stops in the middle of a character" in message
+
+
+def test_a_row_dated_before_its_platform_began_is_refused_with_its_line():
+    relpath = "broken/youtube/Content 2025-09-01_2025-09-07 Lancashire Police/Totals.csv"
+    message = _refusal(relpath)
+    assert "line 4" in message and "dates from 2005 on" in message and "'1900-09-03'" in message
+
+
+@pytest.mark.parametrize(
+    ("relpath", "year"),
+    [
+        ("facebook/Facebook Insights Data Export - Lancashire Police - 2015-09-07.csv", 2004),
+        ("twitter/daily_tweet_activity_metrics_LancsPolice_20150901_20150908_en.csv", 2006),
+        ("meta/Sep-01-2024_Sep-07-2024_5647382910.csv", 2010),  # Instagram
+    ],
+)
+def test_every_platform_has_a_first_year(relpath, year, tmp_path):
+    text = (EXPORTS / relpath).read_text(encoding="utf-8-sig")
+    old = {"facebook": "9/3/2015", "twitter": "2015-09-03", "meta": "09/04/2024"}[
+        relpath.split("/")[0]
+    ]
+    assert old in text
+    path = tmp_path / relpath
+    path.parent.mkdir(parents=True)
+    path.write_text(text.replace(old, old.replace("2015", "1900").replace("2024", "1900"), 1))
+    with pytest.raises(DataError, match=rf"line \d+: expected dates from {year} on"):
+        parse_file(path, relpath, load_accounts(EXPORTS / "accounts.yml"))

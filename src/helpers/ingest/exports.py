@@ -71,7 +71,50 @@ def parse_file(path: Path, relpath: str, mapping: AccountMap, data: bytes | None
     options = mapping.options_for(relpath)
     key, spec = detect(file, mapping.member_mappings(relpath))
     parsed = FORMATS[key].read(file, spec if spec is not None else options)
-    return redact_parsed(_apply_mapping(file, parsed, mapping, options))
+    parsed = _apply_mapping(file, parsed, mapping, options)
+    _after_first_year(file, parsed)
+    return redact_parsed(parsed)
+
+
+#: The year each platform began: a row dated earlier comes from a broken or edited
+#: cell (``1900``, a spreadsheet's day zero), never from the platform.
+FIRST_YEAR: dict[str, tuple[int, str]] = {
+    "facebook": (2004, "Facebook began in February 2004"),
+    "instagram": (2010, "Instagram began in October 2010"),
+    "twitter": (2006, "Twitter began in March 2006"),
+    "youtube": (2005, "YouTube began in 2005"),
+    # Google Analytics began in November 2005 (its first reporting API took no date
+    # before 2005); a GA4 report's range may begin before its property existed
+    "website": (2005, "Google Analytics began in November 2005"),
+    "trusted2know": (2005, "Google Analytics began in November 2005"),
+    # members register online: not before the Web was opened to all (1991)
+    "itk": (1991, "online registration began with the Web in 1991"),
+}
+
+
+def _after_first_year(file: ExportFile, parsed: Parsed) -> None:
+    """Refuse a row dated before its platform began, naming the cell it came from.
+
+    Raises:
+        DataError: At the first such row's line and column (from its ``source``).
+    """
+    table = parsed.table
+    if not len(table):
+        return
+    for channel, (year, began) in FIRST_YEAR.items():
+        early = pc.and_(
+            pc.equal(table["channel"], channel),
+            pc.less(table["start"], pa.scalar(pd.Timestamp(year, 1, 1), pa.timestamp("ns"))),
+        )
+        if not pc.any(early).as_py():
+            continue
+        row = table.filter(early).sort_by("start").slice(0, 1).to_pylist()[0]
+        line = str(row["source"]).removeprefix(f"{file.source_path}:").partition(":")[0]
+        raise file.error(
+            f"dates from {year} on ({began}: was the date edited?)",
+            line=int(line) if line.isdigit() and int(line) else None,
+            found=f"{row['start']:%Y-%m-%d}",
+        )
 
 
 def _apply_mapping(
