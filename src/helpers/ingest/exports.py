@@ -23,6 +23,8 @@ cache file that cannot be read or does not match its key is rebuilt.
 from __future__ import annotations
 
 import copyreg
+import dataclasses
+import glob
 import hashlib
 import os
 from collections.abc import Iterable
@@ -137,7 +139,7 @@ def _apply_mapping(
         table = _set_column(table, "account", pa.array([account] * len(table), pa.string()))
         if options.get("channel"):  # else each row keeps its own (overviews hold several)
             table = _set_column(table, "channel", pa.array([channel] * len(table), pa.string()))
-        notes = [*parsed.notes, "account from accounts.yml (files)"]
+        notes = [*parsed.notes, f"account from {options.get('given', 'accounts.yml (files)')}"]
         return Parsed(parsed.format, channel, account, table, notes)
     names = pc.unique(table["account"]).to_pylist() if len(table) else [parsed.account]
     if any(not str(n).strip() for n in names):
@@ -248,6 +250,8 @@ def read_exports(
     cache_dir: Path | None = None,
     mapping_path: Path | None = None,
     jobs: int | None = None,
+    placed: dict[Path, str] | None = None,
+    entry: dict[str, Any] | None = None,
 ) -> ExportResult:
     """Read every export under ``folder`` (or the given ``files``) into tidy rows.
 
@@ -261,6 +265,12 @@ def read_exports(
         mapping_path: The account mapping (default ``<folder>/accounts.yml``).
         jobs: Processes used when many files need parsing (default: CPU count, at
             most 2).
+        placed: For files not yet in the exports folder, the path each will have
+            there (``engagement ingest --as``): the mapping's entries apply by that
+            path, and ``source`` names it.
+        entry: A ``files`` entry (``account``, ``channel``, ``start``, ``end``) for
+            every file read, before those of the mapping (``engagement ingest
+            --account ...``).
 
     Returns:
         The rows, a per-file report, the problems and the overlaps.
@@ -270,12 +280,13 @@ def read_exports(
     """
     folder = folder or DataLayout.from_data_dir().exports
     paths = sorted(Path(p) for p in files) if files is not None else discover(folder)
-    mapping = load_accounts(
-        mapping_path or folder / MAPPING_FILE, [relative_name(p, folder) for p in paths]
-    )
+    names = {p: (placed or {}).get(p) or relative_name(p, folder) for p in paths}
+    mapping = load_accounts(mapping_path or folder / MAPPING_FILE, list(names.values()))
+    if entry:
+        mapping = _first_entry(mapping, entry, list(names.values()))
     cache = Cache(cache_dir) if cache_dir is not None and paths else None
     cache_dir = cache_dir if cache is not None else None
-    entries = _entries(paths, folder, cache)
+    entries = _entries(names, cache)
     if cache is not None:
         combined = cache.load_combined(combined_key(entries, mapping))
         if combined is not None:
@@ -314,13 +325,19 @@ def read_exports(
     return result
 
 
+def _first_entry(mapping: AccountMap, entry: dict[str, Any], relpaths: list[str]) -> AccountMap:
+    """The mapping with ``entry`` as the first ``files`` entry of each file (its digest too)."""
+    first = [(glob.escape(r), dict(entry, path=r, given="the command line")) for r in relpaths]
+    digest = hashlib.sha256(f"{mapping.digest}\0{sorted(entry.items())}".encode()).hexdigest()
+    return dataclasses.replace(mapping, files=[*first, *mapping.files], digest=digest)
+
+
 def _entries(
-    paths: list[Path], folder: Path, cache: Cache | None
+    names: dict[Path, str], cache: Cache | None
 ) -> list[tuple[Path, str, os.stat_result | None, str | None]]:
     """``(path, relpath, stat, known sha)`` of each file (stat ``None``: unreadable)."""
     entries: list[tuple[Path, str, os.stat_result | None, str | None]] = []
-    for path in paths:
-        relpath = relative_name(path, folder)
+    for path, relpath in names.items():
         try:
             stat = path.stat()
         except OSError:
