@@ -88,6 +88,7 @@ class Metric(StrEnum):
     ENGAGED_USERS = "engaged_users"
     NEW_LIKES = "new_likes"
     NEW_FOLLOWS = "new_follows"
+    SUBSCRIBERS_GAINED = "subscribers_gained"
     IMPRESSIONS = "impressions"
     ENGAGEMENTS = "engagements"
     TWEETS = "tweets"
@@ -173,6 +174,7 @@ METRICS: dict[str, MetricSpec] = {
     Metric.ENGAGED_USERS: M("engaged users", additive=True),
     Metric.NEW_LIKES: M("new likes", additive=True),
     Metric.NEW_FOLLOWS: M("new follows", additive=True),
+    Metric.SUBSCRIBERS_GAINED: M("subscribers gained (net)", signed=True, additive=True),
     Metric.IMPRESSIONS: M("impressions", additive=True),
     Metric.ENGAGEMENTS: M("engagements", additive=True),
     Metric.TWEETS: M("tweets", additive=True),

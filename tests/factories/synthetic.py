@@ -390,7 +390,7 @@ def _youtube(out: Path, rng: np.random.Generator, year: int, summary: Summary) -
     )
     _write(out, f"{folder}/Table data.csv", _frame_csv(pd.concat([total, table])), summary)
     summary.totals[("youtube", "views")] += float(views.sum() + table["Views"].sum())
-    summary.totals[("youtube", "subscribers")] += float(table["Subscribers"].sum())
+    summary.totals[("youtube", "subscribers_gained")] += float(table["Subscribers"].sum())
 
 
 def _members(

@@ -27,7 +27,7 @@ import dataclasses
 import glob
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -250,6 +250,7 @@ def read_exports(
     cache_dir: Path | None = None,
     mapping_path: Path | None = None,
     jobs: int | None = None,
+    divisions: Sequence[str] = (),
     placed: dict[Path, str] | None = None,
     entry: dict[str, Any] | None = None,
 ) -> ExportResult:
@@ -265,12 +266,9 @@ def read_exports(
         mapping_path: The account mapping (default ``<folder>/accounts.yml``).
         jobs: Processes used when many files need parsing (default: CPU count, at
             most 2).
-        placed: For files not yet in the exports folder, the path each will have
-            there (``engagement ingest --as``): the mapping's entries apply by that
-            path, and ``source`` names it.
-        entry: A ``files`` entry (``account``, ``channel``, ``start``, ``end``) for
-            every file read, before those of the mapping (``engagement ingest
-            --account ...``).
+        divisions: The force's divisions (``raw/force.yml``) the mapping may name.
+        placed: The path a file not yet placed will have here (``ingest --as``).
+        entry: A ``files`` entry for every file, before the mapping's (``--account``).
 
     Returns:
         The rows, a per-file report, the problems and the overlaps.
@@ -281,9 +279,8 @@ def read_exports(
     folder = folder or DataLayout.from_data_dir().exports
     paths = sorted(Path(p) for p in files) if files is not None else discover(folder)
     names = {p: (placed or {}).get(p) or relative_name(p, folder) for p in paths}
-    mapping = load_accounts(mapping_path or folder / MAPPING_FILE, list(names.values()))
-    if entry:
-        mapping = _first_entry(mapping, entry, list(names.values()))
+    mapping = load_accounts(mapping_path or folder / MAPPING_FILE, list(names.values()), divisions)
+    mapping = _first_entry(mapping, entry, list(names.values())) if entry else mapping
     cache = Cache(cache_dir) if cache_dir is not None and paths else None
     cache_dir = cache_dir if cache is not None else None
     entries = _entries(names, cache)
