@@ -38,7 +38,6 @@ TIDY_CSV: str = "tidy.csv"
 NOTEBOOKS_DIR: Path = ROOT / "notebooks"
 OUTPUTS_DIR: Path = ROOT / "outputs"
 
-FORCE_NAME = "Lancashire Constabulary"
 KERNEL_NAME = "engagement-briefings"
 
 #: Account label used for a channel-wide figure (all accounts together).
@@ -211,8 +210,36 @@ assert set(METRICS) == set(Metric), "every Metric needs a METRICS entry"
 
 UNITS: frozenset[str] = frozenset(Unit)
 
-#: Division of each canonical account (None for force-wide accounts).
-DIVISIONS: tuple[str, ...] = ("West", "South", "East")
+#: Google Analytics' default channel groups (GA4 and Universal Analytics), lower case:
+#: a breakdown whose items are all among these is one "by how visitors arrived".
+TRAFFIC_SOURCES: frozenset[str] = frozenset(
+    {
+        "affiliates",
+        "audio",
+        "cross-network",
+        "direct",
+        "display",
+        "email",
+        "mobile push notifications",
+        "organic search",
+        "organic shopping",
+        "organic social",
+        "organic video",
+        "paid other",
+        "paid search",
+        "paid shopping",
+        "paid social",
+        "paid video",
+        "referral",
+        "sms",
+        "social",
+        "unassigned",
+        "(other)",
+        "(not set)",
+    }
+)
+#: Device categories (GA4 and Universal Analytics), lower case.
+DEVICE_CATEGORIES: frozenset[str] = frozenset({"desktop", "mobile", "tablet", "smart tv"})
 
 #: Names the report uses for an account, mapped to the canonical account name.
 ACCOUNT_ALIASES: dict[str, str] = {
@@ -388,6 +415,18 @@ CHANNEL_SPECS: tuple[ChannelSpec, ...] = (
     ),
 )
 del C
+
+
+def spec_of(name: str) -> ChannelSpec:
+    """The :class:`ChannelSpec` of a channel page, by its name (``"social"``).
+
+    Raises:
+        KeyError: If no page has that name (the message lists the pages).
+    """
+    for spec in CHANNEL_SPECS:
+        if spec.name == name:
+            return spec
+    raise KeyError(f"no channel page {name!r}; pages: {', '.join(s.name for s in CHANNEL_SPECS)}")
 
 
 def channel_colours() -> dict[str, str]:

@@ -32,6 +32,8 @@ import pandas as pd
 from helpers import config
 
 LABEL = "SYNTHETIC"
+#: The divisions of the synthetic force's accounts.
+_DIVISIONS = ("West", "South", "East")
 _FB_NAMES = {
     "Lifetime Total Likes": "Lifetime: The total number of people who have liked your Page. "
     "(Unique Users)",
@@ -430,7 +432,7 @@ def _mapping(accounts: list[str]) -> str:
         "    channel: trusted2know",
     ]
     for i, name in enumerate(accounts):
-        division = config.DIVISIONS[i % len(config.DIVISIONS)]
+        division = _DIVISIONS[i % len(_DIVISIONS)]
         lines += [f"  - name: {name}", f"    account: {name}", f"    division: {division}"]
         lines += [f"  - name: {name.replace('_', ' ')}", f"    account: {name}"]
     lines += [

@@ -181,6 +181,9 @@ class Request:
         layout: The data folder the notebooks read, and its parts.
         notebooks: The notebook file of each page: the channel briefings, then
             :data:`SUMMARY_PAGES`.
+        notes: What the plan chose and why (the default month, pages left out),
+            printed before anything runs.
+        force: The force's name, from the data folder's profile (``""`` if none).
     """
 
     period: str
@@ -189,6 +192,8 @@ class Request:
     channels: tuple[str, ...]
     layout: DataLayout
     notebooks: dict[str, Path]
+    notes: tuple[str, ...] = ()
+    force: str = ""
 
     @property
     def data_dir(self) -> Path:
@@ -256,6 +261,8 @@ def validate_request(
     missing = [p for p in notebooks.values() if not p.is_file()]
     if missing:
         raise ParameterError(f"notebook {display_path(missing[0])} not found")
+    from helpers.tidy.dataset import load_profile
+
     return Request(
         period=period,
         start=str(window.start) if start else None,
@@ -263,4 +270,5 @@ def validate_request(
         channels=selected,
         layout=layout,
         notebooks=notebooks,
+        force=load_profile(layout).name,
     )

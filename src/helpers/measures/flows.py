@@ -39,7 +39,8 @@ THIS_MONTH, MONTH_BEFORE, YEAR_BEFORE = "this month", "month before", "year befo
 FLOW_COLUMNS = ("compare", "month", "days", "month_days", "partial", "daily", "note")
 
 
-def _span_days(frame: pd.DataFrame) -> pd.Series:
+def span_days(frame: pd.DataFrame) -> pd.Series:
+    """The days each row covers (1 for a day)."""
     return (frame["end"] - frame["start"]).dt.days + 1
 
 
@@ -60,11 +61,12 @@ def fine_rows(tidy: pd.DataFrame, channels: Iterable[str], segments: bool = Fals
         & tidy["metric"].isin(additive)
         & ((tidy["segment"] != "") if segments else (tidy["segment"] == ""))
     ]
-    sel = sel.assign(days=_span_days(sel))
+    sel = sel.assign(days=span_days(sel))
     return sel[(sel["days"] <= FINE_DAYS) & (sel["days"] >= 1)]
 
 
-def _inside(frame: pd.DataFrame, month: pd.Period) -> pd.DataFrame:
+def inside_month(frame: pd.DataFrame, month: pd.Period) -> pd.DataFrame:
+    """The rows that lie wholly inside a month."""
     first, last = month.start_time.normalize(), month.end_time.normalize()
     return frame[(frame["start"] >= first) & (frame["end"] <= last)]
 
@@ -94,7 +96,8 @@ def _days_of(rows: pd.DataFrame) -> frozenset[int]:
     return frozenset(days)
 
 
-def _sources(rows: pd.DataFrame) -> str:
+def sources_text(rows: pd.DataFrame) -> str:
+    """``"sum of 31 rows of exports/..."``: the files a sum of rows comes from."""
     files = rows["source"].str.rsplit(":", n=2).str[0].drop_duplicates()
     return f"sum of {len(rows):,} rows of " + "; ".join(files)
 
@@ -112,7 +115,7 @@ def _reading(rows: pd.DataFrame, month: pd.Period, cover: pd.DataFrame) -> Readi
     are the days the figure covers.
     """
     files = set(_file(rows))
-    same_files = _inside(cover, month)
+    same_files = inside_month(cover, month)
     same_files = same_files[_file(same_files).isin(files)]
     days = _days_of(rows) | _days_of(same_files[same_files["days"] == 1])
     return Reading(
@@ -122,7 +125,7 @@ def _reading(rows: pd.DataFrame, month: pd.Period, cover: pd.DataFrame) -> Readi
         days=days,
         month=month,
         daily=bool((rows["days"] == 1).all()),
-        source=_sources(rows),
+        source=sources_text(rows),
     )
 
 
@@ -135,10 +138,10 @@ def _earlier(
     own: pd.DataFrame, month: pd.Period, current: Reading, cover: pd.DataFrame
 ) -> tuple[Reading | None, str]:
     """The same flow in an earlier month, over the same days as ``current``, or why not."""
-    rows = _inside(own, month)
+    rows = inside_month(own, month)
     label = month_label(month)
     if rows.empty:
-        return None, f"there are no figures for {label}"
+        return None, f"the data hold nothing for {label}"
     if current.whole:
         reading = _reading(rows, month, cover)
         if reading.whole:
@@ -211,7 +214,7 @@ def _change(
 def _series_records(
     own: pd.DataFrame, base: dict, period: pd.Period, cover: pd.DataFrame
 ) -> list[dict[str, object]]:
-    rows = _inside(own, period)
+    rows = inside_month(own, period)
     if rows.empty:
         return []
     current = _reading(rows, period, cover)
@@ -305,12 +308,12 @@ def period_flows(tidy: pd.DataFrame, window: Window, channels: Sequence[str]) ->
     wanted = [c for c in channels if c != Channel.ALL]
     fine = fine_rows(tidy, wanted)
     period = window.end
-    if _inside(fine, period).empty:
+    if inside_month(fine, period).empty:
         return empty_figures(*FLOW_COLUMNS)
     records: list[dict[str, object]] = []
     for channel in wanted:
         own_channel = fine[fine["channel"] == channel]
-        present = _inside(own_channel, period)
+        present = inside_month(own_channel, period)
         for metric in _metric_order(present["metric"].unique()):
             series = own_channel[own_channel["metric"] == metric]
             accounts = sorted(
@@ -396,7 +399,7 @@ def flow_series(tidy: pd.DataFrame, window: Window, channels: Sequence[str]) -> 
                 "end": rows["end"].max(),
                 "value": rows["value"].sum(),
                 "unit": str(METRICS[str(metric)].unit),
-                "source": _sources(rows),
+                "source": sources_text(rows),
                 "month": month,
                 "days": len(days),
                 "month_days": month.days_in_month,
@@ -426,7 +429,7 @@ def period_weeks(tidy: pd.DataFrame, window: Window, channels: Sequence[str]) ->
     """
     wanted = [c for c in channels if c != Channel.ALL]
     sel = tidy[tidy["channel"].isin(wanted) & (tidy["segment"] == "")]
-    sel = sel.assign(days=_span_days(sel))
+    sel = sel.assign(days=span_days(sel))
     first, last = window.end.start_time.normalize(), window.end.end_time.normalize()
     weeks = sel[sel["days"].between(2, FINE_DAYS) & (sel["end"] >= first) & (sel["start"] <= last)]
     if weeks.empty:

@@ -26,7 +26,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
-from helpers.config import ALL_ACCOUNTS, Metric
+from helpers.config import ALL_ACCOUNTS, METRICS, Metric
 from helpers.measures.figures import Measure
 from helpers.measures.flows import FLOW_ORDER, MONTH_BEFORE, THIS_MONTH, YEAR_BEFORE
 from helpers.present import formats
@@ -136,19 +136,25 @@ def _channel_wide(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[~several | (frame["account"] == ALL_ACCOUNTS)]
 
 
-def _period_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """The period month's readings (``this month``)."""
+def _period_rows(frame: pd.DataFrame, period: str | None = None) -> pd.DataFrame:
+    """The period month's readings (``this month``).
+
+    Headline records carry no ``compare``: there, the readings of a flow (a metric that
+    adds up, a whole, not by segment) that lie inside the period month.
+    """
     if "compare" in frame:
         return frame[(frame["compare"] == THIS_MONTH) & (frame["measure"] == Measure.VALUE)]
-    # headline records carry no ``compare``: the readings of the latest month with changes
-    changes = frame[frame["measure"].isin([Measure.MOM_PCT_CHANGE, Measure.YOY_PCT_CHANGE])]
-    keys = set(zip(changes["channel"], changes["metric"], changes["end"], strict=True))
-    values = frame[frame["measure"] == Measure.VALUE]
-    mask = [
-        (c, m, e) in keys
-        for c, m, e in zip(values["channel"], values["metric"], values["end"], strict=True)
+    if period is None:
+        return frame.iloc[0:0]
+    month = pd.Period(period, freq="M")
+    additive = [name for name, spec in METRICS.items() if spec.additive]
+    return frame[
+        (frame["measure"] == Measure.VALUE)
+        & frame["metric"].isin(additive)
+        & (frame["segment"].fillna("") == "")
+        & (frame["start"] >= month.start_time)
+        & (frame["end"] <= month.end_time)
     ]
-    return values[mask]
 
 
 def _changes_of(frame: pd.DataFrame, row: pd.Series) -> list[Record]:
@@ -185,14 +191,17 @@ def _ordered(rows: pd.DataFrame, channels: Sequence[str] | None = None) -> pd.Da
     ).sort_values(["_c", "_m"], kind="stable")
 
 
-def flow_points(records: pd.DataFrame | Sequence[Record], per_channel: int = 1) -> list[str]:
+def flow_points(
+    records: pd.DataFrame | Sequence[Record], per_channel: int = 1, period: str | None = None
+) -> list[str]:
     """The leading figures of each channel's month, one sentence each.
 
     Args:
-        records: A :func:`helpers.measures.period_flows` frame, or headline records
-            of one (the overview's).
+        records: A :func:`helpers.measures.period_flows` frame, or the headline
+            records the pages published (the overview's; then give ``period``).
         per_channel: How many of each channel's figures (in
             :data:`helpers.measures.flows.FLOW_ORDER`) to say.
+        period: The reporting month, for headline records.
 
     Returns:
         Sentences in the channels' order; none when there are no flows.
@@ -200,7 +209,7 @@ def flow_points(records: pd.DataFrame | Sequence[Record], per_channel: int = 1) 
     frame = _frame(records)
     if frame.empty or "measure" not in frame:
         return []
-    rows = _ordered(_channel_wide(_period_rows(frame)))
+    rows = _ordered(_channel_wide(_period_rows(frame, period)))
     out = []
     for _, group in rows.groupby("channel", sort=False):
         for _, row in group.head(per_channel).iterrows():
@@ -263,11 +272,14 @@ def flow_table(flows: pd.DataFrame) -> Styler:
         if row["metric"] == Metric.POST_REACH:
             posts = _posts_of(flows, row)
             label += f" (summed over {formats.count(posts)} posts)" if posts else " (summed)"
+        channel = formats.channel_name(row["channel"])
+        if bool(row["partial"]):
+            covered = formats.days_covered(row["start"], row["end"], int(row["days"]))
+            channel += f" ({covered.replace(' (', ', ').rstrip(')')})"
         records.append(
             {
-                "Channel": formats.channel_name(row["channel"]),
+                "Channel": channel,
                 "Figure": label,
-                "Days covered": formats.days_covered(row["start"], row["end"], int(row["days"])),
                 formats.month(period): float(row["value"]),
                 formats.month(before): pick(MONTH_BEFORE, Measure.VALUE),
                 "Change on the month": pick(MONTH_BEFORE, Measure.MOM_PCT_CHANGE),
@@ -277,18 +289,70 @@ def flow_table(flows: pd.DataFrame) -> Styler:
         )
     table = pd.DataFrame(records).set_index(["Channel", "Figure"])
     table = table.loc[:, table.notna().any()]  # no column of dashes only
-    for column in ("Days covered",):
-        if (table[column] == formats.month(period)).all():
-            table = table.drop(columns=column)
-    numbers = {c: _figure for c in table.columns if c not in ("Days covered",)}
+    numbers = {c: figure_text for c in table.columns}
     numbers.update(
         {c: _signed for c in ("Change on the month", "Change on the year") if c in table}
     )
-    caption = f"Activity in {formats.month(period)}, the month before and a year before"
+    caption = (
+        f"Activity in {formats.month(period)}, the month before and a year before "
+        "(a channel whose data cover part of the month: its days, and the same days before)"
+        if rows["partial"].astype(bool).any()
+        else f"Activity in {formats.month(period)}, the month before and a year before"
+    )
     return styled(table, caption, numbers)
 
 
-def _figure(value: object) -> str:
+def several_accounts(flows: pd.DataFrame) -> pd.DataFrame:
+    """The period month's readings of the channels that have several accounts, by account."""
+    rows = _period_rows(flows)
+    rows = rows[rows["account"] != ALL_ACCOUNTS]
+    several = rows.groupby("channel")["account"].transform("nunique") > 1
+    return rows[several]
+
+
+def flow_accounts_table(flows: pd.DataFrame, per_channel: int = 3) -> Styler:
+    """Each account's leading figures of the month, for channels with several accounts.
+
+    Args:
+        flows: A :func:`helpers.measures.period_flows` frame with such channels
+            (:func:`several_accounts` not empty).
+        per_channel: How many of each channel's figures (in
+            :data:`helpers.measures.flows.FLOW_ORDER`) to show.
+
+    Returns:
+        One row per channel and account (the account's name as plain text), one column
+        per figure; a channel whose data cover part of the month gives its days.
+    """
+    rows = _ordered(several_accounts(flows))
+    period = rows["month"].iloc[0]
+    keep = []
+    for _, group in rows.groupby("channel", sort=False):
+        metrics = list(dict.fromkeys(group["metric"]))[:per_channel]
+        keep.append(group[group["metric"].isin(metrics)])
+    shown = pd.concat(keep)
+    labels = {}
+    for _, row in shown.iterrows():
+        name = formats.channel_name(row["channel"])
+        if bool(row["partial"]):
+            covered = formats.days_covered(row["start"], row["end"], int(row["days"]))
+            name += f" ({covered.replace(' (', ', ').rstrip(')')})"
+        labels[row["channel"]] = name
+    shown = shown.assign(
+        Channel=shown["channel"].map(labels),
+        Account=shown["account"],
+        figure=shown["metric"].map(formats.metric_name),
+    )
+    order = list(dict.fromkeys(shown["figure"]))
+    table = shown.pivot_table(
+        index=["Channel", "Account"], columns="figure", values="value", aggfunc="first", sort=False
+    )[order]
+    table.columns.name = None
+    caption = f"Activity by account in {formats.month(period)}"
+    return styled(table, caption, {c: figure_text for c in table.columns})
+
+
+def figure_text(value: object) -> str:
+    """A figure in a table: whole numbers with separators, others to one decimal."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return formats.MISSING
     number = float(value)  # type: ignore[arg-type]
@@ -306,13 +370,20 @@ def flow_notes(flows: pd.DataFrame) -> str:
         flows: A :func:`helpers.measures.period_flows` frame.
 
     Returns:
-        A sentence such as "Changes not shown: Instagram (there are no figures for
-        February 2025); Force website new users (weekly figures cannot be cut ...)."
+        Sentences such as "Changes not shown: Instagram on the month: the data hold
+        nothing for February 2025; Force website on the month: weekly figures cannot
+        be cut to the same days of another month."
     """
     frame = _channel_wide(flows)
     withheld = frame[frame["note"].astype(str) != ""]
+    partial = (
+        "Where the data cover part of a month, the month before and the year before are "
+        "added up over the same days, so the changes compare like with like. "
+        if _period_rows(frame)["partial"].astype(bool).any()
+        else ""
+    )
     if withheld.empty:
-        return ""
+        return partial.strip()
     by_reason: dict[str, list[str]] = {}
     for _, row in withheld.iterrows():
         which = "on the month" if row["compare"] == MONTH_BEFORE else "on the year"
@@ -322,7 +393,7 @@ def flow_notes(flows: pd.DataFrame) -> str:
         if name not in names:
             names.append(name)
     parts = [f"{formats.join(names)} {reason}" for reason, names in by_reason.items()]
-    return "Changes not shown: " + "; ".join(parts) + "."
+    return partial + "Changes not shown: " + "; ".join(parts) + "."
 
 
 def flow_source(frame: pd.DataFrame) -> str:
@@ -474,46 +545,36 @@ def flow_charts(series: pd.DataFrame) -> Figure:
     return describe(fig, " ".join(alts))
 
 
-def week_table(weeks: pd.DataFrame) -> Styler:
-    """Weekly figures that touch the period month, by their own dates.
+def flow_tiles(flows: pd.DataFrame, series: pd.DataFrame) -> list:
+    """A headline tile for each channel's leading figure of the month, with its trend.
 
     Args:
-        weeks: A :func:`helpers.measures.period_weeks` frame (not empty).
+        flows: A :func:`helpers.measures.period_flows` frame.
+        series: A :func:`helpers.measures.flow_series` frame (the sparklines).
 
     Returns:
-        One row per week (its dates; a week that runs into the month before or after
-        says so), one column per figure.
+        :class:`helpers.present.page.Tile` objects, in the channels' order.
     """
-    frame = weeks.copy()
-    month = pd.Timestamp(frame["end"].max()).to_period("M")
-    inside = ~frame["straddles"].astype(bool)
-    if inside.any():
-        month = frame.loc[inside, "start"].iloc[0].to_period("M")
+    from helpers.present.page import Tile
 
-    def week(row: pd.Series) -> str:
-        text = formats.dates(row["start"], row["end"])
-        if bool(row["straddles"]):
-            other = (
-                row["start"].to_period("M")
-                if row["start"].to_period("M") != month
-                else row["end"].to_period("M")
+    if flows.empty:
+        return []
+    rows = _ordered(_channel_wide(_period_rows(flows)))
+    tiles = []
+    for channel, group in rows.groupby("channel", sort=False):
+        row = group.iloc[0]
+        change = [c for c in _changes_of(flows, row) if c["measure"] == Measure.MOM_PCT_CHANGE]
+        pct = float(change[0]["value"]) if change else math.nan
+        trend = series[(series["channel"] == channel) & (series["metric"] == row["metric"])]
+        tiles.append(
+            Tile(
+                _label(str(channel), str(row["metric"])),
+                float(row["value"]),
+                str(row["unit"]),
+                formats.days_covered(row["start"], row["end"], int(row["days"])),
+                pct,
+                f"on {_earlier_dates(change[0], row.to_dict())}" if change else "",
+                tuple(float(v) for v in trend.sort_values("month")["value"]),
             )
-            text += f" (part in {formats.month(other).split(' ')[0]})"
-        return text
-
-    frame["Week"] = frame.apply(week, axis=1)
-    frame["name"] = [
-        f"{formats.channel_name(c)} {formats.in_sentence(formats.metric_name(m))}"
-        for c, m in zip(frame["channel"], frame["metric"], strict=True)
-    ]
-    wide = frame.pivot_table(
-        index=["start", "Week"], columns="name", values="value", aggfunc="sum", sort=True
-    )
-    wide = wide.droplevel("start")
-    wide.columns.name = None
-    wide.index.name = "Week"
-    caption = (
-        f"Weekly figures in and around {formats.month(month)}, by their own dates (weeks "
-        "that run into the month before or after are not in the month's totals)"
-    )
-    return styled(wide, caption, {c: _figure for c in wide.columns})
+        )
+    return tiles

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from helpers import config
+from helpers.tidy.periods import Window
 
 #: The longest span (in days) of a row that is figures *of* a day, a week or a month.
 MAX_SPAN_DAYS = 31
@@ -186,3 +187,29 @@ def default_period(
         tuple(c for c in spans if c.last > best.end_time),
         paper,
     )
+
+
+def pages_with_data(
+    tidy: pd.DataFrame, window: Window, pages: Iterable[config.ChannelSpec] = config.CHANNEL_SPECS
+) -> tuple[str, ...]:
+    """The channel pages whose channels have figures to show for a window.
+
+    A page has figures when one of its channels has a figure of at most a month on
+    a day of the window (a series' leading zeros aside), or a total over a longer
+    range that lies inside the window (the report's six months of Trust Ed visits).
+
+    Args:
+        tidy: The tidy table.
+        window: The briefing window.
+        pages: The channel pages (the registry's by default).
+
+    Returns:
+        The names of the pages with figures, in the registry's order.
+    """
+    first, last = window.first_day, window.last_day
+    fine = _fine_rows(tidy)
+    fine = fine[(fine["end"] >= first) & (fine["start"] <= last)]
+    start, end = pd.to_datetime(tidy["start"]), pd.to_datetime(tidy["end"])
+    ranged = tidy[((end - start).dt.days >= MAX_SPAN_DAYS) & (start >= first) & (end <= last)]
+    have = set(fine["channel"]) | set(ranged["channel"])
+    return tuple(p.name for p in pages if have & {str(c) for c in p.channels if c != "all"})

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.config import ALL_ACCOUNTS
 from helpers.ingest.profile import ForceProfile
 from helpers.ingest.report import read_campaigns, read_claims, read_date_assumptions
 from helpers.layout import DataLayout
@@ -49,6 +50,19 @@ class PeriodInputs:
     residents: pd.DataFrame
     date_assumptions: pd.DataFrame
     profile: ForceProfile
+
+    def site(self, channel: str) -> str:
+        """The account of the web property a channel covers.
+
+        The force profile names it (``sites:``); without it, the channel's account
+        with the most rows in the tidy table, or ``""`` when it has none.
+        """
+        named = self.profile.site(channel)
+        if named:
+            return named
+        accounts = self.tidy.loc[self.tidy["channel"] == channel, "account"]
+        accounts = accounts[accounts != ALL_ACCOUNTS]
+        return str(accounts.value_counts().index[0]) if len(accounts) else ""
 
 
 def open_period(period: str, start: str | None = None, data_dir: str | Path = "") -> PeriodInputs:
