@@ -24,7 +24,6 @@ _SOURCES: dict[str, str] = {
     "growth_shares": "helpers.measures.audiences",
     "latest_level": "helpers.measures.audiences",
     "per_resident": "helpers.measures.audiences",
-    "post_activity": "helpers.measures.posts",
     "flow_series": "helpers.measures.flows",
     "period_flows": "helpers.measures.flows",
     "period_weeks": "helpers.measures.flows",
