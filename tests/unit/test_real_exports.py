@@ -338,7 +338,7 @@ CASES: dict[str, Read | Refused] = {
         "kaiadevintern_account_analytics_content_2024-12-22_2025-03-22.csv"
     ): Read(
         "KaiaDevIntern",
-        301,
+        344,  # 43 days of posts: tweets and seven counts, new follows among them
         (
             ("2025-03-20", "2025-03-20", "", "tweets", 9),
             ("2025-03-20", "2025-03-20", "", "impressions", 2049),
@@ -347,7 +347,7 @@ CASES: dict[str, Read | Refused] = {
     ),
     "twitter/ayo-klaytn-kaia-devdash/kaiadevintern_account_overview_analytics.csv": Read(
         "overview handle",
-        1897,
+        2168,
         (
             ("2025-03-21", "2025-03-21", "", "impressions", 1070),  # line 2
             ("2025-03-21", "2025-03-21", "", "engagements", 32),
@@ -379,7 +379,7 @@ CASES: dict[str, Read | Refused] = {
     ): (
         Read(
             "HestysInvest",
-            42,
+            48,
             (
                 ("2026-08-15", "2026-08-15", "", "tweets", 3),
                 ("2026-08-12", "2026-08-12", "", "engagements", 24),
@@ -396,9 +396,10 @@ CASES: dict[str, Read | Refused] = {
     ),
     "twitter/vianarafael-koe/account_overview_analytics.csv": Read(
         "overview handle",
-        49,
+        56,
         (
             ("2025-08-26", "2025-08-26", "", "impressions", 444),  # line 2
+            ("2025-08-25", "2025-08-25", "", "new_follows", 5),  # line 3: New follows
             ("2025-08-20", "2025-08-20", "", "tweets", 1),  # line 8: Create Post
         ),
     ),

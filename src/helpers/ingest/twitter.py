@@ -67,6 +67,7 @@ PREMIUM_COUNTS: dict[str, str] = {
     "shares": "shares",
     "share": "shares",
     "create post": "tweets",
+    "new follows": "new_follows",
 }
 PREMIUM_TEXT = {"post id", "date", "post text", "link", "post link"}
 #: The columns the X Premium exports write: the descriptive ones, the counts read,
