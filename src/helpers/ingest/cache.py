@@ -18,7 +18,7 @@ from helpers.ingest.rows import TIDY_ARROW
 from helpers.schema import coerce_tidy
 
 #: Bump when a reader changes what it returns (invalidates the cache).
-PARSER_VERSION = "3"
+PARSER_VERSION = "5"
 _META_KEY = b"engagement_exports"
 
 

@@ -23,6 +23,8 @@ cache file that cannot be read or does not match its key is rebuilt.
 from __future__ import annotations
 
 import copyreg
+import dataclasses
+import glob
 import hashlib
 import os
 from collections.abc import Iterable, Sequence
@@ -71,7 +73,50 @@ def parse_file(path: Path, relpath: str, mapping: AccountMap, data: bytes | None
     options = mapping.options_for(relpath)
     key, spec = detect(file, mapping.member_mappings(relpath))
     parsed = FORMATS[key].read(file, spec if spec is not None else options)
-    return redact_parsed(_apply_mapping(file, parsed, mapping, options))
+    parsed = _apply_mapping(file, parsed, mapping, options)
+    _after_first_year(file, parsed)
+    return redact_parsed(parsed)
+
+
+#: The year each platform began: a row dated earlier comes from a broken or edited
+#: cell (``1900``, a spreadsheet's day zero), never from the platform.
+FIRST_YEAR: dict[str, tuple[int, str]] = {
+    "facebook": (2004, "Facebook began in February 2004"),
+    "instagram": (2010, "Instagram began in October 2010"),
+    "twitter": (2006, "Twitter began in March 2006"),
+    "youtube": (2005, "YouTube began in 2005"),
+    # Google Analytics began in November 2005 (its first reporting API took no date
+    # before 2005); a GA4 report's range may begin before its property existed
+    "website": (2005, "Google Analytics began in November 2005"),
+    "trusted2know": (2005, "Google Analytics began in November 2005"),
+    # members register online: not before the Web was opened to all (1991)
+    "itk": (1991, "online registration began with the Web in 1991"),
+}
+
+
+def _after_first_year(file: ExportFile, parsed: Parsed) -> None:
+    """Refuse a row dated before its platform began, naming the cell it came from.
+
+    Raises:
+        DataError: At the first such row's line and column (from its ``source``).
+    """
+    table = parsed.table
+    if not len(table):
+        return
+    for channel, (year, began) in FIRST_YEAR.items():
+        early = pc.and_(
+            pc.equal(table["channel"], channel),
+            pc.less(table["start"], pa.scalar(pd.Timestamp(year, 1, 1), pa.timestamp("ns"))),
+        )
+        if not pc.any(early).as_py():
+            continue
+        row = table.filter(early).sort_by("start").slice(0, 1).to_pylist()[0]
+        line = str(row["source"]).removeprefix(f"{file.source_path}:").partition(":")[0]
+        raise file.error(
+            f"dates from {year} on ({began}: was the date edited?)",
+            line=int(line) if line.isdigit() and int(line) else None,
+            found=f"{row['start']:%Y-%m-%d}",
+        )
 
 
 def _apply_mapping(
@@ -94,7 +139,7 @@ def _apply_mapping(
         table = _set_column(table, "account", pa.array([account] * len(table), pa.string()))
         if options.get("channel"):  # else each row keeps its own (overviews hold several)
             table = _set_column(table, "channel", pa.array([channel] * len(table), pa.string()))
-        notes = [*parsed.notes, "account from accounts.yml (files)"]
+        notes = [*parsed.notes, f"account from {options.get('given', 'accounts.yml (files)')}"]
         return Parsed(parsed.format, channel, account, table, notes)
     names = pc.unique(table["account"]).to_pylist() if len(table) else [parsed.account]
     if any(not str(n).strip() for n in names):
@@ -206,6 +251,8 @@ def read_exports(
     mapping_path: Path | None = None,
     jobs: int | None = None,
     divisions: Sequence[str] = (),
+    placed: dict[Path, str] | None = None,
+    entry: dict[str, Any] | None = None,
 ) -> ExportResult:
     """Read every export under ``folder`` (or the given ``files``) into tidy rows.
 
@@ -220,6 +267,8 @@ def read_exports(
         jobs: Processes used when many files need parsing (default: CPU count, at
             most 2).
         divisions: The force's divisions (``raw/force.yml``) the mapping may name.
+        placed: The path a file not yet placed will have here (``ingest --as``).
+        entry: A ``files`` entry for every file, before the mapping's (``--account``).
 
     Returns:
         The rows, a per-file report, the problems and the overlaps.
@@ -229,14 +278,12 @@ def read_exports(
     """
     folder = folder or DataLayout.from_data_dir().exports
     paths = sorted(Path(p) for p in files) if files is not None else discover(folder)
-    mapping = load_accounts(
-        mapping_path or folder / MAPPING_FILE,
-        [relative_name(p, folder) for p in paths],
-        divisions,
-    )
+    names = {p: (placed or {}).get(p) or relative_name(p, folder) for p in paths}
+    mapping = load_accounts(mapping_path or folder / MAPPING_FILE, list(names.values()), divisions)
+    mapping = _first_entry(mapping, entry, list(names.values())) if entry else mapping
     cache = Cache(cache_dir) if cache_dir is not None and paths else None
     cache_dir = cache_dir if cache is not None else None
-    entries = _entries(paths, folder, cache)
+    entries = _entries(names, cache)
     if cache is not None:
         combined = cache.load_combined(combined_key(entries, mapping))
         if combined is not None:
@@ -275,13 +322,19 @@ def read_exports(
     return result
 
 
+def _first_entry(mapping: AccountMap, entry: dict[str, Any], relpaths: list[str]) -> AccountMap:
+    """The mapping with ``entry`` as the first ``files`` entry of each file (its digest too)."""
+    first = [(glob.escape(r), dict(entry, path=r, given="the command line")) for r in relpaths]
+    digest = hashlib.sha256(f"{mapping.digest}\0{sorted(entry.items())}".encode()).hexdigest()
+    return dataclasses.replace(mapping, files=[*first, *mapping.files], digest=digest)
+
+
 def _entries(
-    paths: list[Path], folder: Path, cache: Cache | None
+    names: dict[Path, str], cache: Cache | None
 ) -> list[tuple[Path, str, os.stat_result | None, str | None]]:
     """``(path, relpath, stat, known sha)`` of each file (stat ``None``: unreadable)."""
     entries: list[tuple[Path, str, os.stat_result | None, str | None]] = []
-    for path in paths:
-        relpath = relative_name(path, folder)
+    for path, relpath in names.items():
         try:
             stat = path.stat()
         except OSError:
