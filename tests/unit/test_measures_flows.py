@@ -13,24 +13,9 @@ from helpers import measures
 from helpers.measures.breakdowns import DEVICES, ITEMS, SOURCES, breakdown_kind
 from helpers.measures.flows import MONTH_BEFORE, THIS_MONTH
 from helpers.tidy.periods import reporting_window
+from tests.factories.daily import daily_rows
 
-
-def _days(channel: str, metric: str, first: str, last: str, value=1.0, account="Acc", file="f"):
-    days = pd.date_range(first, last, freq="D")
-    values = value if callable(value) else (lambda d: value)
-    return pd.DataFrame(
-        {
-            "start": days,
-            "end": days,
-            "channel": channel,
-            "account": account,
-            "segment": "",
-            "metric": metric,
-            "value": [float(values(d)) for d in days],
-            "unit": "count",
-            "source": [f"exports/{file}.csv:{i + 2}:{metric}" for i in range(len(days))],
-        }
-    )
+_days = daily_rows
 
 
 def _tidy(*frames: pd.DataFrame) -> pd.DataFrame:

@@ -12,23 +12,9 @@ from helpers.present.figure import alt_text
 from helpers.present.overview import key_points
 from helpers.present.summary import not_covered
 from helpers.tidy.periods import reporting_window
+from tests.factories.daily import daily_rows
 
-
-def _days(channel, metric, first, last, value, account="Force"):
-    days = pd.date_range(first, last, freq="D")
-    return pd.DataFrame(
-        {
-            "start": days,
-            "end": days,
-            "channel": channel,
-            "account": account,
-            "segment": "",
-            "metric": metric,
-            "value": float(value),
-            "unit": "count",
-            "source": [f"exports/{channel}.csv:{i + 2}:{metric}" for i in range(len(days))],
-        }
-    )
+_days = daily_rows
 
 
 @pytest.fixture(scope="module")
