@@ -99,7 +99,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return _report_exports(result, result.problems, "the rows come")
 
 
-def _add_ingest_parser(sub: argparse._SubParsersAction) -> None:
+def _add_ingest_parser(sub: Any) -> None:
     ingest = sub.add_parser(
         "ingest",
         help="check platform export files and write their tidy rows",
@@ -170,7 +170,7 @@ def _positive_float(text: str) -> float:
     return value
 
 
-def _add_run_parser(sub: argparse._SubParsersAction) -> None:
+def _add_run_parser(sub: Any) -> None:
     run = sub.add_parser(
         "run",
         help="run the briefing notebooks and write outputs/<period>/",
