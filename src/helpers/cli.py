@@ -118,7 +118,7 @@ def _add_ingest_parser(sub: Any) -> None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from helpers.briefing import run_all, run_period
+    from helpers.briefing.runner import run_all, run_period
 
     if args.timeout is not None:
         if args.timeout != int(args.timeout):  # the kernel client counts whole seconds

@@ -10,9 +10,10 @@ from nbformat.v4 import new_code_cell, new_notebook
 from rich.console import Console
 
 from helpers import config
-from helpers.briefing import RunError, run_period
 from helpers.briefing import execute as kernels
+from helpers.briefing.errors import RunError
 from helpers.briefing.execute import NotebookFailed, NotebookJob, check_kernel, execute_notebook
+from helpers.briefing.runner import run_period
 from tests.pipeline.test_runner import PERIOD, _notebook, _write
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("kernels")]

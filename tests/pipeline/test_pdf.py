@@ -25,7 +25,6 @@ from rich.console import Console
 
 from helpers import config
 from helpers.briefing import build as runner_module
-from helpers.briefing import run_period
 from helpers.briefing.pdf import (
     ANNEX_TITLE,
     CHROMIUM_ENV,
@@ -34,6 +33,7 @@ from helpers.briefing.pdf import (
     part_pages,
     print_document,
 )
+from helpers.briefing.runner import run_period
 from helpers.present.headlines import HEADLINES_MIME
 from tests.browser.harness import require_browser_tools
 from tests.factories.fake_notebooks import fake_execute, write_page_notebooks

@@ -15,7 +15,8 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import briefing, config
+from helpers import config
+from helpers.briefing import runner
 from helpers.tidy.dataset import build_dataset
 
 CORPUS = config.ROOT.parent / "shared" / "real-exports"
@@ -49,7 +50,7 @@ def april(tmp_path_factory) -> dict:
         (exports / "meta" / export.name).symlink_to(export)  # read in place
     (exports / "accounts.yml").write_text(ACCOUNTS)
     tidy = build_dataset(data / "raw", data / "processed")
-    folder = briefing.run_period(
+    folder = runner.run_period(
         "2025-04", channels="social", data_dir=data, out_dir=data.parent / "out", timeout=300
     )
     return {

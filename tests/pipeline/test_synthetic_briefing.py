@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import briefing
+from helpers.briefing import runner
 from helpers.tidy.dataset import build_dataset
 from helpers.tidy.select import monthly_rollup
 
@@ -43,7 +43,7 @@ def synthetic(tmp_path_factory) -> dict[str, object]:
         capture_output=True,
     )
     tidy = build_dataset(data / "raw", data / "processed")
-    folder = briefing.run_period(PERIOD, data_dir=data, out_dir=data.parent / "out", timeout=300)
+    folder = runner.run_period(PERIOD, data_dir=data, out_dir=data.parent / "out", timeout=300)
     return {"tidy": tidy, "folder": folder}
 
 

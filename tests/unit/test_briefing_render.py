@@ -5,7 +5,7 @@ from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from helpers import config
-from helpers.briefing import RunError
+from helpers.briefing.errors import RunError
 from helpers.briefing.render import (
     MAX_PAGE_BYTES,
     Page,

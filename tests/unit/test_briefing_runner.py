@@ -10,9 +10,10 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from rich.console import Console
 
-from helpers.briefing import RunError, run_period
 from helpers.briefing import build as runner_module
+from helpers.briefing.errors import RunError
 from helpers.briefing.execute import NotebookFailed
+from helpers.briefing.runner import run_period
 from helpers.present.headlines import HEADLINES_MIME
 from tests.factories.fake_notebooks import (
     SUMMARY_PAGES,

@@ -19,9 +19,18 @@ import sys
 import warnings
 from typing import Any
 
-#: Third-party modules loaded before the project's own (matplotlib's Agg canvas is what
-#: the charts draw on; the kernel's pyplot backend stays the one a fresh kernel has).
-PRELOAD = ("numpy", "pandas", "matplotlib", "matplotlib.backends.backend_agg", "seaborn")
+#: Third-party modules loaded before the project's own, the ones the project imports
+#: only in the functions that use them included (matplotlib's Agg canvas is what the
+#: charts draw on; the kernel's pyplot backend stays the one a fresh kernel has).
+PRELOAD = (
+    "numpy",
+    "pandas",
+    "matplotlib",
+    "matplotlib.backends.backend_agg",
+    "seaborn",
+    "scipy.optimize",
+    "statsmodels.regression.linear_model",
+)
 #: Packages of the project that run the notebooks rather than being used by them.
 NOT_PRELOADED = ("helpers.briefing", "helpers.cli")
 
