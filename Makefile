@@ -11,7 +11,6 @@ START ?=
 JOBS ?=
 PDF ?=
 FORCE ?=
-DATA_STAMP := data/processed/.built
 RUN_OPTIONS = $(if $(filter 1 yes true,$(PDF)),--pdf) $(if $(filter 1 yes true,$(FORCE)),--force)
 UV_VERSION := 0.13.9
 KERNEL := engagement-briefings
@@ -40,14 +39,12 @@ $(NBTEMPLATE): $(STAMP) src/helpers/briefing/nbconvert_template.py
 setup: $(STAMP) $(NBTEMPLATE)  ## create .venv and install the project (done by the other targets)
 
 data: $(STAMP)  ## build data/processed/ from data/raw/
-	$(BIN)/engagement data && touch $(DATA_STAMP)
+	$(BIN)/engagement data
 
-# data/processed/ as `make data` builds it, but only when something under data/raw/ is
-# newer than its last successful build (a file added, changed or removed); the
-# briefings also check the table's content against data/raw/.
+# data/processed/ as `make data` builds it, but only when the raw files (names and
+# contents) are not those the table was built from: its fingerprint says so.
 processed: $(STAMP)
-	@if [ ! -f $(DATA_STAMP) ] || [ -n "$$(find data/raw -newer $(DATA_STAMP) -print -quit)" ]; then \
-		$(BIN)/engagement data && touch $(DATA_STAMP); fi
+	@$(BIN)/engagement data --if-changed
 
 briefing: processed  ## briefings for PERIOD (default: latest with data); PDF=1 board paper, FORCE=1 rebuild
 	$(BIN)/engagement run $(if $(PERIOD),--period $(PERIOD)) $(if $(START),--start $(START)) $(RUN_OPTIONS)

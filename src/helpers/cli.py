@@ -36,8 +36,11 @@ if TYPE_CHECKING:
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
-    from helpers.tidy.dataset import build_dataset
+    from helpers.tidy.dataset import build_dataset, processed_is_current
 
+    if args.if_changed and processed_is_current(Path(args.raw), Path(args.out)):
+        print(f"{display_path(args.out)}/ is up to date with {display_path(args.raw)}/")
+        return 0
     problems: list[DataError] = []
     exports: list = []
     tidy = build_dataset(Path(args.raw), Path(args.out), problems=problems, exports=exports)
@@ -227,6 +230,11 @@ def build_parser() -> argparse.ArgumentParser:
     layout = DataLayout.from_data_dir()
     data.add_argument("--raw", default=str(layout.raw), help="raw data folder")
     data.add_argument("--out", default=str(layout.processed), help="processed folder")
+    data.add_argument(
+        "--if-changed",
+        action="store_true",
+        help="do nothing when the processed table was built from the raw files there now",
+    )
     data.set_defaults(func=_cmd_data)
     _add_ingest_parser(sub)
     _add_run_parser(sub)
