@@ -185,4 +185,5 @@ def test_the_board_paper_carries_no_hostile_link(built: Path, tmp_path: Path) ->
     data = paper.read_bytes()
     targets = [t.decode("latin-1") for t in re.findall(rb"/URI\s*\(([^)]*)\)", data)]
     assert b"javascript" not in data.lower() and b"vbscript" not in data.lower()
+    assert targets, "the paper has no link to check"
     assert all(t.lower().startswith(("http:", "https:", "mailto:", "file:", "#")) for t in targets)

@@ -138,25 +138,6 @@ def test_measures_call_no_file_reading_functions():
     assert calls == []
 
 
-def test_the_check_itself_sees_a_forbidden_import(tmp_path, monkeypatch):
-    fake = tmp_path / "helpers" / "measures"
-    fake.mkdir(parents=True)
-    (fake / "bad.py").write_text("from helpers.present import charts\nimport IPython\n")
-    monkeypatch.setattr(__import__(__name__), "PACKAGE", tmp_path / "helpers")
-    found = offenders("measures", ("helpers.present", "IPython"))
-    assert len(found) >= 2
-
-
-def test_the_check_itself_sees_a_floor_module_importing_a_layer(tmp_path, monkeypatch):
-    fake = tmp_path / "helpers"
-    fake.mkdir()
-    for name in FLOOR:
-        (fake / f"{name}.py").write_text("from pathlib import Path\n")
-    (fake / "layout.py").write_text("from helpers.tidy.dataset import load_tidy\n")
-    monkeypatch.setattr(__import__(__name__), "PACKAGE", fake)
-    assert "layout.py imports helpers.tidy.dataset" in floor_offenders(forbidden(*LAYERS))
-
-
 def test_the_package_faces_cover_what_notebooks_use():
     import helpers.measures as measures
     import helpers.present as present

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import tomllib
 
-import pytest
 import yaml
 
 from helpers import config
@@ -89,41 +88,3 @@ def test_make_lab_opens_the_project_root_and_passes_lab_args():
     assert "--LabApp.default_url=/lab/tree/notebooks" in words
     assert words[-3:] == ["--no-browser", "--port=8890", "--allow-root"]
     assert not any(w.startswith("--notebook-dir") for w in words)
-
-
-@pytest.mark.slow  # starts two pytest workers: make test, not make check
-def test_xdist_groups_keep_their_tests_on_one_worker(tmp_path):
-    """`make test` relies on --dist loadgroup: a group's builds are made once, on one worker."""
-    import subprocess
-    import sys
-
-    for name in ("a", "b"):
-        (tmp_path / f"test_{name}.py").write_text(
-            "import pytest\n\n"
-            "@pytest.mark.xdist_group('kernels')\n"
-            "@pytest.mark.parametrize('i', range(4))\n"
-            f"def test_{name}(i):\n    pass\n"
-        )
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-n",
-            "2",
-            "--dist",
-            "loadgroup",
-            "-v",
-            "-p",
-            "no:cacheprovider",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout[-2000:]
-    workers = set(re.findall(r"^\[(gw\d+)\] .*PASSED", done.stdout, flags=re.MULTILINE))
-    assert len(re.findall(r"PASSED", done.stdout)) == 8, done.stdout[-2000:]
-    assert len(workers) == 1, done.stdout[-2000:]
