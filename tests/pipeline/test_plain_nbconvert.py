@@ -21,7 +21,7 @@ from helpers.briefing import runner
 from helpers.briefing.nbconvert_template import TEMPLATE_FILES, TEMPLATE_NAME, template_dir
 from helpers.briefing.render import check_page, network_references
 
-pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("kernels")]
+pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("plain-nbconvert")]
 
 PERIOD = "2015-09"
 NAME = "itk"

@@ -34,7 +34,7 @@ DAYS = "1 April to 14 April 2025 (14 of 30 days)"
 
 pytestmark = [
     pytest.mark.pipeline,
-    pytest.mark.xdist_group("kernels"),
+    pytest.mark.xdist_group("real-exports"),
     pytest.mark.skipif(
         not LEON.is_dir(), reason=f"the real-exports corpus is not at {CORPUS} (kept beside it)"
     ),

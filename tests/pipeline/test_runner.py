@@ -21,7 +21,7 @@ from helpers.briefing.render import network_references
 from helpers.briefing.runner import run_period
 from helpers.present.headlines import HEADLINES_MIME
 
-pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("kernels")]
+pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("runner")]
 
 PERIOD = "2015-09"
 PNG = (

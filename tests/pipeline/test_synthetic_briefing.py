@@ -14,7 +14,7 @@ from helpers.briefing import runner
 from helpers.tidy.dataset import build_dataset
 from helpers.tidy.select import monthly_rollup
 
-pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("kernels")]
+pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("synthetic")]
 PERIOD = "2016-12"
 
 

@@ -9,6 +9,7 @@ APIs only: IPython's ``InteractiveShell.reset``, :func:`matplotlib.rc_context`,
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import gc
 import importlib
@@ -63,6 +64,12 @@ def _keep_settings() -> contextlib.ExitStack:
     return stack
 
 
+def _close_settings() -> None:
+    settings = _FRESH.pop("settings", None)
+    if settings is not None:
+        settings.close()
+
+
 def preload() -> list[str]:
     """Import the heavy modules once and remember the state a fresh kernel has (in the kernel).
 
@@ -88,6 +95,7 @@ def preload() -> list[str]:
         except Exception:
             failed.append(name)
     _FRESH["settings"] = _keep_settings()
+    atexit.register(_close_settings)  # while matplotlib is still whole, not at teardown
     _FRESH["path"] = list(sys.path)
     _FRESH["environ"] = dict(os.environ)
     # What the imports made lives as long as the kernel: kept out of the collections
