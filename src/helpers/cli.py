@@ -30,6 +30,7 @@ from helpers.briefing.errors import ParameterError, RunError
 from helpers.errors import DataError, PeriodError, display_path
 from helpers.fileio import atomic_path
 from helpers.layout import MAPPING_FILE, DataLayout
+from helpers.tidy.periods import parse_month
 
 if TYPE_CHECKING:
     from helpers.ingest.results import ExportResult
@@ -130,9 +131,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 f"e.g. --timeout {max(1, round(args.timeout))}"
             )
         args.timeout = int(args.timeout)
+    if args.since and not args.all:
+        raise ParameterError("--since limits --all; give --all too, or --period for one month")
     if args.all:
         if args.period or args.start:
             raise ParameterError("--all builds every period; leave out --period and --start")
+        if args.since:
+            parse_month(args.since)
         run_all(
             jobs=args.jobs,
             channels=args.channels,
@@ -142,6 +147,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             force=args.force,
             pdf=args.pdf,
             drop_pdf=args.drop_pdf,
+            since=args.since,
         )
     else:
         run_period(
@@ -189,6 +195,9 @@ def _add_run_parser(sub: Any) -> None:
     run.add_argument("--out", help="folder for <period>/ folders (default: outputs/)")
     run.add_argument("--data", help="data folder with raw/ and processed/ (default: data/)")
     run.add_argument("--all", action="store_true", help="build every period that has data")
+    run.add_argument(
+        "--since", help="with --all, the first month YYYY-MM to build (default: the earliest)"
+    )
     run.add_argument(
         "--jobs", type=_positive_int, help="notebooks run at once (default: CPU cores)"
     )

@@ -38,7 +38,6 @@ TIDY_CSV: str = "tidy.csv"
 NOTEBOOKS_DIR: Path = ROOT / "notebooks"
 OUTPUTS_DIR: Path = ROOT / "outputs"
 
-FORCE_NAME = "Lancashire Constabulary"
 KERNEL_NAME = "engagement-briefings"
 
 #: Account label used for a channel-wide figure (all accounts together).
@@ -87,6 +86,8 @@ class Metric(StrEnum):
     REACH = "reach"
     ENGAGED_USERS = "engaged_users"
     NEW_LIKES = "new_likes"
+    NEW_FOLLOWS = "new_follows"
+    SUBSCRIBERS_GAINED = "subscribers_gained"
     IMPRESSIONS = "impressions"
     ENGAGEMENTS = "engagements"
     TWEETS = "tweets"
@@ -170,6 +171,8 @@ METRICS: dict[str, MetricSpec] = {
     Metric.REACH: M("reach", additive=True),
     Metric.ENGAGED_USERS: M("engaged users", additive=True),
     Metric.NEW_LIKES: M("new likes", additive=True),
+    Metric.NEW_FOLLOWS: M("new follows", additive=True),
+    Metric.SUBSCRIBERS_GAINED: M("subscribers gained (net)", signed=True, additive=True),
     Metric.IMPRESSIONS: M("impressions", additive=True),
     Metric.ENGAGEMENTS: M("engagements", additive=True),
     Metric.TWEETS: M("tweets", additive=True),
@@ -205,8 +208,36 @@ assert set(METRICS) == set(Metric), "every Metric needs a METRICS entry"
 
 UNITS: frozenset[str] = frozenset(Unit)
 
-#: Division of each canonical account (None for force-wide accounts).
-DIVISIONS: tuple[str, ...] = ("West", "South", "East")
+#: Google Analytics' default channel groups (GA4 and Universal Analytics), lower case:
+#: a breakdown whose items are all among these is one "by how visitors arrived".
+TRAFFIC_SOURCES: frozenset[str] = frozenset(
+    {
+        "affiliates",
+        "audio",
+        "cross-network",
+        "direct",
+        "display",
+        "email",
+        "mobile push notifications",
+        "organic search",
+        "organic shopping",
+        "organic social",
+        "organic video",
+        "paid other",
+        "paid search",
+        "paid shopping",
+        "paid social",
+        "paid video",
+        "referral",
+        "sms",
+        "social",
+        "unassigned",
+        "(other)",
+        "(not set)",
+    }
+)
+#: Device categories (GA4 and Universal Analytics), lower case.
+DEVICE_CATEGORIES: frozenset[str] = frozenset({"desktop", "mobile", "tablet", "smart tv"})
 
 #: Names the report uses for an account, mapped to the canonical account name.
 ACCOUNT_ALIASES: dict[str, str] = {
@@ -382,6 +413,18 @@ CHANNEL_SPECS: tuple[ChannelSpec, ...] = (
     ),
 )
 del C
+
+
+def spec_of(name: str) -> ChannelSpec:
+    """The :class:`ChannelSpec` of a channel page, by its name (``"social"``).
+
+    Raises:
+        KeyError: If no page has that name (the message lists the pages).
+    """
+    for spec in CHANNEL_SPECS:
+        if spec.name == name:
+            return spec
+    raise KeyError(f"no channel page {name!r}; pages: {', '.join(s.name for s in CHANNEL_SPECS)}")
 
 
 def channel_colours() -> dict[str, str]:

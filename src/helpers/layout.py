@@ -1,6 +1,6 @@
 """Where the data lives: one :class:`DataLayout` for a data folder, built once.
 
-Every folder and file under a data folder (``raw/``, its report, claims, exports,
+Every folder and file under a data folder (``raw/``, its force profile, report, claims, exports,
 commentary and reference folders, the export mapping ``accounts.yml``, and the
 processed tidy files) is named here and nowhere else. Code below the briefing
 takes a layout and reads its fields; a public function that accepts a
@@ -16,6 +16,8 @@ from helpers import config
 
 #: The export mapping file, inside the exports folder.
 MAPPING_FILE = "accounts.yml"
+#: The force profile, inside the raw folder.
+PROFILE_FILE = "force.yml"
 #: The census file, inside the reference folder.
 CENSUS_FILE = "census_2011_usual_residents.csv"
 #: The campaign qualifiers and the report's undated tables, inside the report folder.
@@ -82,6 +84,11 @@ class DataLayout:
     def reference(self) -> Path:
         """Reference data (the 2011 Census residents)."""
         return self.raw / "reference"
+
+    @property
+    def profile(self) -> Path:
+        """The force profile ``force.yml``: name, divisions, sites, page texts."""
+        return self.raw / PROFILE_FILE
 
     @property
     def mapping(self) -> Path:

@@ -43,6 +43,18 @@ AUDIT_HOOK_DIR = Path(__file__).resolve().parent / "write_audit"
 PAGES: tuple[str, ...] = ("index", *(spec.name for spec in config.CHANNEL_SPECS), "quality")
 #: The periods built for the browser tests.
 PERIODS: tuple[str, ...] = ("2015-09", "2015-11")
+
+
+def pages_of(period: str) -> tuple[str, ...]:
+    """The pages a run builds for a period of the embedded data (channels with figures)."""
+    from helpers.tidy.coverage import pages_with_data
+    from helpers.tidy.dataset import load_tidy
+    from helpers.tidy.periods import reporting_window
+
+    channels = pages_with_data(load_tidy(), reporting_window(period))
+    return tuple(p for p in PAGES if p in {"index", "quality", *channels})
+
+
 #: The period of the hostile build: its window holds every figure the hostile names are in.
 HOSTILE_PERIOD = "2015-11"
 #: Seconds one ``engagement`` command may take before the build is declared hung.

@@ -14,7 +14,7 @@ from tests.browser.conftest import (
     format_axe_line,
     write_axe_summary,
 )
-from tests.browser.harness import PAGES, PERIODS, Build
+from tests.browser.harness import PERIODS, Build, pages_of
 from tests.browser.pages import PageReport, heading_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.pipeline, pytest.mark.xdist_group("builds")]
@@ -23,7 +23,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.pipeline, pytest.mark.xdist_group
 MIN_ALT = 20
 
 
-@pytest.fixture(params=[(p, n) for p in PERIODS for n in PAGES], ids=lambda c: f"{c[0]}-{c[1]}")
+@pytest.fixture(
+    params=[(p, n) for p in PERIODS for n in pages_of(p)], ids=lambda c: f"{c[0]}-{c[1]}"
+)
 def report(request: pytest.FixtureRequest, normal_build: Build, page_report: PageGetter):
     period, name = request.param
     return page_report(normal_build, period, name)
@@ -63,7 +65,9 @@ def test_page_shows_figures_or_says_why_not(report: PageReport) -> None:
 def test_briefings_show_charts_and_tables(
     period: str, normal_build: Build, page_report: PageGetter
 ) -> None:
-    reports = [page_report(normal_build, period, name) for name in PAGES if name != "index"]
+    reports = [
+        page_report(normal_build, period, name) for name in pages_of(period) if name != "index"
+    ]
     assert sum(len(r.facts["images"]) for r in reports) > 0, f"no chart in {period}"
     assert sum(len(r.facts["tables"]) for r in reports) > 0, f"no table in {period}"
 
@@ -117,12 +121,12 @@ def test_axe_summary_written(
     page_report: PageGetter,
     record_property: pytest.RecordProperty,
 ) -> None:
-    reports = [page_report(normal_build, period, name) for name in PAGES]
+    reports = [page_report(normal_build, period, name) for name in pages_of(period)]
     summary = axe_summary(reports)
     path = write_axe_summary(normal_build.period_dir(period) / "screenshots", summary)
     record_property(AXE_PROPERTY, {"label": f"{period} (all pages)", "impacts": summary["total"]})
     print(json.dumps(summary["total"]), "->", path)
     assert json.loads(path.read_text(encoding="utf-8"))["files"].keys() == {
-        f"{name}.html" for name in PAGES
+        f"{name}.html" for name in pages_of(period)
     }
     assert summary["axe_core"], "axe-core did not report its version"

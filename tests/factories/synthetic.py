@@ -32,6 +32,8 @@ import pandas as pd
 from helpers import config
 
 LABEL = "SYNTHETIC"
+#: The divisions of the synthetic force's accounts.
+_DIVISIONS = ("West", "South", "East")
 _FB_NAMES = {
     "Lifetime Total Likes": "Lifetime: The total number of people who have liked your Page. "
     "(Unique Users)",
@@ -390,7 +392,7 @@ def _youtube(out: Path, rng: np.random.Generator, year: int, summary: Summary) -
     )
     _write(out, f"{folder}/Table data.csv", _frame_csv(pd.concat([total, table])), summary)
     summary.totals[("youtube", "views")] += float(views.sum() + table["Views"].sum())
-    summary.totals[("youtube", "subscribers")] += float(table["Subscribers"].sum())
+    summary.totals[("youtube", "subscribers_gained")] += float(table["Subscribers"].sum())
 
 
 def _members(
@@ -430,7 +432,7 @@ def _mapping(accounts: list[str]) -> str:
         "    channel: trusted2know",
     ]
     for i, name in enumerate(accounts):
-        division = config.DIVISIONS[i % len(config.DIVISIONS)]
+        division = _DIVISIONS[i % len(_DIVISIONS)]
         lines += [f"  - name: {name}", f"    account: {name}", f"    division: {division}"]
         lines += [f"  - name: {name.replace('_', ' ')}", f"    account: {name}"]
     lines += [

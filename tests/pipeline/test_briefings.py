@@ -20,7 +20,20 @@ from tests.pipeline.all_periods import AllPeriods, all_periods  # noqa: F401 (fi
 pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("periods")]
 
 PERIODS = ("2015-06", "2015-09", "2015-10", "2015-11")
-PAGES = ("index", "social", "website", "itk", "trusted2know")
+
+
+def channel_pages(period: str) -> tuple[str, ...]:
+    """The channel pages a run builds for a period: those whose channels have figures."""
+    from helpers.tidy.coverage import pages_with_data
+    from helpers.tidy.dataset import load_tidy
+    from helpers.tidy.periods import reporting_window
+
+    return pages_with_data(load_tidy(), reporting_window(period))
+
+
+def pages(period: str) -> tuple[str, ...]:
+    """Every page of a period but the data-quality page: the overview, then its channels."""
+    return ("index", *channel_pages(period))
 
 
 @pytest.fixture(scope="module")
@@ -43,11 +56,15 @@ def one(records, **where) -> float:
 
 
 def test_every_output_is_written(built):
-    for folder in built.values():
-        for page in PAGES:
+    for period, folder in built.items():
+        for page in pages(period):
             assert (folder / f"{page}.html").stat().st_size < 1.5 * 1024 * 1024
-        for name in ("social", "website", "itk", "trusted2know"):
+        for name in channel_pages(period):
             assert (folder / "notebooks" / f"{name}.ipynb").is_file()
+        # a channel without figures in the window has no page
+        left_out = {s.name for s in config.CHANNEL_SPECS} - set(channel_pages(period))
+        for name in left_out:
+            assert not (folder / f"{name}.html").exists(), (period, name)
         for name in ("headlines.json", "manifest.json", "quality.json"):
             json.loads((folder / name).read_text())
         for record in headlines(folder):
@@ -136,8 +153,17 @@ def test_2015_06_uses_only_data_up_to_june(built):
     assert round(growth, 1) == round((181_007 / 123_009 - 1) * 100, 1)
     kw = {"channel": "website", "metric": "sessions", "measure": "sum", "start": "2015-05-01"}
     assert one(h, end="2015-06-30", **kw) == 102_219 + 135_177
-    t2k = (built["2015-06"] / "trusted2know.html").read_text()
-    assert "No Trust Ed youth website figures are available" in t2k
+    # Trust Ed's figures are of May to October 2015: no page, and the overview says why
+    assert not (built["2015-06"] / "trusted2know.html").exists()
+    overview = " ".join(
+        BeautifulSoup((built["2015-06"] / "index.html").read_text(), "html.parser")
+        .get_text(" ")
+        .split()
+    )
+    assert (
+        "This briefing does not cover Trust Ed youth website: the data hold no figures for it "
+        "in July 2014 to June 2015." in overview
+    )
 
 
 def test_missing_months_are_said_not_interpolated(built):
@@ -153,7 +179,7 @@ def test_missing_months_are_said_not_interpolated(built):
 
 @pytest.mark.parametrize("period", PERIODS)
 def test_html_is_offline_codeless_and_described(built, period):
-    for page in PAGES:
+    for page in pages(period):
         soup = BeautifulSoup((built[period] / f"{page}.html").read_text(), "html.parser")
         for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src")):
             for el in soup.find_all(tag):
@@ -167,7 +193,6 @@ def test_html_is_offline_codeless_and_described(built, period):
 
 # --- what the Commissioner reads (issue: briefings that brief) ------------------------------
 
-CHANNEL_PAGES = ("social", "website", "itk", "trusted2know")
 INTERNALS = ("tidy.parquet", "parameters cell", ".csv not found", "AICc", "^(1/", "headlines.json")
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _TOKEN = re.compile(r"(?<![\w.,/])[+-]?\d[\d,]*(?:\.\d+)?(?![\w/])")
@@ -199,7 +224,7 @@ def blocks(main) -> list[tuple[str, int]]:
 
 @pytest.mark.parametrize("period", PERIODS)
 def test_no_section_is_empty(built, period):
-    for page in CHANNEL_PAGES:
+    for page in channel_pages(period):
         main = BeautifulSoup((built[period] / f"{page}.html").read_text(), "html.parser").main
         items = blocks(main)
         for i, (kind, level) in enumerate(items):
@@ -212,7 +237,7 @@ def test_no_section_is_empty(built, period):
 
 @pytest.mark.parametrize("period", PERIODS)
 def test_no_pipeline_internals_outside_the_method_part(built, period):
-    for page in ("index", *CHANNEL_PAGES):
+    for page in pages(period):
         text = reader_text((built[period] / f"{page}.html").read_text())
         for word in INTERNALS:
             assert word not in text, (period, page, word)
@@ -235,7 +260,7 @@ def test_2015_10_key_points_carry_the_reports_main_messages(built):
 
 def test_seed_figures_no_period_could_show_appear_with_their_dates(built):
     text = " ".join(
-        reader_text((built["2015-11"] / f"{p}.html").read_text()) for p in CHANNEL_PAGES
+        reader_text((built["2015-11"] / f"{p}.html").read_text()) for p in channel_pages("2015-11")
     )
     assert "Date Followers 18 November 2015 651" in text  # one header row
     assert "more than 1,300 18 November 2015" in text
@@ -244,7 +269,7 @@ def test_seed_figures_no_period_could_show_appear_with_their_dates(built):
     assert "March to" not in text  # no window the report does not state
     for period in ("2015-09", "2015-10"):  # nothing dated after the period
         later = " ".join(
-            reader_text((built[period] / f"{p}.html").read_text()) for p in CHANNEL_PAGES
+            reader_text((built[period] / f"{p}.html").read_text()) for p in channel_pages(period)
         )
         assert "November 2015" not in later, period
 
@@ -278,7 +303,7 @@ def _shown_forms(records: list[dict]) -> set[str]:
 @pytest.mark.parametrize("period", PERIODS)
 def test_every_number_shown_is_in_headlines(built, period):
     forms = _shown_forms(headlines(built[period]))
-    for page in ("index", *CHANNEL_PAGES):
+    for page in pages(period):
         soup = BeautifulSoup((built[period] / f"{page}.html").read_text(), "html.parser")
         main = soup.main
         for part in main.select(
@@ -324,7 +349,7 @@ def test_a_page_that_quotes_campaign_figures_never_says_there_are_none(built, pe
 
     figures = load_commentary().for_period(period).figures
     quoted = [formats.count(v) for v in figures[figures["segment"] != ""]["value"]]
-    for page in CHANNEL_PAGES:
+    for page in channel_pages(period):
         text = reader_text((built[period] / f"{page}.html").read_text())
         notes = re.findall(r"Not in this briefing:[^.]*", text)
         if any(number in text for number in quoted):

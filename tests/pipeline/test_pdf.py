@@ -23,7 +23,6 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 from pypdf import PdfReader
 from rich.console import Console
 
-from helpers import config
 from helpers.briefing import build as runner_module
 from helpers.briefing.pdf import (
     ANNEX_TITLE,
@@ -35,9 +34,13 @@ from helpers.briefing.pdf import (
 )
 from helpers.briefing.runner import run_period
 from helpers.present.headlines import HEADLINES_MIME
+from helpers.tidy.dataset import load_profile
 from tests.browser.harness import require_browser_tools
 from tests.factories.fake_notebooks import fake_execute, write_page_notebooks
 from tests.pipeline.all_periods import AllPeriods, all_periods  # noqa: F401 (a fixture)
+
+#: The embedded data's force, as its profile (data/raw/force.yml) names it.
+FORCE = load_profile().name
 
 #: A4 in PostScript points.
 A4 = (595.28, 841.89)
@@ -73,7 +76,7 @@ def test_cover_names_the_decision_when_the_commentary_gives_one() -> None:
     text = _words(cover.get_text(" "))
     assert f"Decision required {decision}" in text
     assert "Date of issue 2 November 2015" in text
-    assert config.FORCE_NAME in text and "October 2015" in text
+    assert FORCE in text and "October 2015" in text
     assert "<its>" not in html  # escaped
 
 
@@ -192,7 +195,7 @@ def test_every_page_is_a4_with_its_number_and_the_running_header(september: dict
             assert "Page 1 of" not in text  # the cover is not numbered
             continue
         assert f"Page {number} of {len(pages)}" in text
-        assert config.FORCE_NAME in text and label in text
+        assert FORCE in text and label in text
 
 
 @pytest.mark.pipeline
@@ -200,7 +203,7 @@ def test_every_page_is_a4_with_its_number_and_the_running_header(september: dict
 def test_front_then_key_points_then_channels_then_one_annex(september: dict) -> None:
     overview = september["overview"]
     cover = _words(september["pages"][0])
-    assert config.FORCE_NAME in cover and "Community engagement briefing" in cover
+    assert FORCE in cover and "Community engagement briefing" in cover
     assert overview["period_label"] in cover and "Date of issue" in cover
     assert ("Decision required" in cover) == bool(overview["decision"])
     text = _words(" ".join(september["pages"]))

@@ -1,94 +1,188 @@
-"""A social briefing built from real platform exports only.
+"""The monthly job on today's exports: March 2025 from one force's genuine downloads.
 
-The data folder holds nothing but two Meta Business Suite content exports from the
-real-exports corpus (a Facebook page and an Instagram account, both 18 March to
-14 April 2025) and their ``accounts.yml``. The exports are linked, not copied: the
-corpus stays where it is (its licences are unknown). April 2025 is covered only to
-the 14th, so the briefing for 2025-04 must label the figures with those days and
-say plainly what the data do not hold.
+The data folder holds nothing but twelve exports that people published (the 2025 set
+of the real-exports corpus: Meta Business Suite content exports and a ``Reach.csv``
+overview download, an X content export and account overview, three GA4 downloads,
+YouTube Studio's Table data, Chart data and lifetime Totals) and an ``accounts.yml``
+that places them as one force's downloads: no transcribed report, no stated figures,
+no commentary and no force profile. The exports are linked, not copied: the corpus
+stays where it is (its licences are unknown).
+
+March 2025 is built with its board paper, and the paper must carry every channel's
+month with its own dates: Facebook's 58 posts and their summed reach of 2,205,
+Instagram's 18–31 March, X's 1–21 March (both labelled as part of the month), GA4's
+weeks by their own dates and its year-long totals labelled with their range, and
+YouTube's views; a trend chart for each channel with one; no "there are no ...
+figures" line and nothing dated 2015.
 """
 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from bs4 import BeautifulSoup
+from pypdf import PdfReader
 
 from helpers import config
-from helpers.briefing import runner
+from helpers.briefing.runner import plan_period, run_period
 from helpers.tidy.dataset import build_dataset
 
 CORPUS = config.ROOT.parent / "shared" / "real-exports"
-LEON = CORPUS / "meta_business_suite" / "LeonMpofu-Oigetit-Social-Media-Reports"
-FACEBOOK = LEON / "Mar-18-2025_Apr-14-2025_553302954456165.csv"
-INSTAGRAM = LEON / "Mar-18-2025_Apr-14-2025_1019826952924933.csv"
+SET_2025 = {
+    "meta_business_suite/LeonMpofu-Oigetit-Social-Media-Reports/"
+    "Jan-14-2025_Apr-14-2025_1396269028466733.csv": "meta",
+    "meta_business_suite/LeonMpofu-Oigetit-Social-Media-Reports/"
+    "Mar-18-2025_Apr-14-2025_553302954456165.csv": "meta",
+    "meta_business_suite/LeonMpofu-Oigetit-Social-Media-Reports/"
+    "Mar-18-2025_Apr-14-2025_1019826952924933.csv": "meta",
+    "meta_business_suite/LeonMpofu-Oigetit-Social-Media-Reports/Reach.csv": "meta/overview",
+    "twitter/ayo-klaytn-kaia-devdash/"
+    "kaiadevintern_account_analytics_content_2024-12-22_2025-03-22.csv": "x",
+    "twitter/ayo-klaytn-kaia-devdash/kaiadevintern_account_overview_analytics.csv": "x/overview",
+    "ga4/Joel-hanson-joel-hanson.github.io/Reports_snapshot.csv": "ga4",
+    "ga4/DanielTheC-internal-lnking-tool/Pages_and_screens_Page_path_and_screen_class (1).csv": (
+        "ga4"
+    ),
+    "ga4/Anas3rdshade-Teefusion/"
+    "User_acquisition_First_user_primary_channel_group_(Default_Channel_Group).csv": "ga4",
+    "youtube/ligardoisaghost-timaghostresonance/Table data.csv": "youtube",
+    "youtube/ligardoisaghost-timaghostresonance/Chart data.csv": "youtube",
+    "youtube/ligardoisaghost-timaghostresonance/Totals.csv": "youtube",
+}
 ACCOUNTS = """\
 accounts:
   - name: Oigetit Fake News Filter - South Africa   # the Facebook page name
     account: Oigetit
   - name: oigetit_sa                                # the Instagram username
     account: Oigetit
+  - name: KaiaDevIntern                             # the X handle in the posts' links
+    account: Oigetit
+files:
+  - path: "meta/overview/*"                         # Business Suite overview downloads
+    account: Oigetit
+    channel: facebook
+  - path: "x/overview/*"                            # X account overview
+    account: Oigetit
+  - path: "ga4/*"                                   # the force website's GA4 property
+    account: oigetit.com
+    channel: website
+  - path: "youtube/*"                               # Studio files out of their folder
+    account: Oigetit
+    start: 2007-04-01
+    end: 2025-11-13
 """
-DAYS = "1 April to 14 April 2025 (14 of 30 days)"
 
 pytestmark = [
     pytest.mark.pipeline,
     pytest.mark.xdist_group("real-exports"),
     pytest.mark.skipif(
-        not LEON.is_dir(), reason=f"the real-exports corpus is not at {CORPUS} (kept beside it)"
+        not CORPUS.is_dir(), reason=f"the real-exports corpus is not at {CORPUS} (kept beside it)"
     ),
 ]
 
 
 @pytest.fixture(scope="module")
-def april(tmp_path_factory) -> dict:
-    data = tmp_path_factory.mktemp("real") / "data"
+def force(tmp_path_factory) -> dict:
+    data = tmp_path_factory.mktemp("force") / "data"
     exports = data / "raw" / "exports"
-    (exports / "meta").mkdir(parents=True)
-    for export in (FACEBOOK, INSTAGRAM):
-        (exports / "meta" / export.name).symlink_to(export)  # read in place
+    for relpath, folder in SET_2025.items():
+        target = exports / folder / relpath.rsplit("/", 1)[1]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.symlink_to(CORPUS / relpath)  # read in place
     (exports / "accounts.yml").write_text(ACCOUNTS)
     tidy = build_dataset(data / "raw", data / "processed")
-    folder = runner.run_period(
-        "2025-04", channels="social", data_dir=data, out_dir=data.parent / "out", timeout=300
-    )
+    out = data.parent / "out"
+    folder = run_period("2025-03", data_dir=data, out_dir=out, timeout=600, pdf=True)
+    pages = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.html")}
+    paper = folder / "briefing.pdf"
+    text = "\n".join(page.extract_text() for page in PdfReader(paper).pages)
     return {
+        "data": data,
         "tidy": tidy,
-        "html": (folder / "social.html").read_text(),
+        "folder": folder,
+        "pages": pages,
+        "paper": " ".join(text.split()),
         "headlines": json.loads((folder / "headlines.json").read_text()),
     }
 
 
-def test_only_the_exports_feed_the_data(april):
-    tidy = april["tidy"]
-    assert tidy["source"].str.startswith("exports/meta/").all()
-    assert set(tidy["account"]) == {"Oigetit"}
+def test_the_latest_month_most_channels_reach_is_chosen_and_said(force):
+    request = plan_period(data_dir=force["data"])
+    # Facebook, Instagram, the website and YouTube reach April 2025; X stops on 21 March
+    assert request.period == "2025-04"
+    assert request.notes[0].startswith("April 2025: the latest month most channels' figures reach")
+    assert "stop earlier: Twitter (21 March 2025)" in request.notes[0]
+    assert "run on: YouTube (to 13 November 2025)" in request.notes[0]
+    assert request.channels == ("social", "website")
+    assert request.force == ""  # no profile: the paper names no force
 
 
-def test_reach_and_engagement_labelled_with_the_days_covered(april):
-    html = april["html"]
-    # hand sums of the raw files: posts published 1-14 April 2025
-    assert f"Facebook (Oigetit), {DAYS}: 29 posts reached 593 people" in html
-    assert "drew 4 reactions, comments and shares" in html
-    assert f"Instagram (Oigetit), {DAYS}: 29 posts reached 1,963 people" in html
-    assert "drew 58 likes, comments and shares" in html
-    assert "The exports cover part of April 2025 only" in html
-    reach = [
-        h for h in april["headlines"] if h["metric"] == "post_reach" and h["account"] == "Oigetit"
+def test_only_the_pages_with_figures_are_built(force):
+    assert set(force["pages"]) == {"index.html", "social.html", "website.html", "quality.html"}
+    overview = json.loads((force["folder"] / "overview.json").read_text())
+    assert [p["href"] for p in overview["pages"]] == [
+        "index.html",
+        "social.html",
+        "website.html",
+        "quality.html",
     ]
-    assert {(h["channel"], h["start"], h["end"], h["value"]) for h in reach} == {
-        ("facebook", "2025-04-01", "2025-04-14", 593),
-        ("instagram", "2025-04-01", "2025-04-14", 1963),
+
+
+def test_the_paper_carries_every_channel_s_month_with_its_own_days(force):
+    paper = force["paper"]
+    # Facebook posts and their reach, hand sums of the content export for March 2025
+    assert re.search(r"Post reach \(summed over 58 posts\) 2,205\b", paper)
+    assert re.search(r"Posts 58\b", paper)
+    # Instagram and X cover part of the month, and say so
+    assert "Instagram views: 8,517 over 18–31 March 2025 (14 of 31 days)" in paper
+    assert "Twitter impressions: 5,910 over 1–21 March 2025 (21 of 31 days)" in paper
+    assert "Twitter (1–21 March 2025, 21 of 31 days)" in paper
+    assert re.search(r"Engagements 372\b", paper)
+    # YouTube views of March, with the month before and a year before
+    assert "YouTube views: 272 in March 2025" in paper
+    # GA4: weeks by their own dates, a week in two months said as such
+    assert re.search(r"\(part in (February|April)\)", paper)
+    # a download's year-long totals carry their own range
+    assert "Sessions by channel group, January to December 2025" in paper
+    assert "runs on after the month" in paper
+
+
+def test_each_channel_with_a_trend_has_a_chart(force):
+    soup = BeautifulSoup(force["pages"]["social.html"], "html.parser")
+    alts = " ".join(img.get("alt", "") for img in soup.find_all("img"))
+    for chart in (
+        "Facebook reach by month",
+        "Twitter impressions by month",
+        "YouTube views by month",
+    ):
+        assert chart in alts
+    website = BeautifulSoup(force["pages"]["website.html"], "html.parser")
+    assert "Force website new users by month" in " ".join(
+        i.get("alt", "") for i in website.find_all("img")
+    )
+
+
+def test_nothing_empty_nothing_from_2015(force):
+    for name, html in force["pages"].items():
+        text = " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
+        assert not re.search(r"[Tt]here are no [^.]*figures", text), name
+        assert "2015" not in text, name
+        assert "Lancashire" not in text and "Lancs Police" not in text, name
+    assert "2015" not in force["paper"] and "Lancashire" not in force["paper"]
+    assert not re.search(r"[Tt]here are no [^.]*figures", force["paper"])
+
+
+def test_headline_figures_carry_their_own_dates(force):
+    reach = [
+        h
+        for h in force["headlines"]
+        if h["channel"] == "twitter" and h["metric"] == "impressions" and h["measure"] == "value"
+    ]
+    assert ("2025-03-01", "2025-03-21", 5910.0) in {
+        (h["start"], h["end"], h["value"]) for h in reach
     }
-
-
-def test_the_rest_says_what_is_missing(april):
-    html = april["html"]
-    soup = BeautifulSoup(html, "html.parser")
-    note = next(p for p in soup.select("p.notice") if "Not in this briefing" in p.get_text())
-    text = " ".join(note.get_text(" ").split())
-    for missing in ("Facebook likes", "Twitter followers", "Facebook reach and engagement"):
-        assert f"{missing} figures" in text
-    assert "(there are none in the months this briefing covers)" in text
-    assert text.count("there are none in the months") == 1  # grouped, said once
+    assert ("2025-02-01", "2025-02-21", 9080.0) in {
+        (h["start"], h["end"], h["value"]) for h in reach
+    }

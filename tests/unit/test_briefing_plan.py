@@ -48,14 +48,15 @@ def test_a_paper_makes_its_period_briefable_and_the_latest(tmp_path):
     assert paper_periods(tmp_path / "missing") == []
 
 
-def test_whole_month_and_multi_month_figures_make_a_period():
+def test_a_whole_month_makes_a_period_a_longer_total_does_not():
     tidy = pd.DataFrame(
         {
-            "start": pd.to_datetime(["2015-05-01", "2015-03-01", "2015-11-01"]),
-            "end": pd.to_datetime(["2015-05-31", "2015-08-31", "2015-11-18"]),
+            "start": pd.to_datetime(["2015-05-01", "2015-03-01", "2015-11-01", "2014-01-01"]),
+            "end": pd.to_datetime(["2015-05-31", "2015-08-31", "2015-11-18", "2014-12-31"]),
         }
     )
-    assert available_periods(tidy) == ["2015-05", "2015-08"]
+    # a six-month total and a year-long one say nothing about any one month
+    assert available_periods(tidy) == ["2015-05"]
 
 
 def test_daily_activity_makes_a_partial_month_a_period():
@@ -81,7 +82,7 @@ def test_project_data_periods_exclude_mid_month_snapshots():
 
 
 def test_latest_period_without_month_ends_is_refused():
-    with pytest.raises(ParameterError, match="no month-end"):
+    with pytest.raises(ParameterError, match="no figures of a day, a week or a month"):
         latest_period(_tidy(["2015-11-18"]))
 
 

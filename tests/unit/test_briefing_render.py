@@ -4,7 +4,6 @@ import pytest
 from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from helpers import config
 from helpers.briefing.errors import RunError
 from helpers.briefing.render import (
     MAX_PAGE_BYTES,
@@ -18,6 +17,10 @@ from helpers.briefing.render import (
 )
 from helpers.present.headlines import HEADLINES_MIME
 from helpers.present.summary import QUALITY_MIME
+from helpers.tidy.dataset import load_profile
+
+#: The embedded data's force, as its profile (data/raw/force.yml) names it.
+FORCE = load_profile().name
 
 PNG = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA"
@@ -28,7 +31,7 @@ REMOTE = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
 
 def _page(**kw):
     base = {
-        "force": config.FORCE_NAME,
+        "force": FORCE,
         "topic": "Social media briefing",
         "period_label": "September 2015",
         "window_label": "October 2014 to September 2015",
@@ -138,7 +141,7 @@ def test_page_structure_and_accessibility(soup):
     h1s = soup.find_all("h1")
     assert len(h1s) == 1
     heading = h1s[0].get_text(" ", strip=True)
-    assert config.FORCE_NAME in heading and "September 2015" in heading
+    assert FORCE in heading and "September 2015" in heading
     assert "Social media" in heading
     assert soup.title.get_text() == "Social media briefing, September 2015"
     assert soup.find("nav").find("a", href="index.html") is not None

@@ -17,9 +17,10 @@ from helpers.tidy.dataset import build_dataset, processed_is_current
 
 @pytest.fixture
 def raw(raw_copy: Path) -> Path:
-    """The scratch copy of data/raw with the commentary and the reference data too."""
+    """The scratch copy of data/raw with the commentary, reference data and force profile."""
     for name in ("commentary", "reference"):
         shutil.copytree(config.RAW_DIR / name, raw_copy / name)
+    shutil.copy2(config.RAW_DIR / "force.yml", raw_copy / "force.yml")
     return raw_copy
 
 

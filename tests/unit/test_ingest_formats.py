@@ -133,7 +133,7 @@ EXPECTED = {
         "2024-09-01",
         "2024-09-07",
         9,
-        {"views": 5312, "watch_hours": 301.4561, "subscribers": 12},
+        {"views": 5312, "watch_hours": 301.4561, "subscribers_gained": 12},
     ),
     f"{YT}/Chart data.csv": (
         "youtube_chart",

@@ -80,7 +80,7 @@ CASES = [
         "    division: East\n",
         "    division: Eastern\n",
         "Eastern",
-        "a division (West, South, East)",
+        "a division of the force (West, South, East",
     ),
     (
         "  - name: LancsPolice ",
@@ -95,7 +95,7 @@ CASES = [
 def test_a_mapping_mistake_gets_one_line_naming_file_and_line(tmp_path, old, new, where, words):
     path = _mapping(tmp_path, old, new)
     with pytest.raises(DataError) as caught:
-        load_accounts(path)
+        load_accounts(path, divisions=("West", "South", "East"))
     message = str(caught.value)
     assert "\n" not in message
     assert message.startswith(f"{path.as_posix()}, line {_line(path, where)}: expected"), message

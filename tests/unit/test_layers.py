@@ -260,7 +260,7 @@ def test_only_ingest_opens_a_raw_file(data_dir):
 
 
 def test_the_open_check_sees_a_tidy_function_open_a_raw_file(data_dir, monkeypatch):
-    def read_it_here(path: Path) -> pd.DataFrame:
+    def read_it_here(path: Path, divisions: object = ()) -> pd.DataFrame:
         return pd.read_csv(path)  # called from tidy/dataset.py: the innermost helpers frame
 
     monkeypatch.setattr(dataset, "read_census", read_it_here)

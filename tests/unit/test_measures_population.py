@@ -133,7 +133,11 @@ def test_itk_registered_users_per_1000_residents_september_2015():
     expected = users / people.reindex(users.index) * 1000
 
     table = per_1000(
-        users, division_residents(read_census(DataLayout.from_data_dir().census)), date="2015-09-30"
+        users,
+        division_residents(
+            read_census(DataLayout.from_data_dir().census), ("West", "South", "East")
+        ),
+        date="2015-09-30",
     )
 
     got = table.set_index("division")["per_1000"]

@@ -14,7 +14,6 @@ from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from helpers import config
 from helpers.briefing.nbconvert_template import (
     TEMPLATE_FILES,
     TEMPLATE_NAME,
@@ -28,6 +27,10 @@ from helpers.briefing.nbconvert_template import (
 from helpers.briefing.render import Page, network_references, render_notebook, stylesheet
 from helpers.present.headlines import HEADLINES_MIME
 from helpers.present.summary import QUALITY_MIME
+from helpers.tidy.dataset import load_profile
+
+#: The embedded data's force, as its profile (data/raw/force.yml) names it.
+FORCE = load_profile().name
 
 PNG = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA"
@@ -144,11 +147,11 @@ def test_briefing_name_prefers_the_executed_notebook() -> None:
 
 def test_default_page_matches_the_runner_titles() -> None:
     page = default_page(_executed(), "social")
-    assert page.force == config.FORCE_NAME
+    assert page.force == FORCE
     assert page.topic == "Social media briefing"
     assert page.period_label == "October 2015"
     assert page.window_label == "November 2014 to October 2015"
-    assert page.title == f"Social media briefing, October 2015 – {config.FORCE_NAME}"
+    assert page.title == f"Social media briefing, October 2015 – {FORCE}"
     assert page.nav == []
 
 
@@ -173,7 +176,7 @@ def test_plain_page_is_complete_and_offline(plain: BeautifulSoup) -> None:
     assert plain.find("script") is None
     assert plain.find("link") is None
     assert stylesheet().strip() in plain.style.get_text()
-    assert plain.title.get_text() == f"Social media briefing, October 2015 – {config.FORCE_NAME}"
+    assert plain.title.get_text() == f"Social media briefing, October 2015 – {FORCE}"
     assert "October 2015" in plain.find("p", class_="window").get_text()
     assert plain.find("nav") is None
     assert plain.footer.get_text(strip=True) == (
@@ -200,7 +203,7 @@ def test_plain_page_headings_sit_below_the_h1(plain: BeautifulSoup) -> None:
 
 def test_plain_main_equals_the_runner_main(installed: Path) -> None:
     page = Page(
-        force=config.FORCE_NAME,
+        force=FORCE,
         topic="Social media briefing",
         period_label="October 2015",
         window_label="November 2014 to October 2015",

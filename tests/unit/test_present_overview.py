@@ -31,7 +31,8 @@ def test_accounts_that_outgrew_every_division_are_named_ahead_of_the_fastest_div
         change("facebook", "page_likes", "East", 34.4),
         change("facebook", "page_likes", "West", 33.3),
     ]
-    text = overview.fastest_divisions(records)
+    assert overview.fastest_divisions(records) == ""  # a force that declares no divisions
+    text = overview.fastest_divisions(records, ("West", "South", "East"))
     assert text.startswith("Fastest growth between February and September 2015:")
     twitter = text.split("on Twitter followers, ")[1]
     assert twitter.startswith("the specialist accounts (+35.5%) and Lancs Police (+31.2%)")

@@ -161,7 +161,7 @@ def test_quality_page_link_counts_checks_and_quoted_figures():
     quoted = {**RANGE, "check": "commentary_1", "status": "quoted"}
     text = summary.quality_page_link([RANGE, BOUND, quoted]).data
     assert "(2 checks and 1 figures quoted)" in text and "(quality.html)" in text
-    assert summary.quality_page_link([]).data == "No stated figures fall in this period."
+    assert summary.quality_page_link([]) is None  # nothing to link to: the section goes
 
 
 class _Notes:

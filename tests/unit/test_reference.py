@@ -14,6 +14,9 @@ from helpers.layout import DataLayout
 from helpers.tidy.dataset import load_reference
 from helpers.tidy.reference import DIVISION_COLUMNS, division_residents, join_names
 
+#: The divisions the embedded data's force profile declares.
+DIVISIONS = ("West", "South", "East")
+
 CENSUS = DataLayout.from_data_dir().census
 
 
@@ -51,7 +54,7 @@ def test_embedded_census_reads(good_rows):
 
 
 def test_division_residents_of_the_embedded_census():
-    table = division_residents(read_census(CENSUS))
+    table = division_residents(read_census(CENSUS, DIVISIONS), DIVISIONS)
     assert list(table.columns) == DIVISION_COLUMNS
     records = table.set_index("division").to_dict("index")
     assert list(records) == ["West", "South", "East"]
@@ -74,7 +77,7 @@ def test_division_residents_of_hand_made_census():
             "usual_residents": [10, 5, 7],
         }
     )
-    table = division_residents(census)
+    table = division_residents(census, DIVISIONS)
     assert table.to_dict("records") == [
         {"division": "West", "residents": 7, "authorities": "Solo", "n_authorities": 1},
         {"division": "East", "residents": 15, "authorities": "Alpha and Zed", "n_authorities": 2},
@@ -124,7 +127,7 @@ def broken(good_rows, line, column, value):
 def test_bad_rows_name_file_line_and_column(tmp_path, good_rows, line, column, value, expected):
     path = write_census(tmp_path / "raw", broken(good_rows, line, column, value))
     with pytest.raises(DataError) as caught:
-        read_census(path)
+        read_census(path, DIVISIONS)
     message = str(caught.value)
     assert "census_2011_usual_residents.csv" in message
     assert f"line {line}" in message and f"column '{column}'" in message
@@ -145,7 +148,7 @@ def test_missing_column(tmp_path, good_rows):
 def test_every_division_needs_an_authority(tmp_path, good_rows):
     rows = [r for r in good_rows if r[2] != "South"]
     with pytest.raises(DataError, match=r"at least one authority in each division.*South"):
-        read_census(write_census(tmp_path / "raw", rows))
+        read_census(write_census(tmp_path / "raw", rows), DIVISIONS)
 
 
 def test_missing_file(tmp_path):

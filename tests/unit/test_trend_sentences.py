@@ -99,6 +99,6 @@ def test_no_readings_are_said_in_words():
     assert present.method_trend(trend, "Twitter followers").data.endswith(
         "judged only from at least six monthly readings; there are none."
     )
-    assert present.trend_sentence(trend, "Twitter followers") == (
-        "There are no Twitter followers figures to tell how they are growing."
-    )
+    # no readings is nothing to say: never a key point of "there are no ... figures"
+    assert present.trend_sentence(trend, "Twitter followers") == ""
+    assert present.projection_sentence(trend, "Twitter followers") == ""

@@ -360,7 +360,7 @@ def render_archive(entries: Sequence[PeriodEntry], digest: str) -> str:
         .get_template("archive.html.j2")
         .render(
             css="\n".join((TEMPLATES / name).read_text(encoding="utf-8") for name in _STYLES),
-            force=config.FORCE_NAME,
+            force=str(entries[0].overview.get("force") or ""),
             entries=list(entries),
             latest=entries[0],
             charts=charts,

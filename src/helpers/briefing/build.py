@@ -24,7 +24,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from helpers import config
 from helpers.briefing.errors import NotRun, RunError
 from helpers.briefing.execute import (
     KernelPool,
@@ -78,12 +77,13 @@ def page_settings(request: Request, name: str) -> Page:
         f"notebooks/{name}.ipynb next to this page, and manifest.json lists every input, "
         "its checksum and the software versions."
     )
+    force = f" – {request.force}" if request.force else ""
     return Page(
-        force=config.FORCE_NAME,
+        force=request.force,
         topic=topic,
         period_label=request.period_label,
         window_label=request.window.label,
-        title=f"{topic}, {request.period_label} – {config.FORCE_NAME}",
+        title=f"{topic}, {request.period_label}{force}",
         nav=nav,
         footer=footer,
         default_alt=f"Chart from the {topic.lower()}, {request.period_label}",

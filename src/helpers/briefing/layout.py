@@ -5,14 +5,17 @@ points computed from it. The Commissioner reads the page the other way round. Th
 :class:`BriefingLayout` preprocessor turns one into the other when a briefing is
 built:
 
-* cells tagged ``key-points`` go to the top under "Key points", followed by the
+* cells tagged ``intro`` (what the page covers, from the force's profile) stay under
+  the title; cells tagged ``key-points`` follow under "Key points", then the
   ``tiles`` cells;
+* cells tagged ``notebook-only`` (notes for the analyst: which frame holds what) are
+  left out of the page;
 * cells tagged ``method`` go to the end, inside a collapsed
   ``<details class="method">`` "How these figures were worked out" part;
 * a section (a heading and what follows up to the next heading of the same or a
   higher level) whose outputs all say "no figures" (``present.absent``) is left
-  out, and what was left out is listed once in a "Not in this briefing" note; a
-  page left with nothing says so in one line.
+  out, and what was left out is named in one line at the end of the method part
+  ("Not covered this period: ..."); a page left with nothing says so in one line.
 
 :class:`CompressImages` re-encodes chart PNGs (:func:`~helpers.briefing.images.compress_png`).
 """
@@ -145,17 +148,19 @@ class BriefingLayout(Preprocessor):
     ) -> tuple[nbformat.NotebookNode, dict[str, Any]]:
         """Reorder and filter the cells of an executed notebook."""
         cells = list(nb.cells)
+        intro = [c for c in cells if "intro" in _tags(c) and _visible(c)]
         points = [c for c in cells if "key-points" in _tags(c) and _visible(c)]
         tiles = [c for c in cells if "tiles" in _tags(c) and _visible(c)]
         method = [c for c in cells if "method" in _tags(c)]
-        body = [c for c in cells if not _tags(c) & {"key-points", "tiles", "method", "parameters"}]
+        placed = {"intro", "key-points", "tiles", "method", "parameters", "notebook-only"}
+        body = [c for c in cells if not _tags(c) & placed]
         reasons: list[tuple[str, str]] = []
         body = _drop_empty_sections(body, reasons)
         method = _drop_empty_sections(method, [])
         title = body[:1] if body and _heading_level(body[0]) == 1 else []
         rest = body[len(title) :]
         # the title cell may carry one line of description after the heading
-        out = list(title)
+        out = [*title, *intro]
         if points:
             out += [nbformat.v4.new_markdown_cell("## Key points"), *points]
         out += tiles
@@ -169,11 +174,14 @@ class BriefingLayout(Preprocessor):
             out.append(_raw(f'<p class="notice">{line}</p>'))
             rest = []
         out += rest
+        shown = [c for c in method if c.cell_type == "code" and _visible(c)]
         if reasons and has_sections:
-            listed = _listed(reasons)
-            listed = html.escape(listed, quote=False)
-            out.append(_raw(f'<p class="notice"><em>Not in this briefing:</em> {listed}.</p>'))
-        if method and any(c.cell_type == "code" and _visible(c) for c in method):
+            listed = html.escape(_listed(reasons), quote=False)
+            method = [
+                *(method if shown else []),
+                _raw(f'<p class="not-covered">Not covered this period: {listed}.</p>'),
+            ]
+        if method and (shown or reasons):
             out += [
                 _raw(_method_opening(nb.metadata.get("briefing", {}))),
                 *method,

@@ -126,8 +126,8 @@ def default_page(nb: nbformat.NotebookNode, file_name: str = "") -> Page:
     Returns:
         The page's titles.
     """
-    from helpers import config
     from helpers.briefing.plan import briefing_title
+    from helpers.tidy.dataset import load_profile
     from helpers.tidy.periods import month_label, reporting_window
 
     name = briefing_name(nb, file_name)
@@ -140,10 +140,15 @@ def default_page(nb: nbformat.NotebookNode, file_name: str = "") -> Page:
         period_label, window_label = month_label(window.end), window.label
     except Exception:  # a notebook without a usable period still converts
         period_label, window_label = period, ""
-    title = f"{topic}, {period_label} – {config.FORCE_NAME}" if period_label else topic
+    try:  # the force of the data folder the notebook read
+        force = load_profile(str(params.get("data_dir") or "") or None).name
+    except Exception:  # an unreadable profile does not stop a conversion
+        force = ""
+    title = f"{topic}, {period_label}" if period_label else topic
+    title += f" – {force}" if period_label and force else ""
     source = f"{file_name or name}.ipynb"
     return Page(
-        force=config.FORCE_NAME,
+        force=force,
         topic=topic,
         period_label=period_label,
         window_label=window_label,

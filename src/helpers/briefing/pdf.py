@@ -38,7 +38,6 @@ from typing import Any
 
 from markupsafe import Markup
 
-from helpers import config
 from helpers.briefing.overview import QUALITY_PAGE, read_overview
 from helpers.briefing.templating import TEMPLATES, environment, register_filter
 from helpers.fileio import atomic_path
@@ -227,13 +226,13 @@ def print_document(overview: Mapping[str, Any], parts: Sequence[Mapping[str, str
         .get_template("print.html.j2")
         .render(
             css=css,
-            force=config.FORCE_NAME,
+            force=str(overview.get("force") or ""),
             topic=TOPIC,
             overview=overview,
             issued=issue_label(overview.get("issued")),
             parts=list(parts),
             annex_title=ANNEX_TITLE,
-            running_left=f"{config.FORCE_NAME} · {TOPIC}",
+            running_left=" · ".join(p for p in (str(overview.get("force") or ""), TOPIC) if p),
             running_right=str(overview["period_label"]),
         )
     )

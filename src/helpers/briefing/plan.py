@@ -1,12 +1,13 @@
 """What a run will do: the periods with data and the checks made before any kernel starts.
 
-A *period* is a month ``YYYY-MM`` for which the tidy table holds at least one value
-ending on the last day of that month: a month-end snapshot (followers on 30
-September) or a figure for a whole month or a run of months ending with it. A
-month whose daily activity figures (posts, reach, sessions: metrics that add up,
-channel totals) stop before its end is a period too, a *partial* one: exports
+A *period* is a month ``YYYY-MM`` for which the tidy table holds figures of a day, a
+week or a month ending in it (:mod:`helpers.tidy.coverage`): a month-end snapshot
+(followers on 30 September), a whole month's figure, or daily or weekly activity
+figures (posts, reach, sessions) that stop before its end, a *partial* month: exports
 often end mid-month, and the briefing says which days they cover. Mid-month
-snapshots (18 November 2015) and campaign figures do not make a period.
+snapshots (18 November 2015), campaign figures and totals over a longer range (a
+channel's lifetime, a year) do not make a period, and neither do a series' leading
+zeros. A month with a paper (a commentary file) is always a period.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from helpers import config
 from helpers.briefing.errors import ParameterError
 from helpers.errors import display_path
 from helpers.layout import DataLayout
+from helpers.tidy.coverage import default_period, periods_with_data
 from helpers.tidy.periods import Window, month_label, reporting_window
 
 #: The briefing notebooks (``notebooks/<name>.ipynb``), in the order the index lists them
@@ -66,48 +68,38 @@ def available_periods(tidy: pd.DataFrame, papers: Iterable[str] = ()) -> list[st
     """List the months that can be briefed, oldest first.
 
     Args:
-        tidy: The tidy table (needs an ``end`` column of dates).
+        tidy: The tidy table.
         papers: Periods the analysts wrote a paper for (their commentary files,
             ``YYYY-MM``): each can be briefed, whatever its data.
 
     Returns:
-        ``YYYY-MM`` months with at least one value ending on the month's last day,
-        with daily activity figures on some of their days, or with a paper.
+        ``YYYY-MM`` months with figures of a day, a week or a month in them
+        (:func:`helpers.tidy.coverage.periods_with_data`), or with a paper.
     """
-    ends = pd.to_datetime(tidy["end"]).dropna().dt.normalize()
-    month_ends = ends[ends.dt.is_month_end]
-    periods = set(month_ends.dt.strftime("%Y-%m"))
-    if {"start", "metric", "segment"} <= set(tidy.columns):
-        additive = [name for name, spec in config.METRICS.items() if spec.additive]
-        daily = (
-            (pd.to_datetime(tidy["start"]) == pd.to_datetime(tidy["end"]))
-            & tidy["metric"].isin(additive)
-            & (tidy["segment"] == "")
-        )
-        periods |= set(ends[daily.reindex(ends.index, fill_value=False)].dt.strftime("%Y-%m"))
-    return sorted(periods | set(papers))
+    return periods_with_data(tidy, papers)
 
 
 def latest_period(tidy: pd.DataFrame, papers: Iterable[str] = ()) -> str:
-    """Return the most recent period that can be briefed.
+    """Return the month a run briefs when none is asked for.
 
     Args:
         tidy: The tidy table.
         papers: Periods with a paper (see :func:`available_periods`).
 
     Returns:
-        The latest ``YYYY-MM`` of :func:`available_periods`.
+        The latest month that most channels' figures reach, or a later paper's
+        month (:func:`helpers.tidy.coverage.default_period`).
 
     Raises:
-        ParameterError: If the table has no month-end values at all.
+        ParameterError: If no month can be briefed.
     """
-    periods = available_periods(tidy, papers)
-    if not periods:
+    chosen = default_period(tidy, papers)
+    if chosen is None:
         raise ParameterError(
-            "the data has no month-end figures, so there is no period to brief; "
-            "run `engagement data` after adding data"
+            "the data has no figures of a day, a week or a month, so there is no period "
+            "to brief; run `engagement data` after adding data"
         )
-    return periods[-1]
+    return chosen.period
 
 
 def parse_channels(channels: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -189,6 +181,9 @@ class Request:
         layout: The data folder the notebooks read, and its parts.
         notebooks: The notebook file of each page: the channel briefings, then
             :data:`SUMMARY_PAGES`.
+        notes: What the plan chose and why (the default month, pages left out),
+            printed before anything runs.
+        force: The force's name, from the data folder's profile (``""`` if none).
     """
 
     period: str
@@ -197,6 +192,8 @@ class Request:
     channels: tuple[str, ...]
     layout: DataLayout
     notebooks: dict[str, Path]
+    notes: tuple[str, ...] = ()
+    force: str = ""
 
     @property
     def data_dir(self) -> Path:
@@ -264,6 +261,8 @@ def validate_request(
     missing = [p for p in notebooks.values() if not p.is_file()]
     if missing:
         raise ParameterError(f"notebook {display_path(missing[0])} not found")
+    from helpers.tidy.dataset import load_profile
+
     return Request(
         period=period,
         start=str(window.start) if start else None,
@@ -271,4 +270,5 @@ def validate_request(
         channels=selected,
         layout=layout,
         notebooks=notebooks,
+        force=load_profile(layout).name,
     )

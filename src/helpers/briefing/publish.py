@@ -212,7 +212,11 @@ def finish_period(build: PeriodBuild, settings: Settings) -> Path:
         RunError: If a foreign file in the period folder has a name the run made.
     """
     request = build.request
-    overview = {**build.results[OVERVIEW].overview, "pages": page_links(build)}
+    overview = {
+        **build.results[OVERVIEW].overview,
+        "pages": page_links(build),
+        "force": build.request.force,
+    }
     write_json(build.staging / OVERVIEW_FILE, overview)
     shutil.rmtree(build.staging / LOGS_DIR)
     publish_period(build.staging, request.period, settings)

@@ -33,8 +33,10 @@ from helpers.briefing.fingerprint import (
 from helpers.briefing.overview import OVERVIEW_FILE, read_overview
 from helpers.briefing.ownership import clean_stale, named, record_made
 from helpers.briefing.plan import (
+    BRIEFINGS,
     Request,
     available_periods,
+    briefing_title,
     check_data_dir,
     page_file,
     parse_channels,
@@ -48,8 +50,10 @@ from helpers.briefing.publish import (
 from helpers.briefing.publish import swap_into_place as swap_into_place
 from helpers.briefing.state import HTML, Settings
 from helpers.errors import display_path
+from helpers.layout import DataLayout
+from helpers.tidy.coverage import DefaultPeriod, default_period, pages_with_data
 from helpers.tidy.dataset import load_tidy, paper_periods
-from helpers.tidy.periods import reporting_window
+from helpers.tidy.periods import month_label, parse_month, reporting_window
 
 #: Key of ``_run_builds``' outcome under which a failed archive rebuild is reported.
 ARCHIVE = "archive"
@@ -222,7 +226,11 @@ def plan_period(
     """Check a request in the order a person would fix it, before anything runs.
 
     The period and start are checked first, then the channels, then the data
-    folder; only then is the data read to find the periods that have figures.
+    folder; only then is the data read to find the periods that have figures. Without
+    a period, the latest month that most channels' figures reach is briefed
+    (:func:`helpers.tidy.coverage.default_period`); without channels, the pages whose
+    channels have figures in the window (:func:`helpers.tidy.coverage.pages_with_data`).
+    The request's ``notes`` say what was chosen and why.
 
     Returns:
         The checked request.
@@ -236,7 +244,9 @@ def plan_period(
     parse_channels(channels)
     folder = check_data_dir(data_dir)
     tidy = load_tidy(folder)
-    available = available_periods(tidy, paper_periods(folder))
+    papers = paper_periods(folder)
+    available = available_periods(tidy, papers)
+    notes: list[str] = []
     if window is not None:
         # A month without month-end figures can still be briefed on request when
         # something is dated in it (18 November); a paper's month is always available.
@@ -244,7 +254,22 @@ def plan_period(
         dated = (pd.to_datetime(tidy["end"]).dt.strftime("%Y-%m") == asked).any()
         if asked not in available and dated:
             available = sorted({*available, asked})
-    return validate_request(
+    else:
+        today = today or dt.date.today()
+        ended = str(pd.Period(today, freq="M") - 1)
+        chosen = default_period(tidy, papers, [p for p in available if p <= ended])
+        if chosen is not None:
+            period = chosen.period
+            notes.append(default_note(chosen))
+    if channels is None and (window is not None or period is not None):
+        window = window or reporting_window(period, start, today=today)
+        with_data = pages_with_data(tidy, window)
+        if with_data:
+            channels = with_data
+            left = [briefing_title(b) for b in BRIEFINGS if b not in with_data]
+            if left:
+                notes.append(f"not covered: {', '.join(left)} (no figures in {window.label})")
+    request = validate_request(
         period,
         start,
         channels,
@@ -254,6 +279,26 @@ def plan_period(
         today=today,
         window=window,
     )
+    return replace(request, notes=tuple(notes))
+
+
+def default_note(chosen: DefaultPeriod) -> str:
+    """Why a run briefs the month it chose, naming channels that stop earlier or run on."""
+    month = month_label(pd.Period(chosen.period, freq="M"))
+    if chosen.paper:
+        why = f"{month}: the latest month with a paper (commentary file)"
+    else:
+        why = f"{month}: the latest month most channels' figures reach"
+    parts = [why]
+    if chosen.earlier:
+        parts.append(
+            "stop earlier: " + ", ".join(f"{c.name} ({c.last:%-d %B %Y})" for c in chosen.earlier)
+        )
+    if chosen.later:
+        parts.append(
+            "run on: " + ", ".join(f"{c.name} (to {c.last:%-d %B %Y})" for c in chosen.later)
+        )
+    return "; ".join(parts)
 
 
 def run_period(
@@ -316,6 +361,8 @@ def run_period(
         f"Briefings for {request.period_label} ({request.window.label}): "
         f"{', '.join(request.channels)}"
     )
+    for note in request.notes:
+        settings.console.print(f"  plan    {note}")
     outcome = _run_builds([request], settings, jobs)
     result = outcome[request.period]
     if isinstance(result, RunError):
@@ -323,6 +370,54 @@ def run_period(
     if isinstance(outcome.get(ARCHIVE), RunError):
         raise outcome[ARCHIVE]
     return result
+
+
+def plan_all(
+    tidy: pd.DataFrame,
+    folder: DataLayout,
+    channels: str | Sequence[str] | None,
+    today: dt.date,
+    since: str | None = None,
+    notebooks_dir: str | Path | None = None,
+) -> list[Request]:
+    """The checked request of every month that can be briefed, oldest first.
+
+    Args:
+        tidy: The tidy table.
+        folder: The data folder's layout.
+        channels: The pages asked for; None: each period's pages with figures.
+        today: The date the months must have ended by.
+        since: The first month ``YYYY-MM`` (None: the earliest with data).
+        notebooks_dir: Folder of the notebooks.
+
+    Raises:
+        ParameterError: If no month can be briefed.
+    """
+    ended = pd.Period(today, freq="M") - 1
+    first = parse_month(since) if since else None
+    periods = [
+        p
+        for p in available_periods(tidy, paper_periods(folder))
+        if pd.Period(p, freq="M") <= ended and (first is None or pd.Period(p, freq="M") >= first)
+    ]
+    if not periods:
+        after = f" from {since} on" if since else ""
+        raise ParameterError(
+            f"the data has no figures of a day, a week or a month{after}, "
+            "so there is no period to brief"
+        )
+    return [
+        validate_request(
+            p,
+            None,
+            channels or pages_with_data(tidy, reporting_window(p, today=today)) or None,
+            folder,
+            notebooks_dir=notebooks_dir,
+            available=periods,
+            today=today,
+        )
+        for p in dict.fromkeys(periods)
+    ]
 
 
 def run_all(
@@ -339,6 +434,7 @@ def run_all(
     force: bool = False,
     pdf: bool = False,
     drop_pdf: bool = False,
+    since: str | None = None,
 ) -> list[Path]:
     """Build the briefings of every period that has data, several periods at once.
 
@@ -361,6 +457,7 @@ def run_all(
         force: Rebuild every period, changed or not.
         pdf: Also write each period's ``briefing.pdf``.
         drop_pdf: Without ``pdf``, do not keep the published ``briefing.pdf`` files.
+        since: The first month ``YYYY-MM`` to brief (default: every month with data).
 
     Returns:
         The output folders (rebuilt or up to date), oldest period first.
@@ -374,22 +471,12 @@ def run_all(
     parse_channels(channels)
     folder = check_data_dir(data_dir)
     today = today or dt.date.today()
-    ended = pd.Period(today, freq="M") - 1
     tidy = load_tidy(folder)
-    periods = [
-        p for p in available_periods(tidy, paper_periods(folder)) if pd.Period(p, freq="M") <= ended
-    ]
-    if not periods:
-        raise ParameterError("the data has no month-end figures, so there is no period to brief")
-    requests = [
-        validate_request(
-            p, None, channels, folder, notebooks_dir=notebooks_dir, available=periods, today=today
-        )
-        for p in dict.fromkeys(periods)
-    ]
+    requests = plan_all(tidy, folder, channels, today, since, notebooks_dir)
     settings = _settings(
         out_dir, kernel_name, timeout, console, force=force, pdf=pdf, drop_pdf=drop_pdf
     )
+    periods = [r.period for r in requests]
     settings.console.print(f"Briefings for {len(requests)} periods: {', '.join(periods)}")
     outcome = _run_builds(requests, settings, jobs, tidy)
     failed = [(p, r) for p, r in outcome.items() if isinstance(r, RunError)]

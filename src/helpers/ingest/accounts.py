@@ -81,13 +81,17 @@ class AccountMap:
         return out
 
 
-def load_accounts(path: Path, files: Sequence[str] | None = None) -> AccountMap:
+def load_accounts(
+    path: Path, files: Sequence[str] | None = None, divisions: Sequence[str] = ()
+) -> AccountMap:
     """Read an ``accounts.yml`` mapping (an empty mapping when the file is absent).
 
     Args:
         path: The mapping file.
         files: Export paths relative to the exports folder, to find ``files`` entries
             an earlier entry always wins over (default: the files beside ``path``).
+        divisions: The force's divisions (``raw/force.yml``), which every ``division``
+            and ``areas`` value must name (any name when none are declared).
 
     Raises:
         DataError: If the file is not valid YAML of the documented shape
@@ -106,7 +110,7 @@ def load_accounts(path: Path, files: Sequence[str] | None = None) -> AccountMap:
         raise DataError(path, "a mapping with the keys accounts, files, member_exports")
     if files is None:
         files = [relative_name(p, path.parent) for p in discover(path.parent)]
-    check_mapping(path, raw.decode("utf-8"), files)
+    check_mapping(path, raw.decode("utf-8"), files, divisions)
     mapping = AccountMap(digest=hashlib.sha256(raw).hexdigest())
     for number, entry in enumerate(_entries(path, data, "accounts", ("name", "account")), 1):
         if " ".join(str(entry["name"]).split()).lower() in SHARED_NAMES:

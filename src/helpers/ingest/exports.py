@@ -17,7 +17,7 @@ Every file is parsed on every read: a year of a force's downloads (about 30 file
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +139,7 @@ def read_exports(
     *,
     files: Iterable[Path] | None = None,
     mapping_path: Path | None = None,
+    divisions: Sequence[str] = (),
 ) -> ExportResult:
     """Read every export under ``folder`` (or the given ``files``) into tidy rows.
 
@@ -149,6 +150,7 @@ def read_exports(
         folder: The exports folder (default ``data/raw/exports``).
         files: Read these files instead of everything under ``folder``.
         mapping_path: The account mapping (default ``<folder>/accounts.yml``).
+        divisions: The force's divisions (``raw/force.yml``) the mapping may name.
 
     Returns:
         The rows, a per-file report, the problems and the overlaps.
@@ -159,7 +161,9 @@ def read_exports(
     folder = folder or DataLayout.from_data_dir().exports
     paths = sorted(Path(p) for p in files) if files is not None else discover(folder)
     mapping = load_accounts(
-        mapping_path or folder / MAPPING_FILE, [relative_name(p, folder) for p in paths]
+        mapping_path or folder / MAPPING_FILE,
+        [relative_name(p, folder) for p in paths],
+        divisions,
     )
     results: list[FileResult] = []
     parsed: dict[str, tuple[pa.Table, int]] = {}

@@ -51,7 +51,20 @@ def _channel(value: Any) -> str | None:
 
 
 def _division(value: Any) -> str | None:
-    return None if value in config.DIVISIONS else f"a division ({', '.join(config.DIVISIONS)})"
+    return _text(value)
+
+
+def division_problem(value: Any, divisions: Sequence[str]) -> str | None:
+    """Why ``value`` is not one of the force's divisions (``None`` when it is).
+
+    Args:
+        value: A division name from a file.
+        divisions: The divisions ``raw/force.yml`` declares; none declared accepts any
+            name (a force that has not said which divisions it has).
+    """
+    if not divisions or value in divisions:
+        return None
+    return f"a division of the force ({', '.join(divisions)}, as raw/force.yml declares)"
 
 
 def _date(value: Any) -> str | None:
@@ -120,7 +133,9 @@ def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
-def check_mapping(path: Path, text: str, files: Sequence[str] = ()) -> None:
+def check_mapping(
+    path: Path, text: str, files: Sequence[str] = (), divisions: Sequence[str] = ()
+) -> None:
     """Refuse an ``accounts.yml`` that does not have exactly the documented shape.
 
     Args:
@@ -128,6 +143,8 @@ def check_mapping(path: Path, text: str, files: Sequence[str] = ()) -> None:
         text: Its text.
         files: Paths of the export files under the exports folder (POSIX, relative),
             to find ``files`` entries that an earlier entry always wins over.
+        divisions: The force's divisions (``raw/force.yml``): a ``division`` or an
+            ``areas`` value must be one of them (any name when none are declared).
 
     Raises:
         DataError: For the first problem, naming the file and the line.
@@ -151,12 +168,14 @@ def check_mapping(path: Path, text: str, files: Sequence[str] = ()) -> None:
             for number, (entry_node, entry) in enumerate(
                 zip(value_node.value, data.get(key) or [], strict=False), 1
             ):
-                _check_entry(path, key, number, entry_node, entry)
+                _check_entry(path, key, number, entry_node, entry, divisions)
     _check_names(path, root, data)
     _check_paths(path, root, data, files)
 
 
-def _check_entry(path: Path, key: str, number: int, node: yaml.Node, entry: Any) -> None:
+def _check_entry(
+    path: Path, key: str, number: int, node: yaml.Node, entry: Any, divisions: Sequence[str] = ()
+) -> None:
     fields = SCHEMA[key]
     if not isinstance(node, yaml.MappingNode) or not isinstance(entry, dict):
         raise DataError(
@@ -179,12 +198,19 @@ def _check_entry(path: Path, key: str, number: int, node: yaml.Node, entry: Any)
                 )
             continue
         problem = field.check(entry[name]) if field.check else None
+        if not problem and name == "division":
+            problem = division_problem(entry[name], divisions)
+        found = entry[name]
+        if not problem and name == "areas":
+            bad = [d for d in entry[name].values() if division_problem(d, divisions)]
+            if bad:
+                problem, found = division_problem(bad[0], divisions), bad[0]
         if problem:
             raise DataError(
                 path,
                 f"{problem} for {name} of entry {number} of '{key}'",
                 line=lines[name],
-                found=entry[name],
+                found=found,
             )
     if "start" in entry and "end" in entry:
         start, end = (dt.date.fromisoformat(str(entry[k])) for k in ("start", "end"))

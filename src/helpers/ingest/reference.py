@@ -10,11 +10,11 @@ for the citation and caveats). :func:`read_census` reads and checks it;
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
-from helpers import config
 from helpers.errors import DataError
 from helpers.ingest.cleaning import parse_number
 from helpers.ingest.raw_table import read_raw_table
@@ -32,11 +32,13 @@ def empty_census() -> pd.DataFrame:
     return frame.astype({"usual_residents": "int64"})
 
 
-def read_census(path: Path) -> pd.DataFrame:
+def read_census(path: Path, divisions: Sequence[str] = ()) -> pd.DataFrame:
     """Read and check the 2011 Census residents of the force area.
 
     Args:
         path: The census file (:attr:`helpers.layout.DataLayout.census`).
+        divisions: The force's divisions (``raw/force.yml``): every row names one and
+            each has an authority (not checked when none are declared).
 
     Returns:
         One row per local authority, in file order, with the columns
@@ -46,7 +48,7 @@ def read_census(path: Path) -> pd.DataFrame:
     Raises:
         DataError: Naming the file, line and column, if the file is missing or not
             UTF-8 CSV, a column is missing, a code is not an ONS local authority
-            code, a division is not West, South or East, a count is not a positive
+            code, a division is not one of ``divisions``, a count is not a positive
             whole number, an authority or code appears twice, or a division has no
             authority.
     """
@@ -68,10 +70,10 @@ def read_census(path: Path) -> pd.DataFrame:
             )
         if not row["authority"]:
             raise DataError(path, "the authority's name", line=line, column="authority")
-        if row["division"] not in config.DIVISIONS:
+        if not row["division"] or (divisions and row["division"] not in divisions):
             raise DataError(
                 path,
-                f"one of the divisions {', '.join(config.DIVISIONS)}",
+                f"one of the divisions {', '.join(divisions)}" if divisions else "a division",
                 line=line,
                 column="division",
                 found=row["division"],
@@ -91,7 +93,7 @@ def read_census(path: Path) -> pd.DataFrame:
         records.append({**{c: row[c] for c in CENSUS_COLUMNS[:3]}, "usual_residents": residents})
     census = pd.DataFrame.from_records(records, columns=CENSUS_COLUMNS)
     census = census.astype({"usual_residents": "int64"}) if records else empty_census()
-    missing = [d for d in config.DIVISIONS if d not in set(census["division"])]
+    missing = [d for d in divisions if d not in set(census["division"])]
     if missing:
         raise DataError(
             path, f"at least one authority in each division (none for {', '.join(missing)})"

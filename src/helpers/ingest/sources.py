@@ -26,10 +26,12 @@ def input_files(layout: DataLayout | Path | None = None) -> list[Path]:
     if not isinstance(layout, DataLayout):
         layout = DataLayout.from_raw_dir(layout)
     files = report_files(layout.report_2015)
+    profile = [layout.profile] if layout.profile.is_file() else []
     mapping = [layout.mapping] if layout.mapping.is_file() else []
     census = [layout.census] if layout.census.is_file() else []
     return (
-        [f for f in files if f.exists()]
+        profile
+        + [f for f in files if f.exists()]
         + sorted(layout.as_reported.glob("*.csv"))
         + mapping
         + discover(layout.exports)

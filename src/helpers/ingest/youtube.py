@@ -8,7 +8,8 @@
 * ``Chart data.csv``: ``Date, <dimension>, ..., <metric>`` per day and item.
 * ``Totals.csv``: ``Date, <metric>`` per day for the whole channel.
 
-``subscribers`` is the net number gained over the row's range and can be negative.
+``subscribers_gained`` is the net number of subscribers gained over the row's range and
+can be negative.
 Since 2025 Studio may give ``Engaged views`` instead of (or beside) ``Views``; it is
 read as ``views`` when the file has no ``Views`` column. Items become segments
 (video titles, with the id added when titles repeat; other dimensions as they
@@ -51,7 +52,7 @@ TOTALS_FORMAT = "youtube_totals"
 METRICS: dict[str, tuple[str, ...]] = {
     "views": ("Views", "Engaged views"),
     "watch_hours": ("Watch time (hours)",),
-    "subscribers": ("Subscribers",),
+    "subscribers_gained": ("Subscribers",),
 }
 KNOWN_COLUMNS = frozenset(c for names in METRICS.values() for c in names)
 #: Descriptive columns of a Content tab export (not figures).

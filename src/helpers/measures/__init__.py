@@ -17,6 +17,8 @@ from helpers.measures.audiences import (
     latest_level,
     per_resident,
 )
+from helpers.measures.breakdowns import top_items
+from helpers.measures.flows import flow_series, period_flows, period_weeks
 from helpers.measures.posts import post_activity
 from helpers.measures.quality import checks_for, stated_figure_checks
 from helpers.measures.trends import Trend, trend, trend_figures
@@ -31,16 +33,20 @@ __all__ = [
     "device_mix",
     "engagement",
     "figures",
+    "flow_series",
     "growth_shares",
     "highlights",
     "latest_level",
     "monthly_totals",
     "per_resident",
+    "period_flows",
+    "period_weeks",
     "post_activity",
     "ranged_totals",
     "segments",
     "shares",
     "stated_figure_checks",
+    "top_items",
     "traffic",
     "trend",
     "trend_figures",

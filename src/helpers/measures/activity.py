@@ -9,7 +9,7 @@ from helpers.measures import arithmetic
 from helpers.measures.audiences import account_key
 from helpers.measures.figures import Measure, empty_figures, figure_frame
 from helpers.tidy.periods import Window
-from helpers.tidy.select import is_whole_month, rows
+from helpers.tidy.select import ROLLED_UP, is_whole_month, rows
 
 
 def _months(tidy: pd.DataFrame, window: Window, channel: str, metric: str) -> pd.DataFrame:
@@ -100,7 +100,11 @@ def engagement(tidy: pd.DataFrame, window: Window) -> pd.DataFrame:
 
 
 def monthly_totals(tidy: pd.DataFrame, window: Window, channel: str, metric: str) -> pd.DataFrame:
-    """A channel's whole-month totals in the window: the stated total, else the accounts' sum.
+    """A channel's whole-month totals a source states: the stated total, else the accounts' sum.
+
+    Whole months added up from daily rows (:func:`helpers.tidy.select.monthly_rollup`)
+    are left out: :func:`helpers.measures.flows.flow_series` shows those, with the
+    months the data cover only in part.
 
     Args:
         tidy: The tidy table (with monthly roll-ups of daily rows).
@@ -112,6 +116,8 @@ def monthly_totals(tidy: pd.DataFrame, window: Window, channel: str, metric: str
         A figure frame, one ``value`` row per month (account ``All accounts``).
     """
     sel = _months(tidy, window, channel, metric)
+    # months a source states, not the sums of daily rows (the month's flows show those)
+    sel = sel[~sel["source"].str.contains(ROLLED_UP, regex=False)]
     stated = sel[sel["account"] == ALL_ACCOUNTS]
     parts = sel[(sel["account"] != ALL_ACCOUNTS) & ~sel["start"].isin(stated["start"])]
     summed = parts.groupby(["start", "end"], as_index=False).agg(

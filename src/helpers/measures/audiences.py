@@ -378,13 +378,12 @@ def per_resident(levels: pd.DataFrame, residents: pd.DataFrame) -> pd.DataFrame:
         columns ``count`` and ``residents``. Empty when there are no division figures
         or no residents.
     """
-    from helpers.config import DIVISIONS
     from helpers.measures.population import per_1000
 
     values = levels[
         (levels["measure"] == Measure.VALUE)
         & levels["in_window"].astype(bool)
-        & levels["account"].isin(DIVISIONS)
+        & levels["account"].isin(set(residents["division"]))
     ]
     if values.empty or residents.empty:
         return empty_figures("count", "residents")

@@ -190,6 +190,31 @@ def dates(start: object, end: object) -> str:
     return f"{day(first)} to {day(last)}"
 
 
+def days_covered(start: object, end: object, days: int | None = None) -> str:
+    """The days of one month a figure covers, said one way everywhere.
+
+    Args:
+        start: First day covered.
+        end: Last day covered (in the same month).
+        days: Days covered, when fewer than ``start`` to ``end`` (weeks with gaps);
+            by default every day from ``start`` to ``end``.
+
+    Returns:
+        ``"March 2025"`` for the whole month, else ``"1–21 March 2025 (21 of 31
+        days)"``, ``"18 March 2025 (1 of 31 days)"``; for dates in two months,
+        :func:`dates`.
+    """
+    first, last = pd.Timestamp(start), pd.Timestamp(end)
+    if first.to_period("M") != last.to_period("M"):
+        return dates(first, last)
+    total = first.days_in_month
+    count = int(days) if days is not None else (last - first).days + 1
+    if count >= total:
+        return month(first)
+    span = f"{first.day}" if first == last else f"{first.day}–{last.day}"
+    return f"{span} {first.strftime('%B %Y')} ({count} of {total} days)"
+
+
 def between(first: object, last: object) -> str:
     """``"between February and September 2015"`` for two readings' dates."""
     a, b = pd.Timestamp(first).to_period("M"), pd.Timestamp(last).to_period("M")

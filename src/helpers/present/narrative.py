@@ -198,14 +198,14 @@ def trend_sentence(trend: Trend, noun: str) -> str:
         noun: What is counted, in words, e.g. ``"Facebook likes"``.
 
     Returns:
-        One or two sentences (empty when there is nothing to say).
+        One or two sentences (empty when there are no readings).
     """
     n = trend.saturation.n_points
     verdict = trend.saturation.verdict
     readings = "the monthly readings"
-    if n == 0:
-        said = f"There are no {formats.in_sentence(noun)} figures to tell how they are growing."
-    elif n < MIN_READINGS:
+    if n == 0:  # nothing to say: a section of the page leaves it out
+        return ""
+    if n < MIN_READINGS:
         said = (
             f"With {formats.small_count(n)} monthly reading{'' if n == 1 else 's'} it is too "
             "early to tell whether growth is slowing: at least "
@@ -236,9 +236,11 @@ def projection_sentence(trend: Trend, noun: str) -> str:
         noun: What is counted, in words, e.g. ``"Facebook likes"``.
 
     Returns:
-        One sentence.
+        One sentence (empty when there are no readings).
     """
     projection = trend.projection
+    if not isinstance(projection, Forecast) and projection.n_points == 0:
+        return ""
     if isinstance(projection, Forecast):
         last = projection.table.iloc[-1]
         return (

@@ -10,10 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from helpers.config import ALL_ACCOUNTS, CHANNEL_SPECS, CHANNELS, DIVISIONS, METRICS
+import pandas as pd
+
+from helpers.config import ALL_ACCOUNTS, AUDIENCE_METRIC, CHANNEL_SPECS, METRICS
 from helpers.present import formats
+from helpers.present.flows import flow_points
 
 Record = Mapping[str, Any]
+#: Accounts that add up others.
+TOTALS = (ALL_ACCOUNTS, "Sum of accounts")
 #: The audiences the front page follows, from the briefing specs.
 _NOUNS = {(str(a.channel), str(a.metric)): a.noun for spec in CHANNEL_SPECS for a in spec.audiences}
 
@@ -52,12 +57,16 @@ def _account_words(account: str) -> str:
     return _ACCOUNT_WORDS.get(account, account)
 
 
-def fastest_divisions(headlines: Sequence[Record]) -> str:
+def fastest_divisions(headlines: Sequence[Record], divisions: Sequence[str] = ()) -> str:
     """The fastest-growing division of each audience, and any account that outgrew it.
 
     A division is not called the fastest-growing when a force-wide account (the
     corporate page, the specialist accounts) grew faster over the same dates: those
     accounts are named first, ahead of every division.
+
+    Args:
+        headlines: The pages' headline records.
+        divisions: The force's divisions (its profile); none: nothing to say.
     """
     pieces = []
     for (channel, metric), noun in _NOUNS.items():
@@ -66,15 +75,15 @@ def fastest_divisions(headlines: Sequence[Record]) -> str:
             for r in _pick(headlines, channel=channel, metric=metric, measure="pct_change")
             if r["account"] not in (ALL_ACCOUNTS, "Sum of accounts")
         ]
-        divisions = [r for r in changes if r["account"] in DIVISIONS]
-        if len(divisions) < 2:
+        local = [r for r in changes if r["account"] in divisions]
+        if len(local) < 2:
             continue
-        best = max(divisions, key=lambda r: r["value"])
+        best = max(local, key=lambda r: r["value"])
         ahead = sorted(
             (
                 r
                 for r in changes
-                if r["account"] not in DIVISIONS
+                if r["account"] not in divisions
                 and (r["start"], r["end"]) == (best["start"], best["end"])
                 and r["value"] > best["value"]
             ),
@@ -97,25 +106,35 @@ def fastest_divisions(headlines: Sequence[Record]) -> str:
     spans = {
         formats.between(r["start"], r["end"])
         for r in _pick(headlines, measure="pct_change")
-        if r["account"] in DIVISIONS
+        if r["account"] in divisions
     }
     when = f" {spans.pop()}" if len(spans) == 1 else ""
     return f"Fastest growth{when}: {'; '.join(pieces)}."
 
 
-def engagement(headlines: Sequence[Record]) -> str:
-    """The latest Facebook engagement rate by account, with its date."""
-    rates = _pick(headlines, channel="facebook", metric="engagement_rate", measure="rate")
-    accounts = [r for r in rates if r["account"] != ALL_ACCOUNTS]
-    if not accounts:
+def engagement(headlines: Sequence[Record], divisions: Sequence[str] = ()) -> str:
+    """The latest engagement rate by account of the first channel that has one, with its date.
+
+    Args:
+        headlines: The pages' headline records.
+        divisions: The force's divisions: their pages are compared with the others.
+    """
+    rates = [
+        r for r in _pick(headlines, measure="rate") if r["account"] not in TOTALS and r["value"]
+    ]
+    if not rates:
         return ""
-    local = [r for r in accounts if r["account"] in DIVISIONS]
-    others = [r for r in accounts if r["account"] not in DIVISIONS]
+    channel, metric = rates[0]["channel"], rates[0]["metric"]
+    accounts = [r for r in rates if (r["channel"], r["metric"]) == (channel, metric)]
+    what = f"{formats.channel_name(channel)} {formats.in_sentence(formats.metric_name(metric))}"
+    what = what.replace(" rate", "")
+    local = [r for r in accounts if r["account"] in divisions]
+    others = [r for r in accounts if r["account"] not in divisions]
     day = formats.day(accounts[0]["end"])
     if local and others:
         low = min(others, key=lambda r: r["value"])
         return (
-            f"Facebook engagement by account (latest figures, {day}): "
+            f"{what} by account (latest figures, {day}): "
             f"{formats.percent(min(r['value'] for r in local), 0)}–"
             f"{formats.percent(max(r['value'] for r in local), 0)} of people reached on the "
             f"local division pages, against {formats.percent(low['value'], 0)} on the "
@@ -123,23 +142,24 @@ def engagement(headlines: Sequence[Record]) -> str:
         )
     top = max(accounts, key=lambda r: r["value"])
     return (
-        f"Facebook engagement by account (latest figures, {day}): highest {top['account']} "
+        f"{what} by account (latest figures, {day}): highest {top['account']} "
         f"at {formats.percent(top['value'])}."
     )
 
 
 def community(headlines: Sequence[Record]) -> str:
-    """The digital community at the end of the period, saying which channels it leaves out."""
+    """The digital community at the end of the period, saying which channels it counts."""
     rows = _pick(headlines, channel="all", metric="audience")
     if not rows:
         return ""
     r = rows[-1]
+    audiences = {(str(c), str(m)) for c, m in AUDIENCE_METRIC.items()}
     counted = [
-        CHANNELS[c["channel"]]
+        formats.channel_name(c["channel"])
         for c in headlines
         if c.get("measure") == "value"
         and c.get("account") == ALL_ACCOUNTS
-        and (c["channel"], c["metric"]) in {**_NOUNS, ("instagram", "followers"): ""}
+        and (c["channel"], c["metric"]) in audiences
         and c["end"] == r["end"]
         and c["start"] == r["start"]
     ]
@@ -150,30 +170,47 @@ def community(headlines: Sequence[Record]) -> str:
     )
 
 
-def website(headlines: Sequence[Record]) -> str:
-    """Website sessions over the months with data."""
+def visits(headlines: Sequence[Record]) -> str:
+    """Sessions of a web property added up over a run of whole months."""
     rows = [
         r
-        for r in _pick(headlines, channel="website", metric="sessions")
+        for r in _pick(headlines, metric="sessions", measure="sum")
         if r["start"][:7] != r["end"][:7]
     ]
     if not rows:
         return ""
     r = rows[0]
     return (
-        f"The force website had {formats.count(r['value'])} sessions from "
-        f"{formats.dates(r['start'], r['end'])}."
+        f"The {formats.in_sentence(formats.channel_name(r['channel']))} had "
+        f"{formats.count(r['value'])} sessions from {formats.dates(r['start'], r['end'])}."
     )
 
 
-def key_points(headlines: Sequence[Record]) -> list[str]:
-    """The front page's key points, most important first (at most six)."""
+def key_points(
+    headlines: Sequence[Record], divisions: Sequence[str] = (), period: str | None = None
+) -> list[str]:
+    """The front page's key points, most important first (at most six).
+
+    Audiences and their growth lead where the data give them; each channel's leading
+    activity of the month follows (:func:`helpers.present.flows.flow_points`). No
+    channel is named here: every point comes from the records and the channel registry.
+
+    Args:
+        headlines: The pages' headline records.
+        divisions: The force's divisions (its profile).
+        period: The reporting month ``YYYY-MM``: a figure that runs on after it (a
+            download's year-long total) is no key point of the month.
+    """
+    if period:
+        last = str(pd.Period(period, freq="M").end_time.date())
+        headlines = [r for r in headlines if str(r["end"])[:10] <= last]
     points = [
         twelve_months(headlines),
-        fastest_divisions(headlines),
-        engagement(headlines),
+        fastest_divisions(headlines, divisions),
+        engagement(headlines, divisions),
         community(headlines),
-        website(headlines),
+        visits(headlines),
+        *flow_points(headlines, period=period),
     ]
     return [p for p in points if p][:6]
 

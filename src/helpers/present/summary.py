@@ -105,9 +105,17 @@ def paper_facts(decision: str, issued: str, contact: str) -> Html:
     return Html(f'<dl class="paper-facts">{items}</dl>')
 
 
-def overview_points(headlines: Records) -> list[str]:
-    """The overview's key points, most important first, from the pages' headline figures."""
-    return words.key_points(records(headlines))
+def overview_points(
+    headlines: Records, divisions: Sequence[str] = (), period: str | None = None
+) -> list[str]:
+    """The overview's key points, most important first, from the pages' headline figures.
+
+    Args:
+        headlines: What the channel pages published.
+        divisions: The force's divisions (``inputs.profile.divisions``).
+        period: The reporting month (figures that run on after it are left out).
+    """
+    return words.key_points(records(headlines), divisions, period)
 
 
 def key_point_list(points: Sequence[str]) -> Html:
@@ -116,8 +124,10 @@ def key_point_list(points: Sequence[str]) -> Html:
     return Html(f'<ul class="key-points">{items}</ul>' if items else "")
 
 
-def quality_line(quality: Records) -> Html:
-    """One line: how many stated figures agree, differ, or are only quoted."""
+def quality_line(quality: Records) -> Html | None:
+    """One line: how many stated figures agree, differ, or are only quoted (None: none)."""
+    if not records(quality):
+        return None
     return Html(f'<p class="quality-line">{_e(words.quality_line(records(quality)))}</p>')
 
 
@@ -238,8 +248,40 @@ def method_notes(headlines: Records) -> Markdown:
     return Markdown("\n".join(f"- {_e(n)}" for n in notes))
 
 
-def quality_paragraph(quality: Records, headlines: Records) -> Markdown:
-    """The data-quality paragraph: slips in the report against claims that depend on dates."""
+def not_covered(channels: Sequence[str] | None, window_label: str) -> Markdown | None:
+    """One line naming the channel pages this briefing leaves out, and why.
+
+    Args:
+        channels: The channel pages built (the overview's ``channels`` parameter);
+            None for all of them.
+        window_label: The months the briefing covers, in words.
+
+    Returns:
+        Markdown, or None when every channel page is in the briefing.
+    """
+    built = set(channels) if channels is not None else {s.name for s in config.CHANNEL_SPECS}
+    left = [s.title for s in config.CHANNEL_SPECS if s.name not in built]
+    if not left:
+        return None
+    names = formats.join(formats.in_sentence(t) for t in left)
+    return Markdown(
+        _e(
+            f"This briefing does not cover {names}: the data hold no figures for "
+            f"{'it' if len(left) == 1 else 'them'} in {window_label}."
+        )
+    )
+
+
+def quality_paragraph(quality: Records, headlines: Records) -> Markdown | Any:
+    """The data-quality paragraph: slips in the report against claims that depend on dates.
+
+    With no stated figure in the period, one "no figures" line that the page leaves
+    out with its section (a force with only exports has no report to check).
+    """
+    if not records(quality):
+        from helpers.present.page import absent
+
+        return absent("stated figures to check", "no report states figures for this period")
     return Markdown(_e(words.quality_paragraph(records(quality), records(headlines))))
 
 
@@ -293,6 +335,8 @@ def check_rows(quality: Records) -> list[_Row]:
 
 def flagged_checks(quality: Records) -> Html | Markdown:
     """The stated figures that differ from the data, as a table (``table.flagged-checks``)."""
+    if not records(quality):
+        return None
     rows = [r for r in check_rows(quality) if r.flagged]
     if not rows:
         return Markdown("No stated figure differs from the data beyond rounding.")
@@ -315,7 +359,7 @@ def quality_page_link(quality: Records) -> Markdown:
     rows = records(quality)
     checked = words.checked(rows)
     if not rows:
-        return Markdown("No stated figures fall in this period.")
+        return None
     quoted = len(rows) - len(checked)
     also = f" and {quoted} figures quoted" if quoted else ""
     return Markdown(

@@ -11,7 +11,9 @@ from typing import Any
 
 import pandas as pd
 
+from helpers.present import breakdowns as _breakdowns
 from helpers.present import charts as _charts
+from helpers.present import flows as _flows
 from helpers.present import narrative as _narrative
 from helpers.present import posts as _posts
 from helpers.present import tables as _tables
@@ -107,6 +109,79 @@ quality_table = _guard(_tables.quality_table, "stated figures to check")
 projection_chart = _guard(_charts.projection_chart, "projection", _projected, _FEW)
 
 
+def flow_summary(flows: pd.DataFrame) -> Any:
+    """Sentences on each channel's month: its leading figures, their days and changes.
+
+    Args:
+        flows: A :func:`helpers.measures.period_flows` frame.
+
+    Returns:
+        Markdown, or one line saying there are no daily or weekly figures (the page
+        leaves the section out).
+    """
+    if not len(flows):
+        return absent("daily or weekly activity figures", _NONE)
+    return markdown(_flows.flow_sentences(flows))
+
+
+flow_table = _guard(_flows.flow_table, "daily or weekly activity figures")
+flow_charts = _guard(
+    _flows.flow_charts,
+    "activity figures by month",
+    lambda s: len(_flows.trend_channels(s)) > 0,
+    "no channel has figures in three months of the window",
+)
+week_table = _guard(_breakdowns.week_table, "weekly figures")
+flow_accounts_table = _guard(
+    _flows.flow_accounts_table,
+    "activity figures by account",
+    lambda f: len(_flows.several_accounts(f)) > 0,
+    "no channel has several accounts with figures this month",
+)
+top_table = _guard(_breakdowns.top_table, "")
+
+
+def flow_notes(flows: pd.DataFrame) -> Any:
+    """How partial months are compared, and why a change is not shown (nothing if all are).
+
+    Args:
+        flows: A :func:`helpers.measures.period_flows` frame.
+    """
+    text = _flows.flow_notes(flows) if len(flows) else ""
+    return markdown([text]) if text else None
+
+
+def flow_points(flows: pd.DataFrame) -> list[str]:
+    """Each channel's leading figure of the month, for the key points.
+
+    Args:
+        flows: A :func:`helpers.measures.period_flows` frame.
+    """
+    return _flows.flow_points(flows)
+
+
+def flow_tiles(flows: pd.DataFrame, series: pd.DataFrame) -> list[Any]:
+    """A tile for each channel's leading figure of the month, with its trend (for ``Tiles``).
+
+    Args:
+        flows: A :func:`helpers.measures.period_flows` frame.
+        series: A :func:`helpers.measures.flow_series` frame (the sparklines).
+    """
+    return _flows.flow_tiles(flows, series)
+
+
+def intro(text: str) -> Any:
+    """What the page covers, from the force's profile (nothing when it says nothing).
+
+    Args:
+        text: ``inputs.profile.description(page, period)``.
+
+    Returns:
+        One paragraph of plain text (never read as Markdown), or None.
+    """
+    return markdown([text]) if text.strip() else None
+
+
 def post_activity_summary(frame: pd.DataFrame) -> Any:
     """Sentences on the period month's posts, reach and engagement (or why there are none).
 
@@ -151,6 +226,6 @@ def commentary(parts: pd.DataFrame, figures: pd.DataFrame, page: str) -> Any:
     if parts is None or not (parts["page"] == page).any():
         return absent(
             "commentary from the Media and Engagement team",
-            "data/raw/commentary/ has nothing for this page and period",
+            "none was written for this page and period",
         )
     return _narrative.commentary(parts, figures, page)

@@ -22,6 +22,7 @@ from helpers.errors import DataError
 from helpers.fileio import atomic_path
 from helpers.ingest.commentary import commentary_files, read_commentary
 from helpers.ingest.exports import read_exports
+from helpers.ingest.profile import ForceProfile, read_profile
 from helpers.ingest.redact import redact_rows
 from helpers.ingest.reference import empty_census, read_census
 from helpers.ingest.report import read_report_tables
@@ -59,7 +60,7 @@ def assemble(
     them and exits non-zero); without ``problems`` the first bad export raises.
     Export values that repeat a key of the report tables are dropped: the
     published figure stands. The census reference file and the analysts'
-    commentary (when present) are read and checked too, so a bad one fails the
+    commentary and the force profile (when present) are read and checked too, so a bad one fails the
     build with one clear error; they are not part of the table.
 
     Args:
@@ -80,10 +81,11 @@ def assemble(
     report_dir = layout.report_2015
     report = read_report_tables(report_dir) if report_dir.is_dir() else empty_tidy()
     report = redact_rows(report) if len(report) else report  # as export rows are
+    divisions = read_profile(layout.profile).divisions
     if layout.census.is_file():
-        read_census(layout.census)
+        read_census(layout.census, divisions)
     read_commentary(layout.commentary)
-    result = read_exports(layout.exports)
+    result = read_exports(layout.exports, divisions=divisions)
     if result.problems and problems is None:
         raise result.problems[0]
     if problems is not None:
@@ -326,7 +328,21 @@ def load_reference(data_dir: DataLayout | str | Path | None = None) -> pd.DataFr
         DataError: If the file is malformed.
     """
     layout = layout_of_data(data_dir)
-    return read_census(layout.census) if layout.census.is_file() else empty_census()
+    if not layout.census.is_file():
+        return empty_census()
+    return read_census(layout.census, read_profile(layout.profile).divisions)
+
+
+def load_profile(data_dir: DataLayout | str | Path | None = None) -> ForceProfile:
+    """Return the force profile ``raw/force.yml`` (empty when the folder has none).
+
+    Args:
+        data_dir: The data folder (or its layout); None for the project's.
+
+    Raises:
+        DataError: If the profile is malformed.
+    """
+    return read_profile(layout_of_data(data_dir).profile)
 
 
 def load_commentary(data_dir: DataLayout | str | Path | None = None) -> Commentary:

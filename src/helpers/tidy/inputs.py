@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.config import ALL_ACCOUNTS
+from helpers.ingest.profile import ForceProfile
 from helpers.ingest.report import read_campaigns, read_claims, read_date_assumptions
 from helpers.layout import DataLayout
 from helpers.tidy.commentary import Commentary, empty_commentary
-from helpers.tidy.dataset import load_commentary, load_reference, load_tidy
+from helpers.tidy.dataset import load_commentary, load_profile, load_reference, load_tidy
 from helpers.tidy.periods import Window, reporting_window
 from helpers.tidy.reference import division_residents
 from helpers.tidy.select import monthly_rollup
@@ -36,6 +38,7 @@ class PeriodInputs:
         date_assumptions: Report tables whose dates the report does not state, and
             what is assumed (columns ``file, report_words, assumed, report_line``).
         residents: Residents by division (2011 Census), for per-resident figures.
+        profile: The force's name, divisions, sites and page texts (``raw/force.yml``).
     """
 
     period: str
@@ -46,6 +49,20 @@ class PeriodInputs:
     commentary: Commentary
     residents: pd.DataFrame
     date_assumptions: pd.DataFrame
+    profile: ForceProfile
+
+    def site(self, channel: str) -> str:
+        """The account of the web property a channel covers.
+
+        The force profile names it (``sites:``); without it, the channel's account
+        with the most rows in the tidy table, or ``""`` when it has none.
+        """
+        named = self.profile.site(channel)
+        if named:
+            return named
+        accounts = self.tidy.loc[self.tidy["channel"] == channel, "account"]
+        accounts = accounts[accounts != ALL_ACCOUNTS]
+        return str(accounts.value_counts().index[0]) if len(accounts) else ""
 
 
 def open_period(period: str, start: str | None = None, data_dir: str | Path = "") -> PeriodInputs:
@@ -75,6 +92,7 @@ def open_period(period: str, start: str | None = None, data_dir: str | Path = ""
         else pd.DataFrame(columns=["source", "qualifier", "dated"])
     )
     commentary = load_commentary(layout) if layout.commentary.is_dir() else empty_commentary()
+    profile = load_profile(layout)
     return PeriodInputs(
         period=str(window.end),
         window=window,
@@ -82,8 +100,9 @@ def open_period(period: str, start: str | None = None, data_dir: str | Path = ""
         claims=claims,
         campaigns=campaigns,
         commentary=commentary.for_period(str(window.end)),
-        residents=division_residents(load_reference(layout)),
+        residents=division_residents(load_reference(layout), profile.divisions),
         date_assumptions=read_date_assumptions(layout.report_2015),
+        profile=profile,
     )
 
 

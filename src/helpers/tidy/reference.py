@@ -7,9 +7,9 @@ divided by these residents are labelled :data:`PER_1000_LABEL`.
 
 from __future__ import annotations
 
-import pandas as pd
+from collections.abc import Sequence
 
-from helpers import config
+import pandas as pd
 
 #: Columns of :func:`division_residents`.
 DIVISION_COLUMNS: list[str] = ["division", "residents", "authorities", "n_authorities"]
@@ -24,20 +24,21 @@ def join_names(names: list[str]) -> str:
     return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def division_residents(census: pd.DataFrame) -> pd.DataFrame:
+def division_residents(census: pd.DataFrame, divisions: Sequence[str] = ()) -> pd.DataFrame:
     """Residents of each division: the sum of its authorities.
 
     Args:
         census: Authorities with ``authority``, ``division`` and ``usual_residents``
             columns, as returned by
             :func:`helpers.ingest.reference.read_census`.
+        divisions: The force's divisions in the order pages list them (its profile).
 
     Returns:
         One row per division with the columns :data:`DIVISION_COLUMNS`: ``division``,
         ``residents`` (``int64``), ``authorities`` (the names in alphabetical order as
         a readable list, e.g. ``"Blackpool, Fylde, Lancaster and Wyre"``) and
         ``n_authorities``. Divisions come in the order of
-        :data:`helpers.config.DIVISIONS`, then any others alphabetically; an empty
+        ``divisions``, then any others in the order the census first names them; an empty
         census gives an empty frame with these columns.
     """
     if census.empty:
@@ -51,6 +52,6 @@ def division_residents(census: pd.DataFrame) -> pd.DataFrame:
             "n_authorities": grouped["authority"].size().astype("int64"),
         }
     )
-    order = [d for d in config.DIVISIONS if d in out.index]
-    order += [d for d in out.index if d not in order]
+    order = [d for d in divisions if d in out.index]
+    order += [d for d in census["division"].unique() if d not in order]
     return out.loc[order].rename_axis("division").reset_index()[DIVISION_COLUMNS]

@@ -158,6 +158,10 @@ def snapshot_series(
     return combined.sort_index().rename(ALL_ACCOUNTS)
 
 
+#: What the ``source`` of a month added up from daily rows says (``file:0:sum of N daily rows``).
+ROLLED_UP = ":0:sum of "
+
+
 def monthly_rollup(tidy: pd.DataFrame) -> pd.DataFrame:
     """Add whole-month totals of daily figures that add up (sessions, impressions...).
 
@@ -191,7 +195,7 @@ def monthly_rollup(tidy: pd.DataFrame) -> pd.DataFrame:
         return tidy
     sums["start"] = sums["month"].map(lambda m: m.start_time.normalize())
     sums["end"] = sums["month"].map(lambda m: m.end_time.normalize())
-    sums["source"] = sums["file"] + ":0:sum of " + sums["days"].astype(str) + " daily rows"
+    sums["source"] = sums["file"] + ROLLED_UP + sums["days"].astype(str) + " daily rows"
     existing = tidy[is_whole_month(tidy)].set_index(["start", "end", *keys]).index
     fresh = sums[~sums.set_index(["start", "end", *keys]).index.isin(existing)]
     from helpers.schema import COLUMNS, coerce_tidy
