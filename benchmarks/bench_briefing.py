@@ -1,6 +1,6 @@
 """Time one period's briefings: the runner's warm kernels against plain papermill.
 
-Three ways to build a period's six pages, each run once per repeat, in turn, so they
+Three ways to build a period's pages, each run once per repeat, in turn, so they
 share the machine's load; the medians are compared:
 
 - **warm**: ``engagement run --period P --force --out DIR``, the runner as it is: its
@@ -9,7 +9,7 @@ share the machine's load; the medians are compared:
   ``papermill.execute_notebook`` in a kernel of its own (no pool), in the runner's
   thread pool; everything else (staging, HTML, manifest, archive) is the same;
 - **commands**: the ``papermill`` and ``jupyter nbconvert --to html --no-input``
-  command lines, the four channel notebooks side by side, then the data-quality and
+  command lines, the channel notebooks side by side, then the data-quality and
   overview notebooks one after the other (they read what the channel pages
   published: the summary notebooks are given the warm run's folder).
 
@@ -61,23 +61,34 @@ def _run_options(period: str, start: str | None, jobs: int | None) -> list[str]:
 
 
 def warm(period: str, start: str | None, out: Path, jobs: int | None) -> float:
-    """The runner as it is (``engagement run``); its wall time."""
+    """The runner as it is (``engagement run``); its wall time.
+
+    The channel pages it writes (those the period has figures for) are the ones the
+    other two ways build too.
+    """
     cmd = [str(BIN / "engagement"), "run", *_run_options(period, start, jobs), "--out", str(out)]
     began = time.perf_counter()
     _run(cmd)
     seconds = time.perf_counter() - began
-    _expect(out / period, ["index.html", *(f"{n}.html" for n in BRIEFINGS)], "warm")
+    _expect(out / period, ["index.html", "quality.html"], "warm")
     return seconds
 
 
-def plain(period: str, start: str | None, out: Path, jobs: int | None) -> float:
+def channel_pages(folder: Path) -> list[str]:
+    """The channel pages a run wrote into a period's folder."""
+    return [name for name in BRIEFINGS if (folder / f"{name}.html").is_file()]
+
+
+def plain(
+    period: str, start: str | None, out: Path, jobs: int | None, channels: list[str]
+) -> float:
     """The runner with plain papermill, a kernel per notebook (this script, ``--plain-run``)."""
     options = _run_options(period, start, jobs)
     cmd = [sys.executable, __file__, "--plain-run", *options, "--out", str(out)]
     began = time.perf_counter()
     _run(cmd)
     seconds = time.perf_counter() - began
-    _expect(out / period, ["index.html", *(f"{n}.html" for n in BRIEFINGS)], "plain")
+    _expect(out / period, ["index.html", *(f"{n}.html" for n in channels)], "plain")
     return seconds
 
 
@@ -146,7 +157,9 @@ def _side_by_side(chains: list[list[list[str]]], log: Path) -> None:
                     running.remove(entry)
 
 
-def commands(period: str, start: str | None, out: Path, published: Path) -> float:
+def commands(
+    period: str, start: str | None, out: Path, published: Path, channels: list[str]
+) -> float:
     """The command lines: channel notebooks side by side, then the two summary pages."""
     out.mkdir(parents=True, exist_ok=True)
     parameters = {"period": period, "data_dir": str(config.DATA_DIR), "output_dir": str(out)}
@@ -154,11 +167,11 @@ def commands(period: str, start: str | None, out: Path, published: Path) -> floa
     summary = parameters | {"pages_dir": str(published)}
     began = time.perf_counter()
     log = out / "commands.log"
-    _side_by_side([_page(name, out, parameters) for name in BRIEFINGS], log)
+    _side_by_side([_page(name, out, parameters) for name in channels], log)
     for name in SUMMARY_PAGES:
         _side_by_side([_page(name, out, summary)], log)
     seconds = time.perf_counter() - began
-    _expect(out, [f"{n}.html" for n in (*BRIEFINGS, *SUMMARY_PAGES)], "commands")
+    _expect(out, [f"{n}.html" for n in (*channels, *SUMMARY_PAGES)], "commands")
     return seconds
 
 
@@ -172,17 +185,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, help="notebooks at once for the runner")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each (median shown)")
     args = parser.parse_args(argv)
-    pages = (*BRIEFINGS, *SUMMARY_PAGES)
-    print(f"{os.cpu_count()} cores; period {args.period}; pages: {', '.join(pages)}")
+    print(f"{os.cpu_count()} cores; period {args.period}")
     times: dict[str, list[float]] = {"warm": [], "plain": [], "commands": []}
     with tempfile.TemporaryDirectory(prefix="bench-briefing-") as tmp:
         for run in range(args.repeat):
             folder = Path(tmp) / str(run)
             times["warm"].append(warm(args.period, args.start, folder / "warm", args.jobs))
-            times["plain"].append(plain(args.period, args.start, folder / "plain", args.jobs))
             published = folder / "warm" / args.period
+            pages = channel_pages(published)
+            if run == 0:
+                print(f"pages: {', '.join([*pages, *SUMMARY_PAGES])}")
+            plain_out = folder / "plain"
+            times["plain"].append(plain(args.period, args.start, plain_out, args.jobs, pages))
+            commands_out = folder / "commands"
             times["commands"].append(
-                commands(args.period, args.start, folder / "commands", published)
+                commands(args.period, args.start, commands_out, published, pages)
             )
             done = "  ".join(f"{k} {v[-1]:5.1f} s" for k, v in times.items())
             print(f"  run {run + 1}: {done}", flush=True)
