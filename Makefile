@@ -11,14 +11,22 @@ START ?=
 JOBS ?=
 PDF ?=
 FORCE ?=
-RUN_OPTIONS = $(if $(filter 1 yes true,$(PDF)),--pdf) $(if $(filter 1 yes true,$(FORCE)),--force)
+# DATA=<folder>: another data folder (raw/ and processed/, like data/); OUT=<folder>: where
+# its briefings go (default outputs/).
+DATA ?=
+OUT ?=
+DATA_OPTION = $(if $(DATA),--data "$(DATA)")
+RUN_OPTIONS = $(DATA_OPTION) $(if $(OUT),--out "$(OUT)") \
+	$(if $(filter 1 yes true,$(PDF)),--pdf) $(if $(filter 1 yes true,$(FORCE)),--force)
+# The fictional second force (tools/example_force.py): its data folder and its briefings.
+EXAMPLE := data/example
 UV_VERSION := 0.13.9
 KERNEL := engagement-briefings
 AXE := node_modules/axe-core/axe.min.js
 # The briefing template for plain `jupyter nbconvert --template engagement-briefing`.
 NBTEMPLATE := $(VENV)/share/jupyter/nbconvert/templates/engagement-briefing
 
-.PHONY: help setup data processed briefing briefings lab check test lint format lock clean
+.PHONY: help setup data processed briefing briefings example lab check test lint format lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,19 +46,23 @@ $(NBTEMPLATE): $(STAMP) src/helpers/briefing/nbconvert_template.py
 
 setup: $(STAMP) $(NBTEMPLATE)  ## create .venv and install the project (done by the other targets)
 
-data: $(STAMP)  ## build data/processed/ from data/raw/
-	$(BIN)/engagement data
+data: $(STAMP)  ## build data/processed/ from data/raw/ (DATA=<folder>: another data folder)
+	$(BIN)/engagement data $(DATA_OPTION)
 
 # data/processed/ as `make data` builds it, but only when the raw files (names and
 # contents) are not those the table was built from: its fingerprint says so.
 processed: $(STAMP)
-	@$(BIN)/engagement data --if-changed
+	@$(BIN)/engagement data $(DATA_OPTION) --if-changed
 
-briefing: processed  ## briefings for PERIOD (default: latest with data); PDF=1 board paper, FORCE=1 rebuild
+briefing: processed  ## briefings for PERIOD (default: latest with data); PDF=1 board paper, FORCE=1 rebuild, DATA=<folder>
 	$(BIN)/engagement run $(if $(PERIOD),--period $(PERIOD)) $(if $(START),--start $(START)) $(RUN_OPTIONS)
 
 briefings: processed  ## every period with data; only those whose inputs changed are rebuilt
 	$(BIN)/engagement run --all $(if $(JOBS),--jobs $(JOBS)) $(RUN_OPTIONS)
+
+example: $(STAMP)  ## the fictional example force: data/example/ (written once), its latest briefing in outputs/example/
+	@test -d $(EXAMPLE)/raw || $(BIN)/python -m tools.example_force $(EXAMPLE)
+	@$(MAKE) --no-print-directory briefing DATA=$(EXAMPLE) OUT=outputs/example
 
 # JupyterLab rooted at the project (so outputs/ opens too), showing notebooks/ first.
 # LAB_ARGS passes options through: make lab LAB_ARGS="--no-browser --port=8890 --allow-root"
@@ -88,5 +100,6 @@ test: $(AXE) $(NBTEMPLATE)
 lock:  ## re-pin requirements.lock after changing pyproject.toml
 	$(BIN)/uv pip compile --quiet --python-version 3.11 --extra dev pyproject.toml -o requirements.lock
 
-clean:  ## delete everything regenerable (processed data, outputs)
+clean:  ## delete everything regenerable (processed data, outputs, the example force)
 	find data/processed outputs -mindepth 1 ! -name README.md -exec rm -rf {} +
+	rm -rf $(EXAMPLE)

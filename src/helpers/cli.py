@@ -36,24 +36,38 @@ if TYPE_CHECKING:
     from helpers.ingest.results import ExportResult
 
 
+def _data_folders(args: argparse.Namespace) -> tuple[Path, Path]:
+    """The raw and processed folders ``engagement data`` reads and writes.
+
+    ``--raw`` and ``--out`` where given, else those of ``--data`` (default: ``data/``).
+    """
+    layout = DataLayout.from_data_dir(args.data)
+    return Path(args.raw or layout.raw), Path(args.out or layout.processed)
+
+
 def _cmd_data(args: argparse.Namespace) -> int:
     from helpers.tidy.dataset import build_dataset, processed_is_current
 
-    if args.if_changed and processed_is_current(Path(args.raw), Path(args.out)):
-        print(f"{display_path(args.out)}/ is up to date with {display_path(args.raw)}/")
+    if args.data and (args.raw or args.out):
+        raise ParameterError("--data names raw/ and processed/ together: leave out --raw and --out")
+    raw, out = _data_folders(args)
+    if args.data and not raw.is_dir():
+        raise ParameterError(f"data folder {display_path(args.data)} has no raw/ folder")
+    if args.if_changed and processed_is_current(raw, out):
+        print(f"{display_path(out)}/ is up to date with {display_path(raw)}/")
         return 0
     problems: list[DataError] = []
     exports: list = []
-    tidy = build_dataset(Path(args.raw), Path(args.out), problems=problems, exports=exports)
+    tidy = build_dataset(raw, out, problems=problems, exports=exports)
     if not problems:
         print(
-            f"data/processed: {len(tidy):,} tidy rows from "
-            f"{tidy['source'].str.split(':').str[0].nunique()} raw files -> {args.out}"
+            f"{len(tidy):,} tidy rows from {tidy['source'].str.split(':').str[0].nunique()} "
+            f"raw files -> {display_path(out)}"
         )
     code = _report_exports(exports[0] if exports else None, problems, None)
     if problems:
         print(
-            f"{display_path(args.out)}/ was left as it was: fix or remove the file(s) above "
+            f"{display_path(out)}/ was left as it was: fix or remove the file(s) above "
             "and run again (briefings are refused until it is rebuilt).",
             file=sys.stderr,
         )
@@ -236,9 +250,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     data = sub.add_parser("data", help="build data/processed/ from data/raw/")
-    layout = DataLayout.from_data_dir()
-    data.add_argument("--raw", default=str(layout.raw), help="raw data folder")
-    data.add_argument("--out", default=str(layout.processed), help="processed folder")
+    data.add_argument("--data", help="data folder with raw/ and processed/ (default: data/)")
+    data.add_argument("--raw", help="raw data folder (default: data/raw/)")
+    data.add_argument("--out", help="processed folder (default: data/processed/)")
     data.add_argument(
         "--if-changed",
         action="store_true",
@@ -299,8 +313,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     """Run the chosen command; errors become one line and an exit code."""
-    out = getattr(args, "out", None) if args.command == "data" else None
-    processed = out or DataLayout.from_data_dir().processed
+    processed = _data_folders(args)[1] if args.command == "data" else None
+    processed = processed or DataLayout.from_data_dir().processed
     left_as_it_was = f"{display_path(processed)}/ was left as it was."
     try:
         return int(args.func(args))

@@ -180,7 +180,7 @@ METRICS: dict[str, MetricSpec] = {
     Metric.REPLIES: M("replies", additive=True),
     Metric.LIKES: M("likes", additive=True),
     Metric.POSTS: M("posts", additive=True),
-    Metric.POST_REACH: M("post reach", additive=True),
+    Metric.POST_REACH: M("post reach (summed over posts)", additive=True),
     Metric.POST_ENGAGED_USERS: M("post engaged users", additive=True),
     Metric.VIEWS: M("views", additive=True),
     Metric.WATCH_HOURS: M("watch time", unit=Unit.HOURS, additive=True),

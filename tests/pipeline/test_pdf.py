@@ -65,6 +65,7 @@ def _overview(**changes: Any) -> dict[str, Any]:
         "pages": [{"href": "index.html", "title": "Overview"}],
         "decision": None,
         "issued": "2015-11-02",
+        "force": FORCE,
         **changes,
     }
 

@@ -71,6 +71,36 @@ def test_a_full_disk_during_data(data, capsys, monkeypatch):
     assert {p.name: p.read_bytes() for p in (data / "processed").glob("tidy.*")} == before
 
 
+def test_data_builds_the_data_folder_it_is_given(data, capsys):
+    processed = data / "processed"
+    assert cli.main(["data", "--data", str(data)]) == 0
+    assert (processed / "tidy.parquet").is_file()
+    assert f"raw files -> {processed.as_posix()}\n" in capsys.readouterr().out
+    before = {p.name: p.read_bytes() for p in processed.glob("tidy.*")}
+    mapping = data / "raw" / "exports" / "accounts.yml"
+    mapping.write_text(mapping.read_text().replace("accounts:", "acounts:", 1))
+    assert cli.main(["data", "--data", str(data)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith(f"error: {mapping.as_posix()}, line ")
+    assert err[1:] == [f"{processed.as_posix()}/ was left as it was."]
+    assert {p.name: p.read_bytes() for p in processed.glob("tidy.*")} == before
+
+
+def test_data_refuses_a_folder_without_raw_and_data_with_raw(data, tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert cli.main(["data", "--data", str(empty)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: data folder {empty.as_posix()} has no raw/ folder"
+    ]
+    assert not (empty / "processed").exists()
+    assert cli.main(["data", "--data", str(data), "--raw", str(data / "raw")]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "error: --data names raw/ and processed/ together: leave out --raw and --out"
+    ]
+    assert not (data / "processed").exists()
+
+
 def test_a_read_only_output_folder(data, capsys, monkeypatch, tmp_path):
     assert _data(data) == 0
     _no_kernels(monkeypatch)

@@ -214,9 +214,9 @@ def test_projection_absent_says_too_few_readings_and_method_ends_in_a_sentence(l
 
 
 def test_no_posts_said_once_and_no_commentary_said(inputs):
-    posts = measures.post_activity(inputs.tidy.iloc[0:0], inputs.window)
-    assert isinstance(present.post_activity_summary(posts), Absent)
-    assert present.post_activity_table(posts) is None  # the summary already said it
+    flows = measures.period_flows(inputs.tidy.iloc[0:0], inputs.window, ["facebook"])
+    assert isinstance(present.flow_table(flows), Absent)
+    assert present.flow_notes(flows) is None  # nothing to note either
     parts = inputs.commentary.parts.iloc[0:0]
     out = present.commentary(parts, inputs.commentary.figures, "social")
     assert isinstance(out, Absent) and "commentary" in out.what

@@ -19,7 +19,6 @@ from helpers.measures.audiences import (
 )
 from helpers.measures.breakdowns import top_items
 from helpers.measures.flows import flow_series, period_flows, period_weeks
-from helpers.measures.posts import post_activity
 from helpers.measures.quality import checks_for, stated_figure_checks
 from helpers.measures.trends import Trend, trend, trend_figures
 from helpers.measures.web import device_mix, ranged_totals, segments, shares, traffic
@@ -41,7 +40,6 @@ __all__ = [
     "per_resident",
     "period_flows",
     "period_weeks",
-    "post_activity",
     "ranged_totals",
     "segments",
     "shares",

@@ -286,7 +286,8 @@ def community(tidy: pd.DataFrame, window: Window) -> pd.DataFrame:
 
     Returns:
         A figure frame: one ``value`` row per channel with a figure for the last day,
-        and a ``sum`` row (channel ``all``, metric ``audience``) adding them up.
+        and a ``sum`` row (channel ``all``, metric ``audience``) adding them up. Empty
+        when fewer than two channels have one: one channel's audience is no community.
     """
     day = _community_day(tidy, window)
     records = []
@@ -311,7 +312,7 @@ def community(tidy: pd.DataFrame, window: Window) -> pd.DataFrame:
                 "is_total": False,  # one channel's audience: a part of the community
             }
         )
-    if not records:
+    if len(records) < 2:
         return empty_figures("missing")
     missing = [str(c) for c in AUDIENCE_METRIC if c not in {r["channel"] for r in records}]
     records.append(

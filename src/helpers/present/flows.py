@@ -104,7 +104,8 @@ def flow_sentence(
     metric = str(current["metric"])
     label = _label(str(current["channel"]), metric)
     if metric == Metric.POST_REACH and posts:
-        label += f", summed over {formats.count(posts)} posts"
+        label = f"{formats.channel_name(current['channel'])} post reach, summed over "
+        label += f"{formats.count(posts)} posts"
     days = current.get("days")
     days = int(days) if days is not None and not pd.isna(days) else None
     text = f"{label}: {_number(current['value'], str(current.get('unit', '')))} "
@@ -269,9 +270,9 @@ def flow_table(flows: pd.DataFrame) -> Styler:
             return float(found["value"].iloc[0]) if len(found) else math.nan
 
         label = formats.metric_name(row["metric"])
-        if row["metric"] == Metric.POST_REACH:
-            posts = _posts_of(flows, row)
-            label += f" (summed over {formats.count(posts)} posts)" if posts else " (summed)"
+        posts = _posts_of(flows, row) if row["metric"] == Metric.POST_REACH else None
+        if posts:
+            label = f"Post reach (summed over {formats.count(posts)} posts)"
         channel = formats.channel_name(row["channel"])
         if bool(row["partial"]):
             covered = formats.days_covered(row["start"], row["end"], int(row["days"]))

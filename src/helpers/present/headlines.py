@@ -11,15 +11,35 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import pandas as pd
 
 from helpers.measures.figures import Measure
 
 HEADLINES_MIME = "application/vnd.engagement-briefings.headlines+json"
-#: Accounts that stand for a whole channel or site.
-_CHANNEL_WIDE = frozenset({"All accounts", "lancashire.police.uk", "trustedtoknow.co.uk"})
+
+
+def channel_wide(records: Iterable[Mapping[str, Any]]) -> set[tuple[str, str]]:
+    """The ``(channel, account)`` pairs that stand for a whole channel or site.
+
+    A channel's total (``All accounts``) where it has one, else its one account (a web
+    property, a single page): whichever force the records are of.
+    """
+    accounts: dict[str, set[str]] = {}
+    for r in records:
+        accounts.setdefault(str(r.get("channel")), set()).add(str(r.get("account")))
+    wide = set()
+    for channel, names in accounts.items():
+        parts = names - {"All accounts", "Sum of accounts"}
+        if "All accounts" in names:
+            wide.add((channel, "All accounts"))
+        elif len(parts) == 1:
+            wide.add((channel, next(iter(parts))))
+    return wide
+
 
 #: What a headline value measures.
 MEASURES = tuple(Measure)
@@ -172,8 +192,9 @@ class HeadlineSet:
     def summary(self) -> list[Headline]:
         """The latest channel-wide level or rate of each metric: what the summary lists."""
         latest: dict[tuple[str, str], Headline] = {}
+        wide = channel_wide(asdict(h) for h in self.items)
         for h in self.items:
-            if h.account not in _CHANNEL_WIDE or h.segment:
+            if (h.channel, h.account) not in wide or h.segment:
                 continue
             if h.measure not in ("value", "rate"):
                 continue

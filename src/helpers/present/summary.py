@@ -23,6 +23,7 @@ from helpers import config
 from helpers.measures.quality import quality_records
 from helpers.present import formats
 from helpers.present import overview as words
+from helpers.present.headlines import channel_wide
 
 #: MIME type of the data-quality page's checks (collected into ``quality.json``).
 QUALITY_MIME = "application/vnd.engagement-briefings.quality+json"
@@ -55,10 +56,6 @@ _KIND_WORDS = {
 }
 #: Measures the overview's headline tables show (the channel pages have them all).
 KEY_MEASURES = frozenset({"value", "pct_change", "yoy_pct_change", "cmgr", "rate"})
-#: Accounts that stand for a whole channel or site.
-CHANNEL_ACCOUNTS = frozenset(
-    {config.ALL_ACCOUNTS, config.WEBSITE_ACCOUNT, config.TRUSTED2KNOW_ACCOUNT}
-)
 
 
 def records(frame: Records) -> list[dict[str, Any]]:
@@ -163,29 +160,48 @@ def _headline_label(record: Mapping[str, Any]) -> str:
     return label if measure == "value" else f"{label}: {str(measure).replace('_', ' ')}"
 
 
-def is_key_figure(record: Mapping[str, Any]) -> bool:
-    """Whether a headline belongs in the overview: channel-wide, unsegmented, key measure."""
+def is_key_figure(record: Mapping[str, Any], wide: set[tuple[str, str]]) -> bool:
+    """Whether a headline belongs in the overview: channel-wide, unsegmented, key measure.
+
+    Args:
+        record: A headline record.
+        wide: The ``(channel, account)`` pairs that stand for a whole channel
+            (:func:`helpers.present.headlines.channel_wide` of the period's records).
+    """
     return (
-        str(record.get("account")) in CHANNEL_ACCOUNTS
+        (str(record.get("channel")), str(record.get("account"))) in wide
         and not record.get("segment")
         and str(record.get("measure", "value")) in KEY_MEASURES
     )
 
 
-def headline_frame(headlines: Records) -> pd.DataFrame:
+def _covered(start: str, end: str) -> str:
+    """A figure's dates: a day, a month or months, or the days of one month it covers."""
+    if start != end and start[:7] == end[:7]:
+        return formats.days_covered(start, end)
+    return formats.dates(start, end)
+
+
+def headline_frame(headlines: Records, period: str | None = None) -> pd.DataFrame:
     """The latest channel-wide figure of each key measure: what the headline tables show.
 
     Args:
         headlines: The period's headline figures (:func:`helpers.tidy.published.read_headlines`).
+        period: The reporting month: a figure that runs on after it (a week into the
+            next month, a download's year) is not the period's headline.
 
     Returns:
         Columns ``channel, figure, value, covered`` (value formatted, dates in words),
         channels in briefing order, figures in the order the pages published them.
     """
     rows = records(headlines)
+    if period:
+        last = str(pd.Period(period, freq="M").end_time.date())
+        rows = [r for r in rows if str(r["end"])[:10] <= last]
+    wide = channel_wide(rows)
     latest: dict[tuple, Mapping[str, Any]] = {}
     for r in rows:
-        if is_key_figure(r):
+        if is_key_figure(r, wide):
             key = (r["channel"], r["metric"], r.get("measure"), r.get("segment") or "")
             if key not in latest or str(r["end"]) >= str(latest[key]["end"]):
                 latest[key] = r
@@ -201,7 +217,7 @@ def headline_frame(headlines: Records) -> pd.DataFrame:
                 "channel": str(r["channel"]),
                 "figure": _headline_label(r),
                 "value": formats.value(r.get("value"), str(r.get("unit") or ""), r.get("measure")),
-                "covered": formats.dates(str(r["start"]), str(r["end"])),
+                "covered": _covered(str(r["start"]), str(r["end"])),
             }
             for r in kept
         ],

@@ -15,7 +15,6 @@ from helpers.present import breakdowns as _breakdowns
 from helpers.present import charts as _charts
 from helpers.present import flows as _flows
 from helpers.present import narrative as _narrative
-from helpers.present import posts as _posts
 from helpers.present import tables as _tables
 from helpers.present.narrative import (
     markdown,
@@ -180,35 +179,6 @@ def intro(text: str) -> Any:
         One paragraph of plain text (never read as Markdown), or None.
     """
     return markdown([text]) if text.strip() else None
-
-
-def post_activity_summary(frame: pd.DataFrame) -> Any:
-    """Sentences on the period month's posts, reach and engagement (or why there are none).
-
-    Args:
-        frame: A post-activity frame (:func:`helpers.measures.post_activity`).
-
-    Returns:
-        Markdown sentences, or one line saying there are no post figures.
-    """
-    if not len(frame):
-        return absent("Facebook and Instagram post figures", _NONE)
-    return markdown(_posts.post_activity_sentences(frame))
-
-
-def post_activity_table(frame: pd.DataFrame) -> Any:
-    """The period month's posts, reach and engagement by page, as a table.
-
-    Args:
-        frame: A post-activity frame (:func:`helpers.measures.post_activity`).
-
-    Returns:
-        The table; with no figures, nothing (:func:`post_activity_summary` of the same
-        frame already says there are none, so the line is not printed twice).
-    """
-    if not len(frame):
-        return None
-    return _posts.post_activity_table(frame)
 
 
 def commentary(parts: pd.DataFrame, figures: pd.DataFrame, page: str) -> Any:
