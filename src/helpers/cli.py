@@ -104,7 +104,13 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
     folder = Path(args.exports)
     mapping = Path(args.accounts) if args.accounts else folder / MAPPING_FILE
-    result = read_exports(folder, files=[Path(f) for f in args.files], mapping_path=mapping)
+    files = [Path(f) for f in args.files]
+    placed = _placed(args.placed, files, folder)
+    for path, relpath in placed.items():
+        print(f"{path}: checked as exports/{relpath}")
+    result = read_exports(
+        folder, files=files, mapping_path=mapping, placed=placed, entry=_ingest_entry(args)
+    )
     for item in result.files:
         if not item.error:  # refusals are printed once, below
             print(item.describe())
@@ -115,6 +121,66 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             write_tidy_csv(tidy, tmp)
         print(f"{len(tidy):,} tidy rows -> {out}")
     return _report_exports(result, result.problems, "the rows come")
+
+
+def _ingest_entry(args: argparse.Namespace) -> dict[str, str]:
+    """What ``--account``, ``--channel``, ``--start`` and ``--end`` give, as a ``files`` entry.
+
+    Raises:
+        ParameterError: For an unknown channel, a date that does not exist, or an end
+            before the start.
+    """
+    import datetime as dt
+
+    entry = {k: getattr(args, k) for k in ("account", "channel", "start", "end")}
+    entry = {k: v for k, v in entry.items() if v}
+    if "channel" in entry and entry["channel"] not in config.CHANNELS:
+        raise ParameterError(
+            f"--channel is one of {', '.join(config.CHANNELS)}, not {entry['channel']}"
+        )
+    days = {}
+    for key in ("start", "end"):
+        if key in entry:
+            try:
+                days[key] = dt.date.fromisoformat(entry[key])
+            except ValueError:
+                raise ParameterError(f"--{key} is a day YYYY-MM-DD, not {entry[key]}") from None
+    if len(days) == 2 and days["end"] < days["start"]:
+        raise ParameterError(f"--end {entry['end']} is before --start {entry['start']}")
+    return entry
+
+
+def _placed(where: str | None, files: list[Path], folder: Path) -> dict[Path, str]:
+    """``--as``: the one file given and the path it will have under the exports folder.
+
+    ``exports/facebook/overview/Reach.csv``, ``facebook/overview/Reach.csv`` and
+    ``data/raw/exports/facebook/overview/Reach.csv`` name the same place.
+
+    Raises:
+        ParameterError: For several files, or a path that is not inside the folder.
+    """
+    from pathlib import PurePosixPath
+
+    if not where:
+        return {}
+    if len(files) != 1:
+        raise ParameterError("--as gives the place of one file: give one FILE with it")
+    path = PurePosixPath(where.replace("\\", "/"))
+    if path.is_absolute():
+        try:
+            path = PurePosixPath(Path(where).resolve().relative_to(folder.resolve()).as_posix())
+        except ValueError:
+            raise ParameterError(
+                f"--as is a path under the exports folder ({display_path(folder)}), not {where}"
+            ) from None
+    parts = list(path.parts)
+    for prefix in (["data", "raw", "exports"], ["exports"]):
+        if parts[: len(prefix)] == prefix and len(parts) > len(prefix):
+            parts = parts[len(prefix) :]
+            break
+    if not parts or ".." in parts or parts == ["."]:
+        raise ParameterError(f"--as is a file's path under the exports folder, not {where}")
+    return {files[0]: "/".join(p for p in parts if p != ".")}
 
 
 def _add_ingest_parser(sub: Any) -> None:
@@ -132,6 +198,23 @@ def _add_ingest_parser(sub: Any) -> None:
         help="exports folder the sources are named relative to (default: data/raw/exports)",
     )
     ingest.add_argument("--accounts", help="account mapping (default: <exports>/accounts.yml)")
+    entry = ingest.add_argument_group(
+        "checking a download before it is placed",
+        "what a 'files' entry in accounts.yml would give the files (it comes before the "
+        "mapping's own entries), or the place the file will have, so that the mapping "
+        "applies by it",
+    )
+    entry.add_argument("--account", help="the account of the rows (overview downloads...)")
+    entry.add_argument("--channel", help="the channel: " + ", ".join(config.CHANNELS))
+    entry.add_argument("--start", help="first day YYYY-MM-DD (YouTube Table data's range)")
+    entry.add_argument("--end", help="last day YYYY-MM-DD (YouTube Table data's range)")
+    entry.add_argument(
+        "--as",
+        dest="placed",
+        metavar="PATH",
+        help="the path the file will have under the exports folder, such as "
+        "exports/facebook/overview/Reach.csv (one FILE)",
+    )
     ingest.set_defaults(func=_cmd_ingest)
 
 

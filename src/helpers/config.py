@@ -102,6 +102,7 @@ class Metric(StrEnum):
     COMMENTS = "comments"
     SHARES = "shares"
     LINK_CLICKS = "link_clicks"
+    VISITS = "visits"
     # website
     SESSIONS = "sessions"
     USERS = "users"
@@ -187,6 +188,7 @@ METRICS: dict[str, MetricSpec] = {
     Metric.COMMENTS: M("comments", additive=True),
     Metric.SHARES: M("shares", additive=True),
     Metric.LINK_CLICKS: M("link clicks", additive=True),
+    Metric.VISITS: M("page and profile visits", additive=True),
     Metric.SESSIONS: M("sessions", additive=True),
     Metric.USERS: M("unique users"),
     Metric.NEW_USERS: M("new users", additive=True),

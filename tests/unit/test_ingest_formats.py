@@ -287,14 +287,16 @@ def test_workbook_dataset1_sheet(tmp_path: Path, mapping) -> None:
 
 @pytest.mark.parametrize("variant", ["utf-16", "crlf", "sep-line", "cp1252"])
 def test_encodings_and_excel_habits(variant: str, tmp_path: Path, mapping) -> None:
-    rel = "twitter/daily_tweet_activity_metrics_LancsPolice_20150901_20150908_en.csv"
+    name = "tweet_activity" if variant == "cp1252" else "daily_tweet_activity"  # £ in a text
+    rel = f"twitter/{name}_metrics_LancsPolice_20150901_20150908_en.csv"
     text = (FIXTURES / rel).read_text(encoding="utf-8")
     data = {
         "utf-16": text.encode("utf-16"),
         "crlf": text.replace("\n", "\r\n").encode(),
         "sep-line": ("sep=,\n" + text).encode(),
-        "cp1252": text.replace("engagement rate", "engagement rate £").encode("cp1252"),
+        "cp1252": text.replace("Call 101", "Call £101").encode("cp1252"),
     }[variant]
+    assert variant != "cp1252" or b"\xa3" in data
     path = tmp_path / Path(rel).name
     path.write_bytes(data)
     expected = parse_file(FIXTURES / rel, rel, mapping).rows

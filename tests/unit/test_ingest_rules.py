@@ -64,9 +64,11 @@ Organic Search,200
 
 def test_ga4_snapshot_reads_every_table_with_a_metric(tmp_path):
     rows = _parse(tmp_path, "Reports_snapshot.csv", GA4_SNAPSHOT)
-    # week 0 is 1-7 January; week 2 starts on the 15th and is cut at the end date
-    assert _value(rows, start="2024-01-01", end="2024-01-07", metric="users") == 70
-    assert _value(rows, start="2024-01-15", end="2024-01-15", metric="users") == 20
+    # Monday 1 January 2024: week 0 is 1-6 January (to Saturday), week 1 7-13 January,
+    # week 2 starts on Sunday the 14th and is cut at the end date
+    assert _value(rows, start="2024-01-01", end="2024-01-06", metric="users") == 70
+    assert _value(rows, start="2024-01-07", end="2024-01-13", metric="users") == 80
+    assert _value(rows, start="2024-01-14", end="2024-01-15", metric="users") == 20
     assert _value(rows, segment="Direct", metric="sessions") == 300
     assert "Average engagement time per active user (line 16)" in rows["notes"].iloc[0]
 

@@ -4,15 +4,19 @@ Each variant is something an analyst or a platform change could produce from a f
 of the real-exports corpus (read in place, see ``test_real_exports``): its columns
 reordered, an unknown column added, a dimension column removed, a value column
 renamed to another name the platform uses for it, its rows reversed, a spreadsheet
-re-save (``;`` separators or ``D/M/YYYY`` dates), or a second comparison range. The
-variant is written to a temporary folder under the same relative path (so that the
-``files`` entries, folder and file names still apply) and read like the original.
+re-save (``;`` separators or ``D/M/YYYY`` dates), a second comparison range, a
+carriage return in a quoted cell, a column its owner appended (``thread_id``), or
+two text cells saved in different encodings (UTF-8 and Latin-1). The variant is
+written to a temporary folder under the same relative path (so that the ``files``
+entries, folder and file names still apply) and read like the original.
 
 A variant passes when it is read to exactly the figures of the original (a
 comparison range: the original's figures plus the same figures over the other
 range) or refused with one line; different figures, or anything but a
-:class:`DataError`, fail. Examples are bounded so that the whole module runs in
-well under two minutes.
+:class:`DataError`, fail. Mixed encodings must be refused, and so must an appended
+column wherever the reader declares its platform's columns (all but Google
+Analytics, whose custom dimensions and metrics carry any name). Examples are
+bounded so that the whole module runs in well under two minutes.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import io
 import random
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -108,9 +112,9 @@ def _model(relpath: str) -> tuple[str, list[Table | list[str]]]:
     return text, parts
 
 
-def _text(parts: list[Table | list[str]], delimiter: str = ",") -> str:
+def _text(parts: list[Table | list[str]], delimiter: str = ",", line_end: str = "\n") -> str:
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator=line_end)
     for part in parts:
         if isinstance(part, Table):
             writer.writerows(part.comments + part.header + part.rows)
@@ -222,7 +226,7 @@ def _day_first(cell: str, header: str) -> str:
 
 def resave(parts, rnd: random.Random) -> bool:
     if rnd.random() < 0.5:
-        parts.append(";")  # marker read by _variant: write with ';'
+        parts.append(Writing(delimiter=";"))  # read by _variant
         return True
     for table in _tables(parts):
         names = table.header[0]
@@ -266,6 +270,72 @@ def comparison(parts, rnd: random.Random) -> bool:
     return True
 
 
+@dataclass
+class Writing:
+    """How a variant is written (a marker at the end of its parts; default: as read).
+
+    Attributes:
+        delimiter: The cell separator.
+        line_end: What ends each row (``\r\n`` quotes every cell holding a ``\r``).
+        latin1: Text written in Latin-1 where it stands (the rest in UTF-8).
+    """
+
+    delimiter: str = ","
+    line_end: str = "\n"
+    latin1: list[str] = field(default_factory=list)
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d|\d[-/]\d")
+
+
+def _text_cells(parts) -> list[tuple[Table, int, int]]:
+    """Cells of words in the tables' rows (no figures, dates or ids)."""
+    return [
+        (table, r, p)
+        for table in _tables(parts)
+        for r, row in enumerate(table.rows)
+        for p, cell in enumerate(row)
+        if sum(c.isalpha() for c in cell) >= 3 and not _YEAR.search(cell) and not _figures([cell])
+    ]
+
+
+def carriage_return(parts, rnd: random.Random) -> bool:
+    """A ``\r`` at the start or end of a cell of words, the cell quoted as it must be."""
+    cells = _text_cells(parts)
+    if not cells:
+        return False
+    table, r, p = rnd.choice(cells)
+    cell = table.rows[r][p]
+    table.rows[r][p] = f"\r{cell}" if rnd.random() < 0.5 else f"{cell}\r"
+    parts.append(Writing(line_end="\r\n"))
+    return True
+
+
+def appended_column(parts, rnd: random.Random) -> bool:
+    """Columns a person or script added at the end of every table (``thread_id``)."""
+    name = rnd.choice(["is_thread_start", "thread_id", "row_number", "owner_note"])
+    for table in _tables(parts):
+        width = len(table.header[0])
+        _columns(table, [*range(width), -1])
+        table.header[0][width] = name
+        for n, row in enumerate(table.rows):
+            row[width] = str(n % 2) if name != "owner_note" else f"checked {n % 3}"
+    return True
+
+
+def mixed_encodings(parts, rnd: random.Random) -> bool:
+    """A word with an accent added to two cells, one saved as UTF-8 and one as Latin-1."""
+    cells = _text_cells(parts)
+    if len({(id(t), r) for t, r, _ in cells}) < 2:
+        return False
+    first = rnd.choice(cells)
+    second = rnd.choice([c for c in cells if (id(c[0]), c[1]) != (id(first[0]), first[1])])
+    for (table, r, p), word in ((first, "Sécurité"), (second, "Défense")):
+        table.rows[r][p] = f"{table.rows[r][p]} {word}"
+    parts.append(Writing(latin1=["Défense"]))
+    return True
+
+
 VARIANTS = {
     "columns reordered": reorder,
     "unknown column added": add_column,
@@ -274,6 +344,14 @@ VARIANTS = {
     "rows reversed": reverse_rows,
     "spreadsheet re-save": resave,
     "second comparison range": comparison,
+    "carriage return in a quoted cell": carriage_return,
+    "column appended by its owner": appended_column,
+    "mixed encodings": mixed_encodings,
+}
+#: Variants that must be refused (by the readers named, or all), never read.
+REFUSED = {
+    "mixed encodings": ("",),
+    "column appended by its owner": ("twitter/", "youtube/", "meta_business_suite/", "facebook/"),
 }
 
 
@@ -315,15 +393,21 @@ def _applies(kind: str, relpath: str) -> bool:
 def _variant(kind: str, relpath: str, seed: int) -> pd.DataFrame | DataError:
     _, parts = _model(relpath)
     _mutate(kind, relpath, parts, seed)
-    delimiter = ";" if parts and parts[-1] == ";" else ","
-    if delimiter == ";":
-        parts = [p for p in parts[:-1] if not (isinstance(p, list) and p[:1] == ["sep="])]
+    writing = parts.pop() if parts and isinstance(parts[-1], Writing) else Writing()
+    if writing.delimiter == ";":
+        parts = [p for p in parts if not (isinstance(p, list) and p[:1] == ["sep="])]
         for table in _tables(parts):
             table.comments = [c for c in table.comments if not c[0].startswith("sep=")]
+    text = _text(parts, writing.delimiter, writing.line_end)
+    data = b""
+    for word in writing.latin1:
+        before, _, text = text.partition(word)
+        data += before.encode("utf-8") + word.encode("latin-1")
+    data += text.encode("utf-8")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / relpath
         path.parent.mkdir(parents=True)
-        path.write_text(_text(parts, delimiter), encoding="utf-8")
+        path.write_bytes(data)
         try:
             return _read(path, relpath)
         except DataError as error:
@@ -341,6 +425,8 @@ def _check(kind: str, relpath: str, seed: int) -> None:
         message = str(got)
         assert "\n" not in message and len(message) < 400, message
         return
+    if relpath.startswith(REFUSED.get(kind, ("/",))):
+        pytest.fail(f"{kind} (seed {seed}) of {relpath} was read; it must be refused")
     want = _original(relpath)
     what = f"{kind} (seed {seed}) of {relpath}"
     if kind != "second comparison range":

@@ -184,13 +184,15 @@ CASES: dict[str, Read | Refused] = {
             ("2022-06-01", "2023-11-26", "US", "users", 3507950),  # line 3572
         ),
     ),
-    # Reports snapshot: weekly rows from the start date, then every table with a metric
+    # Reports snapshot: Sunday-to-Saturday weeks cut to the range (Wednesday 1 January to
+    # Wednesday 31 December 2025), then every table with a metric
     "ga4/Joel-hanson-joel-hanson.github.io/Reports_snapshot.csv": Read(
         "Website",
         356,
         (
-            ("2025-01-01", "2025-01-07", "", "users", 13),  # line 10: week 0000
-            ("2025-12-31", "2025-12-31", "", "users", 54),  # line 62: week 0052, cut at the end
+            ("2025-01-01", "2025-01-04", "", "users", 13),  # line 10: week 0000, Wed to Sat
+            ("2025-01-05", "2025-01-11", "", "new_users", 19),  # line 68: week 0001
+            ("2025-12-28", "2025-12-31", "", "users", 54),  # line 62: week 0052, cut at the end
             ("2025-01-01", "2025-12-31", "Direct", "sessions", 2451),  # line 249
             ("2025-01-01", "2025-12-31", "Joel Hanson", "pageviews", 977),  # line 759
         ),
@@ -336,7 +338,7 @@ CASES: dict[str, Read | Refused] = {
         "kaiadevintern_account_analytics_content_2024-12-22_2025-03-22.csv"
     ): Read(
         "KaiaDevIntern",
-        301,
+        344,  # 43 days of posts: tweets and seven counts, new follows among them
         (
             ("2025-03-20", "2025-03-20", "", "tweets", 9),
             ("2025-03-20", "2025-03-20", "", "impressions", 2049),
@@ -345,7 +347,7 @@ CASES: dict[str, Read | Refused] = {
     ),
     "twitter/ayo-klaytn-kaia-devdash/kaiadevintern_account_overview_analytics.csv": Read(
         "overview handle",
-        1897,
+        2168,
         (
             ("2025-03-21", "2025-03-21", "", "impressions", 1070),  # line 2
             ("2025-03-21", "2025-03-21", "", "engagements", 32),
@@ -377,7 +379,7 @@ CASES: dict[str, Read | Refused] = {
     ): (
         Read(
             "HestysInvest",
-            42,
+            48,
             (
                 ("2026-08-15", "2026-08-15", "", "tweets", 3),
                 ("2026-08-12", "2026-08-12", "", "engagements", 24),
@@ -394,9 +396,10 @@ CASES: dict[str, Read | Refused] = {
     ),
     "twitter/vianarafael-koe/account_overview_analytics.csv": Read(
         "overview handle",
-        49,
+        56,
         (
             ("2025-08-26", "2025-08-26", "", "impressions", 444),  # line 2
+            ("2025-08-25", "2025-08-25", "", "new_follows", 5),  # line 3: New follows
             ("2025-08-20", "2025-08-20", "", "tweets", 1),  # line 8: Create Post
         ),
     ),
@@ -538,3 +541,10 @@ def test_without_a_mapping_the_file_says_how_to_map_it(relpath, tmp_path, capsys
     assert code == 1 and len(err) == 1
     assert NEED_MAPPING[relpath] in err[0] and "accounts.yml" in err[0]
     assert len(err[0].replace(str(CORPUS / relpath), "")) <= 200 + len("error: "), err[0]
+
+
+def test_the_days_of_a_real_snapshot_agree_with_its_retention_cohorts(tmp_path, capsys):
+    """New users by Nth day, added up by Sunday-to-Saturday week, equal the cohorts' Week 0."""
+    code, out, err, _ = _ingest("ga4/ryanpate-myrecoverypal/Reports_snapshot.csv", tmp_path, capsys)
+    assert code == 0, err
+    assert "new users of 3 week(s) agree with the retention cohorts (lines 216-218)" in out

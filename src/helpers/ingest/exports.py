@@ -17,6 +17,8 @@ Every file is parsed on every read: a year of a force's downloads (about 30 file
 
 from __future__ import annotations
 
+import dataclasses
+import glob
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -58,7 +60,50 @@ def parse_file(path: Path, relpath: str, mapping: AccountMap, data: bytes | None
     options = mapping.options_for(relpath)
     key, spec = detect(file, mapping.member_mappings(relpath))
     parsed = FORMATS[key].read(file, spec if spec is not None else options)
-    return redact_parsed(_apply_mapping(file, parsed, mapping, options))
+    parsed = _apply_mapping(file, parsed, mapping, options)
+    _after_first_year(file, parsed)
+    return redact_parsed(parsed)
+
+
+#: The year each platform began: a row dated earlier comes from a broken or edited
+#: cell (``1900``, a spreadsheet's day zero), never from the platform.
+FIRST_YEAR: dict[str, tuple[int, str]] = {
+    "facebook": (2004, "Facebook began in February 2004"),
+    "instagram": (2010, "Instagram began in October 2010"),
+    "twitter": (2006, "Twitter began in March 2006"),
+    "youtube": (2005, "YouTube began in 2005"),
+    # Google Analytics began in November 2005 (its first reporting API took no date
+    # before 2005); a GA4 report's range may begin before its property existed
+    "website": (2005, "Google Analytics began in November 2005"),
+    "trusted2know": (2005, "Google Analytics began in November 2005"),
+    # members register online: not before the Web was opened to all (1991)
+    "itk": (1991, "online registration began with the Web in 1991"),
+}
+
+
+def _after_first_year(file: ExportFile, parsed: Parsed) -> None:
+    """Refuse a row dated before its platform began, naming the cell it came from.
+
+    Raises:
+        DataError: At the first such row's line and column (from its ``source``).
+    """
+    table = parsed.table
+    if not len(table):
+        return
+    for channel, (year, began) in FIRST_YEAR.items():
+        early = pc.and_(
+            pc.equal(table["channel"], channel),
+            pc.less(table["start"], pa.scalar(pd.Timestamp(year, 1, 1), pa.timestamp("ns"))),
+        )
+        if not pc.any(early).as_py():
+            continue
+        row = table.filter(early).sort_by("start").slice(0, 1).to_pylist()[0]
+        line = str(row["source"]).removeprefix(f"{file.source_path}:").partition(":")[0]
+        raise file.error(
+            f"dates from {year} on ({began}: was the date edited?)",
+            line=int(line) if line.isdigit() and int(line) else None,
+            found=f"{row['start']:%Y-%m-%d}",
+        )
 
 
 def _apply_mapping(
@@ -81,7 +126,7 @@ def _apply_mapping(
         table = _set_column(table, "account", pa.array([account] * len(table), pa.string()))
         if options.get("channel"):  # else each row keeps its own (overviews hold several)
             table = _set_column(table, "channel", pa.array([channel] * len(table), pa.string()))
-        notes = [*parsed.notes, "account from accounts.yml (files)"]
+        notes = [*parsed.notes, f"account from {options.get('given', 'accounts.yml (files)')}"]
         return Parsed(parsed.format, channel, account, table, notes)
     names = pc.unique(table["account"]).to_pylist() if len(table) else [parsed.account]
     if any(not str(n).strip() for n in names):
@@ -140,6 +185,8 @@ def read_exports(
     files: Iterable[Path] | None = None,
     mapping_path: Path | None = None,
     divisions: Sequence[str] = (),
+    placed: dict[Path, str] | None = None,
+    entry: dict[str, Any] | None = None,
 ) -> ExportResult:
     """Read every export under ``folder`` (or the given ``files``) into tidy rows.
 
@@ -151,6 +198,8 @@ def read_exports(
         files: Read these files instead of everything under ``folder``.
         mapping_path: The account mapping (default ``<folder>/accounts.yml``).
         divisions: The force's divisions (``raw/force.yml``) the mapping may name.
+        placed: The path a file not yet placed will have here (``ingest --as``).
+        entry: A ``files`` entry for every file, before the mapping's (``--account``).
 
     Returns:
         The rows, a per-file report, the problems and the overlaps.
@@ -160,16 +209,13 @@ def read_exports(
     """
     folder = folder or DataLayout.from_data_dir().exports
     paths = sorted(Path(p) for p in files) if files is not None else discover(folder)
-    mapping = load_accounts(
-        mapping_path or folder / MAPPING_FILE,
-        [relative_name(p, folder) for p in paths],
-        divisions,
-    )
+    names = {p: (placed or {}).get(p) or relative_name(p, folder) for p in paths}
+    mapping = load_accounts(mapping_path or folder / MAPPING_FILE, list(names.values()), divisions)
+    mapping = _first_entry(mapping, entry, list(names.values())) if entry else mapping
     results: list[FileResult] = []
     parsed: dict[str, tuple[pa.Table, int]] = {}
     problems: list[DataError] = []
-    for path in paths:
-        relpath = relative_name(path, folder)
+    for path, relpath in names.items():
         try:
             modified = path.stat().st_mtime_ns
             item = parse_file(path, relpath, mapping)
@@ -184,6 +230,12 @@ def read_exports(
         results.append(FileResult(relpath, error=str(problems[-1])))
     rows, overlaps = deduplicate(parsed)
     return ExportResult(rows, results, problems, overlaps)
+
+
+def _first_entry(mapping: AccountMap, entry: dict[str, Any], relpaths: list[str]) -> AccountMap:
+    """The mapping with ``entry`` as the first ``files`` entry of each file."""
+    first = [(glob.escape(r), dict(entry, path=r, given="the command line")) for r in relpaths]
+    return dataclasses.replace(mapping, files=[*first, *mapping.files])
 
 
 def _file_result(relpath: str, item: Parsed) -> FileResult:

@@ -32,6 +32,7 @@ from helpers.ingest.rows import long_values, to_tidy
 from helpers.ingest.tables import Table, find_header, read_table
 from helpers.ingest.text import split_cells
 from helpers.ingest.values import dates, excel_ids, numbers, one_row_per, unread_note
+from helpers.ingest.vocabulary import Columns
 
 CHANNEL = "facebook"
 PAGE_FORMAT = "facebook_page"
@@ -71,6 +72,16 @@ POST_TEXT = {
     "Content Tags",
     "Topic",
 }
+#: The columns Page Insights writes: the descriptive ones and the figures read, every
+#: figure named ``Lifetime ...``, ``Daily ...``, ``Weekly ...`` or ``28 Days ...``
+#: (with its breakdowns, ``... - <key>``), and the API keys (``page_fans:lifetime``,
+#: ``page_fans_country:lifetime - GB``). A column named otherwise was added after the
+#: download.
+INSIGHTS_COLUMNS = Columns(
+    "Facebook Page Insights",
+    names={"Date", *POST_TEXT, *PAGE_METRICS, *POST_METRICS},
+    patterns=[r"(?:Lifetime|Daily|Weekly|28 Days) .+", r"[a-z0-9_]+:[a-z0-9_]+(?: - .+)?"],
+)
 DAY_FORMATS = ["%m/%d/%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"]
 POSTED_FORMATS = ["%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%m/%d/%Y"]
 _NAME = re.compile(
@@ -96,6 +107,7 @@ def _positions(
     file: ExportFile, header_index: int, wanted: dict[str, str], key: str
 ) -> tuple[list[str], dict[int, str]]:
     names = split_cells(file.head[header_index])
+    INSIGHTS_COLUMNS.check(file, names, header_index + 1)
     descriptions = (
         split_cells(file.head[header_index + 1]) if len(file.head) > header_index + 1 else []
     )

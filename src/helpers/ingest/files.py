@@ -153,4 +153,4 @@ def _cell_text(value: object) -> str:
         return value.strftime("%Y-%m-%d")
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
-    return str(value)
+    return str(value).replace("\r\n", "\n").replace("\r", "\n")  # quoted when written

@@ -23,7 +23,9 @@ has:
 * a month (``Month of Year``, ``Year month``: ``201505``): one row per month;
 * an index counted from the table's start date (``Nth day``, ``Nth week``,
   ``Nth month``, ``Day Index`` / ``Month Index`` holding ``0000``, ``0001``...):
-  each row covers its own day, week (7 days) or month, cut at the end date;
+  each row covers its own calendar day, week (Sunday to Saturday, as Google
+  Analytics counts them) or calendar month, the first and the last cut to the
+  table's range (:func:`index_ranges`); a number past the range is refused;
 * one other dimension (device, channel, page, country): one row per segment over
   the table's whole range (or per day and segment beside a date);
 * no dimension at all (a Reports snapshot card, ``Active users,New users`` over
@@ -39,6 +41,11 @@ cell) is compared with the sum of the rows for the metrics that add up: when it
 is larger (a report shows its top rows but totals the whole site) it is kept as
 a whole-range row with an empty segment; when it is smaller the file is refused
 (see :data:`~helpers.ingest.values.TOTAL_TOLERANCE`).
+
+A snapshot's retention cohorts (``Date, Week 0, Week 1 ...`` with rows such as
+``Jun 14 - Jun 20``) are not read as figures, but their ``Week 0`` (the week's new
+users) checks the new users the file gives by day or week: a row that crosses a
+cohort's week, or a week whose new users differ, refuses the file.
 
 Tidy metrics: ``sessions``, ``users`` (``Users``, ``Total users``, else ``Active
 users``), ``new_users`` and ``pageviews`` (``Pageviews``, ``Views``). Tables
@@ -56,12 +63,22 @@ import pandas as pd
 
 from helpers import config
 from helpers.ingest.common import ExportFile, Format, Parsed
+from helpers.ingest.ga_calendar import (
+    Cohort,
+    Range,
+    Series,
+    check_cohorts,
+    cohorts,
+    index_ranges,
+    new_users,
+)
 from helpers.ingest.rows import concat_long, drop_repeats, long_values, to_tidy
 from helpers.ingest.tables import read_grid
 from helpers.ingest.values import (
     dates,
     decimals,
     figure_column,
+    figure_text,
     numbers,
     one_row_per,
     total_covers_more,
@@ -207,12 +224,17 @@ def _blocks(file: ExportFile) -> list[_Block]:
 
 
 @dataclass
-class _Range:
-    start: pd.Timestamp
-    end: pd.Timestamp
+class _Reading:
+    """What the tables of a file gave besides their rows: notes and cross-checks."""
+
+    notes: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)
+    cohorts: list[Cohort] = field(default_factory=list)
+    series: list[Series] = field(default_factory=list)
 
 
-def _range(file: ExportFile, meta: list[str], last: _Range | None) -> _Range:
+def _range(file: ExportFile, meta: list[str], last: Range | None) -> Range:
     """The range a table covers: its own ``# Start date`` lines, else the file's."""
     found: dict[str, str] = {}
     for text in meta:
@@ -229,7 +251,7 @@ def _range(file: ExportFile, meta: list[str], last: _Range | None) -> _Range:
         except ValueError:
             start = end = pd.NaT
         if pd.notna(start) and end >= start:
-            return _Range(start, end)
+            return Range(start, end)
     if last is not None:
         return last
     raise file.error(
@@ -291,22 +313,23 @@ def read(file: ExportFile, options: dict | None = None) -> Parsed:
     if ga4 and not where.startswith("property"):  # an Explore tab's title, not a property
         account, where = "", f"no property named (exploration '{account}')"
     parts: list[dict] = []
-    notes: list[str] = [where]
-    skipped: list[str] = []
-    unread: list[str] = []
-    last: _Range | None = None
+    reading = _Reading(notes=[where])
+    notes, skipped = reading.notes, reading.skipped
+    last: Range | None = None
     for block in blocks:
         last = _range(file, block.meta, last)
-        part = _read_block(file, block, last, notes, skipped, unread)
+        reading.cohorts += cohorts(block.rows, last)
+        part = _read_block(file, block, last, reading)
         if part is not None:
             parts.append(part)
+    notes += check_cohorts(file, reading.cohorts, reading.series)
     if skipped:
         notes.append(
             f"{len(skipped)} table(s) without sessions, users, new users or views skipped: "
             + "; ".join(skipped[:6])
             + (f" and {len(skipped) - 6} more" if len(skipped) > 6 else "")
         )
-    notes += unread_note(unread)
+    notes += unread_note(reading.unread)
     tables = np.repeat(np.arange(len(parts)), [len(p["value"]) for p in parts])
     long = drop_repeats(concat_long(parts), tables)
     rows = to_tidy(file, long, channel=CHANNEL, account=account)
@@ -396,14 +419,8 @@ def _shape(file: ExportFile, header: list[str], rows: list[list[str]], line: int
     return _Shape(metrics, times[0] if times else None, next(iter(dimensions), None), figures)
 
 
-def _read_block(
-    file: ExportFile,
-    block: _Block,
-    span: _Range,
-    notes: list[str],
-    skipped: list[str],
-    unread: list[str],
-) -> dict | None:
+def _read_block(file: ExportFile, block: _Block, span: Range, reading: _Reading) -> dict | None:
+    notes, skipped, unread = reading.notes, reading.skipped, reading.unread
     header_line, header = block.rows[0]
     columns = _metric_columns(header)
     times = [h for h in header if h.lower() in SKIPPED_TIME]
@@ -454,6 +471,7 @@ def _read_block(
                 continue
             total = float(numbers(file, pd.Series([cells[i]]), np.array([line]), header[i])[0])
             shown = float(np.nansum(values[(metric, header[i])]))
+            places = decimals([cells[i], *frame[i]])
             if total_covers_more(
                 file,
                 line=line,
@@ -461,20 +479,34 @@ def _read_block(
                 total=total,
                 rows_sum=shown,
                 rows=len(data),
-                places=decimals([cells[i], *frame[i]]),
+                places=places,
             ):
                 covering[(metric, header[i])] = np.array([total])
                 notes.append(
-                    f"{header[i]} total {total:,.0f} at line {line} covers more than the "
-                    f"{len(data):,} rows shown ({shown:,.0f}): kept for the whole range"
+                    f"{header[i]} total {figure_text(total, places)} at line {line} covers "
+                    f"more than the {len(data):,} rows shown ({figure_text(shown, places)}): "
+                    "kept for the whole range"
                 )
         if covering:
             one = np.array([span.start.to_datetime64()])
             last = np.array([span.end.to_datetime64()])
             parts.append(long_values(one, last, "", np.array([line]), covering))
     if len(frame):
-        parts.append(_dated(file, frame, lines, header, shape, span, values))
+        dated = _dated(file, frame, lines, header, shape, span, values)
+        parts.append(dated)
+        if shape.dimension is None and _resolution(header, shape) in ("day", "week"):
+            reading.series += new_users(dated, span)
     return concat_long(parts) if parts else None
+
+
+def _resolution(header: list[str], shape: _Shape) -> str:
+    """What a table's rows cover: ``day``, ``week``, ``month``, or ``""`` (its whole range)."""
+    if shape.time is None:
+        return ""
+    name = header[shape.time].rpartition("!")[2].lower()
+    if name in INDEX_DIMENSIONS:
+        return INDEX_DIMENSIONS[name]
+    return "day" if name in DAY_DIMENSIONS else "month"
 
 
 def _dated(
@@ -483,7 +515,7 @@ def _dated(
     lines: np.ndarray,
     header: list[str],
     shape: _Shape,
-    span: _Range,
+    span: Range,
     values: dict,
 ) -> dict:
     """Long values of a table's rows, dated by its time column, segmented by its dimension."""
@@ -500,7 +532,8 @@ def _dated(
     if shape.dimension is None:  # one row per day, week or month: a repeat is a lost column
         one_row_per(file, lines, dimension, cells.to_numpy(dtype=object))
     if dimension in INDEX_DIMENSIONS and cells.str.fullmatch(_INDEX.pattern).all():
-        return _indexed(cells, lines, INDEX_DIMENSIONS[dimension], span, values, segment)
+        unit = INDEX_DIMENSIONS[dimension]
+        return _indexed(file, cells, lines, column, unit, span, values, segment)
     if dimension in DAY_DIMENSIONS:
         days = dates(
             file,
@@ -526,28 +559,34 @@ def _dated(
 
 
 def _indexed(
+    file: ExportFile,
     cells: pd.Series,
     lines: np.ndarray,
+    column: str,
     unit: str,
-    span: _Range,
+    span: Range,
     values: dict,
     segment: np.ndarray | str = "",
 ) -> dict:
-    """Rows numbered from the start date: each covers its own day, week or month."""
+    """Rows numbered from the start date: each covers its own calendar day, week or month.
+
+    Raises:
+        DataError: For a number past the range's last day, week or month.
+    """
     index = cells.astype(int).to_numpy()
-    if unit == "month":
-        first = pd.DatetimeIndex([span.start + pd.DateOffset(months=int(n)) for n in index])
-        after = pd.DatetimeIndex([span.start + pd.DateOffset(months=int(n) + 1) for n in index])
-    else:
-        days = 7 if unit == "week" else 1
-        first = span.start + pd.to_timedelta(index * days, unit="D")
-        after = first + pd.Timedelta(days=days)
-    last = np.minimum((after - pd.Timedelta(days=1)).to_numpy(), span.end.to_datetime64())
-    keep = first.to_numpy() <= span.end.to_datetime64()
-    kept = {k: v[keep] for k, v in values.items()}
-    if not isinstance(segment, str):
-        segment = segment[keep]
-    return long_values(first.to_numpy()[keep], last[keep], segment, lines[keep], kept)
+    first, last, count = index_ranges(index, unit, span)
+    beyond = np.flatnonzero(index > count)
+    if len(beyond):
+        at = int(beyond[0])
+        weeks = ", Sunday to Saturday" if unit == "week" else ""
+        raise file.error(
+            f"a {unit} number from 0000 to {count:04d} ({span.start:%d %b %Y} to "
+            f"{span.end:%d %b %Y} has {count + 1} calendar {unit}s{weeks})",
+            line=int(lines[at]),
+            column=column,
+            found=cells.iloc[at],
+        )
+    return long_values(first, last, segment, lines, values)
 
 
 FORMATS = (

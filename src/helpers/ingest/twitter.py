@@ -37,6 +37,7 @@ from helpers.ingest.rows import long_values, to_tidy
 from helpers.ingest.tables import find_header, read_table
 from helpers.ingest.text import split_cells
 from helpers.ingest.values import dates, excel_ids, numbers, one_row_per, unread_note
+from helpers.ingest.vocabulary import Columns
 
 CHANNEL = "twitter"
 TWEETS_FORMAT = "twitter_tweets"
@@ -66,8 +67,32 @@ PREMIUM_COUNTS: dict[str, str] = {
     "shares": "shares",
     "share": "shares",
     "create post": "tweets",
+    "new follows": "new_follows",
 }
 PREMIUM_TEXT = {"post id", "date", "post text", "link", "post link"}
+#: The columns the X Premium exports write: the descriptive ones, the counts read,
+#: the counts not read (as X has spelt them: ``Url clicks``, ``URL Clicks``), and
+#: any other count named in capitalised words. A column named otherwise
+#: (``is_thread_start``, ``thread_id``) was added after the download.
+PREMIUM_COLUMNS = Columns(
+    "X",
+    names={
+        *PREMIUM_TEXT,
+        *PREMIUM_COUNTS,
+        "bookmarks",
+        "new follows",
+        "unfollows",
+        "profile visits",
+        "detail expands",
+        "url clicks",
+        "hashtag clicks",
+        "permalink clicks",
+        "video views",
+        "media views",
+        "media engagements",
+    },
+    patterns=[r"[A-Z][A-Za-z]*(?: [A-Za-z]+)*"],
+)
 PREMIUM_DAY_FORMATS = ["%a %b %d %Y", "%a, %b %d, %Y", "%Y-%m-%d", "%b %d, %Y"]
 _HANDLE = r"^https?://(?:www\.)?(?:x|twitter)\.com/(?P<handle>[^/]+)/status/"
 
@@ -94,6 +119,7 @@ def read_tweets(file: ExportFile, options: dict | None = None) -> Parsed:
     """
     header_index = find_header(file, ["Tweet id", "time"], what="tweet activity header row")
     header = split_cells(file.head[header_index])
+    LEGACY_COLUMNS.check(file, header, header_index + 1)
     counts = _count_columns(header)
     usecols = ["Tweet id", "time", *counts]
     if "Tweet text" in header:
@@ -137,6 +163,7 @@ def read_daily(file: ExportFile, options: dict | None = None) -> Parsed:
     """
     header_index = find_header(file, ["Date", "Tweets published"], what="daily activity header")
     table = read_table(file, header_index)
+    LEGACY_COLUMNS.check(file, table.columns, header_index + 1)
     lines = table.lines
     day_text = pc.utf8_slice_codeunits(pc.utf8_trim_whitespace(table.col("Date")), 0, 10)
     days = dates(file, day_text, lines, "Date", ["%Y-%m-%d", "%m/%d/%Y"], example="2015-09-04")
@@ -152,6 +179,14 @@ def read_daily(file: ExportFile, options: dict | None = None) -> Parsed:
 
 #: Descriptive columns of the legacy exports (not counts), and a rate worked out here.
 LEGACY_TEXT = {"Tweet id", "Tweet permalink", "Tweet text", "time", "Date", "engagement rate"}
+#: The columns the legacy exports write: the descriptive ones, ``Tweets published``,
+#: and figures named in lower-case words (``user profile clicks``, ``email tweet``),
+#: each also as ``promoted ...``. Any other column was added after the download.
+LEGACY_COLUMNS = Columns(
+    "Twitter",
+    names={*LEGACY_TEXT, "Tweets published", *COUNTS},
+    patterns=[r"(?:promoted )?[a-z]+(?: [a-z]+)*"],
+)
 
 
 def _legacy_unread(header: list[str], counts: dict[str, str]) -> list[str]:
@@ -197,6 +232,7 @@ def read_premium_content(file: ExportFile, options: dict | None = None) -> Parse
     """
     header_index = find_header(file, ["Post id", "Date"], what="content export header row")
     table = read_table(file, header_index)
+    PREMIUM_COLUMNS.check(file, table.columns, header_index + 1)
     lines = table.lines
     excel_ids(file, table.col("Post id"), lines, "Post id")
     days = _premium_days(file, table, lines)
@@ -220,6 +256,7 @@ def read_premium_overview(file: ExportFile, options: dict | None = None) -> Pars
     """
     header_index = find_header(file, ["Date", "Impressions"], what="overview header row")
     table = read_table(file, header_index)
+    PREMIUM_COLUMNS.check(file, table.columns, header_index + 1)
     lines = table.lines
     days = _premium_days(file, table, lines)
     one_row_per(file, lines, "day", days)

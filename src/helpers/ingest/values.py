@@ -23,7 +23,9 @@ _EXCEL_NUMBER_RE = re.compile(r"^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$")
 #: the rounding of the figures shown, half a unit of the column's last decimal
 #: place for each cell summed. Counts (no decimals) are exact, so any difference
 #: counts; ``1183689.3666`` hours summed over 400 rows may be off by 0.02. The same
-#: rule for every metric (see :func:`total_covers_more`).
+#: rule for every metric (see :func:`total_covers_more`); a reader adds the rounding
+#: of an export that works its figures out more coarsely than it shows them
+#: (``relative``: YouTube's watch hours).
 TOTAL_TOLERANCE = 0.5
 
 
@@ -252,6 +254,7 @@ def total_covers_more(
     rows: int = 1,
     places: int = 0,
     signed: bool = False,
+    relative: float = 0.0,
 ) -> bool:
     """Compare a totals-row cell with the sum of the rows it totals.
 
@@ -262,8 +265,10 @@ def total_covers_more(
     shown may add up either way.
 
     The two agree within :data:`TOTAL_TOLERANCE` of a unit in the ``places``-th
-    decimal place for each of the ``rows`` summed and the total: the rounding of
-    the figures shown, nothing for whole numbers.
+    decimal place for each of the ``rows`` summed and the total (the rounding of
+    the figures shown, nothing for whole numbers), or within ``relative`` times the
+    larger of the two (the export's own rounding, where it works a figure out less
+    precisely than it shows it), whichever is more.
 
     Returns:
         ``True`` when the total differs from the rows' sum (is larger, or either
@@ -276,15 +281,31 @@ def total_covers_more(
     if np.isnan(total):
         return False
     rounding = TOTAL_TOLERANCE * 10.0**-places * (rows + 1) if places else 0.0
+    rounding = max(rounding, relative * max(abs(total), abs(rows_sum)))
     slack = rounding + 1e-9 * max(abs(total), 1.0)  # float sums
     if total < rows_sum - slack and not signed:
+        shown = _places_apart(total, rows_sum, places)
         raise file.error(
-            f"a total of at least the sum of the rows above it ({rows_sum:,.0f})",
+            f"a total of at least the sum of the rows above it "
+            f"({figure_text(rows_sum, shown)}, more than the rounding of the figures explains)",
             line=line,
             column=column,
-            found=f"{total:,.0f}",
+            found=f"{figure_text(total, shown)}, {figure_text(rows_sum - total, shown)} less",
         )
     return abs(total - rows_sum) > slack
+
+
+def figure_text(value: float, places: int = 0) -> str:
+    """A figure with thousands commas and ``places`` decimals (``13,042.4778``)."""
+    return f"{value:,.{places}f}"
+
+
+def _places_apart(a: float, b: float, places: int) -> int:
+    """The decimals (at least ``places``, at most 6) that show ``a`` and ``b`` apart."""
+    shown = places
+    while shown < 6 and figure_text(a, shown) == figure_text(b, shown):
+        shown += 1
+    return shown
 
 
 def one_row_per(file: ExportFile, lines: np.ndarray, what: str, *keys: Any) -> None:

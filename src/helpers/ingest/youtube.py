@@ -37,11 +37,13 @@ from helpers.ingest.values import (
     dates,
     decimals,
     figure_column,
+    figure_text,
     numbers,
     one_row_per,
     total_covers_more,
     unread_note,
 )
+from helpers.ingest.vocabulary import Columns
 
 CHANNEL = "youtube"
 TABLE_FORMAT = "youtube_table"
@@ -54,6 +56,12 @@ METRICS: dict[str, tuple[str, ...]] = {
     "watch_hours": ("Watch time (hours)",),
     "subscribers_gained": ("Subscribers",),
 }
+#: Studio's own rounding of a figure, relative to it, where it is coarser than the
+#: decimals shown: its watch hours (4 decimals) are worked out apart for the Total
+#: and for each row, and a Traffic source table's Total of 13,042.4778 hours stood
+#: 0.0025 hours below its rows, more than the rounding of 4 decimals explains. A
+#: Total within a millionth of its rows agrees with them.
+ROUNDING: dict[str, float] = {"watch_hours": 1e-6}
 KNOWN_COLUMNS = frozenset(c for names in METRICS.values() for c in names)
 #: Descriptive columns of a Content tab export (not figures).
 TEXT_COLUMNS = {"Date", "Content", "Video title", "Video publish time", "Duration"}
@@ -68,6 +76,15 @@ DIMENSIONS = frozenset(
         "End screen element", "Card", "Translation use", "Search term", "Live or on demand",
     }
 )  # fmt: skip
+#: The columns Studio writes: the figures read, the descriptive columns, the tabs'
+#: dimensions, and every other figure under Studio's names, which start with a
+#: capital or a digit and hold no underscore (``Impressions click-through rate (%)``,
+#: ``Average view duration``). A column named otherwise was added after the download.
+STUDIO_COLUMNS = Columns(
+    "YouTube Studio",
+    names={*KNOWN_COLUMNS, *TEXT_COLUMNS, *DIMENSIONS},
+    patterns=[r"[A-Z0-9][^_]*"],
+)
 DAY_FORMATS = ["%Y-%m-%d", "%b %d, %Y"]
 DATE_EXAMPLE = "2024-09-27 (as Studio writes it: export again rather than re-save it)"
 _FOLDER = re.compile(r"(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})\s*(.*)$")
@@ -165,6 +182,7 @@ def read_table_data(file: ExportFile, options: dict | None = None) -> Parsed:
     header_index = next(i for i, line in enumerate(file.head) if line.strip())
     table = read_table(file, header_index)
     frame, lines = table.frame, table.lines
+    STUDIO_COLUMNS.check(file, frame.columns, header_index + 1)
     dimension = _dimension(file, frame, header_index + 1)
     start, end, _ = folder_hints(file)
     start = pd.Timestamp(options["start"]) if options.get("start") else start
@@ -186,6 +204,7 @@ def read_table_data(file: ExportFile, options: dict | None = None) -> Parsed:
         for col, metric in columns.items():
             total = float(numbers(file, frame[col].iloc[[position]], lines[[position]], col)[0])
             shown = float(np.nansum(values[(metric, col)]))
+            places = decimals(frame[col])
             covers = total_covers_more(
                 file,
                 line=line,
@@ -193,14 +212,15 @@ def read_table_data(file: ExportFile, options: dict | None = None) -> Parsed:
                 total=total,
                 rows_sum=shown,
                 rows=len(data),
-                places=decimals(frame[col]),
+                places=places,
                 signed=config.METRICS[metric].signed,  # net subscribers: either way
+                relative=ROUNDING.get(metric, 0.0),
             )
             if covers:
                 kept[(metric, col)] = np.array([total])
                 notes.append(
-                    f"{col} total {total:,.0f} covers more than the rows shown "
-                    f"({shown:,.0f}): kept for the whole channel"
+                    f"{col} total {figure_text(total, places)} covers more than the rows "
+                    f"shown ({figure_text(shown, places)}): kept for the whole channel"
                 )
         parts.append(long_values(first, last, "", np.array([line]), kept))
     n = len(data)
@@ -229,6 +249,7 @@ def read_chart_data(file: ExportFile, options: dict | None = None) -> Parsed:
     header_index = find_header(file, ["Date"], what="header row Date, <dimension>, ...")
     table = read_table(file, header_index)
     frame, lines = table.frame, table.lines
+    STUDIO_COLUMNS.check(file, frame.columns, header_index + 1)
     dimension = _dimension(file, frame, header_index + 1)
     days = dates(file, frame["Date"], lines, "Date", DAY_FORMATS, example=DATE_EXAMPLE)
     columns = _columns(list(frame.columns))
@@ -246,6 +267,7 @@ def read_totals(file: ExportFile, options: dict | None = None) -> Parsed:
     """Read ``Totals.csv`` (per day, whole channel)."""
     header_index = find_header(file, ["Date"], what="header row Date, <metric>")
     table = read_table(file, header_index)
+    STUDIO_COLUMNS.check(file, table.columns, header_index + 1)
     lines = table.lines
     days = dates(file, table.col("Date"), lines, "Date", DAY_FORMATS, example=DATE_EXAMPLE)
     one_row_per(file, lines, "day", days)
@@ -271,11 +293,17 @@ def _chart(file: ExportFile, cells: list[str], following: list[str]) -> bool:
 
 
 def _totals(file: ExportFile, cells: list[str], following: list[str]) -> bool:
-    return "Date" in cells and len(cells) >= 2 and set(cells) - {"Date"} <= KNOWN_COLUMNS
+    """``Date`` and figures only: the metrics read, and others Studio writes (``Shares``)."""
+    return (
+        "Date" in cells
+        and _known(cells)
+        and not set(cells) & (DIMENSIONS | TEXT_COLUMNS) - {"Date"}
+        and all(STUDIO_COLUMNS.knows(c) for c in cells)
+    )
 
 
 FORMATS = (
     Format(TABLE_FORMAT, "YouTube Studio Table data", _table, read_table_data),
-    Format(CHART_FORMAT, "YouTube Studio Chart data", _chart, read_chart_data),
     Format(TOTALS_FORMAT, "YouTube Studio Totals", _totals, read_totals),
+    Format(CHART_FORMAT, "YouTube Studio Chart data", _chart, read_chart_data),
 )

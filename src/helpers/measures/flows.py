@@ -349,6 +349,7 @@ FLOW_ORDER: tuple[str, ...] = (
     "tweets",
     "new_follows",
     "new_likes",
+    "visits",
     "subscribers_gained",
     "watch_hours",
     "sessions",
