@@ -23,7 +23,9 @@ EXAMPLE := data/example
 UV_VERSION := 0.13.9
 KERNEL := engagement-briefings
 AXE := node_modules/axe-core/axe.min.js
-# The briefing template for plain `jupyter nbconvert --template engagement-briefing`.
+# The briefing template for plain `jupyter nbconvert --template engagement-briefing`:
+# installed by the set-up itself (with the configuration that names it), and again when
+# its installer changes.
 NBTEMPLATE := $(VENV)/share/jupyter/nbconvert/templates/engagement-briefing
 
 .PHONY: help setup data processed briefing briefings example lab check test lint format lock clean
@@ -39,6 +41,7 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (engagement-briefings)" >/dev/null
 	$(BIN)/python -m helpers.briefing.kernel >/dev/null
+	$(BIN)/python -m helpers.briefing.nbconvert_template >/dev/null
 	@touch $@
 
 $(NBTEMPLATE): $(STAMP) src/helpers/briefing/nbconvert_template.py

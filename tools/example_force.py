@@ -844,6 +844,7 @@ _X_METRICS = {
     "Shares": "shares",
     "Replies": "replies",
     "Reposts": "retweets",
+    "New follows": "new_follows",
 }
 
 

@@ -38,6 +38,12 @@ TIDY_CSV: str = "tidy.csv"
 NOTEBOOKS_DIR: Path = ROOT / "notebooks"
 OUTPUTS_DIR: Path = ROOT / "outputs"
 
+#: Pixels per inch of the PNG a chart is shown as (sharp on high-density screens).
+CHART_PIXELS_PER_INCH = 150
+#: The share of its own size a chart is printed at in the board paper: with the
+#: charts' smallest text at 9 pt (``present.theme.MIN_FONT_PT``), 7.2 pt on paper.
+CHART_PRINT_SCALE = 0.8
+
 KERNEL_NAME = "engagement-briefings"
 
 #: Account label used for a channel-wide figure (all accounts together).
@@ -287,8 +293,8 @@ class ArchiveMeasure:
         channel: Tidy channel.
         metric: Tidy metric.
         title: What the chart is called.
-        snapshot: True for a level on a day (the last in the period's month is
-            used); False for a count over time (only the whole period month is used,
+        snapshot: True for a level on a day (the latest a briefing shows is used);
+            False for a count over time (the latest whole month a briefing shows,
             never a longer span, so the periods compare like with like).
     """
 
@@ -306,9 +312,9 @@ class ArchiveMeasure:
     def reading(self) -> str:
         """What one point is, in words (each point's own date is given with it)."""
         return (
-            "the latest figure in each briefing's month"
+            "the latest figure each briefing shows"
             if self.snapshot
-            else "the count for each briefing's month"
+            else "the latest month's count each briefing shows"
         )
 
 

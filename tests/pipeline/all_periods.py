@@ -2,7 +2,7 @@
 
 The build copies ``data/raw`` into a scratch folder, runs ``engagement data`` and
 ``engagement run --all`` there (the way a person runs them), then asks for the
-board papers of 2015-09 and 2015-11 with ``engagement run --period P --pdf``:
+board papers of 2015-06, 2015-09 and 2015-11 with ``engagement run --period P --pdf``:
 those periods are already up to date, so only their PDFs are printed. Under
 pytest-xdist the first worker builds while holding a file lock and the others
 load the recorded result (as :mod:`tests.browser.harness` does).
@@ -21,7 +21,7 @@ import pytest
 from tests.browser.harness import Command, copy_raw, engagement, engagement_env, shared_base
 
 #: Periods whose board paper is printed (2015-11, the default, is the 2015 report's paper).
-PDF_PERIODS: tuple[str, ...] = ("2015-09", "2015-11")
+PDF_PERIODS: tuple[str, ...] = ("2015-06", "2015-09", "2015-11")
 
 
 @dataclass

@@ -181,6 +181,53 @@ def test_every_figure_carries_its_own_date(tmp_path: Path) -> None:
     assert cells == {"November 2015": "651 18 Nov 2015", "October 2015": "500 31 Oct 2015"}
 
 
+def test_each_row_holds_the_latest_figures_its_briefing_shows(tmp_path: Path) -> None:
+    """A November paper whose counts were last taken on 31 October shows those, dated."""
+    out = tmp_path / "out"
+    write_period(out, "2015-10", [_record("facebook", "page_likes", "2015-10-31", 205992.0)], [])
+    write_period(
+        out,
+        "2015-11",
+        [
+            _record("facebook", "page_likes", "2015-09-30", 200644.0),
+            _record("facebook", "page_likes", "2015-10-31", 205992.0),
+            _record("instagram", "followers", "2015-11-18", 651.0),
+            _record("website", "sessions", "2015-10-31", 230242.0, start="2015-10-01"),
+            _record("website", "sessions", "2015-10-31", 9e9, start="2015-05-01"),  # six months
+        ],
+        [],
+    )
+    build_archive(out)
+    soup = _soup(out)
+    row = next(
+        r
+        for r in soup.select("table.archive-figures tbody tr")
+        if r.th.get_text() == "November 2015"
+    )
+    cells = [td.get_text(" ", strip=True) for td in row.select("td")]
+    assert "205,992 31 Oct 2015" in cells
+    assert "651 18 Nov 2015" in cells
+    assert "230,242 Oct 2015" in cells  # the latest month, never the six months' sum
+    likes = soup.select_one("figure.trend[data-measure='facebook/page_likes']")
+    points = {c["data-period"]: float(c["data-value"]) for c in likes.select("circle")}
+    assert points == {"2015-10": 205992.0, "2015-11": 205992.0}  # the chart reaches November
+
+
+def test_figures_of_different_definitions_are_not_joined(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_period(out, "2015-09", [_record("itk", "registered_users", "2015-09-30", 23224.0)], [])
+    write_period(
+        out,
+        "2015-10",
+        [_record("itk", "registered_users", "2015-10-31", 23.7, unit="thousands")],
+        [],
+    )
+    build_archive(out)
+    figure = _soup(out).select_one("figure.trend[data-measure='itk/registered_users']")
+    assert len(figure.select("circle")) == 2
+    assert figure.select("polyline") == []
+
+
 def test_chart_axes_start_at_zero_so_slopes_are_in_proportion(tmp_path: Path) -> None:
     """23,224 to 23,655 users (+1.9%) is a nearly flat line, not a climb across the chart."""
     out = tmp_path / "out"
@@ -216,11 +263,15 @@ def test_each_period_shows_its_date_of_issue_or_draft(tmp_path: Path) -> None:
 # --- every period of the embedded data ----------------------------------------------
 
 
-def _headline_value(folder: Path, channel: str, metric: str, snapshot: bool) -> float | None:
-    """The channel-wide figure of the period's own month in its headlines.json."""
-    month = pd.Period(folder.name, freq="M")
-    first, last = str(month.start_time.date()), str(month.end_time.date())
+def _headline_record(folder: Path, channel: str, metric: str, snapshot: bool) -> dict | None:
+    """The latest channel-wide figure the period's briefing shows (its headlines.json)."""
+    last = str(pd.Period(folder.name, freq="M").end_time.date())
     records = json.loads((folder / "headlines.json").read_text(encoding="utf-8"))
+
+    def one_month(r: dict) -> bool:
+        first, end = pd.Timestamp(r["start"]), pd.Timestamp(r["end"])
+        return first.is_month_start and end.is_month_end and first.month == end.month
+
     found = [
         r
         for r in records
@@ -229,12 +280,15 @@ def _headline_value(folder: Path, channel: str, metric: str, snapshot: bool) -> 
         and r["account"] in {config.ALL_ACCOUNTS, config.WEBSITE_ACCOUNT}
         and not r.get("segment")
         and r.get("measure", "value") == "value"
-        and (
-            (snapshot and first <= r["start"] == r["end"] <= last)
-            or (not snapshot and (r["start"], r["end"]) == (first, last))
-        )
+        and r["end"] <= last
+        and ((snapshot and r["start"] == r["end"]) or (not snapshot and one_month(r)))
     ]
-    return max(found, key=lambda r: r["end"])["value"] if found else None
+    return max(found, key=lambda r: r["end"]) if found else None
+
+
+def _headline_value(folder: Path, channel: str, metric: str, snapshot: bool) -> float | None:
+    record = _headline_record(folder, channel, metric, snapshot)
+    return record["value"] if record else None
 
 
 @pytest.mark.pipeline

@@ -31,7 +31,7 @@ MAX_PAGES = 12
 #: The least a page but the last must be filled: inked height over the text area's height.
 MIN_FILL = 0.40
 #: The A4 text area between the running header and the page number (print.css margins).
-TOP_MM, BOTTOM_MM, PAGE_MM = 16, 15, 297
+TOP_MM, BOTTOM_MM, PAGE_MM = 14, 13, 297
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from helpers import config
+from helpers.present import formats
 from tests.pipeline.all_periods import AllPeriods, all_periods  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("periods")]
@@ -250,10 +251,12 @@ def test_2015_10_key_points_carry_the_reports_main_messages(built):
     points = " ".join(points.split())
     assert "Facebook likes grew by 63.1%" in points
     assert "Twitter followers by 80.3%" in points
-    assert "on Facebook likes, East (+34.4%)" in points
-    assert "on In the Know, East (+40.2%)" in points
+    # one key point an audience, one finding a sentence
+    assert "Facebook likes grew fastest in East (+34.4%)" in points
+    assert "In the Know registered users grew fastest in East (+40.2%)" in points
     # the accounts that outgrew every division on Twitter are named first
-    assert "on Twitter followers, the specialist accounts (+35.5%) and Lancs Police" in points
+    assert "Twitter followers grew fastest on the specialist accounts (+35.5%) and Lancs" in points
+    assert "The fastest division was South (+27.6%)." in points
     assert "latest figures, 30 September 2015" in points
     assert "23%–27%" in points and "11%" in points
 
@@ -297,6 +300,8 @@ def _shown_forms(records: list[dict]) -> set[str]:
             continue
         v = abs(r["value"])
         out |= {f"{v:,.0f}", f"{v:,.1f}", f"{v:,.2f}", f"{v:.0f}", f"{v:.1f}", f"{v:.2f}"}
+        if formats.in_millions(v):  # "1.8 million": a count stated in millions
+            out |= {f"{v / 1e6:,.1f}", f"{v / 1e6:,.0f}"}
     return out
 
 

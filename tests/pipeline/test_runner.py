@@ -156,8 +156,10 @@ def test_quality_and_manifest(built):
     folder = built["folder"]
     quality = json.loads((folder / "quality.json").read_text())
     checks = [q["check"] for q in quality]
-    # every stated figure of the window, recomputed by notebooks/quality.ipynb
-    assert "facebook_growth_feb_sep_east" in checks
+    # every stated figure of the window known by its end, recomputed by
+    # notebooks/quality.ipynb: the report of 18 November 2015 is not, in September
+    assert "facebook_page_likes_2015-09-30_total_vs_accounts" in checks
+    assert "facebook_growth_feb_sep_east" not in checks
     assert "quality.ipynb" in (folder / "quality.html").read_text()
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["parameters"]["period"] == PERIOD

@@ -70,8 +70,46 @@ def test_embedded_decision_and_parts(embedded):
         "Operational examples",
         "Developments and next steps",
     ]
-    overview = paper.parts[paper.parts["page"] == "overview"].iloc[0]
-    assert "March 2016" in overview["markdown"]
+    overview = paper.parts[paper.parts["page"] == "overview"].set_index("part")
+    assert list(overview.index) == ["How we engage", "Developments and next steps"]
+    assert "Behind Bars" in " ".join(overview.loc["How we engage", "markdown"].split())
+    assert "March 2016" in overview.loc["Developments and next steps", "markdown"]
+
+
+def test_the_paper_s_closing_parts_in_the_report_s_order_and_only_those_written(embedded):
+    parts = embedded.paper_parts("2015-11")
+    assert [title for title, _ in parts] == [
+        "Implications",
+        "Links to the Police & Crime Plan",
+        "Reasons why restricted",
+        "Background documents",
+        "Contact for further information",
+    ]
+    assert parts[0][1] == "There are no implications."
+    assert parts[-1][1] == embedded.contact("2015-11")
+    assert embedded.paper_parts("2015-10") == []
+
+
+def test_a_paper_leaves_out_a_closing_part_the_analyst_did_not_write(tmp_path: Path) -> None:
+    folder = tmp_path / "commentary"
+    folder.mkdir()
+    (folder / "2015-12.md").write_text(
+        "---\nperiod: 2015-12\nimplications: None for the budget.\n---\n# social\n\nText.\n",
+        encoding="utf-8",
+    )
+    paper = Commentary.from_frames(read_commentary(folder))
+    assert paper.paper_parts("2015-12") == [("Implications", "None for the budget.")]
+
+
+def test_numbers_in_a_closing_part_are_written_in_words(tmp_path: Path) -> None:
+    folder = tmp_path / "commentary"
+    folder.mkdir()
+    (folder / "2015-12.md").write_text(
+        "---\nperiod: 2015-12\nbackground: See the 3 reports.\n---\n# social\n\nText.\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError, match="numbers in the background text written in words"):
+        read_commentary(folder)
 
 
 def test_undated_figures_are_reported_on_a_day_not_given_a_window(embedded):
@@ -191,7 +229,8 @@ FAILURES = [
         "decision:",
         "decisions:",
         ("decisions:", 1),
-        "only the keys period, issued, decision, contact, figures",
+        "only the keys period, issued, decision, contact, implications, plan, restricted, "
+        "background, figures",
     ),
     (OCT, "    metric: comments\n", "", ("  morecambe_qa_comments:", 1), "a line 'metric:'"),
     (
@@ -199,7 +238,7 @@ FAILURES = [
         "  morecambe_qa_comments:",
         "  morecambe_qa_reach:",
         ("  morecambe_qa_reach:", 2),
-        "each key once in figures (first on line 7)",
+        "each key once in figures (first on line 14)",
     ),
     (OCT, "  cse_reach:\n", "  CSE-reach:\n", ("CSE-reach", 1), "a figure id of lower-case"),
     (OCT, "---\n# overview", "---\nA stray line.\n# overview", ("A stray", 1), "a page heading"),
@@ -281,7 +320,7 @@ FAILURES = [
         "decision: The Commissioner is requested to note the report.\n",
         "decision: The Commissioner is requested to note the 3 reports.\n",
         ("decision:", 1),
-        "numbers in the decision line written in words",
+        "numbers in the decision text written in words",
     ),
     (
         OCT,

@@ -9,7 +9,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from helpers.briefing import images
-from helpers.present import figure, primitives
+from helpers.present import figure, primitives, theme
 from tests.unit.test_primitives import DATES, LIKES, SOURCE, _restore_rc  # noqa: F401 (autouse)
 
 
@@ -29,7 +29,8 @@ def test_describe_attaches_alt_text_to_the_displayed_png(likes):
     png, metadata = figure.png_with_metadata(fig)
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert metadata["alt"] == 'Likes <script>alert("x")</script> by account'  # escaped by the page
-    assert (metadata["width"], metadata["height"]) == (800, 450)
+    size = tuple(round(v * theme.DPI) for v in theme.FIGSIZE)  # FIGSIZE at 100 px an inch
+    assert (metadata["width"], metadata["height"]) == size
     width, _height = images.png_size(png)
     assert width / metadata["width"] >= 1.5  # at least 150 dpi when printed at display size
 
@@ -81,6 +82,11 @@ def test_a_chart_shows_itself_once_as_png_with_alt_text_and_registers_nothing(li
         assert len(shown.outputs) == 1
         data, metadata = shown.outputs[0].data, shown.outputs[0].metadata
         assert base64.b64decode(data["image/png"]).startswith(b"\x89PNG\r\n\x1a\n")
-        assert metadata["image/png"] == {"width": 800, "height": 450, "alt": "Likes by account"}
+        width, height = (round(v * theme.DPI) for v in theme.FIGSIZE)
+        assert metadata["image/png"] == {
+            "width": width,
+            "height": height,
+            "alt": "Likes by account",
+        }
     finally:
         InteractiveShell.clear_instance()

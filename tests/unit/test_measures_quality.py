@@ -6,6 +6,7 @@ import pytest
 
 from helpers.measures import arithmetic
 from helpers.measures.quality import (
+    DEPENDS_ON_DATES,
     DIFFERS,
     OK,
     check_claims,
@@ -104,13 +105,14 @@ def test_every_discrepancy_in_the_report(tidy, claims):
     found = set(discrepancies(reconcile(tidy, claims))["check"])
     assert found == {
         "facebook_growth_feb_sep_east",
-        "facebook_monthly_growth_text",
-        "twitter_monthly_growth_text",
-        "twitter_lancs_police_monthly_growth_text",
-        "facebook_monthly_reach_text",
-        "facebook_engagement_rate_text",
         "twitter_impressions_text_2015-09",
         "facebook_page_likes_2015-09-30_total_vs_accounts",
+    }
+    # claims over dates the report does not give: judged, shown, not counted as differing
+    dated = reconcile(tidy, claims).set_index("check")
+    assert set(dated.index[dated["status"] == DEPENDS_ON_DATES]) == {
+        "twitter_monthly_growth_text",
+        "facebook_engagement_rate_text",
     }
     assert (reconcile(tidy, claims)["status"] != "not computable").all()
 
@@ -123,6 +125,10 @@ def test_every_discrepancy_in_the_report(tidy, claims):
         (63.1, 50, "at_least", 0, None, OK),
         (4.16, 2.5, "between", 1, 3.0, DIFFERS),
         (2.7, 2.5, "between", 1, 3.0, OK),
+        (2.46, 2.5, "between", 1, 3.0, OK),  # rounds into the range
+        (2.4487, 2.5, "between", 1, 3.0, DIFFERS),  # 2.4
+        (4_885_290, 5e6, "between", -6, 6e6, OK),  # "around 5-6m": to the million
+        (1.8e6, 2e6, "at_least", 0, None, DIFFERS),
         (float("nan"), 1, "equal", 0, None, "not computable"),
     ],
 )
@@ -146,11 +152,40 @@ def test_cmgr_february_to_september_2015_is_above_the_claimed_range(
     assert not 2.5 <= rate <= 3.0  # the report: "between 2.5% and 3% per month"
 
 
-def test_twelve_month_rate_claim_is_flagged(tidy, claims):
+def test_still_growing_claim_is_judged_over_the_latest_interval_and_rests_on_it(tidy, claims):
+    """ "Still both growing at between 2.5% and 3% per month": the report gives no dates, so
+    the claim is judged over the interval "still" speaks of, the latest of the report's
+    readings (30 September to 31 October 2015), and is not counted as differing."""
     checks = check_claims(tidy, claims).set_index("check")
-    for claim, rate in (
-        ("facebook_monthly_growth_text", 4.16),
-        ("twitter_monthly_growth_text", 5.03),
+    for claim, rate, status in (
+        ("facebook_monthly_growth_text", 2.67, OK),
+        ("twitter_monthly_growth_text", 2.45, DEPENDS_ON_DATES),  # 2.4487: rounds to 2.4
     ):
-        assert checks.loc[claim, "status"] == DIFFERS
-        assert checks.loc[claim, "computed"] == pytest.approx(rate, abs=0.005)
+        row = checks.loc[claim]
+        assert (str(row["start"].date()), str(row["end"].date())) == ("2015-09-30", "2015-10-31")
+        assert row["dates"] == "assumed"
+        assert row["status"] == status
+        assert row["computed"] == pytest.approx(rate, abs=0.005)
+    found = set(discrepancies(reconcile(tidy, claims))["check"])
+    assert "twitter_monthly_growth_text" not in found
+
+
+def test_a_range_is_judged_as_a_range_at_its_stated_precision(tidy, claims):
+    """ "Around 5-6m people each month": 4,885,290 is 4.9 million, inside "5-6m" to the
+    million the report states it to."""
+    row = check_claims(tidy, claims).set_index("check").loc["facebook_monthly_reach_text"]
+    assert row["computed"] == 4_885_290
+    assert row["status"] == OK
+
+
+def test_checks_mark_channel_wide_rows_as_totals_like_every_figure_frame(tidy, claims):
+    """The social page's ``checks``: "All accounts" rows are marked, not mixed in unmarked."""
+    from helpers.measures.quality import QUALITY_COLUMNS, checks_for
+    from helpers.tidy.periods import reporting_window
+
+    checks = checks_for(tidy, claims, reporting_window("2015-11", None), ["facebook", "twitter"])
+    assert "is_total" in QUALITY_COLUMNS and list(checks.columns) == QUALITY_COLUMNS
+    assert checks["is_total"].dtype == bool
+    assert (checks["is_total"] == (checks["account"] == "All accounts")).all()
+    accounts = checks[~checks["is_total"]]
+    assert len(accounts) and "All accounts" not in set(accounts["account"])

@@ -20,6 +20,7 @@ def change(channel: str, metric: str, account: str, value: float) -> dict:
 
 
 def test_accounts_that_outgrew_every_division_are_named_ahead_of_the_fastest_division():
+    """One key point per audience, one finding per sentence."""
     records = [
         change("twitter", "followers", "Lancs Police", 31.2),
         change("twitter", "followers", "Specialist", 35.5),
@@ -31,14 +32,19 @@ def test_accounts_that_outgrew_every_division_are_named_ahead_of_the_fastest_div
         change("facebook", "page_likes", "East", 34.4),
         change("facebook", "page_likes", "West", 33.3),
     ]
-    assert overview.fastest_divisions(records) == ""  # a force that declares no divisions
-    text = overview.fastest_divisions(records, ("West", "South", "East"))
-    assert text.startswith("Fastest growth between February and September 2015:")
-    twitter = text.split("on Twitter followers, ")[1]
-    assert twitter.startswith("the specialist accounts (+35.5%) and Lancs Police (+31.2%)")
-    assert "outgrew every division (fastest division South (+27.6%))" in twitter
-    assert "on Facebook likes, East (+34.4%)" in text  # no account outgrew East
-    assert "Fastest-growing division" not in text
+    assert overview.fastest_divisions(records) == []  # a force that declares no divisions
+    points = overview.fastest_divisions(records, ("West", "South", "East"))
+    assert (
+        points[0]
+        == "Facebook likes grew fastest in East (+34.4%) between February and September 2015."
+    )
+    assert points[1] == (
+        "Twitter followers grew fastest on the specialist accounts (+35.5%) and Lancs Police "
+        "(+31.2%) between February and September 2015, ahead of every division. "
+        "The fastest division was South (+27.6%)."
+    )
+    for point in points:  # one finding a sentence: no run-on lists of channels
+        assert ";" not in point and point.count("(") <= 3
 
 
 def check(kind: str, status: str, **extra) -> dict:
@@ -54,31 +60,60 @@ def test_quoted_commentary_figures_are_not_counted_as_checks():
     ]
     assert len(overview.checked(quality)) == 2
     line = overview.quality_line(quality)
-    assert line.startswith("Data quality: 1 of the 2 figures stated in the report agree")
-    assert "1 differs beyond rounding" in line
-    assert "2 figures in the commentary are quoted from the report" in line
-    paragraph = overview.quality_paragraph(quality, [])
+    assert line == (
+        "Data quality: 1 of the 2 stated figures agrees with the data; "
+        "1 differs beyond rounding (listed in the annex)."
+    )
+    paragraph = overview.quality_paragraph(quality)
     assert "quoted, not checked" in paragraph
     assert "were checked against the data" not in paragraph
     assert [q["status"] for q in overview.flagged_checks(quality)] == ["differs"]
 
 
-def test_growth_a_month_gives_each_channel_its_own_computed_rate():
+STILL_GROWING = "Facebook and twitter still both growing at between 2.5% and 3% per month"
+
+
+def test_a_claim_resting_on_dates_is_shown_over_them_and_not_counted_as_differing():
     common = {
         "kind": "cmgr",
-        "status": "differs",
+        "comparison": "between",
+        "dates": "assumed",
         "stated": 2.5,
         "stated_high": 3.0,
-        "start": "2014-09-30",
-        "end": "2015-09-30",
+        "start": "2015-09-30",
+        "end": "2015-10-31",
         "account": "All accounts",
+        "quote": STILL_GROWING,
     }
     quality = [
-        {**common, "check": "fb", "channel": "facebook", "metric": "page_likes", "computed": 4.16},
-        {**common, "check": "tw", "channel": "twitter", "metric": "followers", "computed": 5.03},
-    ]
-    text = overview.quality_paragraph(quality, [])
-    assert "(the counts give Facebook likes 4.2% and Twitter followers 5.0% a month)" in text
+        {**common, "check": "fb", "channel": "facebook", "metric": "page_likes",
+         "computed": 2.665, "status": "ok"},
+        {**common, "check": "tw", "channel": "twitter", "metric": "followers",
+         "computed": 2.4487, "status": "depends on the dates"},
+        {"check": "itk", "kind": "pct_change", "channel": "itk", "metric": "registered_users",
+         "status": "ok", "stated": 24.4, "computed": 24.41},
+    ]  # fmt: skip
+    text = overview.quality_paragraph(quality)
+    assert "over 30 September to 31 October 2015" in text
+    assert "Facebook page likes growth a month 2.7%, which agrees" in text
+    assert "Twitter followers growth a month 2.4%" in text
+    assert "In the Know" not in text  # no unrelated figure
+    assert "2 of 3 stated figures agree with the tables they come from" in text
+    line = overview.quality_line(quality)
+    assert "differ" not in line.replace("different", "")
+    assert "one rests on dates the report does not give (listed in the annex)" in line
+    assert overview.flagged_checks(quality) == []
+
+
+def test_all_agreeing_and_none_stated_are_said_in_plain_words():
+    agree = [{"check": c, "kind": "pct_change", "status": "ok"} for c in "abcde"]
+    assert overview.quality_line(agree) == (
+        "Data quality: All five stated figures agree with the data."
+    )
+    assert overview.quality_paragraph(agree) == (
+        "All five stated figures agree with the tables they come from."
+    )
+    assert overview.quality_line([]).startswith("No report had stated figures")
 
 
 def test_each_figure_the_report_got_wrong_is_named_with_its_stated_precision():
@@ -93,12 +128,12 @@ def test_each_figure_the_report_got_wrong_is_named_with_its_stated_precision():
         {**common, "check": "d", "kind": "value", "channel": "twitter", "metric": "impressions",
          "comparison": "at_least", "stated": 2e6, "computed": 1.8e6},
     ]  # fmt: skip
-    text = overview.quality_paragraph(quality, [])
+    text = overview.quality_paragraph(quality)
     assert (
         "the differences are small: Facebook page likes total: 200,644 stated against 200,642; "
         "Facebook page likes % change, East: 34.5% stated against 34.4%; "
-        "Facebook engagement rate: 15% stated against 16.2%; "
-        "Twitter impressions: at least 2,000,000 stated against 1,800,000."
+        "Facebook engagement rate: 15% stated against 16%; "
+        "Twitter impressions: at least 2 million stated against 1.8 million."
     ) in text
 
 

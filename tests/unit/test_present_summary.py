@@ -88,7 +88,7 @@ def test_check_rows_state_figures_as_stated_and_name_the_kind_once():
             {**base, "kind": "engagement_rate", "metric": "engagement_rate", "stated": 11},
         ]
     )
-    assert rows[0].stated == "20.4%" and rows[0].computed == "20.35%"
+    assert rows[0].stated == "20.4%" and rows[0].computed == "20.4%"  # the stated precision
     assert rows[1].stated == "11%"
     assert rows[1].what == "engagement rate"  # not "engagement rate: engagement rate"
     assert rows[0].what.endswith(": % change")
@@ -174,6 +174,9 @@ class _Notes:
     def contact(self, period):
         return ""
 
+    def paper_parts(self, period):
+        return [("Implications", "None.")] if period == "2015-11" else []
+
 
 def test_overview_record_is_json_ready_and_hidden_behind_its_mime_type():
     record = summary.overview_record("2015-11", "November 2015", "w", _Notes(), ["a", "", "b"])
@@ -186,6 +189,8 @@ def test_overview_record_is_json_ready_and_hidden_behind_its_mime_type():
         "decision": "Note the report.",
         "issued": "2015-11-18",
         "contact": None,
+        "latest": None,
+        "paper_parts": [{"title": "Implications", "text": "None."}],
     }
     assert "issued 18 November 2015" in bundle["text/plain"]
     draft = summary.overview_record("2015-10", "October 2015", "w", _Notes(), [])
@@ -230,3 +235,15 @@ def test_a_plain_figure_is_named_by_its_metric_alone():
         [{**BOUND, "kind": "value", "metric": "impressions", "channel": "twitter"}]
     )
     assert rows[0].what == "impressions"
+
+
+def test_the_front_says_what_the_figures_reach_not_the_window():
+    """A November paper whose figures reach 31 October says so; a projection does not count."""
+    headlines = [
+        {"measure": "value", "start": "2015-10-31", "end": "2015-10-31"},
+        {"measure": "sum", "start": "2015-05-01", "end": "2015-10-31"},
+        {"measure": "projection", "start": "2015-10-31", "end": "2016-04-30"},
+    ]
+    record = summary.overview_record("2015-11", "November 2015", "w", _Notes(), [], headlines)
+    assert record.to_json()["latest"] == "2015-10-31"
+    assert summary.latest_day([]) is None

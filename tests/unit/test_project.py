@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 
+import pytest
 import yaml
 
 from helpers import config
@@ -88,3 +89,29 @@ def test_make_lab_opens_the_project_root_and_passes_lab_args():
     assert "--LabApp.default_url=/lab/tree/notebooks" in words
     assert words[-3:] == ["--no-browser", "--port=8890", "--allow-root"]
     assert not any(w.startswith("--notebook-dir") for w in words)
+
+
+def test_make_briefing_alone_installs_the_template_that_plain_nbconvert_is_told_to_use():
+    """The set-up writes the nbconvert configuration naming ``engagement-briefing``
+    (``helpers.briefing.kernel``); it installs that template too, so that after a first
+    ``make briefing`` plain ``jupyter nbconvert --to html`` finds it."""
+    import shutil
+    import subprocess
+
+    make = shutil.which("make")
+    if make is None:  # pragma: no cover - make is part of the project's setup
+        pytest.skip("make is not installed")
+    dry = subprocess.run(
+        [make, "-n", "-B", "briefing"],
+        cwd=config.ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    lines = dry.splitlines()
+    configured = next(i for i, row in enumerate(lines) if "-m helpers.briefing.kernel" in row)
+    installed = next(
+        i for i, row in enumerate(lines) if "-m helpers.briefing.nbconvert_template" in row
+    )
+    run = next(i for i, row in enumerate(lines) if "engagement run" in row)
+    assert configured < run and installed < run

@@ -122,7 +122,10 @@ def published_periods(out_dir: Path) -> list[PeriodEntry]:
 def headline_record(
     records: Sequence[Mapping[str, Any]], measure: Measure, period: str
 ) -> dict | None:
-    """The channel-wide value of ``measure`` for the month of ``period``.
+    """The latest channel-wide value of ``measure`` that the briefing of ``period`` shows.
+
+    A November paper whose follower counts were last taken on 31 October shows those:
+    its row and its point carry them, dated 31 October.
 
     Args:
         records: The period's ``headlines.json``.
@@ -131,11 +134,11 @@ def headline_record(
 
     Returns:
         For a snapshot measure, the channel-wide record (no segment, measure
-        ``value``) of the last day in the month with one; for a count over time,
-        the record covering exactly that month. None when the period has none.
+        ``value``) of the latest day up to the period's end; for a count over time,
+        the latest record covering exactly one calendar month (never a longer span,
+        so that the briefings compare like with like). None when the briefing has none.
     """
-    month = pd.Period(period, freq="M")
-    first, last = str(month.start_time.date()), str(month.end_time.date())
+    last = str(pd.Period(period, freq="M").end_time.date())
     found = [
         dict(r)
         for r in records
@@ -147,11 +150,25 @@ def headline_record(
         and isinstance(r.get("value"), int | float)
         and math.isfinite(r["value"])
     ]
+    found = [r for r in found if str(r.get("end"))[:10] <= last]
     if measure.snapshot:
-        found = [r for r in found if first <= str(r.get("start")) == str(r.get("end")) <= last]
+        found = [r for r in found if str(r.get("start")) == str(r.get("end"))]
     else:
-        found = [r for r in found if str(r.get("start")) == first and str(r.get("end")) == last]
+        found = [r for r in found if _one_month(str(r.get("start")), str(r.get("end")))]
     return max(found, key=lambda r: str(r["end"])) if found else None
+
+
+def _one_month(start: str, end: str) -> bool:
+    """Whether ``start`` to ``end`` is exactly one calendar month."""
+    first, last = pd.Timestamp(start), pd.Timestamp(end)
+    return (
+        first.is_month_start and last.is_month_end and first.to_period("M") == last.to_period("M")
+    )
+
+
+def _definition(record: Mapping[str, Any]) -> tuple[str, str]:
+    """What a figure counts: its account and unit (figures of two definitions are not joined)."""
+    return str(record.get("account")), str(record.get("unit") or "count")
 
 
 def record_date(record: Mapping[str, Any], *, short: bool = False) -> str:
@@ -244,11 +261,14 @@ def build_chart(measure: Measure, entries: Sequence[PeriodEntry]) -> Chart | Non
 
     chart = Chart(measure=measure, title=title)
     run: list[str] = []
+    before: tuple[str, str] | None = None
     for entry, record in found:
-        if record is None:
+        if record is None or (before is not None and _definition(record) != before):
             if len(run) > 1:
                 chart.segments.append(" ".join(run))
             run = []
+        before = _definition(record) if record is not None else None
+        if record is None:
             continue
         value = float(record["value"])
         when = record_date(record)

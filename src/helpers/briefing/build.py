@@ -107,18 +107,22 @@ def _parameters(build: PeriodBuild, name: str, settings: Settings) -> dict[str, 
 
 
 def _retarget(nb: nbformat.NotebookNode, staging: Path, target: Path) -> None:
-    """Point the executed notebook's parameters at the period's final folder.
+    """Point the executed notebook at the period's final folder, where it is published.
 
-    The summary pages read the staging folder while the run builds it; the notebook
-    an analyst reopens from ``outputs/<period>/notebooks/`` reads the published one.
+    The summary pages read the staging folder while the run builds it, and papermill
+    records the staging copy as its ``output_path``; the notebook an analyst reopens
+    from ``outputs/<period>/notebooks/`` reads, and names, the published folder.
     """
     for cell in nb.cells:
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
             cell.source = cell.source.replace(str(staging), str(target))
-    parameters = nb.metadata.get("papermill", {}).get("parameters", {})
+    papermill = nb.metadata.get("papermill", {})
+    parameters = papermill.get("parameters", {})
     for key, value in list(parameters.items()):
         if isinstance(value, str):
             parameters[key] = value.replace(str(staging), str(target))
+    if isinstance(papermill.get("output_path"), str):
+        papermill["output_path"] = papermill["output_path"].replace(str(staging), str(target))
 
 
 def _records(nb: nbformat.NotebookNode, mimetype: str) -> list[dict[str, Any]]:
@@ -175,9 +179,8 @@ def build_notebook(
     if build.cancelled.is_set():  # the run stopped while this notebook ran: publish nothing
         raise NotRun(f"{name}.ipynb was not published: the run of {build.period} stopped")
     result = _result(nb, name, seconds)
-    if name in SUMMARY_PAGES:
-        _retarget(nb, build.staging, settings.out_dir / request.period)
-        nbformat.write(nb, job.output)
+    _retarget(nb, build.staging, settings.out_dir / request.period)
+    nbformat.write(nb, job.output)
     publish_page(nb, name, page, build.staging, settings)
     settings.console.print(f"  done    {request.period} {name} in {seconds:.1f} s")
     return result

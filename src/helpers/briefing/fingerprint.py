@@ -150,15 +150,22 @@ class Inputs:
         )
 
     @cached_property
-    def _claim_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _claim_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         if self.claims.empty:
             empty = np.zeros(0, dtype="datetime64[ns]")
-            return np.zeros(0, dtype=np.uint64), empty, empty
+            return np.zeros(0, dtype=np.uint64), empty, empty, empty
         return (
             _row_hashes(self.claims),
             pd.to_datetime(self.claims["start"]).to_numpy(),
             pd.to_datetime(self.claims["end"]).to_numpy(),
+            pd.to_datetime(self.claims["reported"]).to_numpy(),
         )
+
+    def _checked(self, window_first: pd.Timestamp, window_last: pd.Timestamp) -> np.ndarray:
+        """Which claims a window checks: ending inside it, and stated by its last day."""
+        _, _, ends, reported = self._claim_index
+        last = window_last.to_datetime64()
+        return (ends >= window_first.to_datetime64()) & (ends <= last) & (reported <= last)
 
     @cached_property
     def reference(self) -> str:
@@ -172,18 +179,15 @@ class Inputs:
         return files_digest([path]) if path.is_file() else _sha256(b"no commentary")
 
     def claims_digest(self, window_first: pd.Timestamp, window_last: pd.Timestamp) -> str:
-        """Digest of the claims checked in a window (those ending inside it)."""
-        hashes, _, ends = self._claim_index
-        inside = (ends >= window_first.to_datetime64()) & (ends <= window_last.to_datetime64())
-        return _sha256(hashes[inside].tobytes())
+        """Digest of the claims checked in a window (ending inside it, stated by its end)."""
+        return _sha256(self._claim_index[0][self._checked(window_first, window_last)].tobytes())
 
     def earliest_claim_start(
         self, window_first: pd.Timestamp, window_last: pd.Timestamp
     ) -> pd.Timestamp | None:
         """The first day a claim checked in the window starts on (None: no claim)."""
-        _, starts, ends = self._claim_index
-        inside = (ends >= window_first.to_datetime64()) & (ends <= window_last.to_datetime64())
-        return pd.Timestamp(starts[inside].min()) if inside.any() else None
+        inside = self._checked(window_first, window_last)
+        return pd.Timestamp(self._claim_index[1][inside].min()) if inside.any() else None
 
     def data_digest(self, first: pd.Timestamp, last: pd.Timestamp) -> str:
         """Digest of the tidy rows whose dates overlap ``first``..``last``."""

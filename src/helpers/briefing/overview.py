@@ -10,7 +10,10 @@ Written by the runner from the overview notebook's record
      "decision": "The Commissioner is requested to note the report." or null,
      "issued": "2015-11-18" or null (a draft: no date of issue set),
      "contact": "Media and Communications, Lancashire Constabulary" or null,
-     "force": "Lancashire Constabulary" (the force profile's name; "" when it has none)}
+     "force": "Lancashire Constabulary" (the force profile's name; "" when it has none),
+     "latest": "2015-11-18" or null (the last day any figure shown reaches),
+     "paper_parts": [{"title": "Implications", "text": "There are no implications."},
+                     ..., {"title": "Contact for further information", "text": ...}]}
 
 The archive (:mod:`.archive`) and the PDF (:mod:`.pdf`) read it instead of
 recomputing anything. The decision, date of issue and contact lines come from the
@@ -49,4 +52,4 @@ def read_overview(folder: Path) -> dict[str, Any] | None:
         return None
     if not isinstance(data, Mapping) or any(f not in data for f in FIELDS if f != "contact"):
         return None
-    return {"contact": None, "force": "", **data}
+    return {"contact": None, "force": "", "latest": None, "paper_parts": [], **data}

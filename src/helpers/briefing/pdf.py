@@ -1,15 +1,18 @@
 """``briefing.pdf``: the period's briefings as one A4 board paper, printed by Chromium.
 
 The paper is built offline from the period's HTML pages: a front block (force,
-title, period, the date of issue or "Draft", the "Decision required" and contact
-lines of the analysts' commentary, and the contents with page numbers), then the
-overview and each channel briefing, flowing on from one to the next, and at the
-end one annex: how the figures were worked out and the data-quality summary (the
-full stated-figures table stays in ``quality.html``). A print stylesheet
-(``templates/print.css``) gives A4 pages, a running header and page numbers (CSS
-page margin boxes), keeps tables, charts and headings with what follows them
-whole, and prints every chart at :data:`PRINT_DPI` or finer and no taller than
-:data:`CHART_HEIGHT_MM`.
+title, period, the day the latest figures reach, the date of issue or "Draft", the
+"Decision required" and contact lines of the analysts' commentary, and the contents
+with page numbers), then the overview and each channel briefing, flowing on from one
+to the next, then the paper's closing parts the analysts wrote ("About this paper":
+implications, links to the Police & Crime Plan, reasons why restricted, background
+documents, contact for further information), and at the end one annex: how the
+figures were worked out and the data-quality summary (the full stated-figures table
+stays in ``quality.html``). A print stylesheet (``templates/print.css``) gives A4
+pages, a running header and page numbers (CSS page margin boxes), keeps tables,
+charts and headings with what follows them whole, and prints every chart at
+:data:`CHART_PRINT_SCALE` of its own size (so its text prints at 7 pt or more) and at
+:data:`PRINT_DPI` or finer.
 
 The contents' page numbers come from a first printing: its outline (bookmarks)
 gives the page each part starts on, the numbers are written in, and the paper is
@@ -38,6 +41,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from helpers import config
 from helpers.briefing.overview import QUALITY_PAGE, read_overview
 from helpers.briefing.templating import TEMPLATES, environment, register_filter
 from helpers.fileio import atomic_path
@@ -62,12 +66,19 @@ CHROMIUM_ARGS: tuple[str, ...] = (
 )
 #: Charts print no larger than their pixel width divided by this (dots per inch).
 PRINT_DPI = 150
-#: The tallest a chart prints, in millimetres (its width follows, aspect ratio kept).
-CHART_HEIGHT_MM = 50
+#: A chart prints at this share of its own size (its text at 7 pt or more), no wider
+#: than the text; its own size is its pixel width over :data:`CHART_PIXELS_PER_INCH`.
+CHART_PRINT_SCALE = config.CHART_PRINT_SCALE
+CHART_PIXELS_PER_INCH = config.CHART_PIXELS_PER_INCH
 #: Width of the text on an A4 sheet, in millimetres (210 less print.css's side margins).
-TEXT_WIDTH_MM = 210 - 16 - 15
+TEXT_WIDTH_MM = 210 - 14 - 13
+#: Height of the text on an A4 sheet, in millimetres (297 less print.css's top and
+#: bottom margins).
+TEXT_HEIGHT_MM = 297 - 14 - 13
 #: Title of the paper's one annex.
 ANNEX_TITLE = "Annex: how the figures were worked out, and data quality"
+#: Title of the paper's closing parts (implications ... contact), after the channels.
+ABOUT_TITLE = "About this paper"
 #: What the cover says instead of a date when the analysts set no date of issue.
 DRAFT = "Draft"
 #: Title of the paper (cover and running header).
@@ -169,7 +180,11 @@ def issue_label(issued: object) -> str:
     """The cover's date of issue: ``"18 November 2015"``, or :data:`DRAFT` without one."""
     if not issued:
         return DRAFT
-    day = dt.date.fromisoformat(str(issued))
+    return _day_words(issued)
+
+
+def _day_words(iso: object) -> str:
+    day = dt.date.fromisoformat(str(iso)[:10])
     return f"{day.day} {day:%B %Y}"
 
 
@@ -230,8 +245,10 @@ def print_document(overview: Mapping[str, Any], parts: Sequence[Mapping[str, str
             topic=TOPIC,
             overview=overview,
             issued=issue_label(overview.get("issued")),
+            latest=_day_words(overview["latest"]) if overview.get("latest") else "",
             parts=list(parts),
             annex_title=ANNEX_TITLE,
+            about_title=ABOUT_TITLE,
             running_left=" · ".join(p for p in (str(overview.get("force") or ""), TOPIC) if p),
             running_right=str(overview["period_label"]),
         )
@@ -327,8 +344,10 @@ def _print(context: Any, skeleton: str, parts: list[dict[str, str]], path: Path)
         {
             "parts": parts,
             "dpi": PRINT_DPI,
-            "chartHeightMm": CHART_HEIGHT_MM,
+            "chartScale": CHART_PRINT_SCALE,
+            "chartPixelsPerInch": CHART_PIXELS_PER_INCH,
             "textWidthMm": TEXT_WIDTH_MM,
+            "textHeightMm": TEXT_HEIGHT_MM,
         },
     )
     numbers = part_pages(page.pdf(**_PDF_OPTIONS))

@@ -70,9 +70,24 @@ FIGURE_COLUMNS: list[str] = [
     "dated",
     "source",
 ]
-PERIOD_COLUMNS: list[str] = ["period", "decision", "issued", "contact", "source"]
+#: The board paper's closing parts, optional, in the order a paper gives them (before
+#: the contact): each front-matter key and the heading the paper prints it under.
+PAPER_PARTS: dict[str, str] = {
+    "implications": "Implications",
+    "plan": "Links to the Police & Crime Plan",
+    "restricted": "Reasons why restricted",
+    "background": "Background documents",
+}
+PERIOD_COLUMNS: list[str] = [
+    "period",
+    "decision",
+    "issued",
+    "contact",
+    *PAPER_PARTS,
+    "source",
+]
 
-FRONT_MATTER_KEYS = ("period", "issued", "decision", "contact", "figures")
+FRONT_MATTER_KEYS = ("period", "issued", "decision", "contact", *PAPER_PARTS, "figures")
 #: Largest commentary file read, in bytes (the text of a few pages).
 MAX_COMMENTARY_BYTES = 200_000
 REQUIRED_FIELDS = ("channel", "metric", "value")
@@ -244,6 +259,7 @@ def read_commentary_file(path: Path) -> CommentaryFrames:
             "decision": meta["decision"],
             "issued": meta["issued"],
             "contact": meta["contact"],
+            **{key: meta[key] for key in PAPER_PARTS},
             "source": f"{source}:1",
         }
     ]
@@ -334,14 +350,22 @@ def _read_front_matter(
                 line=keys[key],
             )
         lines_of[key] = " ".join(text.split())
-    for _, number in undeclared_numbers(lines_of["decision"]):
-        raise DataError(
-            path,
-            "numbers in the decision line written in words (dates such as 18 November 2015 "
-            "and years may stay in digits)",
-            line=keys["decision"],
-            found=number,
-        )
+    for key, heading in PAPER_PARTS.items():
+        text = data.get(key) or ""
+        if not isinstance(text, str):
+            raise DataError(
+                path, f"text after {key}: ({heading}; put it in quotes)", line=keys[key]
+            )
+        lines_of[key] = " ".join(text.split())
+    for key in ("decision", *PAPER_PARTS):
+        for _, number in undeclared_numbers(lines_of[key]):
+            raise DataError(
+                path,
+                f"numbers in the {key} text written in words (dates such as 18 November "
+                "2015 and years may stay in digits)",
+                line=keys[key],
+                found=number,
+            )
     issued = data.get("issued") or ""
     if issued:
         issued = _day(
@@ -360,6 +384,7 @@ def _read_front_matter(
         "period": period.strip(),
         "decision": lines_of["decision"],
         "contact": lines_of["contact"],
+        **{key: lines_of[key] for key in PAPER_PARTS},
         "issued": issued,
         "figures": figures,
         "lines": keys,

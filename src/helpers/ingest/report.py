@@ -450,12 +450,14 @@ CLAIM_COLUMNS = [
     "metric",
     "start",
     "end",
+    "dates",
     "stated",
     "stated_high",
     "decimals",
     "unit",
     "report_line",
     "quote",
+    "reported",
 ]
 CLAIM_KINDS = {
     "pct_change",
@@ -467,8 +469,13 @@ CLAIM_KINDS = {
     "period_sum",
     "weighted_share",
     "value",
+    "saturation",
 }
 COMPARISONS = {"equal", "at_least", "at_most", "between"}
+#: Whose dates a claim is checked over: the source's own (``stated``), or dates the
+#: source does not give that the transcription reads into it (``assumed``: "still
+#: growing at ... per month" is the latest interval of the source's figures).
+CLAIM_DATES = ("stated", "assumed")
 
 
 def read_claims(folder: Path | None = None) -> pd.DataFrame:
@@ -505,12 +512,21 @@ def read_claims(folder: Path | None = None) -> pd.DataFrame:
                     column="comparison",
                     found=row["comparison"],
                 )
+            if row["dates"] not in CLAIM_DATES:
+                raise DataError(
+                    path,
+                    f"whose dates the claim is checked over ({' or '.join(CLAIM_DATES)})",
+                    line=line,
+                    column="dates",
+                    found=row["dates"],
+                )
             high = row["stated_high"]
             records.append(
                 {
                     **row,
                     "start": date_cell(table, line, "start", row["start"]),
                     "end": date_cell(table, line, "end", row["end"]),
+                    "reported": date_cell(table, line, "reported", row["reported"]),
                     "stated": count_cell(table, line, "stated", row["stated"]),
                     "stated_high": count_cell(table, line, "stated_high", high) if high else None,
                     "decimals": int(count_cell(table, line, "decimals", row["decimals"])),

@@ -64,6 +64,8 @@ def _month_items(sel: pd.DataFrame, period: pd.Period, kind: str | None) -> pd.D
     daily = inside_month(sel[sel["days"] <= FINE_DAYS], period)
     if daily.empty or (kind is not None and breakdown_kind(daily["segment"].unique()) != kind):
         return None
+    if daily["start"].nunique() < 2:
+        return None  # figures quoted for one day (a campaign's video) are no month's ranking
     if not (daily.groupby("segment")["value"].sum() != 0).any():
         return None  # nothing happened to any item this month: say what the range says
     items = (
@@ -100,8 +102,9 @@ def top_items(
 ) -> pd.DataFrame:
     """The items (videos, pages, sources) with the most of a metric in the period month.
 
-    Day-by-item figures (YouTube's Chart data) are added up over the period month's
-    days. Without them, the latest total by item over a longer range that overlaps
+    Day-by-item figures (YouTube's Chart data) on two days or more of the period
+    month are added up over its days (a figure quoted for one day, a campaign's video,
+    ranks nothing). Without them, the latest total by item over a longer range that overlaps
     the period month is used as it is (a GA4 report of a year, a video's lifetime),
     dated with its own range, and ``runs_past`` says when it runs on after the month.
 

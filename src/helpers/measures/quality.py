@@ -19,9 +19,19 @@ import pandas as pd
 from helpers import config
 from helpers.layout import DataLayout
 from helpers.measures import arithmetic
+from helpers.measures.saturation import EXPONENTIAL, LINEAR, SLOWING, saturation_check
 from helpers.tidy.periods import Window
-from helpers.tidy.select import figure, figure_rows, is_whole_month, rows, sum_of_accounts
+from helpers.tidy.select import (
+    figure,
+    figure_rows,
+    is_whole_month,
+    rows,
+    snapshot_series,
+    sum_of_accounts,
+)
 
+#: The columns of a checks frame; ``is_total`` marks a check of a whole channel
+#: (account "All accounts"), as in every figure frame.
 QUALITY_COLUMNS = [
     "check",
     "kind",
@@ -30,6 +40,7 @@ QUALITY_COLUMNS = [
     "metric",
     "start",
     "end",
+    "dates",
     "comparison",
     "stated",
     "stated_high",
@@ -41,8 +52,16 @@ QUALITY_COLUMNS = [
     "quote",
     "report_line",
     "source",
+    "is_total",
 ]
 OK, DIFFERS, NOT_COMPUTABLE = "ok", "differs", "not computable"
+#: Status of a claim checked over dates its source does not give (``dates`` ``assumed``)
+#: that does not hold over them: it rests on the dates chosen, so it is not counted
+#: among the figures that differ.
+DEPENDS_ON_DATES = "depends on the dates"
+#: Status of a claim about growth (``saturation``) that the readings cannot test yet:
+#: too few of them. It is neither agreement nor a difference.
+UNTESTED = "too few readings to test"
 #: Status of a commentary figure the tidy table does not hold.
 NOT_IN_DATA = "not in the data"
 #: Status of a commentary figure whose only data row transcribes the same document:
@@ -133,6 +152,20 @@ def _value(tidy: pd.DataFrame, c: pd.Series) -> float:
     return figure(tidy, c["channel"], c["metric"], c["start"], c["end"], c["account"], c["segment"])
 
 
+#: A stated ``saturation`` claim's figure: 0 says growth is not levelling off, 1 that it is.
+NOT_SLOWING, SLOWING_DOWN = 0.0, 1.0
+
+
+def _saturation(tidy: pd.DataFrame, c: pd.Series) -> float:
+    """Whether the readings from ``start`` to ``end`` level off: 1, 0, or nan (cannot tell)."""
+    series = snapshot_series(tidy, c["channel"], c["metric"], c["account"])
+    series = series[(series.index >= c["start"]) & (series.index <= c["end"])]
+    verdict = saturation_check(series).verdict
+    if verdict == SLOWING:
+        return SLOWING_DOWN
+    return NOT_SLOWING if verdict in (LINEAR, EXPONENTIAL) else math.nan
+
+
 RECOMPUTE: dict[str, Callable[[pd.DataFrame, pd.Series], float]] = {
     "pct_change": _pct_change,
     "abs_change": _abs_change,
@@ -143,6 +176,7 @@ RECOMPUTE: dict[str, Callable[[pd.DataFrame, pd.Series], float]] = {
     "period_sum": _period_sum,
     "weighted_share": _weighted_share,
     "value": _value,
+    "saturation": _saturation,
 }
 
 DESCRIBE: dict[str, str] = {
@@ -155,6 +189,8 @@ DESCRIBE: dict[str, str] = {
     "period_sum": "stated total against the sum of the monthly figures",
     "weighted_share": "stated share against the monthly shares weighted by sessions",
     "value": "stated figure against the recorded figure",
+    "saturation": "whether growth is levelling off, tested on the monthly readings between "
+    "the two dates (a levelling-off curve against steady growth)",
 }
 
 
@@ -170,6 +206,11 @@ def judge(
         decimals: Decimals the stated figure was rounded to.
         high: Upper bound for ``between``.
 
+    Every stated figure is read at its own precision: a bound or range is met by a
+    value that rounds into it (``between 2.5 and 3`` stated to one decimal holds for
+    2.46; ``around 5-6m``, stated to the nearest million with ``decimals`` -6, holds
+    for 4.9 million).
+
     Returns:
         ``(status, difference, tolerance)``: ``difference`` is ``computed - stated``
         for ``equal``, and the distance outside the stated bound(s) otherwise (0
@@ -178,10 +219,10 @@ def judge(
     if computed is None or math.isnan(computed):
         return NOT_COMPUTABLE, math.nan, math.nan
     tolerance = 0.5 * 10 ** (-decimals)
-    eps = 1e-9
+    eps = 1e-9 + tolerance
     if comparison == "equal":
         difference = computed - stated
-        ok = abs(difference) <= tolerance + eps
+        ok = abs(difference) <= eps
     elif comparison == "at_least":
         difference = min(0.0, computed - stated)
         ok = computed >= stated - eps
@@ -205,7 +246,11 @@ def check_claims(tidy: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
         claims: Claims as returned by :func:`helpers.ingest.report.read_claims`.
 
     Returns:
-        One row per claim with the columns :data:`QUALITY_COLUMNS`.
+        One row per claim with the columns :data:`QUALITY_COLUMNS`: ``status`` is
+        :data:`OK`, :data:`DIFFERS`, :data:`NOT_COMPUTABLE`,
+        :data:`DEPENDS_ON_DATES` for a claim checked over dates its source does not
+        give that does not hold over them, or :data:`UNTESTED` for a claim about
+        growth the readings are too few to test.
     """
     records = []
     for _, claim in claims.iterrows():
@@ -215,6 +260,11 @@ def check_claims(tidy: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
         status, difference, tolerance = judge(
             computed, claim["stated"], claim["comparison"], int(claim["decimals"]), high
         )
+        dates = str(claim.get("dates") or "stated")
+        if status == DIFFERS and dates == "assumed":
+            status = DEPENDS_ON_DATES
+        if status == NOT_COMPUTABLE and claim["kind"] == "saturation":
+            status = UNTESTED
         records.append(
             {
                 "check": claim["claim"],
@@ -224,6 +274,7 @@ def check_claims(tidy: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
                 "metric": claim["metric"],
                 "start": claim["start"],
                 "end": claim["end"],
+                "dates": dates,
                 "comparison": claim["comparison"],
                 "stated": float(claim["stated"]),
                 "stated_high": high,
@@ -235,6 +286,7 @@ def check_claims(tidy: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
                 "quote": claim["quote"],
                 "report_line": int(claim["report_line"]),
                 "source": claim["source"],
+                "is_total": claim["account"] == config.ALL_ACCOUNTS,
             }
         )
     return pd.DataFrame.from_records(records, columns=QUALITY_COLUMNS)
@@ -273,6 +325,7 @@ def cross_table_checks(tidy: pd.DataFrame) -> pd.DataFrame:
                 "metric": total["metric"],
                 "start": total["start"],
                 "end": total["end"],
+                "dates": "stated",
                 "comparison": "equal",
                 "stated": float(total["value"]),
                 "stated_high": None,
@@ -285,6 +338,7 @@ def cross_table_checks(tidy: pd.DataFrame) -> pd.DataFrame:
                 "quote": "",
                 "report_line": None,
                 "source": total["source"],
+                "is_total": total["account"] == config.ALL_ACCOUNTS,
             }
         )
     return pd.DataFrame.from_records(records, columns=QUALITY_COLUMNS)
@@ -342,6 +396,7 @@ def commentary_checks(tidy: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame
                 "metric": fig["metric"],
                 "start": pd.Timestamp(fig["start"]),
                 "end": pd.Timestamp(fig["end"]),
+                "dates": "stated",
                 "comparison": "equal",
                 "stated": stated,
                 "stated_high": None,
@@ -354,6 +409,7 @@ def commentary_checks(tidy: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame
                 "quote": f"{fig['qualifier']} {stated:,.{decimals}f}".strip(),
                 "report_line": None,
                 "source": fig["source"],
+                "is_total": fig["account"] == config.ALL_ACCOUNTS,
             }
         )
     return pd.DataFrame.from_records(records, columns=QUALITY_COLUMNS)

@@ -27,7 +27,10 @@ class Trend:
     Attributes:
         channel: The channel.
         metric: The audience metric.
-        series: The channel total's month-end readings inside the window.
+        series: The channel total's month-end readings that the total chart plots:
+            those of the window and those of the year before it (the starting point of
+            the twelve-month change), so that every interval the chart shows is
+            measured.
         growth: Compound monthly growth and month-on-month changes.
         saturation: Whether growth is levelling off, with the model comparison.
         projection: A projection with intervals, or why none is made.
@@ -139,7 +142,7 @@ def trend(levels: pd.DataFrame) -> Trend:
     Returns:
         The :class:`Trend` (analyses of an empty series say there are no readings).
     """
-    series = total_series(levels)
+    series = total_series(levels, in_window=False)
     channel = str(levels["channel"].iloc[0]) if len(levels) else ""
     metric = str(levels["metric"].iloc[0]) if len(levels) else ""
     return Trend(

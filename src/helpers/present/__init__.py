@@ -14,6 +14,7 @@ from helpers.present import formats
 from helpers.present.headlines import HeadlineSet, commentary_figures
 from helpers.present.narrative import (
     engagement_sentences,
+    growth_point,
     growth_share_sentence,
     markdown,
     method_trend,
@@ -93,6 +94,7 @@ __all__ = [
     "flow_table",
     "flow_tiles",
     "formats",
+    "growth_point",
     "growth_share_sentence",
     "highlights_table",
     "intro",

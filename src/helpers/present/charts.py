@@ -131,13 +131,17 @@ def audience_chart(
 
 
 @themed
-def total_chart(levels: pd.DataFrame, label: str, *, ax: Axes | None = None) -> Figure | Axes:
+def total_chart(
+    levels: pd.DataFrame, label: str, account_kind: str = "account", *, ax: Axes | None = None
+) -> Figure | Axes:
     """The channel total at every reading, including the year-earlier starting point.
 
     Args:
         levels: An audience frame (:func:`helpers.measures.audience`); its
             ``All accounts`` rows are drawn.
         label: What is counted, e.g. ``"Facebook likes"``.
+        account_kind: What the parts of the total are, ``"account"`` or ``"division"``:
+            the title says "all accounts" or "all divisions".
         ax: Axes to draw on; by default the chart gets a figure of its own.
 
     Returns:
@@ -145,12 +149,13 @@ def total_chart(levels: pd.DataFrame, label: str, *, ax: Axes | None = None) -> 
     """
     sel = levels[(levels["account"] == config.ALL_ACCOUNTS) & (levels["measure"] == "value")]
     months = formats.months(sel["month"])
+    whole = f"all {account_kind}s"
     result = trend_chart(
-        sel.assign(series=f"{label} (all accounts)"),
+        sel.assign(series=f"{label} ({whole})"),
         x="end",
         y="value",
         hue="series",
-        title=f"{label}, all accounts, {formats.dates(sel['end'].min(), sel['end'].max())}",
+        title=f"{label}, {whole}, {formats.dates(sel['end'].min(), sel['end'].max())}",
         ylabel=label,
         source=source_note(sel),
         ax=ax,
@@ -158,7 +163,7 @@ def total_chart(levels: pd.DataFrame, label: str, *, ax: Axes | None = None) -> 
     first, last = sel.iloc[0], sel.iloc[-1]
     return _described(
         result,
-        f"Line chart of {formats.in_sentence(label)} for all accounts ({months}): from "
+        f"Line chart of {formats.in_sentence(label)} for {whole} ({months}): from "
         f"{formats.count(first['value'])} on {formats.day(first['end'])} to "
         f"{formats.count(last['value'])} on {formats.day(last['end'])}.",
     )
@@ -305,7 +310,7 @@ def device_chart(frame: pd.DataFrame, site: str, *, ax: Axes | None = None) -> F
         result,
         f"Stacked bar chart of the share of {site.lower()} sessions by device for each month, "
         f"{span}; in {formats.month(last['start'])} {last['segment']} had the largest share "
-        f"({formats.percent(last['value'], 2)}).",
+        f"({formats.share(last['value'])}).",
     )
 
 
@@ -341,7 +346,7 @@ def share_bars(
     return _described(
         result,
         f"Bar chart of {title.lower()}, {span}: {top['segment']} largest at "
-        f"{formats.percent(top['value'], 2)}.",
+        f"{formats.share(top['value'])}.",
     )
 
 
@@ -411,7 +416,7 @@ def compare_chart(
     )
     tops = [
         f"{name}: {f.sort_values('value').iloc[-1]['segment']} "
-        f"({formats.percent(f.sort_values('value').iloc[-1]['value'], 2)})"
+        f"({formats.share(f.sort_values('value').iloc[-1]['value'])})"
         for name, f in frames.items()
         if len(f)
     ]

@@ -18,6 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from helpers import config
 from helpers.present.theme import DPI, FIGSIZE, GRID_COLOUR, GRID_LINEWIDTH, theme
 
 # --- figure scaffolding -----------------------------------------------------------------------
@@ -46,7 +47,7 @@ def require_columns(data: pd.DataFrame, columns: Iterable[str | None], what: str
 
 #: Pixels per inch of the PNG a notebook displays: sharp on high-density screens and
 #: above 150 dpi when a briefing is printed.
-DISPLAY_DPI = 150
+DISPLAY_DPI = config.CHART_PIXELS_PER_INCH
 _ALT = "alt_text"
 
 
@@ -103,10 +104,14 @@ class Chart(Figure):
         display(bundle, metadata={"image/png": metadata}, raw=True)
 
 
-def new_figure(ax: Axes | None = None) -> tuple[Figure, Axes]:
+def new_figure(ax: Axes | None = None, *, height: float | None = None) -> tuple[Figure, Axes]:
     """A new :class:`Chart` (drawn in the theme), or the figure of the caller's axes.
 
     On the caller's axes the theme's grid and spines are set on those axes only.
+
+    Args:
+        ax: The caller's axes, if any.
+        height: The new chart's height in inches (default :data:`FIGSIZE`'s).
     """
     if ax is not None:
         ax.grid(True, color=GRID_COLOUR, linewidth=GRID_LINEWIDTH)
@@ -114,6 +119,6 @@ def new_figure(ax: Axes | None = None) -> tuple[Figure, Axes]:
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         return ax.get_figure(), ax
-    fig = Chart(figsize=FIGSIZE, dpi=DPI, layout="constrained")
+    fig = Chart(figsize=(FIGSIZE[0], height or FIGSIZE[1]), dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
     return fig, fig.add_subplot()

@@ -22,11 +22,30 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and not math.isfinite(value))
 
 
-def count(value: float | None, *, signed: bool = False) -> str:
-    """``1169461.0`` -> ``"1,169,461"`` (``"+8,467"`` when ``signed``)."""
+#: A count of at least this many that is a whole number of :data:`MILLION_STEP` is
+#: written in millions, as people state it: ``1,800,000`` is "1.8 million".
+MILLION = 1_000_000
+MILLION_STEP = 100_000
+
+
+def in_millions(value: float) -> bool:
+    """Whether a count is stated in millions: a million or more, in whole tenths of one."""
+    number = abs(float(value))
+    return number >= MILLION and number % MILLION_STEP == 0
+
+
+def count(value: float | None, *, signed: bool = False, millions: bool = True) -> str:
+    """``1169461.0`` -> ``"1,169,461"`` (``"+8,467"`` when ``signed``).
+
+    A count stated in millions keeps that precision: ``4700000`` -> ``"4.7 million"``
+    (``millions=False`` writes every digit, as axis ticks do).
+    """
     if _missing(value):
         return MISSING
-    text = f"{float(value):+,.0f}" if signed else f"{float(value):,.0f}"
+    number = float(value)
+    if millions and not signed and in_millions(number):
+        return f"{number / MILLION:,.1f}".removesuffix(".0") + " million"
+    text = f"{number:+,.0f}" if signed else f"{number:,.0f}"
     return "0" if text in {"+0", "-0"} else text
 
 
@@ -62,10 +81,21 @@ def as_stated(value: float | None, *, percent: bool = False, most: int = 2) -> s
     if _missing(value):
         return MISSING
     number = float(value)
-    decimals = next((d for d in range(most) if abs(round(number, d) - number) < 1e-9), most)
+    decimals = decimals_of(number, most)
     if percent:
         return globals()["percent"](number, decimals)
     return count(number) if decimals == 0 else f"{number:,.{decimals}f}"
+
+
+def decimals_of(value: float, most: int = 2) -> int:
+    """The decimals a figure is written with: ``20.4`` -> 1, ``15.0`` -> 0 (at most ``most``)."""
+    number = float(value)
+    return next((d for d in range(most) if abs(round(number, d) - number) < 1e-9), most)
+
+
+def share(value: float | None) -> str:
+    """A share in percent with the decimals it has, at most two: ``32.5%``, ``61.76%``."""
+    return as_stated(value, percent=True)
 
 
 #: Kinds of stated-figure check whose figures are percentages.
@@ -75,6 +105,12 @@ PERCENT_KINDS = frozenset({"pct_change", "cmgr", "engagement_rate", "weighted_sh
 def is_percent_check(check: Mapping[str, object]) -> bool:
     """Whether a stated-figure check's figures are percentages (by its kind or unit)."""
     return check.get("kind") in PERCENT_KINDS or check.get("unit") == "percent"
+
+
+#: How a claim about growth levelling off (kind ``saturation``) reads: its figure is 0
+#: for "not levelling off", 1 for "levelling off"; a missing one cannot be tested yet.
+SATURATION_WORDS = {0.0: "not levelling off", 1.0: "levelling off"}
+SATURATION_UNTESTED = "too few readings to tell"
 
 
 def stated_figure(check: Mapping[str, object]) -> str:
@@ -87,6 +123,8 @@ def stated_figure(check: Mapping[str, object]) -> str:
     Returns:
         E.g. ``"20.4%"`` (not ``"20.40%"``), ``"8,400 to 8,500"``, ``"at least 50%"``.
     """
+    if check.get("kind") == "saturation":
+        return SATURATION_WORDS.get(float(check.get("stated") or 0), SATURATION_UNTESTED)  # type: ignore[arg-type]
     percent = is_percent_check(check)
     text = as_stated(check.get("stated"), percent=percent)  # type: ignore[arg-type]
     high = check.get("stated_high")
@@ -98,12 +136,45 @@ def stated_figure(check: Mapping[str, object]) -> str:
     return text
 
 
-def computed_figure(check: Mapping[str, object], decimals: int = 1) -> str:
-    """The value a stated-figure check computed from the data: ``"16.2%"``, ``"200,642"``."""
+def _stated_decimals(check: Mapping[str, object]) -> int:
+    """The most decimals of a check's stated figure(s): ``2.5`` to ``3`` -> 1."""
+    figures = [check.get("stated"), check.get("stated_high")]
+    stated = [float(f) for f in figures if not _missing(f) and not pd.isna(f)]  # type: ignore[arg-type]
+    return max((decimals_of(f) for f in stated), default=1)
+
+
+def computed_figure(check: Mapping[str, object]) -> str:
+    """The value a stated-figure check computed, to the precision the figure was stated with.
+
+    Beside ``34.5%`` it is ``34.4%`` (not ``34.40%``); beside "5 million to 6 million"
+    it is ``4.9 million``. Where the stated and computed figures read the same at that
+    precision although they differ, one more decimal shows the difference.
+
+    Args:
+        check: A stated-figure check (``stated``, ``computed``; ``stated_high``,
+            ``comparison``, ``kind``, ``unit``, ``status`` where they apply).
+
+    Returns:
+        E.g. ``"16%"``, ``"34.4%"``, ``"200,642"``, ``"1.8 million"``.
+    """
     value = check.get("computed")
+    if check.get("kind") == "saturation":
+        missing = _missing(value) or pd.isna(value)  # type: ignore[arg-type]
+        return SATURATION_UNTESTED if missing else SATURATION_WORDS[float(value)]  # type: ignore[arg-type]
+    if _missing(value) or pd.isna(value):  # type: ignore[arg-type]
+        return MISSING
+    decimals = _stated_decimals(check)
+    stated = check.get("stated")
     if is_percent_check(check):
-        return percent(value, decimals)  # type: ignore[arg-type]
-    return count(value)  # type: ignore[arg-type]
+        text = percent(value, decimals)  # type: ignore[arg-type]
+        if check.get("status") == "differs" and text == as_stated(stated, percent=True):  # type: ignore[arg-type]
+            text = percent(value, decimals + 1)  # type: ignore[arg-type]
+        return text
+    number = float(value)  # type: ignore[arg-type]
+    if not _missing(stated) and in_millions(float(stated)) and not in_millions(number):  # type: ignore[arg-type]
+        text = f"{number / MILLION:,.1f}".removesuffix(".0") + " million"
+        return text if text != count(stated) else count(number, millions=False)  # type: ignore[arg-type]
+    return count(number)
 
 
 def rate(value: float | None, decimals: int = 1) -> str:
@@ -252,6 +323,18 @@ def in_sentence(noun: str) -> str:
     if not noun or noun.startswith(_PROPER):
         return noun
     return noun[0].lower() + noun[1:]
+
+
+#: Page names that are common nouns, as a sentence says them.
+_COMMON_PAGES = {"homepage": "the homepage", "home page": "the homepage", "home": "the homepage"}
+
+
+def page_in_sentence(name: str) -> str:
+    """A web page's name inside a sentence: ``"Homepage"`` -> ``"the homepage"``.
+
+    Titles of pages (``"Why do young people carry knives?"``) stay as they are.
+    """
+    return _COMMON_PAGES.get(" ".join(str(name).split()).casefold(), str(name))
 
 
 def metric_name(metric: str) -> str:

@@ -9,7 +9,6 @@ written separately by the ``method_*`` functions, for the page's collapsed
 from __future__ import annotations
 
 import html
-import itertools
 import re
 
 import pandas as pd
@@ -29,8 +28,10 @@ from helpers.present import formats
 _MARKDOWN_ACTIVE = re.compile(r"[\\`*_\[\]!~|#]")
 #: ``scheme://`` and ``www.``: what would otherwise be turned into a link.
 _AUTOLINK = re.compile(r"(?<=[A-Za-z0-9]):(?=//)|(?<=www)\.", re.IGNORECASE)
-#: A marker that would start a list or quote at the start of a line.
-_LINE_START = re.compile(r"^(\s*)([-+>=]|\d+[.)])")
+#: A marker that would start a list, quote or heading underline at the start of a line:
+#: the marker's punctuation is what gets the backslash (``61\\.76%``: a backslash before
+#: a digit is not an escape in Markdown, so it would be printed).
+_LINE_START = re.compile(r"^(\s*)(\d*)([-+>=]|(?<=\d)[.)])")
 
 
 def escape_html(text: str) -> str:
@@ -49,7 +50,7 @@ def escape(text: str) -> str:
     plain = " ".join(str(text).splitlines())
     plain = _MARKDOWN_ACTIVE.sub(lambda m: "\\" + m.group(0), html.escape(plain, quote=False))
     plain = _AUTOLINK.sub(lambda m: "\\" + m.group(0), plain)
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), plain)
+    return _LINE_START.sub(lambda m: m.group(1) + m.group(2) + "\\" + m.group(3), plain)
 
 
 def markdown(sentences: list[str]) -> Markdown:
@@ -147,51 +148,95 @@ def audience_summary(
     return markdown(audience_sentences(changes, levels, noun, account_kind))
 
 
-#: Monthly additions are "a similar number each month" when none is further than this
-#: share of their mean from it and they neither rise nor fall from reading to reading.
-SIMILAR_ADDITIONS = 0.05
+def _interval(row: pd.Series, noun_count: str) -> str:
+    """One interval between readings: ``"5,688 a month between February and June 2015"``."""
+    if int(row["months"]) == 1:
+        return f"{noun_count} in {formats.month(row['end'])}"
+    return f"{noun_count} a month {formats.between(row['start'], row['end'])}"
 
 
-def _pace(added: list[float]) -> str:
-    """How the numbers added a month moved: fewer, more or a similar number each month."""
-    if len(added) < 2 or any(a <= 0 for a in added):
-        return ""
-    if all(b < a for a, b in itertools.pairwise(added)):
-        return "fewer each month"
-    if all(b > a for a, b in itertools.pairwise(added)):
-        return "more each month"
-    mean = sum(added) / len(added)
-    if all(abs(a - mean) <= SIMILAR_ADDITIONS * mean for a in added):
-        return "a similar number each month"
-    return ""
+def interval_sentence(trend: Trend, noun: str) -> str:
+    """What was added a month between each pair of readings, each with its months.
 
+    Args:
+        trend: A :class:`helpers.measures.Trend` of the channel total.
+        noun: What is counted, e.g. ``"Twitter followers"``.
 
-def _between_readings(trend: Trend, noun: str) -> str:
-    """What the readings show: the number added a month and the monthly rate."""
+    Returns:
+        E.g. "Twitter followers grew by 5,690 a month between September 2014 and
+        February 2015, 4,034 a month between February and June 2015, ... and 3,091 in
+        October 2015." (empty with fewer than two readings).
+    """
     rates = interval_rates(trend.series)
     if rates.empty:
         return ""
-    added = [float(a) for a in rates["per_month"]]
-    steps = " → ".join(formats.percent(r) for r in rates["cmgr"])
-    if all(a > 0 for a in added):
-        pace = _pace(added)
-        moved = "grew by " + (f"{pace}: " if pace else "")
-        counts = " → ".join(formats.count(a) for a in added)
-    elif all(a < 0 for a in added):
-        moved, counts = "fell by ", " → ".join(formats.count(-a) for a in added)
+    added = rates["per_month"]
+    if (added > 0).all():
+        verb, counts = "grew by", [formats.count(a) for a in added]
+    elif (added < 0).all():
+        verb, counts = "fell by", [formats.count(-a) for a in added]
     else:
-        moved, counts = "changed by ", " → ".join(formats.count(a, signed=True) for a in added)
-    return f"Between readings, {formats.in_sentence(noun)} {moved}{counts} a month ({steps})."
+        verb, counts = "changed by", [formats.count(a, signed=True) for a in added]
+    pieces = [_interval(row, c) for (_, row), c in zip(rates.iterrows(), counts, strict=True)]
+    return f"{noun} {verb} {formats.join(pieces)}."
+
+
+def _verdict(trend: Trend) -> str:
+    """Whether growth is slowing, as the saturation check finds (a clause)."""
+    n = trend.saturation.n_points
+    verdict = trend.saturation.verdict
+    if n < MIN_READINGS:
+        readings = f"{formats.small_count(n)} monthly reading{'' if n == 1 else 's'}"
+        return (
+            f"with {readings} it is too early to tell whether growth is slowing "
+            f"(at least {formats.small_count(MIN_READINGS)} are needed)"
+        )
+    if verdict == SLOWING:
+        return "growth is slowing: a curve that levels off fits the readings clearly better"
+    if verdict == LINEAR:
+        return "the same number a month fits the readings best, with no sign of levelling off"
+    if verdict == EXPONENTIAL:
+        return "a steady percentage rate fits the readings best, with no sign of slowing"
+    return "the readings cannot yet tell whether growth is slowing"
+
+
+def growth_finding(trend: Trend) -> str:
+    """One plain finding on growth that holds whichever months a paper covers.
+
+    Whether the total rose in every interval between readings (not whether the
+    additions rose or fell from one interval to the next, which changes with the
+    months chosen), then the saturation check's verdict, which needs at least
+    :data:`~helpers.measures.timeseries.MIN_READINGS` monthly readings.
+
+    Args:
+        trend: A :class:`helpers.measures.Trend` of the channel total.
+
+    Returns:
+        One sentence.
+    """
+    rates = interval_rates(trend.series)
+    added = rates["per_month"]
+    if rates.empty:
+        moved = ""
+    elif (added > 0).all():
+        moved = "Growth continued in every interval; "
+    elif (added < 0).all():
+        moved = "The total fell in every interval; "
+    else:
+        moved = "The total rose in some intervals and fell in others; "
+    verdict = _verdict(trend)
+    if not moved:
+        return verdict[:1].upper() + verdict[1:] + "."
+    return f"{moved}{verdict}."
 
 
 def trend_sentence(trend: Trend, noun: str) -> str:
-    """What the readings show and whether growth is slowing, stated plainly.
+    """What the readings show, interval by interval, and one plain finding.
 
-    The first sentence gives the number added a month between readings (and the
-    monthly percentage rate); it calls them "fewer", "more" or "a similar number each
-    month" only when they are. The second gives the verdict of the saturation check,
-    which needs at least :data:`~helpers.measures.timeseries.MIN_READINGS` monthly
-    readings (the projection's rule too). The evidence goes to the method part.
+    The first sentence gives the number added a month between each pair of readings
+    the total chart plots, each with its months; the second whether the total grew
+    in every interval and whether growth is slowing (:func:`growth_finding`). The
+    evidence goes to the method part.
 
     Args:
         trend: A :class:`helpers.measures.Trend` of the channel total.
@@ -200,47 +245,73 @@ def trend_sentence(trend: Trend, noun: str) -> str:
     Returns:
         One or two sentences (empty when there are no readings).
     """
-    n = trend.saturation.n_points
-    verdict = trend.saturation.verdict
-    readings = "the monthly readings"
-    if n == 0:  # nothing to say: a section of the page leaves it out
+    if trend.saturation.n_points == 0:  # nothing to say: a section of the page leaves it out
         return ""
-    if n < MIN_READINGS:
-        said = (
-            f"With {formats.small_count(n)} monthly reading{'' if n == 1 else 's'} it is too "
-            "early to tell whether growth is slowing: at least "
-            f"{formats.small_count(MIN_READINGS)} are needed."
-        )
-    elif verdict == SLOWING:
-        said = (
-            f"Growth is slowing: a curve that levels off fits {readings} clearly better "
-            "than steady growth."
-        )
-    elif verdict == LINEAR:
-        said = (
-            f"The same number a month fits {readings} best, with no sign of growth levelling "
-            "off; the percentage rate falls as the total grows."
-        )
-    elif verdict == EXPONENTIAL:
-        said = f"A steady percentage rate fits {readings} best, with no sign of growth slowing."
+    return " ".join(s for s in (interval_sentence(trend, noun), growth_finding(trend)) if s)
+
+
+def growth_point(parts: list[tuple[str, Trend]], claims: pd.DataFrame | None = None) -> str:
+    """A key point on growth: the report's view on levelling off, if it gave one, then our test.
+
+    Args:
+        parts: ``(noun, trend)`` pairs, e.g. ``[("Facebook likes", likes_trend)]``.
+        claims: The claims a paper of the period checks (``inputs.claims``): one of kind
+            ``saturation`` on these channels is the report's view, quoted first.
+
+    Returns:
+        One or two sentences (empty without readings).
+    """
+    parts = [(noun, t) for noun, t in parts if t.saturation.n_points]
+    if not parts:
+        return ""
+    keys = {(t.channel, t.metric) for _, t in parts}
+    stated = None
+    if claims is not None and len(claims):
+        pairs = pd.Series(list(zip(claims["channel"], claims["metric"], strict=True)))
+        mine = pairs.isin(keys).to_numpy() & (claims["kind"] == "saturation").to_numpy()
+        stated = claims[mine]
+    counts = [t.saturation.n_points for _, t in parts]
+    nouns = formats.join(noun for noun, _ in parts)
+    if max(counts) < MIN_READINGS:
+        each = " each" if len(parts) > 1 else ""
+        if len(set(counts)) == 1:
+            n = counts[0]
+            readings = f"{formats.small_count(n)} monthly reading{'' if n == 1 else 's'}{each}"
+            readings += f" of {nouns}"
+        else:
+            readings = formats.join(
+                f"{formats.small_count(n)} of {noun}"
+                for (noun, _), n in zip(parts, counts, strict=True)
+            )
+        needed = f"at least {formats.small_count(MIN_READINGS)} are needed"
+        ours = f"{readings}, and {needed}"
+        if stated is None or stated.empty:
+            return f"Too early to tell whether growth is slowing: {ours}."
+        test = f"Our test cannot tell yet: {ours}."
     else:
-        said = "The monthly readings cannot yet tell whether growth is slowing."
-    return " ".join(s for s in (_between_readings(trend, noun), said) if s)
+        verdicts = "; ".join(f"{noun}: {_verdict(t)}" for noun, t in parts)
+        if stated is None or stated.empty:
+            return f"Whether growth is slowing, from the monthly readings: {verdicts}."
+        test = f"Our test of the monthly readings: {verdicts}."
+    first = stated.iloc[0]
+    quote = str(first["quote"]).rstrip(".")
+    return f"The report of {formats.day(first['reported'])} says: \u201c{quote}.\u201d {test}"
 
 
 def projection_sentence(trend: Trend, noun: str) -> str:
-    """The projection in one sentence, or why there is none.
+    """The projection in one sentence; nothing when none is made.
+
+    Why there is none (too few readings) is said once, in the annex and the page's
+    method part, not beside every chart.
 
     Args:
         trend: A :class:`helpers.measures.Trend` of the channel total.
         noun: What is counted, in words, e.g. ``"Facebook likes"``.
 
     Returns:
-        One sentence (empty when there are no readings).
+        One sentence, or ``""`` when none is made.
     """
     projection = trend.projection
-    if not isinstance(projection, Forecast) and projection.n_points == 0:
-        return ""
     if isinstance(projection, Forecast):
         last = projection.table.iloc[-1]
         return (
@@ -249,12 +320,7 @@ def projection_sentence(trend: Trend, noun: str) -> str:
             f"{formats.count(last['lo80'])} to {formats.count(last['hi80'])}); a projection, "
             "not a target."
         )
-    if projection.n_points < MIN_READINGS:
-        return (
-            "No projection is shown: it also needs at least "
-            f"{formats.small_count(MIN_READINGS)} monthly readings."
-        )
-    return "No projection is shown: the readings do not allow one (the method part below says why)."
+    return ""
 
 
 def method_trend(trend: Trend, noun: str) -> Markdown:

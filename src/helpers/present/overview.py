@@ -57,18 +57,18 @@ def _account_words(account: str) -> str:
     return _ACCOUNT_WORDS.get(account, account)
 
 
-def fastest_divisions(headlines: Sequence[Record], divisions: Sequence[str] = ()) -> str:
-    """The fastest-growing division of each audience, and any account that outgrew it.
+def fastest_divisions(headlines: Sequence[Record], divisions: Sequence[str] = ()) -> list[str]:
+    """The fastest-growing division of each audience, one key point each.
 
     A division is not called the fastest-growing when a force-wide account (the
     corporate page, the specialist accounts) grew faster over the same dates: those
-    accounts are named first, ahead of every division.
+    accounts are named first, and the fastest division in a sentence of its own.
 
     Args:
         headlines: The pages' headline records.
         divisions: The force's divisions (its profile); none: nothing to say.
     """
-    pieces = []
+    points = []
     for (channel, metric), noun in _NOUNS.items():
         changes = [
             r
@@ -89,27 +89,20 @@ def fastest_divisions(headlines: Sequence[Record], divisions: Sequence[str] = ()
             ),
             key=lambda r: -r["value"],
         )
-        short = noun.split(" registered")[0]
+        when = formats.between(best["start"], best["end"])
         division = f"{best['account']} ({formats.percent(best['value'], signed=True)})"
         if ahead:
             others = formats.join(
                 f"{_account_words(r['account'])} ({formats.percent(r['value'], signed=True)})"
                 for r in ahead
             )
-            pieces.append(
-                f"on {short}, {others} outgrew every division (fastest division {division})"
+            points.append(
+                f"{noun} grew fastest on {others} {when}, ahead of every division. "
+                f"The fastest division was {division}."
             )
         else:
-            pieces.append(f"on {short}, {division}")
-    if not pieces:
-        return ""
-    spans = {
-        formats.between(r["start"], r["end"])
-        for r in _pick(headlines, measure="pct_change")
-        if r["account"] in divisions
-    }
-    when = f" {spans.pop()}" if len(spans) == 1 else ""
-    return f"Fastest growth{when}: {'; '.join(pieces)}."
+            points.append(f"{noun} grew fastest in {division} {when}.")
+    return points
 
 
 def engagement(headlines: Sequence[Record], divisions: Sequence[str] = ()) -> str:
@@ -189,7 +182,7 @@ def visits(headlines: Sequence[Record]) -> str:
 def key_points(
     headlines: Sequence[Record], divisions: Sequence[str] = (), period: str | None = None
 ) -> list[str]:
-    """The front page's key points, most important first (at most six).
+    """The front page's key points, most important first (at most seven).
 
     Audiences and their growth lead where the data give them; each channel's leading
     activity of the month follows (:func:`helpers.present.flows.flow_points`). No
@@ -206,27 +199,13 @@ def key_points(
         headlines = [r for r in headlines if str(r["end"])[:10] <= last]
     points = [
         twelve_months(headlines),
-        fastest_divisions(headlines, divisions),
+        *fastest_divisions(headlines, divisions),
         engagement(headlines, divisions),
         community(headlines),
         visits(headlines),
         *flow_points(headlines, period=period),
     ]
-    return [p for p in points if p][:6]
-
-
-#: Check kinds that compare a report's figure with its own table (a slip in the report).
-_SAME_TABLE = {
-    "cross_table",
-    "pct_change",
-    "total_of_accounts",
-    "total_of_channels",
-    "engagement_rate",
-    "period_sum",
-    "weighted_share",
-    "value",
-    "abs_change",
-}
+    return [p for p in points if p][:7]
 
 
 def channel_names(q: Record) -> list[str]:
@@ -250,6 +229,7 @@ _KIND_SUFFIX = {
     "total_of_channels": " total",
     "period_sum": " total of the months",
     "weighted_share": " share over the months",
+    "saturation": " growth levelling off",
 }
 
 
@@ -274,49 +254,114 @@ def _is_commentary(q: Record) -> bool:
     return str(q.get("check", "")).startswith("commentary_")
 
 
+#: Status of a claim checked over dates its source does not give, that does not hold
+#: over them (:data:`helpers.measures.quality.DEPENDS_ON_DATES`): not counted as differing.
+DEPENDS_ON_DATES = "depends on the dates"
+#: Status of a claim about growth the readings are too few to test
+#: (:data:`helpers.measures.quality.UNTESTED`).
+UNTESTED = "too few readings to test"
+#: Statuses that are neither agreement nor a figure merely quoted or resting on dates.
+_NOT_FLAGGED = frozenset({"ok", "quoted", DEPENDS_ON_DATES, UNTESTED})
+#: What a paper says when no report had stated figures about its months by its end.
+NO_CLAIMS = (
+    "No report had stated figures about these months by the end of the period, so none "
+    "were checked."
+)
+
+
 def checked(quality: Sequence[Record]) -> list[Record]:
     """The checks proper: every record but the commentary figures merely quoted."""
     return [q for q in quality if not (_is_commentary(q) and q.get("status") == "quoted")]
 
 
+def _on_dates(quality: Sequence[Record]) -> list[Record]:
+    return [q for q in quality if q.get("status") == DEPENDS_ON_DATES]
+
+
+def _agree(n: int) -> str:
+    """The verb after "n of the m figures": "1 of the 2 figures agrees"."""
+    return "agrees" if n == 1 else "agree"
+
+
+def _figures(n: int) -> str:
+    return f"{formats.small_count(n)} figure{'' if n == 1 else 's'}"
+
+
+def _is_statement(q: Record) -> bool:
+    """A claim about growth (levelling off), not a figure."""
+    return q.get("kind") == "saturation"
+
+
 def quality_line(quality: Sequence[Record]) -> str:
-    """One line on data quality for the front page (the detail is in the annex)."""
-    claims = [q for q in quality if not _is_commentary(q)]
-    notes = [q for q in quality if _is_commentary(q)]
-    quoted = [q for q in notes if q.get("status") == "quoted"]
-    flagged = [q for q in checked(quality) if q.get("status") != "ok"]
-    pieces = []
-    if claims:
-        agree = sum(1 for q in claims if q.get("status") == "ok")
-        pieces.append(
-            f"{agree} of the {len(claims)} figures stated in the report agree with the data"
+    """One line on data quality for the front page (the detail is in the annex).
+
+    How many of the report's figures agree, how many differ beyond rounding and how
+    many rest on dates the report does not give; figures the commentary merely quotes
+    and the report's view on growth are left to the annex.
+    """
+    claims = [q for q in quality if not _is_commentary(q) and not _is_statement(q)]
+    flagged = flagged_checks(quality)
+    dated = _on_dates(claims)
+    if not claims:
+        if flagged:
+            return (
+                f"Data quality: {_figures(len(flagged))} in the commentary "
+                "differ from the data (listed in the annex)."
+            )
+        return NO_CLAIMS
+    agree = sum(1 for q in claims if q.get("status") == "ok")
+    if agree == len(claims):
+        first = (
+            "The one stated figure agrees with the data"
+            if agree == 1
+            else f"All {formats.small_count(agree)} stated figures agree with the data"
         )
+    else:
+        first = f"{agree} of the {len(claims)} stated figures {_agree(agree)} with the data"
+    rest = []
     if flagged:
-        pieces.append(
-            f"{len(flagged)} differ{'s' if len(flagged) == 1 else ''} beyond rounding "
-            "(listed in the annex)"
+        rest.append(f"{len(flagged)} differ{'s' if len(flagged) == 1 else ''} beyond rounding")
+    if dated:
+        rest.append(
+            f"{formats.small_count(len(dated))} rest{'s' if len(dated) == 1 else ''} on dates "
+            "the report does not give"
         )
-    if quoted:
-        pieces.append(
-            f"{len(quoted)} figures in the commentary are quoted from the report and have no "
-            "independent source to check them against"
-        )
-    if not pieces:
-        return "No figures stated in a report fall in this period, so none were checked."
-    return "Data quality: " + formats.join(pieces) + "."
+    if not rest:
+        return f"Data quality: {first}."
+    where = "listed" if len(rest) == 1 else "both listed"
+    return f"Data quality: {first}; {formats.join(rest)} ({where} in the annex)."
 
 
-def quality_paragraph(quality: Sequence[Record], headlines: Sequence[Record]) -> str:
-    """One short paragraph: slips in the report itself versus claims that depend on dates."""
+def quality_paragraph(quality: Sequence[Record]) -> str:
+    """One short paragraph: slips in the report itself, then claims that rest on dates."""
     quoted = [q for q in quality if _is_commentary(q)]
-    quality = [q for q in quality if q not in quoted]
-    tail = _commentary_sentence(quoted)
-    flagged = [q for q in quality if q.get("status") == "differs"]
+    statements = [q for q in quality if _is_statement(q)]
+    quality = [q for q in quality if q not in quoted and q not in statements]
+    tail = " ".join(s for s in (_statement_sentence(statements), _commentary_sentence(quoted)) if s)
     if not quality:
-        return tail or (
-            "No figures stated in an earlier report fall in this period, so none were checked."
+        return tail or NO_CLAIMS
+    return " ".join(s for s in (_claims_paragraph(quality), tail) if s)
+
+
+def _statement_sentence(statements: Sequence[Record]) -> str:
+    """The report's view on growth levelling off, against the test of the readings."""
+    if not statements:
+        return ""
+    first = statements[0]
+    quote = str(first.get("quote") or "").rstrip(".")
+    when = formats.dates(first["start"], first["end"])
+    if all(q.get("status") == UNTESTED for q in statements):
+        return (
+            f"The report's view, \u201c{quote}\u201d, cannot be tested on the monthly readings "
+            f"from {when}: there are too few (at least six are needed)."
         )
-    return " ".join(s for s in (_claims_paragraph(quality, flagged, headlines), tail) if s)
+    verdicts = formats.join(
+        f"{formats.channel_name(str(q.get('channel')))} {formats.computed_figure(q)}"
+        for q in statements
+    )
+    return (
+        f"The report's view, \u201c{quote}\u201d, tested on the readings from {when}: {verdicts}."
+    )
 
 
 def _commentary_sentence(figures: Sequence[Record]) -> str:
@@ -334,7 +379,7 @@ def _commentary_sentence(figures: Sequence[Record]) -> str:
     if differ:
         sentences.append(
             f"{len(differ)} of the {len(tested)} commentary figures with a source of their "
-            "own differ from it (see the quality page)."
+            "own differ from it (see the data-quality page)."
         )
     elif tested:
         sentences.append(
@@ -343,18 +388,18 @@ def _commentary_sentence(figures: Sequence[Record]) -> str:
     return " ".join(sentences)
 
 
-def _claims_paragraph(
-    quality: Sequence[Record], flagged: Sequence[Record], headlines: Sequence[Record]
-) -> str:
-    if not quality:
-        return "No figures stated in an earlier report fall in this period, so none were checked."
-    if not flagged:
-        return f"All {len(quality)} figures stated in the report agree with its own tables."
-    own = [q for q in flagged if q.get("kind") in _SAME_TABLE and q.get("kind") != "cmgr"]
-    windowed = [q for q in flagged if q.get("kind") == "cmgr"]
+def _claims_paragraph(quality: Sequence[Record]) -> str:
+    own = [q for q in quality if q.get("status") == "differs"]
+    dated = _on_dates(quality)
+    agree = sum(1 for q in quality if q.get("status") == "ok")
+    if agree == len(quality):
+        if agree == 1:
+            return "The one stated figure agrees with the table it comes from."
+        return (
+            f"All {formats.small_count(agree)} stated figures agree with the tables they come from."
+        )
     sentences = [
-        f"{len(quality) - len(flagged)} of {len(quality)} figures the report states "
-        "agree with its own tables."
+        f"{agree} of {len(quality)} stated figures {_agree(agree)} with the tables they come from."
     ]
     if own:
         own = sorted(
@@ -365,44 +410,32 @@ def _claims_paragraph(
             f"{formats.computed_figure(q)}"
             for q in own
         ]
-        sentences.append(
-            "Where the report disagrees with its own figures, the differences are small: "
-            + "; ".join(shown)
-            + "."
-        )
-    if windowed:
-        q = windowed[0]
-        same = [w for w in windowed if (w["start"], w["end"]) == (q["start"], q["end"])]
-        each = formats.join(
-            f"{_NOUNS.get((w['channel'], w['metric']), w['channel'])}"
-            f"{'' if w.get('account') in ('', ALL_ACCOUNTS, None) else ' (' + w['account'] + ')'}"
-            f" {formats.percent(w['computed'])}"
-            for w in same
-        )
-        text = (
-            f"The report's growth of {formats.percent(q['stated'])}–"
-            f"{formats.percent(q['stated_high'])} a month does not hold over "
-            f"{formats.dates(q['start'], q['end'])} (the counts give {each} a month)"
-        )
-        monthly = [
-            r
-            for r in headlines
-            if r.get("measure") == "mom_pct_change" and r.get("account") == ALL_ACCOUNTS
-        ]
-        if monthly:
-            m = monthly[0]
-            each = formats.join(
-                f"{_NOUNS.get((r['channel'], r['metric']), r['channel'])} "
-                f"{formats.percent(r['value'])}"
-                for r in monthly
-                if (r["channel"], r["metric"]) in _NOUNS
-            )
-            text += (
-                f", but depends on the months chosen: from {formats.month(m['start'])} to "
-                f"{formats.month(m['end'])} growth was {each}"
-            )
-        sentences.append(text + ".")
+        sentences.append("Where they differ, the differences are small: " + "; ".join(shown) + ".")
+    if dated:
+        sentences.append(_dates_sentence(quality, dated))
     return " ".join(sentences)
+
+
+def _dates_sentence(quality: Sequence[Record], dated: Sequence[Record]) -> str:
+    """The claims that rest on dates the report does not give, each over the dates used."""
+    said = []
+    for quote in dict.fromkeys(str(q.get("quote") or "") for q in dated):
+        same = [
+            q for q in quality if str(q.get("quote") or "") == quote and q.get("dates") == "assumed"
+        ]
+        first = same[0]
+        each = formats.join(
+            f"{check_label(q)} {formats.computed_figure(q)}"
+            + (", which agrees" if q.get("status") == "ok" else "")
+            for q in same
+        )
+        said.append(
+            f"\u201c{quote}\u201d, over {formats.dates(first['start'], first['end'])}: {each}"
+        )
+    return (
+        "The report gives no dates for these, so they are judged over the dates shown and "
+        "not counted as differing: " + "; ".join(said) + "."
+    )
 
 
 #: What each kind of figure on the pages means, in plain words (for the annex).
@@ -418,6 +451,9 @@ _METHODS: dict[str, str] = {
     "into the last over the months between them.",
     "mom_pct_change": "Month-on-month growth compares a month's reading with the one a "
     "month before.",
+    "change_per_month": "Whether growth is slowing is tested, and a projection made, only "
+    "from at least six monthly readings (a curve that levels off is compared with steady "
+    "growth); with fewer, the pages say it is too early to tell and show no projection.",
     "rate": "Engagement rate is the people who engaged with a page's posts (liked, "
     "commented, shared or clicked) divided by the people reached, for the same month.",
     "share": "Shares (devices, traffic sources, pages) are each segment's percentage of "
@@ -448,5 +484,8 @@ def method_notes(headlines: Sequence[Record]) -> list[str]:
 
 
 def flagged_checks(quality: Sequence[Record]) -> list[Record]:
-    """The checks that did not agree (stated figures that differ, figures not found)."""
-    return [q for q in checked(quality) if q.get("status") != "ok"]
+    """The checks that did not agree (stated figures that differ, figures not found).
+
+    A claim that rests on dates its source does not give is not among them.
+    """
+    return [q for q in checked(quality) if q.get("status") not in _NOT_FLAGGED]

@@ -265,13 +265,13 @@ def website_points(
     if len(devices):
         top = devices.sort_values("value").iloc[-1]
         points.append(
-            f"{formats.percent(top['value'], 2)} of sessions were on a {top['segment'].lower()} "
+            f"{formats.share(top['value'])} of sessions were on a {top['segment'].lower()} "
             f"device ({_span_of(devices)})."
         )
     if len(sources):
         top = sources.iloc[0]
         points.append(
-            f"{formats.percent(top['value'], 2)} of sessions came from "
+            f"{formats.share(top['value'])} of sessions came from "
             f"{top['segment'].lower()} ({_span_of(sources)})."
         )
     parts = forms[forms["measure"] != Measure.SUM]
@@ -320,23 +320,24 @@ def trusted2know_points(
     youth, force = devices.get("Trust Ed"), devices.get("Force website")
     if youth is not None and len(youth):
         top = youth.sort_values("value").iloc[-1]
-        share = formats.percent(top["value"], 2)
+        share = formats.share(top["value"])
         text = f"{share} of Trust Ed sessions were on a {top['segment'].lower()}"
         same = force[force["segment"] == top["segment"]] if force is not None else pd.DataFrame()
         if len(same):
-            text += f", against {formats.percent(same['value'].iloc[0], 2)} on the force website"
+            text += f", against {formats.share(same['value'].iloc[0])} on the force website"
         points.append(text + ".")
     youth = sources.get("Trust Ed")
     if youth is not None and len(youth):
         top = youth.iloc[0]
         points.append(
-            f"{formats.percent(top['value'], 2)} of Trust Ed sessions came from "
+            f"{formats.share(top['value'])} of Trust Ed sessions came from "
             f"{top['segment'].lower()}."
         )
     parts = pages[pages["measure"] != Measure.SUM] if len(pages) else pages
     if len(parts):
         top = parts.iloc[0]
         points.append(
-            f"The most viewed page was {top['segment']} ({formats.count(top['value'])} views)."
+            f"The most viewed page was {formats.page_in_sentence(top['segment'])} "
+            f"({formats.count(top['value'])} views)."
         )
     return points

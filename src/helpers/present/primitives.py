@@ -25,9 +25,11 @@ from matplotlib.patches import Patch
 from helpers.present import formats
 from helpers.present.figure import new_figure, require_columns, require_text
 from helpers.present.theme import (
+    LABEL_FONTSIZE,
     NOT_REPORTED_COLOUR,
     NOT_REPORTED_LABEL,
     PALETTE,
+    bars_height,
     category_labels,
     colour_of,
     date_axis,
@@ -150,7 +152,7 @@ def trend_chart(
     own_axes = ax is None
     fig, ax = new_figure(ax)
     handles, labels = _draw_lines(ax, groups, x, y, colours, markers=markers)
-    if not hue and projection is None:
+    if len(groups) == 1 and projection is None:  # one line: the title names it
         handles, labels = [], []
     elif not hue:
         labels = ["Observed"]
@@ -210,7 +212,7 @@ def _bar_labels(ax: Axes, *, percent: bool) -> None:
     for container in ax.containers:
         values = getattr(container, "datavalues", [])
         texts = [formats.percent(v, 1) if percent else formats.count(v) for v in values]
-        ax.bar_label(container, labels=texts, padding=3, fontsize=9)
+        ax.bar_label(container, labels=texts, padding=3, fontsize=LABEL_FONTSIZE)
 
 
 def _one_row_each(data: pd.DataFrame, keys: list[str]) -> None:
@@ -394,7 +396,7 @@ def share_chart(
     colours[NOT_REPORTED_LABEL] = NOT_REPORTED_COLOUR
 
     own_axes = ax is None
-    fig, ax = new_figure(ax)
+    fig, ax = new_figure(ax, height=bars_height(len(table.index)))
     positions = np.arange(len(table.index))
     left = np.zeros(len(table.index))
     for segment in table.columns:
@@ -405,7 +407,7 @@ def share_chart(
             bars,
             labels=texts,
             label_type="center",
-            fontsize=9,
+            fontsize=LABEL_FONTSIZE,
             color=text_colour_on(colours[segment]),
         )
         left += widths
@@ -482,7 +484,7 @@ def grouped_change_chart(
         bars,
         labels=[formats.percent(v, 1, signed=True) for v in values],
         padding=3,
-        fontsize=9,
+        fontsize=LABEL_FONTSIZE,
     )
     ax.set_yticks(positions, labels=names)
     ax.invert_yaxis()

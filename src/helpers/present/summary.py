@@ -12,6 +12,7 @@ summary in JupyterLab and are left out of the published page.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,7 @@ from helpers.measures.quality import quality_records
 from helpers.present import formats
 from helpers.present import overview as words
 from helpers.present.headlines import channel_wide
+from helpers.present.narrative import escape
 
 #: MIME type of the data-quality page's checks (collected into ``quality.json``).
 QUALITY_MIME = "application/vnd.engagement-briefings.quality+json"
@@ -40,6 +42,8 @@ _VERDICTS = {
     QUALITY_OK: "agrees",
     "differs": "differs",
     QUALITY_QUOTED: "quoted (no independent source)",
+    words.DEPENDS_ON_DATES: "depends on the dates chosen (the report gives none)",
+    words.UNTESTED: "too few readings to test",
 }
 #: What each kind of check compares, in words ("" where the metric says it all).
 _KIND_WORDS = {
@@ -53,6 +57,7 @@ _KIND_WORDS = {
     "weighted_share": "share over the months",
     "value": "",  # a figure as it is: the metric says what it is
     "cross_table": "total in one table against the accounts in another",
+    "saturation": "growth levelling off?",
 }
 #: Measures the overview's headline tables show (the channel pages have them all).
 KEY_MEASURES = frozenset({"value", "pct_change", "yoy_pct_change", "cmgr", "rate"})
@@ -260,7 +265,7 @@ def headline_tables(table: pd.DataFrame, period_label: str) -> Html | Markdown:
 def method_notes(headlines: Records) -> Markdown:
     """How the figures the overview uses were worked out, one bullet each."""
     notes = [*words.method_notes(records(headlines))]
-    notes.append("Each channel's HTML briefing gives its own method notes in full, at its end.")
+    notes.append("Each channel's page gives its own method notes in full, at its end.")
     return Markdown("\n".join(f"- {_e(n)}" for n in notes))
 
 
@@ -288,7 +293,7 @@ def not_covered(channels: Sequence[str] | None, window_label: str) -> Markdown |
     )
 
 
-def quality_paragraph(quality: Records, headlines: Records) -> Markdown | Any:
+def quality_paragraph(quality: Records) -> Markdown | Any:
     """The data-quality paragraph: slips in the report against claims that depend on dates.
 
     With no stated figure in the period, one "no figures" line that the page leaves
@@ -298,7 +303,7 @@ def quality_paragraph(quality: Records, headlines: Records) -> Markdown | Any:
         from helpers.present.page import absent
 
         return absent("stated figures to check", "no report states figures for this period")
-    return Markdown(_e(words.quality_paragraph(records(quality), records(headlines))))
+    return Markdown(_e(words.quality_paragraph(records(quality))))
 
 
 @dataclass(frozen=True)
@@ -326,6 +331,14 @@ def _what(record: Mapping[str, Any]) -> str:
     return what if kind.casefold() in what.casefold() else f"{what}: {kind}"  # kind "": what
 
 
+def _quote(record: Mapping[str, Any]) -> str:
+    """What the source says; a commentary figure as the paper prints it ("4.7 million")."""
+    quote = str(record.get("quote") or "")
+    if record.get("kind") == "commentary" and record.get("stated") is not None:
+        return re.sub(r"[\d,.]+$", formats.stated_figure(record), quote)
+    return quote
+
+
 def check_rows(quality: Records) -> list[_Row]:
     """One row per check: who and what, the claim as stated, the value computed, the verdict."""
     rows, anchored = [], set()
@@ -336,12 +349,13 @@ def check_rows(quality: Records) -> list[_Row]:
             _Row(
                 who=_who(r),
                 what=_what(r),
-                quote=str(r.get("quote") or ""),
+                quote=_quote(r),
                 stated=formats.stated_figure(r),
-                computed=formats.computed_figure(r, 2),
+                computed=formats.computed_figure(r),
                 dates=formats.dates(r["start"], r["end"]) if r.get("start") else "",
                 verdict=_VERDICTS.get(status, status),
-                flagged=status not in (QUALITY_OK, QUALITY_QUOTED),
+                flagged=status
+                not in (QUALITY_OK, QUALITY_QUOTED, words.DEPENDS_ON_DATES, words.UNTESTED),
                 anchor="" if first in anchored else first,
             )
         )
@@ -379,8 +393,8 @@ def quality_page_link(quality: Records) -> Markdown:
     quoted = len(rows) - len(checked)
     also = f" and {quoted} figures quoted" if quoted else ""
     return Markdown(
-        f"Every stated figure, with the dates used ({len(checked)} checks{also}): "
-        "[quality.html](quality.html), beside this page."
+        f"Every stated figure, with the dates used ({len(checked)} checks{also}), is on the "
+        "[data-quality page](quality.html) of the HTML briefing."
     )
 
 
@@ -395,6 +409,8 @@ class OverviewRecord:
     decision: str | None = None
     issued: str | None = None
     contact: str | None = None
+    latest: str | None = None
+    paper_parts: list[dict[str, str]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The record as ``overview.json`` stores it (the runner adds the page list)."""
@@ -406,6 +422,8 @@ class OverviewRecord:
             "decision": self.decision or None,
             "issued": self.issued or None,
             "contact": self.contact or None,
+            "latest": self.latest or None,
+            "paper_parts": [dict(p) for p in self.paper_parts],
         }
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, object]:
@@ -416,8 +434,47 @@ class OverviewRecord:
         return {OVERVIEW_MIME: self.to_json(), "text/plain": text}
 
 
+def latest_day(headlines: Records) -> str | None:
+    """The last day any figure the pages show reaches (``YYYY-MM-DD``; None: no figure).
+
+    Projections look ahead and are not figures of the period: they are left out.
+    """
+    ends = [
+        str(r["end"])[:10]
+        for r in records(headlines)
+        if r.get("end") and str(r.get("measure")) != "projection"
+    ]
+    return max(ends) if ends else None
+
+
+def paper_parts(notes: Any, period: str) -> Markdown | None:
+    """The paper's closing parts the analysts wrote, each under its heading.
+
+    Implications, links to the Police & Crime Plan, reasons why restricted,
+    background documents and the contact for further information
+    (:meth:`helpers.tidy.commentary.Commentary.paper_parts`), in that order; the board
+    paper prints them after the channels, from ``overview.json``.
+
+    Args:
+        notes: The period's commentary (``inputs.commentary``).
+        period: ``YYYY-MM``.
+
+    Returns:
+        Markdown (level-3 headings, plain text), or None when none is written.
+    """
+    parts = notes.paper_parts(period)
+    if not parts:
+        return None
+    return Markdown("\n\n".join(f"### {escape(title)}\n\n{escape(text)}" for title, text in parts))
+
+
 def overview_record(
-    period: str, period_label: str, window_label: str, notes: Any, key_points: Sequence[str]
+    period: str,
+    period_label: str,
+    window_label: str,
+    notes: Any,
+    key_points: Sequence[str],
+    headlines: Records = (),
 ) -> OverviewRecord:
     """The overview's record for ``overview.json``: key points and the paper's facts.
 
@@ -426,8 +483,10 @@ def overview_record(
         period_label: The period in words.
         window_label: The window in words.
         notes: The period's commentary (``inputs.commentary``): its front matter gives
-            the decision, date of issue and contact (none given: a draft).
+            the decision, date of issue, contact and closing parts (none given: a draft).
         key_points: The overview's key points, most important first.
+        headlines: The pages' headline figures: the latest day they reach is what the
+            front of the paper says the figures reach.
 
     Returns:
         The record (displays as one line; the page leaves it out).
@@ -440,6 +499,8 @@ def overview_record(
         decision=" ".join(notes.decision(period).split()) or None,
         issued=notes.issued(period) or None,
         contact=" ".join(notes.contact(period).split()) or None,
+        latest=latest_day(headlines),
+        paper_parts=[{"title": t, "text": x} for t, x in notes.paper_parts(period)],
     )
 
 
@@ -455,7 +516,7 @@ class QualityRecords:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, object]:
         rows = self.to_json()
-        differ = sum(1 for r in rows if r.get("status") not in (QUALITY_OK, QUALITY_QUOTED))
+        differ = len(words.flagged_checks(rows))
         text = f"{len(rows)} stated-figure checks, {differ} flagged (all of them: checks)."
         return {QUALITY_MIME: {"records": rows}, "text/plain": text}
 

@@ -30,7 +30,7 @@ SUMMED_PAGES: dict[str, tuple[str, str]] = {
 COUNT: Formatter = formats.count  # type: ignore[assignment]
 PERCENT: Formatter = formats.percent  # type: ignore[assignment]
 SIGNED_PERCENT: Formatter = lambda v: formats.percent(v, signed=True)  # noqa: E731
-SHARE: Formatter = lambda v: formats.percent(v, 2)  # noqa: E731
+SHARE: Formatter = formats.share  # type: ignore[assignment]
 RATE: Formatter = formats.rate  # type: ignore[assignment]
 
 
@@ -64,6 +64,33 @@ def styled(frame: pd.DataFrame, caption: str, columns: Mapping[str, Formatter]) 
         .set_table_attributes('class="data"')
         .set_properties(subset=numeric, **{"text-align": "right"})
     )
+
+
+def dated_caption(caption: str, frames: pd.DataFrame | list[pd.DataFrame]) -> str:
+    """A caption that names its figures' own dates.
+
+    ``"Audience of each channel on 31 October 2015"``, ``"Online forms submitted, May
+    to October 2015"``. A caption that already names them is kept as it is.
+
+    Args:
+        caption: The caption.
+        frames: The figure frame(s) the table shows (``start``, ``end``).
+
+    Returns:
+        The caption with the dates its figures cover.
+    """
+    frames = frames if isinstance(frames, list) else [frames]
+    dated = [f for f in frames if len(f) and {"start", "end"} <= set(f.columns)]
+    if not dated:
+        return caption
+    first = min(pd.Timestamp(f["start"].min()) for f in dated)
+    last = max(pd.Timestamp(f["end"].max()) for f in dated)
+    if pd.isna(first) or pd.isna(last):
+        return caption
+    when = formats.dates(first, last)
+    if when in caption:
+        return caption
+    return f"{caption} on {when}" if first == last else f"{caption}, {when}"
 
 
 def audience_table(
@@ -150,7 +177,8 @@ def figures_table(
 
     Args:
         frame: A figure frame; a ``sum`` row becomes the total row.
-        caption: The caption.
+        caption: The caption; the figures' dates are added unless it names them
+            (:func:`dated_caption`).
         label: Header of the row labels.
         value_label: Header of the values.
         formatter: How values are written.
@@ -163,7 +191,7 @@ def figures_table(
     names = frame[by].where(frame["measure"] != Measure.SUM, total_label)
     table = pd.DataFrame({value_label: frame["value"].to_numpy()}, index=names.to_numpy())
     table.index.name = label
-    return styled(table, caption, {value_label: formatter})
+    return styled(table, dated_caption(caption, frame), {value_label: formatter})
 
 
 def traffic_table(frame: pd.DataFrame, site: str) -> Styler:
@@ -203,7 +231,7 @@ def traffic_table(frame: pd.DataFrame, site: str) -> Styler:
 
 
 def shares_table(frame: pd.DataFrame, caption: str, label: str) -> Styler:
-    """Shares by segment over a range, in percent with two decimals (as reported).
+    """Shares by segment over a range, in percent with the decimals they have (at most two).
 
     Args:
         frame: A shares frame (:func:`helpers.measures.shares`).
@@ -231,6 +259,7 @@ def side_by_side(frames: Mapping[str, pd.DataFrame], caption: str, label: str) -
         {name: f.set_index("segment")["value"] for name, f in frames.items() if len(f)}
     )
     table.index.name = label
+    caption = dated_caption(caption, [f for f in frames.values() if len(f)])
     return styled(table, caption, dict.fromkeys(table.columns, SHARE))
 
 
@@ -296,7 +325,7 @@ def quality_table(checks: pd.DataFrame, caption: str = "Stated figures checked")
             {
                 "Figure": f"{who}{what}",
                 "Stated": stated,
-                "Computed": formats.computed_figure(c, 2),
+                "Computed": formats.computed_figure(c),
                 "Dates": formats.dates(c["start"], c["end"]),
                 "Verdict": {"ok": "agrees", "differs": "differs"}.get(c["status"], c["status"]),
             }

@@ -103,13 +103,34 @@ NOT_REPORTED_LABEL = "Not reported"
 
 # --- sizes and text ---------------------------------------------------------------------------
 
-FIGSIZE: tuple[float, float] = (8.0, 4.5)
+#: A chart's own size in inches: the board paper prints it at :data:`PRINT_SCALE` of
+#: this (5.1 inches wide), the HTML page shows it at :data:`DPI` pixels an inch.
+FIGSIZE: tuple[float, float] = (6.4, 2.8)
 DPI = 100
-SOURCE_FONTSIZE = 8
+
+
+def bars_height(bars: int) -> float:
+    """The height of a chart of horizontal bars, in inches: a third of an inch a bar.
+
+    Two bars need no chart of full height (:data:`FIGSIZE`), which is the most.
+    """
+    return min(FIGSIZE[1], 1.5 + 0.33 * bars)
+
+
+#: The share of its own size a chart is printed at in the board paper (``pdf.py``).
+PRINT_SCALE = config.CHART_PRINT_SCALE
+#: The smallest text a chart carries, in points: printed at :data:`PRINT_SCALE` it
+#: is 7.2 pt, and no chart text may print smaller than 7 pt.
+MIN_FONT_PT = 9.0
+#: The smallest a chart's text may be once printed, in points.
+MIN_PRINTED_PT = 7.0
+SOURCE_FONTSIZE = MIN_FONT_PT
+#: Values printed on bars (``61,462``, ``54.5%``).
+LABEL_FONTSIZE = MIN_FONT_PT
 SOURCE_COLOUR = "#595959"
 GRID_COLOUR = "#E5E5E5"
 GRID_LINEWIDTH = 0.8
-_SOURCE_WRAP = 115  # characters per line of the source note at 8 pt across 8 in
+_SOURCE_WRAP = 96  # characters per line of the source note at 9 pt across 6.4 in
 _MAX_FIXED_DATE_TICKS = 8
 _THEME_RC: dict[str, object] = {
     "figure.figsize": FIGSIZE,
@@ -119,14 +140,15 @@ _THEME_RC: dict[str, object] = {
     "savefig.facecolor": "white",
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.titlesize": 14,
+    "axes.titlesize": 12,
     "axes.titleweight": "bold",
-    "axes.titlepad": 10,
-    "axes.labelsize": 11,
-    "xtick.labelsize": 10,
-    "ytick.labelsize": 10,
-    "legend.fontsize": 10,
-    "legend.title_fontsize": 10,
+    "axes.titlepad": 8,
+    "axes.labelsize": 10,
+    "xtick.labelsize": 9.5,
+    "ytick.labelsize": 9.5,
+    "legend.fontsize": 9.5,
+    "legend.title_fontsize": 9.5,
+    "font.size": 10,
     "legend.frameon": False,
     "grid.color": GRID_COLOUR,
     "grid.linewidth": GRID_LINEWIDTH,
@@ -266,7 +288,9 @@ def count_axis(axis: Axis) -> None:
     axis.set_major_locator(
         mticker.MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True)
     )
-    axis.set_major_formatter(mticker.FuncFormatter(lambda v, _pos: formats.count(v)))
+    axis.set_major_formatter(
+        mticker.FuncFormatter(lambda v, _pos: formats.count(v, millions=False))
+    )
 
 
 def percent_axis(axis: Axis, *, signed: bool = False) -> None:
@@ -318,7 +342,7 @@ def category_labels(values: pd.Series) -> pd.Series:
 
 # --- titles, labels and the source note ----------------------------------------------------
 
-_TITLE_WRAP = 52
+_TITLE_WRAP = 60
 
 
 def _overlapping_ticks(ax: Axes, renderer: Any) -> list[float]:
@@ -330,20 +354,49 @@ def _overlapping_ticks(ax: Axes, renderer: Any) -> list[float]:
         if t.label1.get_visible() and t.label1.get_text() and low <= t.get_loc() <= high
     ]
     ticks.sort(key=lambda item: item[0])
-    gap = 4.0  # pixels between two labels
+    gap = renderer.points_to_pixels(3.0)  # a little white between two labels
     return [
         here for (here, box), (_, after) in itertools.pairwise(ticks) if box.x1 + gap > after.x0
     ]
 
 
+def wrap_title(title: str, width: int) -> str:
+    """A title in lines of at most ``width`` characters, its dates kept on one line.
+
+    ``"Facebook likes, all accounts, 30 September 2014 to 31 October 2015"`` breaks
+    after "all accounts," rather than inside the dates.
+    """
+    if len(title) <= width or ", " not in title:
+        return "\n".join(textwrap.wrap(title, width))
+    head, _, tail = title.rpartition(", ")
+    if len(tail) > width or len(head) + 1 > width:
+        return "\n".join(textwrap.wrap(title, width))
+    return f"{head},\n{tail}"
+
+
 def fit(fig: Figure, ax: Axes, title: str) -> None:
     """Make the title and the date labels fit the figure.
 
-    A title that runs off the figure is wrapped into shorter lines; a date tick whose
-    label would overlap the next one is dropped (the latest date is always kept).
+    A title that runs off the figure is wrapped into shorter lines. Date labels that
+    would overlap are written month over year, then turned upright, so that every
+    plotted reading keeps its label; only if they still overlap is a tick dropped
+    (the latest date is always kept).
     """
     width = _TITLE_WRAP
-    for _ in range(8):
+    steps = [
+        lambda: ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y")),
+        lambda: ax.tick_params(axis="x", labelrotation=90),
+    ]
+    shown_dpi = config.CHART_PIXELS_PER_INCH  # text is measured as the PNG renders it
+    own_dpi, fig.dpi = fig.dpi, shown_dpi
+    try:
+        _fit(fig, ax, title, width, steps)
+    finally:
+        fig.dpi = own_dpi
+
+
+def _fit(fig: Figure, ax: Axes, title: str, width: int, steps: list) -> None:
+    for _ in range(12):
         fig.draw_without_rendering()
         renderer = fig.canvas.get_renderer()
         changed = False
@@ -352,14 +405,17 @@ def fit(fig: Figure, ax: Axes, title: str) -> None:
             if isinstance(ax.xaxis.get_major_locator(), mticker.FixedLocator)
             else []
         )
-        if crowded:
+        if crowded and steps:  # month over year, then upright: every label kept
+            steps.pop(0)()
+            changed = True
+        elif crowded:
             kept = [loc for loc in ax.xaxis.get_major_locator().locs if loc not in crowded[:1]]
             ax.xaxis.set_major_locator(mticker.FixedLocator(kept))
             changed = True
         box, frame = ax.title.get_window_extent(renderer), fig.bbox
         if (box.x0 < frame.x0 or box.x1 > frame.x1) and width > 20:
             width -= 6
-            ax.set_title("\n".join(textwrap.wrap(title, width)))
+            ax.set_title(wrap_title(title, width))
             changed = True
         if not changed:
             return
@@ -379,7 +435,7 @@ def finish(
 
     Returns the figure when the chart made its own, else the caller's axes.
     """
-    ax.set_title("\n".join(textwrap.wrap(title, _TITLE_WRAP)))
+    ax.set_title(wrap_title(title, _TITLE_WRAP))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if not own_axes:
@@ -397,7 +453,7 @@ def finish(
         color=SOURCE_COLOUR,
         gid="source-note",
     )
-    bottom = (lines * SOURCE_FONTSIZE * 1.3 + 8) / 72 / FIGSIZE[1]
+    bottom = (lines * SOURCE_FONTSIZE * 1.3 + 8) / 72 / fig.get_size_inches()[1]
     fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
     fit(fig, ax, title)
     return fig

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -14,15 +15,13 @@ import pandas as pd
 from helpers.present import breakdowns as _breakdowns
 from helpers.present import charts as _charts
 from helpers.present import flows as _flows
+from helpers.present import formats
 from helpers.present import narrative as _narrative
 from helpers.present import tables as _tables
-from helpers.present.narrative import (
-    markdown,
-)
+from helpers.present.narrative import markdown
 from helpers.present.page import absent
 
 _NONE = "there are none in the months this briefing covers"
-_FEW = "there are too few readings in the window to project from"
 _TOTALS = ["All accounts", "Sum of accounts"]
 
 
@@ -55,8 +54,9 @@ def _guard(
     def wrapper(data: Any, *args: Any, **kwargs: Any) -> Any:
         if data is None or not has_data(data):
             noun = next((a for a in args if isinstance(a, str)), "")
-            subject = f"{noun} {what}".strip()
-            return absent(subject[:1].lower() + subject[1:] if not what else subject, reason)
+            if not what:  # a caption: its subject alone, as a sentence names it
+                noun = formats.in_sentence(re.split(r"\s*[,(;:]", noun)[0])
+            return absent(f"{noun} {what}".strip(), reason)
         return view(data, *args, **kwargs)
 
     return wrapper
@@ -105,7 +105,26 @@ count_bars = _guard(_charts.count_bars, "")
 per_resident_table = _guard(_tables.per_resident_table, "per 1,000 residents")
 highlights_table = _guard(_tables.highlights_table, "campaign or operational figures")
 quality_table = _guard(_tables.quality_table, "stated figures to check")
-projection_chart = _guard(_charts.projection_chart, "projection", _projected, _FEW)
+
+
+def projection_chart(trend: Any, *args: Any, **kwargs: Any) -> Any:
+    """The projection chart; nothing when too few readings allow none.
+
+    Why there is none is said once, in the page's method part and the paper's annex,
+    not in every page's list of what it leaves out.
+
+    Args:
+        trend: A :class:`helpers.measures.Trend` of the channel total.
+        *args: What :func:`helpers.present.charts.projection_chart` takes after it
+            (what is counted, e.g. ``"Facebook likes"``).
+        **kwargs: Likewise (``ax=``).
+
+    Returns:
+        The chart, or None.
+    """
+    if trend is None or not _projected(trend):
+        return None
+    return _charts.projection_chart(trend, *args, **kwargs)
 
 
 def flow_summary(flows: pd.DataFrame) -> Any:

@@ -14,8 +14,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers.ingest.commentary import CommentaryFrames, commentary_frames
+from helpers.ingest.commentary import PAPER_PARTS, CommentaryFrames, commentary_frames
 from helpers.ingest.commentary_text import PLACEHOLDER
+
+#: The heading of the paper's last part: whom to contact, as the front matter states it.
+CONTACT_HEADING = "Contact for further information"
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,9 @@ class Commentary:
         periods: One row per file, columns
             :data:`helpers.ingest.commentary.PERIOD_COLUMNS`: ``decision`` is
             the decision line for the cover, ``issued`` the date of issue
-            (``YYYY-MM-DD``) and ``contact`` the contact line (each ``""`` when not
+            (``YYYY-MM-DD``), ``contact`` the contact line and ``implications``,
+            ``plan``, ``restricted`` and ``background`` the paper's closing parts
+            (:data:`helpers.ingest.commentary.PAPER_PARTS`; each ``""`` when not
             given: a paper without a date of issue is a draft).
     """
 
@@ -68,6 +73,23 @@ class Commentary:
     def contact(self, period: str) -> str:
         """The contact line of ``period``'s paper (``""`` when not given)."""
         return self._field(period, "contact")
+
+    def paper_parts(self, period: str) -> list[tuple[str, str]]:
+        """The paper's closing parts the analysts wrote, in the paper's order.
+
+        Implications, links to the Police & Crime Plan, reasons why restricted and
+        background documents (each left out when not written), then the contact for
+        further information as the front matter states it.
+
+        Args:
+            period: ``YYYY-MM``.
+
+        Returns:
+            ``(heading, text)`` pairs, plain text.
+        """
+        fields = [*PAPER_PARTS.items(), ("contact", CONTACT_HEADING)]
+        parts = [(heading, self._field(period, key)) for key, heading in fields]
+        return [(heading, text) for heading, text in parts if text]
 
     def _field(self, period: str, field: str) -> str:
         rows = self.periods[self.periods["period"] == period]

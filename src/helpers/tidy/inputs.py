@@ -85,7 +85,7 @@ def open_period(period: str, start: str | None = None, data_dir: str | Path = ""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # stale processed data: rebuilt in memory
         tidy = monthly_rollup(load_tidy(layout))
-    claims = load_claims(layout)
+    claims = known_by(load_claims(layout), window.last_day)
     campaigns = (
         read_campaigns(layout.report_2015)
         if layout.campaigns.is_file()
@@ -118,3 +118,21 @@ def load_claims(data: str | Path | DataLayout = "") -> pd.DataFrame:
     layout = data if isinstance(data, DataLayout) else DataLayout.from_data_dir(data or None)
     as_reported = layout.as_reported
     return read_claims(as_reported) if as_reported.is_dir() else read_claims(None).iloc[0:0]
+
+
+def known_by(claims: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
+    """The claims stated on or before ``day``: what a paper of that time can check.
+
+    A paper knows only what was known by its period's end: the report of 18 November
+    2015 is checked in papers of November 2015 or later, never in an earlier one.
+
+    Args:
+        claims: Stated claims (:func:`load_claims`), with their ``reported`` day.
+        day: The last day of the period.
+
+    Returns:
+        The claims reported by then.
+    """
+    if claims.empty:
+        return claims
+    return claims[pd.to_datetime(claims["reported"]) <= pd.Timestamp(day)].reset_index(drop=True)

@@ -10,9 +10,10 @@
 // the HTML briefings and quality.html, which are not printed: the paper prints the
 // stated-figures table nowhere. Ids are prefixed with the page's name so they stay
 // unique (the pages' table styles follow them), links between pages become links
-// inside the document, and charts get a printed width of at most their pixel width /
-// dpi inches, so they print at `dpi` or finer.
-async ({ parts, dpi, chartHeightMm, textWidthMm }) => {
+// inside the document, and charts are printed at chartScale of their own size (never
+// finer than `dpi`, never wider than the text), so their text prints at 7 pt or more.
+// A heading and what it introduces, to its last table or chart, are kept on one page.
+async ({ parts, dpi, chartScale, chartPixelsPerInch, textWidthMm, textHeightMm }) => {
   const parser = new DOMParser();
   const holder = document.getElementById("parts");
   const annex = document.querySelector("#annex .content");
@@ -71,12 +72,14 @@ async ({ parts, dpi, chartHeightMm, textWidthMm }) => {
     const m = /^H([1-6])$/.exec(node.firstElementChild.tagName);
     return m ? Number(m[1]) : 0;
   };
+  // A page-level notice ("Not in this briefing: ...") is not what a heading introduces.
   const dropEmptyHeadings = (root) => {
     const nodes = Array.from(root.children);
     for (let i = nodes.length - 1; i >= 0; i -= 1) {
       const level = headingLevel(nodes[i]);
       if (!level) continue;
-      const next = nodes[i].nextElementSibling;
+      let next = nodes[i].nextElementSibling;
+      while (next && next.matches("p.notice")) next = next.nextElementSibling;
       const nextLevel = headingLevel(next, false);
       if (!next || (nextLevel && nextLevel <= level)) nodes[i].remove();
     }
@@ -110,15 +113,40 @@ async ({ parts, dpi, chartHeightMm, textWidthMm }) => {
     }
     // the front block already gives the date of issue, decision and contact
     for (const node of Array.from(main.querySelectorAll(".screen-only, dl.paper-facts"))) node.remove();
+    // a note on assumed dates is printed once a part, under the first table it concerns
+    const notes = new Set();
+    for (const p of Array.from(main.querySelectorAll("div.narrative > p"))) {
+      if (!/^Dates assumed:/.test(p.textContent.trim())) continue;
+      const said = p.textContent.replace(/\s+/g, " ").trim();
+      if (notes.has(said)) {
+        const block = p.parentElement;
+        p.remove();
+        if (!block.textContent.trim()) (block.closest("div.output") || block).remove();
+      }
+      notes.add(said);
+    }
     dropEmptyHeadings(main);
     // A page that opens with its own title (h2 "Social media") keeps only the part's h1.
     const first = main.querySelector("h1, h2, h3");
     const same = (a, b) => a.replace(/\s+/g, " ").trim().toLowerCase() === b.trim().toLowerCase();
-    if (first && same(first.textContent.replace(/¶/g, ""), part.title)) first.remove();
+    if (first && same(first.textContent.replace(/¶/g, ""), part.title)) {
+      const block = first.closest("div.narrative");
+      first.remove();
+      if (block && !block.textContent.trim()) block.remove();
+    }
     const section = document.createElement("section");
     section.className = `part part-${part.role}`;
     section.id = `part-${part.name}`;
     section.append(heading(1, part.title), ...Array.from(main.childNodes));
+    // the part's title is kept with the line that introduces it
+    const title = section.firstElementChild;
+    const intro = title.nextElementSibling;
+    if (intro && !intro.querySelector("h2, h3, table, img")) {
+      const opening = document.createElement("div");
+      opening.className = "keep opening";
+      title.before(opening);
+      opening.append(title, intro);
+    }
     for (const node of Array.from(section.children)) {
       if (isChart(node)) node.classList.add("chart-output");
     }
@@ -136,10 +164,12 @@ async ({ parts, dpi, chartHeightMm, textWidthMm }) => {
   for (const img of document.images) {
     if (!img.naturalWidth) continue;
     img.classList.add("printed-chart");
-    // no finer than `dpi`, and no taller than chartHeightMm (aspect ratio kept)
+    // chartScale of the chart's own size (its text then prints at 7 pt or more), no
+    // finer than `dpi` and no wider than the text (aspect ratio kept)
+    const byScale = (img.naturalWidth / chartPixelsPerInch) * chartScale;
     const byDpi = img.naturalWidth / dpi;
-    const byHeight = (chartHeightMm / 25.4) * (img.naturalWidth / img.naturalHeight);
-    img.style.width = `${Math.min(byDpi, byHeight).toFixed(3)}in`;
+    const byText = textWidthMm / 25.4;
+    img.style.width = `${Math.min(byScale, byDpi, byText).toFixed(3)}in`;
     img.style.height = "auto";
     report.images += 1;
   }
@@ -157,6 +187,34 @@ async ({ parts, dpi, chartHeightMm, textWidthMm }) => {
       out.before(unit);
       if (headingLevel(before)) unit.append(before);
       unit.append(out);
+    }
+  }
+
+  // A heading is kept on the page of what it introduces: the text under it, up to and
+  // including its last table or chart (only to its first when the whole would fill
+  // most of a page), so that no heading ends a page apart from its table or chart.
+  const most = (textHeightMm / 25.4) * 96 * 0.8; // CSS pixels
+  const startsUnit = (node) =>
+    headingLevel(node, false) > 0 ||
+    (node.matches("div.pair") && headingLevel(node.firstElementChild, false) > 0);
+  const holds = (node) => node.matches("div.pair") || node.querySelector("table, img") !== null;
+  for (const section of holder.querySelectorAll("section.part")) {
+    const nodes = Array.from(section.children);
+    for (let i = 0; i < nodes.length; i += 1) {
+      if (!startsUnit(nodes[i])) continue;  // a heading, or a narrow table under its heading
+      let end = i + 1;
+      while (end < nodes.length && !startsUnit(nodes[end])) end += 1;
+      const holders = [];
+      for (let j = i + 1; j < end; j += 1) if (holds(nodes[j])) holders.push(j);
+      if (!holders.length) continue;
+      const top = nodes[i].getBoundingClientRect().top;
+      let last = holders[holders.length - 1];
+      if (nodes[last].getBoundingClientRect().bottom - top > most) last = holders[0];
+      const keep = document.createElement("div");
+      keep.className = "keep";
+      nodes[i].before(keep);
+      keep.append(...nodes.slice(i, last + 1));
+      i = last;
     }
   }
   return report;
