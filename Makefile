@@ -15,8 +15,6 @@ FORCE ?=
 # its briefings go (default outputs/).
 DATA ?=
 OUT ?=
-DATA_DIR = $(if $(DATA),$(DATA),data)
-DATA_STAMP = $(DATA_DIR)/processed/.built
 DATA_OPTION = $(if $(DATA),--data "$(DATA)")
 RUN_OPTIONS = $(DATA_OPTION) $(if $(OUT),--out "$(OUT)") \
 	$(if $(filter 1 yes true,$(PDF)),--pdf) $(if $(filter 1 yes true,$(FORCE)),--force)
@@ -52,14 +50,12 @@ $(NBTEMPLATE): $(STAMP) src/helpers/briefing/nbconvert_template.py
 setup: $(STAMP) $(NBTEMPLATE)  ## create .venv and install the project (done by the other targets)
 
 data: $(STAMP)  ## build data/processed/ from data/raw/ (DATA=<folder>: another data folder)
-	$(BIN)/engagement data $(DATA_OPTION) && touch "$(DATA_STAMP)"
+	$(BIN)/engagement data $(DATA_OPTION)
 
-# data/processed/ as `make data` builds it, but only when something under data/raw/ is
-# newer than its last successful build (a file added, changed or removed); the
-# briefings also check the table's content against data/raw/.
+# data/processed/ as `make data` builds it, but only when the raw files (names and
+# contents) are not those the table was built from: its fingerprint says so.
 processed: $(STAMP)
-	@if [ ! -f "$(DATA_STAMP)" ] || [ -n "$$(find "$(DATA_DIR)/raw" -newer "$(DATA_STAMP)" -print -quit)" ]; then \
-		$(BIN)/engagement data $(DATA_OPTION) && touch "$(DATA_STAMP)"; fi
+	@$(BIN)/engagement data $(DATA_OPTION) --if-changed
 
 briefing: processed  ## briefings for PERIOD (default: latest with data); PDF=1 board paper, FORCE=1 rebuild, DATA=<folder>
 	$(BIN)/engagement run $(if $(PERIOD),--period $(PERIOD)) $(if $(START),--start $(START)) $(RUN_OPTIONS)

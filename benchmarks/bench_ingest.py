@@ -1,10 +1,10 @@
 """Benchmark: ingest five years of daily exports for 40 accounts plus 700,000 tweets.
 
 The synthetic exports are generated into a temporary folder first (not timed).
-Then the whole folder is ingested twice with a fresh cache folder: a cold run
-(everything parsed) and a warm run (nothing changed, everything from the cache).
-Goals on the project's 2-core machine: cold run at most 10 s and 1.5 GB peak
-memory, warm run at most 1 s.
+Then the whole folder is ingested, every file parsed (there is no cache: a year of
+a force's downloads, ``--years 1 --accounts 8 --tweets 20000``, is about 30 files and
+7 MB and takes well under a second of CPU). Goals on the project's 2-core machine:
+at most 10 s and 1.5 GB peak memory at the default volume.
 
     .venv/bin/python benchmarks/bench_ingest.py [--years 5] [--accounts 40] [--tweets 700000]
 
@@ -29,16 +29,15 @@ from pathlib import Path
 # The synthetic export factory lives with the tests, outside the installed package.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-GOAL_COLD_S = 10.0
-GOAL_WARM_S = 1.0
+GOAL_S = 10.0
 GOAL_PEAK_MB = 1536.0
 
 
-def _ingest(folder: str, cache: str, queue: mp.Queue) -> None:
+def _ingest(folder: str, queue: mp.Queue) -> None:
     from helpers.ingest.exports import read_exports
 
     started = time.perf_counter()
-    result = read_exports(Path(folder), cache_dir=Path(cache))
+    result = read_exports(Path(folder))
     seconds = time.perf_counter() - started
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -59,9 +58,9 @@ def _ingest(folder: str, cache: str, queue: mp.Queue) -> None:
     )
 
 
-def _run(folder: Path, cache: Path) -> dict:
+def _run(folder: Path) -> dict:
     queue: mp.Queue = mp.get_context("fork").Queue()
-    proc = mp.get_context("fork").Process(target=_ingest, args=(str(folder), str(cache), queue))
+    proc = mp.get_context("fork").Process(target=_ingest, args=(str(folder), queue))
     proc.start()
     out = queue.get()
     proc.join()
@@ -78,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     from tests.factories.synthetic import generate
 
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
-        folder, cache = Path(tmp) / "exports", Path(tmp) / "cache"
+        folder = Path(tmp) / "exports"
         started = time.perf_counter()
         summary = generate(
             folder, years=args.years, accounts=args.accounts, tweets=args.tweets, seed=args.seed
@@ -88,20 +87,11 @@ def main(argv: list[str] | None = None) -> int:
             f"generated {len(summary.files)} files, {size / 1e6:.0f} MB "
             f"in {time.perf_counter() - started:.1f} s (not timed)"
         )
-        cold = _run(folder, cache)
-        warm = _run(folder, cache)
-    report = {"cold": cold, "warm": warm}
+        report = _run(folder)
     print(json.dumps(report, indent=2))
-    ok = (
-        cold["seconds"] <= GOAL_COLD_S
-        and cold["peak_mb"] <= GOAL_PEAK_MB
-        and warm["seconds"] <= GOAL_WARM_S
-        and cold["problems"] == 0
-    )
-    print(
-        f"goals: cold <= {GOAL_COLD_S} s and <= {GOAL_PEAK_MB:.0f} MB, warm <= {GOAL_WARM_S} s: "
-        + ("met" if ok else "NOT met")
-    )
+    ok = report["seconds"] <= GOAL_S and report["peak_mb"] <= GOAL_PEAK_MB
+    ok = ok and report["problems"] == 0
+    print(f"goals: <= {GOAL_S} s and <= {GOAL_PEAK_MB:.0f} MB: " + ("met" if ok else "NOT met"))
     return 0 if ok else 1
 
 

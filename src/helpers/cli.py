@@ -46,13 +46,16 @@ def _data_folders(args: argparse.Namespace) -> tuple[Path, Path]:
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
-    from helpers.tidy.dataset import build_dataset
+    from helpers.tidy.dataset import build_dataset, processed_is_current
 
     if args.data and (args.raw or args.out):
         raise ParameterError("--data names raw/ and processed/ together: leave out --raw and --out")
     raw, out = _data_folders(args)
     if args.data and not raw.is_dir():
         raise ParameterError(f"data folder {display_path(args.data)} has no raw/ folder")
+    if args.if_changed and processed_is_current(raw, out):
+        print(f"{display_path(out)}/ is up to date with {display_path(raw)}/")
+        return 0
     problems: list[DataError] = []
     exports: list = []
     tidy = build_dataset(raw, out, problems=problems, exports=exports)
@@ -180,7 +183,7 @@ def _placed(where: str | None, files: list[Path], folder: Path) -> dict[Path, st
     return {files[0]: "/".join(p for p in parts if p != ".")}
 
 
-def _add_ingest_parser(sub: argparse._SubParsersAction) -> None:
+def _add_ingest_parser(sub: Any) -> None:
     ingest = sub.add_parser(
         "ingest",
         help="check platform export files and write their tidy rows",
@@ -216,7 +219,7 @@ def _add_ingest_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from helpers.briefing import run_all, run_period
+    from helpers.briefing.runner import run_all, run_period
 
     if args.timeout is not None:
         if args.timeout != int(args.timeout):  # the kernel client counts whole seconds
@@ -273,7 +276,7 @@ def _positive_float(text: str) -> float:
     return value
 
 
-def _add_run_parser(sub: argparse._SubParsersAction) -> None:
+def _add_run_parser(sub: Any) -> None:
     run = sub.add_parser(
         "run",
         help="run the briefing notebooks and write outputs/<period>/",
@@ -333,6 +336,11 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--data", help="data folder with raw/ and processed/ (default: data/)")
     data.add_argument("--raw", help="raw data folder (default: data/raw/)")
     data.add_argument("--out", help="processed folder (default: data/processed/)")
+    data.add_argument(
+        "--if-changed",
+        action="store_true",
+        help="do nothing when the processed table was built from the raw files there now",
+    )
     data.set_defaults(func=_cmd_data)
     _add_ingest_parser(sub)
     _add_run_parser(sub)

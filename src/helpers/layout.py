@@ -61,11 +61,6 @@ class DataLayout:
         return cls(layout.data, raw, Path(processed_dir) if processed_dir else layout.processed)
 
     @property
-    def cache(self) -> Path:
-        """Parsed export files, by content hash (``<data>/processed/.cache``)."""
-        return self.data / "processed" / ".cache"
-
-    @property
     def report_2015(self) -> Path:
         """Tables transcribed from the 2015 report."""
         return self.raw / "report_2015"

@@ -9,8 +9,8 @@ the audit hook in ``write_audit/sitecustomize.py``.
 All builds of a test process start together on first use (the notebooks of the
 different runs share the CPU), and are then reused by every test that needs them.
 The tests that use them are in the xdist group ``builds`` (``make test`` runs
-``--dist loadgroup``), so one worker makes them while the other runs the ``kernels``
-group (the every-period build and the other notebook runs).
+``--dist loadgroup``), so one worker makes them while the other runs other groups
+(``periods``, the every-period build, and one group per module of notebook runs).
 """
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ from tests.browser.harness import (
 )
 
 # Its own xdist group: the server and Chromium mostly wait on each other, so the session
-# overlaps the notebook builds of the "kernels" group on the other worker.
+# overlaps the notebook builds of the other groups on the other worker.
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("lab")]
 
 #: The notebooks to open (whatever ``notebooks/`` holds when the tests are collected).

@@ -179,10 +179,14 @@ def test_clicking_every_link_opens_no_dialog(name: str, built: Path, browser_con
 def test_the_board_paper_carries_no_hostile_link(built: Path, tmp_path: Path) -> None:
     import re
 
+    from pypdf import PdfReader
+
     from helpers.briefing.pdf import write_pdf
 
     paper = write_pdf(built, tmp_path / "briefing.pdf").path
     data = paper.read_bytes()
     targets = [t.decode("latin-1") for t in re.findall(rb"/URI\s*\(([^)]*)\)", data)]
     assert b"javascript" not in data.lower() and b"vbscript" not in data.lower()
+    text = " ".join(page.extract_text() for page in PdfReader(paper).pages)
+    assert "click me" in text  # the hostile links reached the paper, as text
     assert all(t.lower().startswith(("http:", "https:", "mailto:", "file:", "#")) for t in targets)

@@ -292,7 +292,7 @@ def _headline_value(folder: Path, channel: str, metric: str, snapshot: bool) -> 
 
 
 @pytest.mark.pipeline
-@pytest.mark.xdist_group("kernels")
+@pytest.mark.xdist_group("periods")
 def test_archive_links_every_period_built(all_periods: AllPeriods) -> None:  # noqa: F811
     out = all_periods.out_dir
     expected = available_periods(
@@ -316,7 +316,7 @@ def test_archive_links_every_period_built(all_periods: AllPeriods) -> None:  # n
 
 
 @pytest.mark.pipeline
-@pytest.mark.xdist_group("kernels")
+@pytest.mark.xdist_group("periods")
 def test_archive_marks_the_latest(all_periods: AllPeriods) -> None:  # noqa: F811
     latest = available_periods(
         load_tidy(all_periods.data_dir), paper_periods(all_periods.data_dir)
@@ -330,7 +330,7 @@ def test_archive_marks_the_latest(all_periods: AllPeriods) -> None:  # noqa: F81
 
 
 @pytest.mark.pipeline
-@pytest.mark.xdist_group("kernels")
+@pytest.mark.xdist_group("periods")
 def test_archive_charts_are_drawn_from_headlines_json(all_periods: AllPeriods) -> None:  # noqa: F811
     out = all_periods.out_dir
     soup = _soup(out)
@@ -354,7 +354,7 @@ def test_archive_charts_are_drawn_from_headlines_json(all_periods: AllPeriods) -
 
 
 @pytest.mark.pipeline
-@pytest.mark.xdist_group("kernels")
+@pytest.mark.xdist_group("periods")
 def test_archive_shows_what_headlines_json_says(all_periods: AllPeriods, tmp_path: Path) -> None:  # noqa: F811
     """Change a published figure: the rebuilt archive shows it (nothing is recomputed)."""
     out = tmp_path / "out"
@@ -380,7 +380,7 @@ def test_archive_shows_what_headlines_json_says(all_periods: AllPeriods, tmp_pat
 
 @pytest.mark.pipeline
 @pytest.mark.browser
-@pytest.mark.xdist_group("kernels")
+@pytest.mark.xdist_group("periods")
 def test_archive_works_offline_and_passes_axe(
     all_periods: AllPeriods,  # noqa: F811
     browser_context: Any,  # noqa: F811

@@ -63,14 +63,14 @@ def _fill(png: Path) -> float:
 
 
 @pytest.mark.pipeline
-@pytest.mark.xdist_group("kernels")
+@pytest.mark.xdist_group("periods")
 def test_the_default_period_is_the_report_s_own_paper(paper: dict) -> None:
     assert paper["period"] == "2015-11"
     assert paper["overview"]["issued"] == paper["commentary"].issued(paper["period"])
 
 
 @pytest.mark.pipeline
-@pytest.mark.xdist_group("kernels")
+@pytest.mark.xdist_group("periods")
 def test_at_most_twelve_pages_and_none_but_the_last_near_empty(paper: dict, tmp_path: Path) -> None:
     pages = len(paper["reader"].pages)
     assert pages <= MAX_PAGES, f"the default paper runs to {pages} pages"
@@ -141,7 +141,7 @@ def _story(paper: dict) -> dict[str, str]:
 
 
 @pytest.mark.pipeline
-@pytest.mark.xdist_group("kernels")
+@pytest.mark.xdist_group("periods")
 def test_the_paper_carries_the_report_s_whole_story(paper: dict) -> None:
     text = paper["text"]
     overview = paper["overview"]

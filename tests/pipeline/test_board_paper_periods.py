@@ -29,7 +29,7 @@ from helpers.tidy.dataset import load_commentary
 from tests.pipeline.all_periods import AllPeriods, all_periods  # noqa: F401 (a fixture)
 from tests.pipeline.test_pdf import _paper
 
-pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("kernels")]
+pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("periods")]
 
 PERIODS = ("2015-06", "2015-09", "2015-11")
 _MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"

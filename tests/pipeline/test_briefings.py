@@ -18,7 +18,7 @@ from helpers import config
 from helpers.present import formats
 from tests.pipeline.all_periods import AllPeriods, all_periods  # noqa: F401 (fixture)
 
-pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("kernels")]
+pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("periods")]
 
 PERIODS = ("2015-06", "2015-09", "2015-10", "2015-11")
 

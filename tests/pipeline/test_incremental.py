@@ -220,7 +220,7 @@ def _run_all(data: Path, out: Path, log: Path) -> tuple[list[str], list[str], st
 
 
 @pytest.mark.pipeline
-@pytest.mark.xdist_group("kernels")
+@pytest.mark.xdist_group("incremental")
 def test_engagement_run_all_rebuilds_only_what_changed(tmp_path: Path) -> None:
     data = _copy_data(tmp_path / "data")
     out = tmp_path / "out"

@@ -136,12 +136,17 @@ def test_a_bad_export_leaves_processed_as_it_was_and_exit_is_nonzero(project: Pa
         assert value not in written
 
 
-def test_second_build_uses_the_cache(project: Path, capsys) -> None:
+def test_if_changed_builds_only_when_the_raw_files_changed(project: Path, capsys) -> None:
     raw, out = project / "raw", project / "processed"
-    assert main(["data", "--raw", str(raw), "--out", str(out)]) == 0
-    first = pd.read_parquet(out / config.TIDY_PARQUET)
-    cache = sorted(p.name for p in (out / ".cache").iterdir())
-    assert main(["data", "--raw", str(raw), "--out", str(out)]) == 0
-    pd.testing.assert_frame_equal(first, pd.read_parquet(out / config.TIDY_PARQUET))
-    assert sorted(p.name for p in (out / ".cache").iterdir()) == cache
-    capsys.readouterr()
+    command = ["data", "--raw", str(raw), "--out", str(out), "--if-changed"]
+    assert main(command) == 0  # no table yet: built
+    assert "tidy rows" in capsys.readouterr().out
+    built = (out / config.TIDY_PARQUET).stat().st_mtime_ns
+    assert main(command) == 0
+    assert "is up to date" in capsys.readouterr().out
+    assert (out / config.TIDY_PARQUET).stat().st_mtime_ns == built
+    members = raw / "exports" / "itk" / "ITK member export Sept 2015.csv"
+    members.write_text(members.read_text().replace("Latecomer", "Lateperson"))
+    assert main(command) == 0  # same size and rows, other content: built again
+    assert "tidy rows" in capsys.readouterr().out
+    assert processed_is_current(raw, out)

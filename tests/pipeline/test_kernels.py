@@ -10,8 +10,10 @@ from nbformat.v4 import new_code_cell, new_notebook
 from rich.console import Console
 
 from helpers import config
-from helpers.briefing import RunError, kernels, run_period
+from helpers.briefing import execute as kernels
+from helpers.briefing.errors import RunError
 from helpers.briefing.execute import NotebookFailed, NotebookJob, check_kernel, execute_notebook
+from helpers.briefing.runner import run_period
 from tests.pipeline.test_runner import PERIOD, _notebook, _write
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("kernels")]
@@ -56,13 +58,13 @@ def kernel() -> str:
 def tracked(monkeypatch):
     """Every kernel process started while the test runs."""
     processes = []
-    track = kernels.track
+    start = kernels.PooledKernelManager.start_kernel
 
-    def recording(manager):
+    def recording(manager, **kw):
+        start(manager, **kw)
         processes.append(manager.provisioner.process)
-        track(manager)
 
-    monkeypatch.setattr(kernels, "track", recording)
+    monkeypatch.setattr(kernels.PooledKernelManager, "start_kernel", recording)
     return processes
 
 
@@ -97,8 +99,8 @@ def test_a_notebook_in_a_warm_kernel_sees_nothing_of_the_one_before(kernel, tmp_
         "os.getcwd()",
     )
     with kernels.kernel_pool(kernel, size=1, notebooks=2) as pool:
-        execute_notebook(first, kernel_name=kernel, timeout=120)
-        nb, _ = execute_notebook(second, kernel_name=kernel, timeout=120)
+        execute_notebook(first, kernels=pool, timeout=120)
+        nb, _ = execute_notebook(second, kernels=pool, timeout=120)
         assert pool.started == 1  # both notebooks ran in the same kernel
     cells = [c for c in nb.cells if c.cell_type == "code"]
     assert [c.execution_count for c in cells] == list(range(1, len(cells) + 1))
@@ -125,8 +127,8 @@ def test_a_warm_kernel_opens_a_new_history_session_for_each_notebook(kernel, tmp
         f"{history}.writeout_cache()\n{history}.session_number, len(In)",
     )
     with kernels.kernel_pool(kernel, size=1, notebooks=2) as pool:
-        before, _ = execute_notebook(first, kernel_name=kernel, timeout=120)
-        nb, _ = execute_notebook(second, kernel_name=kernel, timeout=120)
+        before, _ = execute_notebook(first, kernels=pool, timeout=120)
+        nb, _ = execute_notebook(second, kernels=pool, timeout=120)
         assert pool.started == 1
     streams = [
         out["text"]
@@ -146,10 +148,10 @@ def test_a_cell_error_leaves_the_kernel_usable(kernel, tmp_path, tracked):
     fine = _job(tmp_path, "fine", "assert 'x' not in dir()\ny = 2", "y")
     with kernels.kernel_pool(kernel, size=1, notebooks=3) as pool:
         with pytest.raises(NotebookFailed) as caught:
-            execute_notebook(broken, kernel_name=kernel, timeout=120)
+            execute_notebook(broken, kernels=pool, timeout=120)
         assert caught.value.cell == 3  # after the parameters and the injected cell
         assert "ValueError: broken on purpose" in str(caught.value)
-        nb, _ = execute_notebook(fine, kernel_name=kernel, timeout=120)
+        nb, _ = execute_notebook(fine, kernels=pool, timeout=120)
         assert nb.cells[-1].outputs[0]["data"]["text/plain"] == "2"
         assert pool.started == 1
     assert _alive(tracked) == []
@@ -168,22 +170,18 @@ def test_a_dead_or_stuck_kernel_is_replaced(kernel, tmp_path, tracked, cells, er
     after = _job(tmp_path, "after", "1 + 1")
     with kernels.kernel_pool(kernel, size=1, notebooks=2) as pool:
         with pytest.raises(NotebookFailed, match=error):
-            execute_notebook(lost, kernel_name=kernel, timeout=3)
+            execute_notebook(lost, kernels=pool, timeout=3)
         first = tracked[0]
         assert first.poll() is not None  # the lost kernel is gone
-        nb, _ = execute_notebook(after, kernel_name=kernel, timeout=120)
+        nb, _ = execute_notebook(after, kernels=pool, timeout=120)
         assert nb.cells[-1].outputs[0]["data"]["text/plain"] == "2"
         assert pool.started == 2
     assert len(tracked) == 2 and _alive(tracked) == []
 
 
-def test_a_pool_that_cannot_start_a_kernel_fails_the_notebook(tmp_path):
-    job = _job(tmp_path, "any", "1")
-    with (
-        kernels.kernel_pool("no-such-kernel-here", size=1, notebooks=1),
-        pytest.raises(NotebookFailed, match="could not be started"),
-    ):
-        execute_notebook(job, kernel_name="no-such-kernel-here", timeout=10)
+def test_a_pool_that_cannot_start_a_kernel_says_so():
+    with pytest.raises(RunError, match="'no-such-kernel-here' could not be started"):
+        kernels.kernel_pool("no-such-kernel-here", size=1, notebooks=1)
 
 
 @pytest.mark.parametrize("fail", [False, True], ids=["good-run", "failing-run"])
@@ -209,5 +207,3 @@ def test_no_kernel_outlives_a_run_and_kernels_are_reused(kernel, tmp_path, track
         assert run_period(PERIOD, **run) == out / PERIOD
     assert len(tracked) == 1  # one warm kernel ran the three notebooks in turn
     assert _alive(tracked) == []
-    assert kernels.active_pool(kernel) is None
-    assert kernel == config.KERNEL_NAME

@@ -80,7 +80,7 @@ def engagement(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.xdist_group("kernels")
+@pytest.mark.xdist_group("new-channel")
 def test_a_toy_channel_touches_three_files_and_reaches_the_index_and_the_archive(tmp_path):
     project = tmp_path / "project"
     shutil.copytree(ROOT / "src" / "helpers", project / "src" / "helpers")

@@ -24,7 +24,6 @@ from pypdf import PdfReader
 from rich.console import Console
 
 from helpers.briefing import build as runner_module
-from helpers.briefing import run_period
 from helpers.briefing.pdf import (
     ANNEX_TITLE,
     CHROMIUM_ENV,
@@ -33,6 +32,7 @@ from helpers.briefing.pdf import (
     part_pages,
     print_document,
 )
+from helpers.briefing.runner import run_period
 from helpers.present.headlines import HEADLINES_MIME
 from helpers.tidy.dataset import load_profile
 from tests.browser.harness import require_browser_tools
@@ -183,7 +183,7 @@ def september(all_periods: AllPeriods) -> dict[str, Any]:  # noqa: F811
 
 
 @pytest.mark.pipeline
-@pytest.mark.xdist_group("kernels")
+@pytest.mark.xdist_group("periods")
 def test_every_page_is_a4_with_its_number_and_the_running_header(september: dict) -> None:
     pages = september["pages"]
     label = september["overview"]["period_label"]
@@ -199,7 +199,7 @@ def test_every_page_is_a4_with_its_number_and_the_running_header(september: dict
 
 
 @pytest.mark.pipeline
-@pytest.mark.xdist_group("kernels")
+@pytest.mark.xdist_group("periods")
 def test_front_then_key_points_then_channels_then_one_annex(september: dict) -> None:
     overview = september["overview"]
     cover = _words(september["pages"][0])
@@ -223,7 +223,7 @@ def test_front_then_key_points_then_channels_then_one_annex(september: dict) -> 
 
 
 @pytest.mark.pipeline
-@pytest.mark.xdist_group("kernels")
+@pytest.mark.xdist_group("periods")
 def test_the_annex_has_the_flagged_checks_and_the_full_table_is_never_printed(
     september: dict,
 ) -> None:
@@ -263,7 +263,7 @@ def _images(page: Any) -> list[tuple[int, float]]:
 
 
 @pytest.mark.pipeline
-@pytest.mark.xdist_group("kernels")
+@pytest.mark.xdist_group("periods")
 def test_every_chart_is_printed_at_150_dpi_or_finer(september: dict) -> None:
     folder = september["folder"]
     charts = 0
@@ -285,7 +285,7 @@ def test_every_chart_is_printed_at_150_dpi_or_finer(september: dict) -> None:
 
 
 @pytest.mark.pipeline
-@pytest.mark.xdist_group("kernels")
+@pytest.mark.xdist_group("periods")
 def test_fonts_are_embedded_and_the_file_is_small(september: dict) -> None:
     assert september["path"].stat().st_size < MAX_BYTES
     fonts = {}
@@ -302,7 +302,7 @@ def test_fonts_are_embedded_and_the_file_is_small(september: dict) -> None:
 
 
 @pytest.mark.pipeline
-@pytest.mark.xdist_group("kernels")
+@pytest.mark.xdist_group("periods")
 def test_the_decision_line_comes_from_the_commentary(all_periods: AllPeriods) -> None:  # noqa: F811
     overview = _overview_of(all_periods, "2015-11")
     commentary = all_periods.data_dir / "raw" / "commentary" / "2015-11.md"

@@ -17,11 +17,11 @@ import pytest
 from bs4 import BeautifulSoup
 from rich.console import Console
 
-from helpers import briefing
+from helpers.briefing import runner
 from helpers.briefing.nbconvert_template import TEMPLATE_FILES, TEMPLATE_NAME, template_dir
 from helpers.briefing.render import check_page, network_references
 
-pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("kernels")]
+pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("plain-nbconvert")]
 
 PERIOD = "2015-09"
 NAME = "itk"
@@ -36,7 +36,7 @@ def _text(tag: object) -> str:
 def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """The runner's page, the executed notebook, and plain nbconvert's page of it."""
     out = tmp_path_factory.mktemp("outputs")
-    folder = briefing.run_period(
+    folder = runner.run_period(
         PERIOD, channels=NAME, out_dir=out, timeout=300, console=Console(file=io.StringIO())
     )
     executed = folder / "notebooks" / f"{NAME}.ipynb"

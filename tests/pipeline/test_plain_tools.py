@@ -22,7 +22,7 @@ from helpers import config
 from helpers.briefing import kernel
 from helpers.briefing.render import network_references
 
-pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("kernels")]
+pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("plain-tools")]
 
 BIN = Path(sys.executable).parent
 

@@ -25,14 +25,13 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from helpers import briefing
-from helpers.briefing.runner import plan_period
+from helpers.briefing.runner import plan_period, run_period
 from helpers.tidy.dataset import build_dataset
 from tests.factories.real_2025 import CORPUS, stage
 
 pytestmark = [
     pytest.mark.pipeline,
-    pytest.mark.xdist_group("kernels"),
+    pytest.mark.xdist_group("real-exports"),
     pytest.mark.skipif(
         not CORPUS.is_dir(), reason=f"the real-exports corpus is not at {CORPUS} (kept beside it)"
     ),
@@ -44,7 +43,7 @@ def force(tmp_path_factory) -> dict:
     data = stage(tmp_path_factory.mktemp("force") / "data")
     tidy = build_dataset(data / "raw", data / "processed")
     out = data.parent / "out"
-    folder = briefing.run_period("2025-03", data_dir=data, out_dir=out, timeout=600, pdf=True)
+    folder = run_period("2025-03", data_dir=data, out_dir=out, timeout=600, pdf=True)
     pages = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.html")}
     paper = folder / "briefing.pdf"
     text = "\n".join(page.extract_text() for page in PdfReader(paper).pages)

@@ -16,11 +16,12 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from rich.console import Console
 
 from helpers import cli, config
-from helpers.briefing import RunError, run_period
+from helpers.briefing.errors import RunError
 from helpers.briefing.render import network_references
+from helpers.briefing.runner import run_period
 from helpers.present.headlines import HEADLINES_MIME
 
-pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("kernels")]
+pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("runner")]
 
 PERIOD = "2015-09"
 PNG = (

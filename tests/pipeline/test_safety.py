@@ -481,8 +481,6 @@ def small_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("bad-parameters") / "data"
     shutil.copytree(PROJECT / "data" / "raw", data / "raw")
     assert cli.main(["data", "--raw", str(data / "raw"), "--out", str(data / "processed")]) == 0
-    import helpers.briefing.runner  # noqa: F401  (imported here, not timed below)
-
     return data
 
 
@@ -503,17 +501,14 @@ def test_bad_parameters_one_message_exit_2_no_kernel(
     args = [a.format(tmp=tmp_path, data=small_data) for a in args]
     out = tmp_path / "out"
     capsys.readouterr()
-    began = time.perf_counter()
     code = cli.main(["run", *args, "--out", str(out)])
-    seconds = time.perf_counter() - began
     captured = capsys.readouterr()
     lines = [line for line in captured.err.splitlines() if line.strip()]
     assert code == 2
     assert len(lines) == 1 and lines[0].startswith("error: "), captured.err
     assert expected.lower() in lines[0].lower()
     assert captured.out == ""
-    assert seconds < 3
-    assert started == []
+    assert started == []  # refused before any notebook, so before any kernel
     assert not out.exists() or not [p for p in out.iterdir() if p.name.startswith(".staging")]
 
 

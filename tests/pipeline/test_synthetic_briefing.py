@@ -10,11 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import briefing
+from helpers.briefing import runner
 from helpers.tidy.dataset import build_dataset
 from helpers.tidy.select import monthly_rollup
 
-pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("kernels")]
+pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("synthetic")]
 PERIOD = "2016-12"
 
 
@@ -43,7 +43,7 @@ def synthetic(tmp_path_factory) -> dict[str, object]:
         capture_output=True,
     )
     tidy = build_dataset(data / "raw", data / "processed")
-    folder = briefing.run_period(PERIOD, data_dir=data, out_dir=data.parent / "out", timeout=300)
+    folder = runner.run_period(PERIOD, data_dir=data, out_dir=data.parent / "out", timeout=300)
     return {"tidy": tidy, "folder": folder}
 
 

@@ -9,8 +9,8 @@ from helpers import (
     cli,  # FIXME
     config,
 )
-from helpers.briefing import ParameterError
 from helpers.briefing import runner as runner_module
+from helpers.briefing.errors import ParameterError
 from helpers.briefing.plan import (
     BRIEFINGS,
     SUMMARY_PAGES,

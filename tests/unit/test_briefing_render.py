@@ -4,7 +4,7 @@ import pytest
 from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from helpers.briefing import RunError
+from helpers.briefing.errors import RunError
 from helpers.briefing.render import (
     MAX_PAGE_BYTES,
     Page,

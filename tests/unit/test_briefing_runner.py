@@ -10,9 +10,10 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from rich.console import Console
 
-from helpers.briefing import RunError, run_period
 from helpers.briefing import build as runner_module
+from helpers.briefing.errors import RunError
 from helpers.briefing.execute import NotebookFailed
+from helpers.briefing.runner import run_period
 from helpers.present.headlines import HEADLINES_MIME
 from tests.factories.fake_notebooks import (
     SUMMARY_PAGES,
@@ -297,16 +298,17 @@ def test_a_notebook_without_headlines_fails_the_run(fake_kernels, monkeypatch):
 def test_interrupt_removes_staging_and_keeps_outputs(fake_kernels, monkeypatch):
     folder = _run(fake_kernels)
     before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-    stopped = []
+    closed = []
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(runner_module, "wait", interrupted)
-    monkeypatch.setattr(runner_module, "stop_running_kernels", lambda: stopped.append(1))
+    pool = SimpleNamespace(close=lambda: closed.append(1))
+    monkeypatch.setattr(runner_module, "kernel_pool", lambda *a, **k: pool)
     with pytest.raises(KeyboardInterrupt):
         _run(fake_kernels, force=True)
-    assert stopped == [1]
+    assert closed == [1]  # the kernels are killed
     assert sorted(p.name for p in fake_kernels["out"].iterdir()) == [PERIOD, "index.html"]
     assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import config
 from helpers.cli import main
 from helpers.ingest.exports import read_exports
 from helpers.schema import validate_tidy
@@ -81,19 +80,6 @@ def test_synthetic_round_trip(tmp_path: Path) -> None:
             assert last[division] == count
     preamble = tmp_path / "out" / f"website/{LABEL} Analytics All Web Site Data 2024.csv"
     assert LABEL in preamble.read_text().splitlines()[1]
-
-
-def test_synthetic_is_seeded(tmp_path: Path) -> None:
-    a = generate(tmp_path / "a", years=1, accounts=2, tweets=200, seed=5)
-    generate(tmp_path / "b", years=1, accounts=2, tweets=200, seed=5)
-    for name in a.files:
-        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
-
-
-def test_synthetic_refuses_the_raw_folder() -> None:
-    with pytest.raises(ValueError, match="must not be written under"):
-        generate(config.RAW_DIR / "exports" / "synthetic", years=1, accounts=1, tweets=10)
-    assert not (config.RAW_DIR / "exports" / "synthetic").exists()
 
 
 # checking a download before it is placed (what a `files` entry would give, or its place)

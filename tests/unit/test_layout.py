@@ -32,7 +32,7 @@ def test_every_path_is_under_the_data_folder(tmp_path):
         for name, attr in vars(DataLayout).items()
         if isinstance(attr, property)
     }
-    assert len(paths) >= 12
+    assert len(paths) >= 11
     for name, path in paths.items():
         assert path.is_relative_to(tmp_path), name
     assert layout.census == tmp_path / "raw" / "reference" / "census_2011_usual_residents.csv"
@@ -44,7 +44,6 @@ def test_a_raw_folder_and_a_processed_folder_elsewhere(tmp_path):
     assert layout.data == tmp_path / "copy" and layout.raw == tmp_path / "copy" / "raw"
     assert layout.processed == tmp_path / "out"
     assert layout.tidy_csv == tmp_path / "out" / config.TIDY_CSV
-    assert layout.cache == tmp_path / "copy" / "processed" / ".cache"  # beside the raw folder
     assert DataLayout.from_raw_dir(None) == DataLayout.from_data_dir()
 
 

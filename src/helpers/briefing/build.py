@@ -5,7 +5,7 @@ run side by side; when they are done their headline figures are written to
 ``headlines.json`` and the data-quality notebook runs (it writes ``quality.json``),
 then the overview notebook, which reads both. Every notebook is published (as HTML)
 as soon as it finishes. Notebooks of several periods share one pool of workers, each with
-a warm kernel (:mod:`.kernels`: started ahead, imports loaded once, reset between
+a warm kernel (:mod:`.execute`: started ahead, imports loaded once, reset between
 notebooks), so a run of many periods keeps every worker busy. The kernels start before
 nbformat, nbconvert and papermill are loaded (the workers load them while the kernels
 warm up), so importing this module stays cheap. If anything fails (a
@@ -25,6 +25,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from helpers.briefing.errors import NotRun, RunError
+from helpers.briefing.execute import (
+    KernelPool,
+    NotebookFailed,
+    NotebookJob,
+    check_kernel,
+    execute_notebook,
+    kernel_pool,
+)
 from helpers.briefing.fingerprint import Fingerprint
 from helpers.briefing.manifest import missing_headline_fields, write_json
 from helpers.briefing.ownership import StagingLock
@@ -47,34 +55,6 @@ if TYPE_CHECKING:  # nbformat and nbconvert load in the workers, while the kerne
     import nbformat
 
     from helpers.briefing.render import Page
-
-
-def execute_notebook(job: Any, **kwargs: Any) -> tuple[Any, float]:
-    """Execute one notebook (:func:`helpers.briefing.execute.execute_notebook`)."""
-    from helpers.briefing.execute import execute_notebook as execute
-
-    return execute(job, **kwargs)
-
-
-def check_kernel(kernel_name: str) -> None:
-    """Refuse a missing kernel (:func:`helpers.briefing.execute.check_kernel`)."""
-    from helpers.briefing.execute import check_kernel as check
-
-    check(kernel_name)
-
-
-def kernel_pool(kernel_name: str, size: int, notebooks: int) -> Any:
-    """Start the run's warm kernels (:func:`helpers.briefing.kernels.kernel_pool`)."""
-    from helpers.briefing.kernels import kernel_pool as start
-
-    return start(kernel_name, size=size, notebooks=notebooks)
-
-
-def stop_running_kernels() -> int:
-    """Kill running kernels (:func:`helpers.briefing.execute.stop_running_kernels`)."""
-    from helpers.briefing.execute import stop_running_kernels as stop
-
-    return stop()
 
 
 def page_settings(request: Request, name: str) -> Page:
@@ -176,11 +156,11 @@ def _result(nb: nbformat.NotebookNode, name: str, seconds: float) -> NotebookRes
     return NotebookResult(name, seconds, headlines=headlines)
 
 
-def build_notebook(build: PeriodBuild, name: str, settings: Settings) -> NotebookResult:
+def build_notebook(
+    build: PeriodBuild, name: str, settings: Settings, kernels: KernelPool
+) -> NotebookResult:
     """Execute, collect and publish one notebook of a period (runs in a worker thread)."""
     import nbformat
-
-    from helpers.briefing.execute import NotebookJob
 
     if build.cancelled.is_set():
         raise NotRun(f"{name}.ipynb was not run: another notebook of {build.period} failed")
@@ -195,9 +175,7 @@ def build_notebook(build: PeriodBuild, name: str, settings: Settings) -> Noteboo
         kernel_log=build.staging / LOGS_DIR / f"{name}.log",
     )
     settings.console.print(f"  start   {request.period} {name}")
-    nb, seconds = execute_notebook(
-        job, kernel_name=settings.kernel_name, timeout=settings.timeout, cwd=job.source.parent
-    )
+    nb, seconds = execute_notebook(job, kernels=kernels, timeout=settings.timeout)
     if build.cancelled.is_set():  # the run stopped while this notebook ran: publish nothing
         raise NotRun(f"{name}.ipynb was not published: the run of {build.period} stopped")
     result = _result(nb, name, seconds)
@@ -232,9 +210,10 @@ def start_build(request: Request, settings: Settings, fingerprint: Fingerprint) 
 class Scheduler:
     """Submits each period's stages to a shared pool and concludes finished periods."""
 
-    def __init__(self, pool: ThreadPoolExecutor, settings: Settings) -> None:
+    def __init__(self, pool: ThreadPoolExecutor, settings: Settings, kernels: KernelPool) -> None:
         self.pool = pool
         self.settings = settings
+        self.kernels = kernels
         self.owner: dict[Future, PeriodBuild] = {}
         self.outcome: dict[str, Path | RunError] = {}
 
@@ -244,7 +223,7 @@ class Scheduler:
             return False
         build.running = build.stages.pop(0)
         for name in build.running:
-            future = self.pool.submit(build_notebook, build, name, self.settings)
+            future = self.pool.submit(build_notebook, build, name, self.settings, self.kernels)
             build.pending.add(future)
             self.owner[future] = build
         return True
@@ -286,7 +265,7 @@ def run_notebooks(
     kernels = kernel_pool(settings.kernel_name, workers, notebooks)  # start while the rest loads
     builds: list[PeriodBuild] = []
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notebook")
-    scheduler = Scheduler(pool, settings)
+    scheduler = Scheduler(pool, settings, kernels)
     try:
         for request, fingerprint in todo:
             build = start_build(request, settings, fingerprint)
@@ -305,7 +284,6 @@ def run_notebooks(
         for build in builds:
             build.cancelled.set()
         pool.shutdown(wait=False, cancel_futures=True)
-        stop_running_kernels()
         raise
     finally:
         kernels.close()  # a notebook still running stops: its kernel is gone
@@ -340,8 +318,6 @@ def conclude(build: PeriodBuild, settings: Settings) -> Path | RunError:
 
 def _keep_failed(build: PeriodBuild, settings: Settings) -> list[str]:
     """Move partly executed notebooks to ``outputs/.failed/<period>/``; return messages."""
-    from helpers.briefing.execute import NotebookFailed
-
     messages = []
     folder = settings.out_dir / FAILED_DIR / build.period
     for failure in build.failures:

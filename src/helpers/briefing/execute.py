@@ -1,52 +1,55 @@
-"""Execute one briefing notebook with papermill and describe a failure precisely.
+"""Execute the briefing notebooks with papermill, in warm kernels.
 
-While a run has a pool of warm kernels open (:func:`helpers.briefing.kernels.kernel_pool`),
-each call borrows one of them, reset to a fresh state; otherwise it starts its own
-kernel process. Either way several notebooks can run at once from a thread pool,
-and the kernel's working directory is the notebook's folder (or ``cwd``).
+Starting a kernel and importing pandas, matplotlib and the project's helpers take
+most of the time of a short briefing notebook. A run therefore starts its kernels
+ahead (:class:`KernelPool`, as many as notebooks run at once); each loads those
+imports once (:func:`helpers.briefing.kernel_state.preload`) and then runs notebook
+after notebook. :func:`execute_notebook` runs one with ``papermill.execute_notebook``,
+handing it a kernel of the pool as a started kernel manager (``km=``, which papermill
+passes to nbclient), after putting that kernel back into the state a fresh one has
+(:func:`helpers.briefing.kernel_state.fresh_state`).
+
+A kernel whose notebook stopped with an error in a cell is reused. One that died,
+ran over the time limit or could not be reset is killed and another is started in
+its place. Closing the pool kills its kernels, so no kernel outlives the run.
+Kernels start in their own process session, so Ctrl-C in a terminal does not reach
+them; the runner closes the pool when it stops.
+
+nbformat and papermill take about two seconds to import; they are loaded by the
+first notebook to run, in a worker, while the kernels warm up.
 """
 
 from __future__ import annotations
 
-import logging
-import sys
+import contextlib
+import queue
+import shutil
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-# nbformat validates notebooks with jsonschema, whose optional IRI format checker
-# (rfc3987_syntax) compiles a grammar for 2-3 s at import. Notebook schemas use no
-# IRI formats, so the runner process skips that checker; nothing else changes.
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+from jupyter_client.blocking import BlockingKernelClient
+from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+from jupyter_client.manager import KernelManager
 
-import nbformat  # noqa: E402
-import papermill  # noqa: E402
-from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel  # noqa: E402
-from jupyter_client.manager import AsyncKernelManager  # noqa: E402
-from papermill.clientwrap import PapermillNotebookClient  # noqa: E402
-from papermill.engines import (  # noqa: E402
-    NBClientEngine,
-    NotebookExecutionManager,
-    papermill_engines,
-)
-from papermill.exceptions import PapermillExecutionError  # noqa: E402
-from papermill.log import logger as papermill_logger  # noqa: E402
-from papermill.utils import merge_kwargs, remove_args  # noqa: E402
+from helpers import config
+from helpers.briefing.errors import RunError
+from helpers.errors import display_path
 
-from helpers import config  # noqa: E402
-from helpers.briefing import kernels  # noqa: E402
-from helpers.briefing.errors import RunError  # noqa: E402
-from helpers.briefing.kernels import stop_running_kernels  # noqa: E402
-from helpers.errors import display_path  # noqa: E402
+if TYPE_CHECKING:
+    import nbformat
 
 __all__ = [
-    "ENGINE",
+    "KernelPool",
     "NotebookFailed",
     "NotebookJob",
     "check_kernel",
     "execute_notebook",
-    "stop_running_kernels",
+    "kernel_pool",
 ]
 
 
@@ -104,143 +107,15 @@ class NotebookJob:
         source: The notebook to run.
         output: Where the executed notebook is written.
         parameters: Values injected after the ``parameters`` cell.
-        kernel_log: Where the kernel's stderr goes (None: the runner's stderr).
+        kernel_log: Where the kernel's messages during this notebook are copied.
     """
 
     name: str
     period: str
     source: Path
     output: Path
-    parameters: dict[str, str | None]
+    parameters: dict[str, Any]
     kernel_log: Path | None = None
-
-
-# papermill logs at INFO/WARNING what the runner reports itself (and a harmless
-# warning when it cannot parse a comment in a parameters cell); keep errors only.
-logging.getLogger("papermill").setLevel(logging.ERROR)
-
-# The kernel log file of the notebook the current thread is running (nbclient
-# starts the kernel on the calling thread's event loop).
-_THREAD = threading.local()
-
-
-class TrackedKernelManager(AsyncKernelManager):
-    """A kernel manager that registers its kernel so the runner can stop it.
-
-    Kernels start in their own process session, so Ctrl-C in a terminal does not
-    reach them; :func:`stop_running_kernels` ends them when a run is interrupted.
-    """
-
-    async def start_kernel(self, **kw: object) -> None:  # type: ignore[override]
-        """Start the kernel (its stderr to this thread's kernel log) and register it."""
-        log = getattr(_THREAD, "kernel_log", None)
-        if log is not None:
-            kw.setdefault("stderr", log)
-        await super().start_kernel(**kw)
-        kernels.track(self)
-
-
-#: Seconds between saves of the executing notebook while its cells run.
-SAVE_EVERY_S = 3.0
-
-
-class ThrottledSaves(NotebookExecutionManager):
-    """papermill's execution manager, saving at most every few seconds while cells run.
-
-    papermill writes the whole notebook (charts included) before and after every
-    cell; a briefing notebook has dozens of cells, so most of those writes are of
-    a file that is about to change again. This keeps one every
-    :data:`SAVE_EVERY_S` seconds, so a stopped run still leaves a recent partial
-    notebook, and always saves at the end (also when the kernel died).
-    """
-
-    def save(self, **kwargs: object) -> None:
-        """Save, unless the last save was moments ago and the notebook is not done."""
-        last = getattr(self, "last_save_time", None)
-        recent = last is not None and (self.now() - last).total_seconds() < SAVE_EVERY_S
-        if self.end_time is None and recent:
-            return
-        super().save(**kwargs)
-
-
-class BorrowedKernelClient(PapermillNotebookClient):
-    """papermill's notebook client; it also closes its channels to a kernel it did not start.
-
-    Given a kernel manager (``km=``, a warm kernel), nbclient leaves both the kernel
-    and its client connection open; the kernel goes back to its pool, the
-    connection is closed here.
-    """
-
-    def execute(self, **kwargs: object) -> nbformat.NotebookNode:
-        """Execute the notebook, then close the connection to a borrowed kernel."""
-        try:
-            return super().execute(**kwargs)
-        finally:
-            if not self.owns_km and self.kc is not None:
-                self.kc.stop_channels()
-                self.kc = None
-
-
-class BriefingEngine(NBClientEngine):
-    """papermill's nbclient engine with :class:`ThrottledSaves` and borrowed kernels."""
-
-    @classmethod
-    def execute_managed_notebook(  # type: ignore[override]
-        cls,
-        nb_man: NotebookExecutionManager,
-        kernel_name: str,
-        log_output: bool = False,
-        stdout_file: object = None,
-        stderr_file: object = None,
-        start_timeout: int = 60,
-        execution_timeout: float | None = None,
-        **kwargs: object,
-    ) -> nbformat.NotebookNode:
-        """Execute as papermill's nbclient engine does, with :class:`BorrowedKernelClient`."""
-        kwargs = remove_args(["input_path"], **kwargs)
-        safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
-        final_kwargs = merge_kwargs(
-            safe_kwargs,
-            timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
-            startup_timeout=start_timeout,
-            kernel_name=kernel_name,
-            log=papermill_logger,
-            log_output=log_output,
-            stdout_file=stdout_file,
-            stderr_file=stderr_file,
-        )
-        return BorrowedKernelClient(nb_man, **final_kwargs).execute()
-
-    @classmethod
-    def execute_notebook(  # type: ignore[override]
-        cls,
-        nb: nbformat.NotebookNode,
-        kernel_name: str,
-        output_path: str | None = None,
-        progress_bar: bool = True,
-        log_output: bool = False,
-        autosave_cell_every: int = 30,
-        **kwargs: object,
-    ) -> nbformat.NotebookNode:
-        """Execute ``nb`` as papermill's engine does, with throttled saves."""
-        manager = ThrottledSaves(
-            nb,
-            output_path=output_path,
-            progress_bar=progress_bar,
-            log_output=log_output,
-            autosave_cell_every=autosave_cell_every,
-        )
-        manager.notebook_start()
-        try:
-            cls.execute_managed_notebook(manager, kernel_name, log_output=log_output, **kwargs)
-        finally:
-            manager.cleanup_pbar()
-            manager.notebook_complete()
-        return manager.nb
-
-
-ENGINE = "engagement-briefings"
-papermill_engines.register(ENGINE, BriefingEngine)
 
 
 def check_kernel(kernel_name: str = config.KERNEL_NAME) -> None:
@@ -261,81 +136,387 @@ def check_kernel(kernel_name: str = config.KERNEL_NAME) -> None:
         ) from None
 
 
+# --- the pool ------------------------------------------------------------------------------------
+
+#: Runs in the kernel without defining a name in the notebook's namespace.
+_IN_KERNEL = "__import__('helpers.briefing.kernel_state', fromlist=['_']).{call}"
+
+
+class KernelLost(RuntimeError):
+    """A warm kernel died or stopped answering."""
+
+
+class KernelCodeFailed(RuntimeError):
+    """Code the pool ran in a kernel (preload, reset) raised an error."""
+
+
+class PooledKernelManager(KernelManager):
+    """A kernel manager of the pool; it closes the connections papermill opened to its kernel.
+
+    The manager is the blocking kind, so any thread may start, check or stop its
+    kernel; the clients it makes (``km.client()``, which nbclient calls) are
+    asynchronous, as nbclient needs. nbclient leaves the client of a kernel it did
+    not start open; :meth:`close_clients` closes it when the notebook is done.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("client_class", "jupyter_client.asynchronous.AsyncKernelClient")
+        super().__init__(**kwargs)
+        self.clients: list[Any] = []
+
+    def client(self, **kwargs: Any) -> Any:
+        """A client of the kernel (remembered, to be closed by :meth:`close_clients`)."""
+        made = super().client(**kwargs)
+        self.clients.append(made)
+        return made
+
+    def close_clients(self) -> None:
+        """Close the connections of every client made so far."""
+        while self.clients:
+            with contextlib.suppress(Exception):
+                self.clients.pop().stop_channels()
+
+
+@dataclass
+class WarmKernel:
+    """One kernel of the pool.
+
+    Attributes:
+        manager: Its kernel manager (what papermill is given as ``km``).
+        client: The pool's own client (shell channel only), for preload and reset.
+        log: The file the kernel's stderr goes to.
+        notebooks: How many notebooks it has been given.
+        log_offset: Where the log of its current notebook starts.
+    """
+
+    manager: PooledKernelManager
+    client: BlockingKernelClient
+    log: Path
+    notebooks: int = 0
+    log_offset: int = 0
+
+    def run(self, code: str, timeout: float, closed: threading.Event) -> None:
+        """Run ``code`` silently and wait for the kernel's reply to it.
+
+        Raises:
+            KernelLost: If the kernel died, did not reply in time, or the pool was
+                closed meanwhile.
+            KernelCodeFailed: If the code raised.
+        """
+        msg_id = self.client.execute(code, silent=True, store_history=False, allow_stdin=False)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                reply = self.client.get_shell_msg(timeout=0.5)
+            except queue.Empty:
+                if closed.is_set():
+                    raise KernelLost("the run is ending") from None
+                if not self.manager.is_alive():
+                    raise KernelLost("the kernel died") from None
+                if time.monotonic() > deadline:
+                    raise KernelLost(f"the kernel did not answer in {timeout:g} s") from None
+                continue
+            if reply.get("parent_header", {}).get("msg_id") != msg_id:
+                continue  # the reply to the preload, sent when the kernel started
+            content = reply["content"]
+            if content.get("status") != "ok":
+                raise KernelCodeFailed(f"{content.get('ename')}: {content.get('evalue')}")
+            return
+
+    def copy_log(self, target: Path) -> None:
+        """Write what the kernel logged during its current notebook to ``target``."""
+        with contextlib.suppress(OSError), self.log.open("rb") as source:
+            source.seek(self.log_offset)
+            target.write_bytes(source.read())
+
+    def shutdown(self) -> None:
+        """Kill the kernel, close every connection to it and remove its connection file."""
+        self.manager.close_clients()
+        with contextlib.suppress(Exception):
+            self.client.stop_channels()
+        with contextlib.suppress(Exception):
+            self.manager.shutdown_kernel(now=True)
+
+
+class KernelPool:
+    """Kernels of one kernel spec, started ahead and lent to one notebook at a time.
+
+    Each kernel is started at once (its process and connection) and sent the
+    preload, which it runs while the runner goes on; the first notebook given the
+    kernel waits for it.
+
+    Args:
+        kernel_name: The kernel spec the kernels run.
+        size: How many kernels run at once (the run's workers).
+        notebooks: How many notebooks the run will execute (None: unknown); a kernel
+            that is lost is replaced only while notebooks remain.
+        startup_timeout: Seconds a new kernel may take to start and load the imports.
+        reset_timeout: Seconds a reset between notebooks may take.
+
+    Raises:
+        RunError: If a kernel cannot be started (its kernel spec is missing or broken).
+    """
+
+    def __init__(
+        self,
+        kernel_name: str,
+        size: int,
+        notebooks: int | None = None,
+        startup_timeout: float = 300.0,
+        reset_timeout: float = 60.0,
+    ) -> None:
+        if size < 1:
+            raise ValueError(f"a kernel pool needs at least one kernel, not {size}")
+        self.kernel_name = kernel_name
+        self.notebooks = notebooks
+        self.startup_timeout = startup_timeout
+        self.reset_timeout = reset_timeout
+        self.started = 0  # kernels started, replacements included
+        self._lent = 0  # notebooks given a kernel so far
+        self._kernels: list[WarmKernel] = []  # every kernel not shut down yet
+        self._idle: queue.Queue[WarmKernel | RunError] = queue.Queue()
+        self._lock = threading.Lock()
+        self._closed = threading.Event()
+        self._logs = Path(tempfile.mkdtemp(prefix="engagement-kernels-"))
+        try:
+            for _ in range(size):
+                self._idle.put(self._start())
+        except BaseException:
+            self.close()
+            raise
+
+    def _start(self) -> WarmKernel:
+        """Start a kernel and send it the preload (not waited for)."""
+        with self._lock:
+            if self._closed.is_set():
+                raise RunError("the run is ending; no kernel is started")
+            self.started += 1
+            log = self._logs / f"kernel-{self.started}.log"
+        manager = PooledKernelManager(kernel_name=self.kernel_name)
+        try:
+            with log.open("ab") as stderr:
+                manager.start_kernel(stderr=stderr)
+        except Exception as exc:
+            raise RunError(f"the kernel {self.kernel_name!r} could not be started: {exc}") from None
+        client = BlockingKernelClient()
+        client.load_connection_info(manager.get_connection_info())
+        client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+        kernel = WarmKernel(manager=manager, client=client, log=log)
+        with self._lock:
+            self._kernels.append(kernel)
+        client.execute(
+            _IN_KERNEL.format(call="preload()"),
+            silent=True,
+            store_history=False,
+            allow_stdin=False,
+        )
+        return kernel
+
+    def _take(self) -> WarmKernel:
+        """The next idle kernel (waits for one).
+
+        Raises:
+            RunError: If the pool was closed, or the kernel started in place of a lost
+                one could not be started.
+        """
+        while True:
+            if self._closed.is_set():
+                raise RunError("the run is ending; no notebook is started")
+            try:
+                item = self._idle.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if isinstance(item, RunError):
+                raise item
+            return item
+
+    def acquire(self, cwd: Path) -> WarmKernel:
+        """Take a kernel, in a fresh state with ``cwd`` as working directory.
+
+        Waits for a kernel to be free. A kernel that died or stops answering is
+        replaced and the new one tried (once).
+
+        Raises:
+            RunError: If the pool was closed, no kernel could be started, or the
+                reset failed (for instance ``cwd`` is not a folder).
+        """
+        with self._lock:
+            self._lent += 1
+        for attempt in range(2):
+            kernel = self._take()
+            timeout = self.startup_timeout if kernel.notebooks == 0 else self.reset_timeout
+            reset = _IN_KERNEL.format(call=f"fresh_state({str(cwd)!r})")
+            try:
+                kernel.run(reset, timeout, self._closed)
+            except KernelCodeFailed as exc:
+                self.discard(kernel)
+                raise RunError(f"the kernel could not be prepared in {cwd}: {exc}") from None
+            except KernelLost as exc:
+                self.discard(kernel, replace=True)
+                if self._closed.is_set():
+                    raise RunError("the run is ending; no notebook is started") from None
+                if attempt:
+                    raise RunError(f"the kernel {self.kernel_name!r} was lost: {exc}") from None
+                continue
+            kernel.notebooks += 1
+            kernel.log_offset = kernel.log.stat().st_size if kernel.log.exists() else 0
+            return kernel
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def release(self, kernel: WarmKernel) -> None:
+        """Give a kernel back after a notebook that ran (or stopped with a cell error)."""
+        kernel.manager.close_clients()
+        if self._closed.is_set() or not kernel.manager.is_alive():
+            self.discard(kernel)
+        else:
+            self._idle.put(kernel)
+
+    def discard(self, kernel: WarmKernel, replace: bool = False) -> None:
+        """Kill a kernel that died, timed out or is in an unknown state.
+
+        Another is started in its place when ``replace`` or when notebooks remain.
+        """
+        kernel.shutdown()
+        with self._lock:
+            if kernel in self._kernels:
+                self._kernels.remove(kernel)
+            remaining = self.notebooks is None or self._lent < self.notebooks
+        if (replace or remaining) and not self._closed.is_set():
+            try:
+                self._idle.put(self._start())
+            except RunError as exc:  # raised by the notebook that waits for this kernel
+                self._idle.put(exc)
+
+    @contextlib.contextmanager
+    def lend(
+        self,
+        cwd: Path,
+        log: Path | None = None,
+        keep: tuple[type[BaseException], ...] = (),
+    ) -> Iterator[WarmKernel]:
+        """A kernel for one notebook: given back if it is well, replaced if it is not.
+
+        Args:
+            cwd: The notebook's working directory.
+            log: Where the kernel's messages during the notebook are copied.
+            keep: Exceptions after which the kernel is still usable (a cell raised);
+                any other (timeout, dead kernel, interruption) discards it.
+
+        Yields:
+            The kernel, reset.
+        """
+        kernel = self.acquire(cwd)
+        healthy = False
+        try:
+            yield kernel
+            healthy = True
+        except keep:
+            healthy = True
+            raise
+        finally:
+            if log is not None:
+                kernel.copy_log(log)
+            if healthy:
+                self.release(kernel)
+            else:
+                self.discard(kernel)
+
+    def close(self) -> None:
+        """Kill every kernel of the pool and stop lending."""
+        self._closed.set()
+        with self._lock:
+            kernels = list(self._kernels)
+            self._kernels.clear()
+        for kernel in kernels:
+            kernel.shutdown()
+        shutil.rmtree(self._logs, ignore_errors=True)
+
+    def __enter__(self) -> KernelPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def kernel_pool(kernel_name: str, size: int, notebooks: int | None = None) -> KernelPool:
+    """Start the kernels of a run; close the pool (or use it in ``with``) when the run ends.
+
+    Args:
+        kernel_name: The kernel spec.
+        size: Kernels at once (the number of notebooks run side by side).
+        notebooks: How many notebooks the run will execute, if known.
+
+    Returns:
+        The pool, its kernels started and loading their imports.
+    """
+    return KernelPool(kernel_name, size, notebooks)
+
+
+# --- one notebook --------------------------------------------------------------------------------
+
+
+class _Progress:
+    """The notebook papermill is executing and its current cell (nbclient's hooks)."""
+
+    def __init__(self) -> None:
+        self.nb: nbformat.NotebookNode | None = None
+        self.cell: int | None = None
+        self.first_line = ""
+
+    def notebook_started(self, notebook: nbformat.NotebookNode, **_: Any) -> None:
+        self.nb = notebook
+
+    def cell_started(self, cell: nbformat.NotebookNode, cell_index: int, **_: Any) -> None:
+        self.cell = cell_index
+        self.first_line = _first_line(cell.source)
+
+
 def _first_line(source: str) -> str:
     lines = [line.strip() for line in source.splitlines() if line.strip()]
     return lines[0] if lines else ""
 
 
-def _running_cell(path: Path) -> tuple[int | None, str]:
-    """Find the cell that was executing when a partly saved notebook stopped.
-
-    papermill marks it ``running``, or, once it tidies up after an interruption,
-    it is the last cell with a start time.
-    """
-    try:
-        nb = nbformat.read(path, as_version=4)
-    except Exception:  # not written yet, or written half-way
-        return None, ""
-    started = [
-        (index, cell)
-        for index, cell in enumerate(nb.cells)
-        if cell.get("metadata", {}).get("papermill", {}).get("start_time")
-        or cell.get("metadata", {}).get("papermill", {}).get("status") == "running"
-    ]
-    if not started:
-        return None, ""
-    index, cell = started[-1]
-    return index, _first_line(cell.source)
-
-
-#: What nbclient says when a kernel exits before it answers at all (for instance when
-#: kernels started at the same moment raced for the same ports).
-_NEVER_STARTED = "Kernel died before replying to kernel_info"
-
-
-def _execute_once_more_if_the_kernel_never_started(*args: object, **kwargs: object) -> object:
-    """Papermill's ``execute_notebook``, tried a second time if the kernel never started.
-
-    A kernel that dies before its first reply has run no cell, so trying again
-    repeats nothing; any other failure is raised at once.
-    """
-    try:
-        return papermill.execute_notebook(*args, **kwargs)
-    except RuntimeError as exc:
-        if _NEVER_STARTED not in str(exc):
-            raise
-        logging.getLogger(__name__).warning("kernel did not start; starting another")
-        return papermill.execute_notebook(*args, **kwargs)
-
-
 def execute_notebook(
-    job: NotebookJob,
-    *,
-    kernel_name: str = config.KERNEL_NAME,
-    timeout: float | None = None,
-    cwd: Path | None = None,
+    job: NotebookJob, *, kernels: KernelPool, timeout: float | None = None
 ) -> tuple[nbformat.NotebookNode, float]:
-    """Execute ``job.source`` with its parameters into ``job.output``.
+    """Execute ``job.source`` with its parameters into ``job.output``, in a kernel of the pool.
+
+    The kernel's working directory is the notebook's folder.
 
     Args:
         job: The notebook and parameters.
-        kernel_name: Jupyter kernel to run it with.
+        kernels: The run's kernel pool.
         timeout: Seconds one cell may run (None: no limit).
-        cwd: Working directory of the kernel (default: the notebook's folder).
 
     Returns:
         The executed notebook and the seconds it took.
 
     Raises:
-        NotebookFailed: If a cell raised, timed out, or the kernel died.
+        NotebookFailed: If a cell raised or timed out, the kernel died, or no kernel
+            could be made ready.
     """
-    pool = kernels.active_pool(kernel_name)
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
     began = time.perf_counter()
+    progress = _Progress()
     try:
-        if pool is None:
-            nb = _execute_in_own_kernel(job, kernel_name, timeout, cwd)
-        else:
-            nb = _execute_in_warm_kernel(pool, job, kernel_name, timeout, cwd)
+        with kernels.lend(job.source.parent, job.kernel_log, keep=(PapermillExecutionError,)) as k:
+            nb = papermill.execute_notebook(
+                job.source,
+                job.output,
+                parameters=dict(job.parameters),
+                kernel_name=kernels.kernel_name,
+                km=k.manager,
+                progress_bar=False,
+                # written once, at the end (or on a cell's error); a notebook that
+                # stops otherwise is written below
+                request_save_on_cell_execute=False,
+                execution_timeout=timeout,
+                on_notebook_start=progress.notebook_started,
+                on_cell_start=progress.cell_started,
+            )
     except PapermillExecutionError as exc:
         partial = job.output if job.output.exists() else None
         raise NotebookFailed(
@@ -346,72 +527,24 @@ def execute_notebook(
             f"{exc.ename}: {exc.evalue}".rstrip(": "),
             partial,
         ) from None
-    except Exception as exc:  # timeout, dead kernel, unreadable notebook...
-        cell, first = _running_cell(job.output)
-        partial = job.output if job.output.exists() else None
+    except Exception as exc:  # timeout, dead kernel, no kernel, unreadable notebook...
+        partial = None
+        if progress.nb is not None:
+            with contextlib.suppress(Exception):
+                nbformat.write(progress.nb, job.output)
+                partial = job.output
         message = f"{type(exc).__name__}: {exc}".strip()
-        if type(exc).__name__ == "CellTimeoutError" and timeout:
+        if isinstance(exc, RunError):
+            message = str(exc)
+        elif type(exc).__name__ == "CellTimeoutError" and timeout:
             message = f"the cell ran longer than the {timeout:g} s limit"
         raise NotebookFailed(
-            job.name, job.period, cell, first, message.splitlines()[0], partial, job.kernel_log
+            job.name,
+            job.period,
+            progress.cell,
+            progress.first_line,
+            message.splitlines()[0],
+            partial,
+            job.kernel_log,
         ) from None
     return nb, time.perf_counter() - began
-
-
-def _papermill_options(
-    job: NotebookJob, kernel_name: str, timeout: float | None, cwd: Path | None
-) -> dict[str, object]:
-    return {
-        "parameters": dict(job.parameters),
-        "kernel_name": kernel_name,
-        "engine_name": ENGINE,
-        "progress_bar": False,
-        "log_output": False,
-        "execution_timeout": timeout,
-        # The kernel's working directory. papermill's own ``cwd=`` would call
-        # os.chdir(), which is process-wide and races between the threads that
-        # run notebooks side by side; nbclient starts the kernel in this folder
-        # without touching the runner's own working directory.
-        "resources": {"metadata": {"path": str(cwd or job.source.parent)}},
-    }
-
-
-def _execute_in_own_kernel(
-    job: NotebookJob, kernel_name: str, timeout: float | None, cwd: Path | None
-) -> nbformat.NotebookNode:
-    """Execute in a kernel started for this notebook (its stderr to the job's log)."""
-    log = job.kernel_log.open("wb") if job.kernel_log else None
-    _THREAD.kernel_log = log
-    try:
-        return _execute_once_more_if_the_kernel_never_started(
-            str(job.source),
-            str(job.output),
-            kernel_manager_class=TrackedKernelManager,
-            **_papermill_options(job, kernel_name, timeout, cwd),
-        )
-    finally:
-        _THREAD.kernel_log = None
-        if log is not None:
-            log.close()
-
-
-def _execute_in_warm_kernel(
-    pool: kernels.KernelPool,
-    job: NotebookJob,
-    kernel_name: str,
-    timeout: float | None,
-    cwd: Path | None,
-) -> nbformat.NotebookNode:
-    """Execute in a kernel of the run's pool, reset first; a cell error keeps the kernel.
-
-    A timeout, a dead kernel or anything else but an error raised by a cell
-    discards the kernel (the pool starts another).
-    """
-    workdir = cwd or job.source.parent
-    with pool.lend(workdir, job.kernel_log, keep=(PapermillExecutionError,)) as kernel:
-        return papermill.execute_notebook(
-            str(job.source),
-            str(job.output),
-            km=kernel.manager,
-            **_papermill_options(job, kernel_name, timeout, cwd),
-        )

@@ -1,22 +1,37 @@
 """What a warm kernel runs inside itself: the imports once, then a fresh state per notebook.
 
-:mod:`helpers.briefing.kernels` starts the kernels and calls these functions in
-them; this module imports nothing beyond the standard library at import time, so
-loading it in a kernel costs nothing the notebooks would not load anyway.
+:mod:`helpers.briefing.execute` starts the kernels and calls these functions in them.
+This module imports nothing beyond the standard library at import time, so loading
+it in a kernel costs nothing the notebooks would not load anyway. It uses public
+APIs only: IPython's ``InteractiveShell.reset``, :func:`matplotlib.rc_context`,
+:class:`warnings.catch_warnings` and :func:`pandas.reset_option`.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import gc
 import importlib
 import os
 import pkgutil
+import random
 import sys
+import warnings
 from typing import Any
 
-#: Third-party modules loaded before the project's own (matplotlib's Agg canvas is what
-#: the charts draw on; the kernel's pyplot backend stays the one a fresh kernel has).
-PRELOAD = ("numpy", "pandas", "matplotlib", "matplotlib.backends.backend_agg", "seaborn")
+#: Third-party modules loaded before the project's own, the ones the project imports
+#: only in the functions that use them included (matplotlib's Agg canvas is what the
+#: charts draw on; the kernel's pyplot backend stays the one a fresh kernel has).
+PRELOAD = (
+    "numpy",
+    "pandas",
+    "matplotlib",
+    "matplotlib.backends.backend_agg",
+    "seaborn",
+    "scipy.optimize",
+    "statsmodels.regression.linear_model",
+)
 #: Packages of the project that run the notebooks rather than being used by them.
 NOT_PRELOADED = ("helpers.briefing", "helpers.cli")
 
@@ -40,19 +55,19 @@ def _project_modules() -> list[str]:
     return names
 
 
-def _pandas_options() -> dict[str, Any]:
-    import warnings
+def _keep_settings() -> contextlib.ExitStack:
+    """Remember the warning filters and matplotlib's settings; closing the stack restores them."""
+    stack = contextlib.ExitStack()
+    stack.enter_context(warnings.catch_warnings())
+    if "matplotlib" in sys.modules:
+        stack.enter_context(sys.modules["matplotlib"].rc_context())
+    return stack
 
-    import pandas as pd
-    from pandas._config import config as options
 
-    values = {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for key in options._registered_options:
-            with contextlib.suppress(Exception):
-                values[key] = pd.get_option(key)
-    return values
+def _close_settings() -> None:
+    settings = _FRESH.pop("settings", None)
+    if settings is not None:
+        settings.close()
 
 
 def preload() -> list[str]:
@@ -64,10 +79,6 @@ def preload() -> list[str]:
     Returns:
         The modules that could not be imported.
     """
-    import copy
-    import gc
-    import warnings
-
     failed = []
     for name in PRELOAD:
         try:
@@ -83,14 +94,8 @@ def preload() -> list[str]:
             importlib.import_module(name)
         except Exception:
             failed.append(name)
-    import matplotlib as mpl
-
-    # as matplotlib.rc_context keeps them: without the backend, which is not reset
-    rc = dict(mpl.rcParams.copy())
-    del rc["backend"]
-    _FRESH["rc"] = copy.deepcopy(rc)
-    _FRESH["pandas"] = _pandas_options()
-    _FRESH["warnings"] = list(warnings.filters)
+    _FRESH["settings"] = _keep_settings()
+    atexit.register(_close_settings)  # while matplotlib is still whole, not at teardown
     _FRESH["path"] = list(sys.path)
     _FRESH["environ"] = dict(os.environ)
     # What the imports made lives as long as the kernel: kept out of the collections
@@ -103,47 +108,31 @@ def preload() -> list[str]:
 def fresh_state(cwd: str) -> None:
     """Give the kernel the state a fresh one has, in the working directory ``cwd`` (in the kernel).
 
+    The namespace and output history are emptied, IPython's history opens a new
+    session and the execution count starts at 1 again (``InteractiveShell.reset``);
+    figures are closed; matplotlib's settings and the warning filters are those
+    after the imports, pandas' options their defaults; ``sys.path``, the
+    environment variables and the random generators are as a fresh kernel has them.
+
     Args:
         cwd: The next notebook's working directory.
     """
-    import copy
-    import gc
-    import random
-    import warnings
-
     from IPython import get_ipython
 
     shell = get_ipython()
     if shell is not None:
-        shell.run_line_magic("reset", "-f")
-        # a new history session, as a fresh kernel has: reusing the old one once the
-        # count is back at 1 makes IPython print "Session/line number was not unique"
-        # into whatever cell is running
-        shell.history_manager.reset(new_session=True)
-        shell.execution_count = 1
+        # a new history session too: reusing the old one once the count is back at 1
+        # makes IPython print "Session/line number was not unique" into a cell
+        shell.reset(new_session=True)
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
-    if "rc" in _FRESH:
-        import matplotlib as mpl
-
-        restore = getattr(mpl.rcParams, "_update_raw", None)
-        if restore is None:  # older matplotlib
-            dict.update(mpl.rcParams, copy.deepcopy(_FRESH["rc"]))
-        else:
-            restore(copy.deepcopy(_FRESH["rc"]))
-    if "pandas" in _FRESH:
-        import pandas as pd
-
-        now = _pandas_options()
+    if "settings" in _FRESH:
+        _FRESH["settings"].close()
+        _FRESH["settings"] = _keep_settings()
+    if "pandas" in sys.modules:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            for key, value in _FRESH["pandas"].items():
-                with contextlib.suppress(Exception):
-                    if key not in now or bool(now[key] != value):
-                        pd.set_option(key, value)
-    if "warnings" in _FRESH:
-        warnings.filters[:] = _FRESH["warnings"]
-        warnings._filters_mutated()  # type: ignore[attr-defined]
+            warnings.simplefilter("ignore")  # deprecated options warn when they are set
+            sys.modules["pandas"].reset_option("all")
     if "path" in _FRESH:
         sys.path[:] = _FRESH["path"]
     if "environ" in _FRESH and dict(os.environ) != _FRESH["environ"]:

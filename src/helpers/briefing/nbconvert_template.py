@@ -11,7 +11,8 @@ folder links to the files under ``helpers/briefing/templates`` (they stay the on
 copy; edits show at once in an editable install).
 
 The runner passes the page's titles, links and CSS in ``resources["briefing"]`` and
-prepares the cells with its own preprocessors (:func:`helpers.briefing.render.make_exporter`);
+prepares the cells with its own preprocessors
+(:func:`helpers.briefing.render.briefing_preprocessors`);
 plain nbconvert does neither, so the template's ``conf.json`` registers
 :class:`PlainNbconvert`, which, when no ``resources["briefing"]`` was given, fills it
 in from the notebook itself (the notebook's name and its ``period`` and ``start``
@@ -36,8 +37,8 @@ from traitlets import Bool
 from helpers.briefing.render import (
     TEMPLATES,
     Page,
+    briefing_preprocessors,
     heading_offset,
-    make_exporter,
     shift_headings,
     stylesheet,
 )
@@ -160,20 +161,13 @@ def default_page(nb: nbformat.NotebookNode, file_name: str = "") -> Page:
     )
 
 
-def runner_preprocessors() -> list[Preprocessor]:
-    """The preprocessors the runner's exporter applies, in order (this module's left out)."""
-    exporter = make_exporter()
-    # nbconvert keeps an exporter's preprocessors, enabled or not, in this list.
-    return [p for p in exporter._preprocessors if not isinstance(p, PlainNbconvert)]
-
-
 class PlainNbconvert(Preprocessor):
     """Prepare a notebook the way the runner does when plain nbconvert converts it.
 
     Plain nbconvert gives no ``resources["briefing"]``: this adds the page's titles
-    (:func:`default_page`), CSS and heading shift, then applies
-    :func:`runner_preprocessors`. With ``resources["briefing"]`` given (the runner),
-    it changes nothing.
+    (:func:`default_page`), CSS and heading shift, then applies the runner's
+    :func:`~helpers.briefing.render.briefing_preprocessors`. With
+    ``resources["briefing"]`` given (the runner), it changes nothing.
     """
 
     enabled = Bool(True).tag(config=True)
@@ -191,7 +185,7 @@ class PlainNbconvert(Preprocessor):
             "heading_offset": heading_offset(nb),
             "shift_headings": shift_headings,
         }
-        for preprocessor in runner_preprocessors():
+        for preprocessor in briefing_preprocessors():
             nb, resources = preprocessor(nb, resources)
         return nb, resources
 

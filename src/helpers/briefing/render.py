@@ -19,9 +19,8 @@ from typing import Any
 import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.filters import markdown2html
-from nbconvert.preprocessors import Preprocessor
+from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets import List, Unicode
-from traitlets.config import Config
 
 from helpers.briefing.errors import RunError
 from helpers.briefing.layout import BriefingLayout, CompressImages
@@ -138,18 +137,23 @@ def heading_offset(nb: nbformat.NotebookNode, top: int = 2) -> int:
     return max(0, top - min(levels)) if levels else 0
 
 
+def briefing_preprocessors() -> list[Preprocessor]:
+    """The preprocessors that make a briefing page of an executed notebook, in order.
+
+    The runner's exporter applies them after nbconvert's own; plain nbconvert applies
+    them through the template's :class:`~helpers.briefing.nbconvert_template.PlainNbconvert`.
+    """
+    return [
+        TagRemovePreprocessor(remove_cell_tags=set(REMOVED_TAGS), enabled=True),
+        DropMimeOutputs(enabled=True),
+        BriefingLayout(enabled=True),
+        CompressImages(enabled=True),
+    ]
+
+
 def make_exporter() -> HTMLExporter:
     """Return an HTML exporter configured with the project's template."""
-    config = Config(
-        {
-            "TagRemovePreprocessor": {
-                "enabled": True,
-                "remove_cell_tags": set(REMOVED_TAGS),
-            },
-        }
-    )
     exporter = HTMLExporter(
-        config=config,
         template_name="notebook",
         extra_template_basedirs=[str(TEMPLATES)],
         extra_template_paths=[str(TEMPLATES)],
@@ -158,9 +162,8 @@ def make_exporter() -> HTMLExporter:
         exclude_output_prompt=True,
         filters={"shift_headings": shift_headings},
     )
-    exporter.register_preprocessor(DropMimeOutputs(), enabled=True)
-    exporter.register_preprocessor(BriefingLayout(), enabled=True)
-    exporter.register_preprocessor(CompressImages(), enabled=True)
+    for preprocessor in briefing_preprocessors():
+        exporter.register_preprocessor(preprocessor)
     return exporter
 
 

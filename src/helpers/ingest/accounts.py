@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,13 +43,11 @@ class AccountMap:
             range (``account``, ``channel``, ``start``, ``end``, ``division``).
         member_exports: Neighbourhood Alert mappings (``area_column``,
             ``registered_column``, optional ``path``, ``date_format``, ``areas``).
-        digest: SHA-256 of the mapping file (part of every cache key).
     """
 
     names: dict[str, AccountRule] = field(default_factory=dict)
     files: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     member_exports: list[dict[str, Any]] = field(default_factory=list)
-    digest: str = ""
 
     def options_for(self, relpath: str) -> dict[str, Any]:
         """Options of the first ``files`` rule whose glob matches ``relpath``."""
@@ -111,7 +108,7 @@ def load_accounts(
     if files is None:
         files = [relative_name(p, path.parent) for p in discover(path.parent)]
     check_mapping(path, raw.decode("utf-8"), files, divisions)
-    mapping = AccountMap(digest=hashlib.sha256(raw).hexdigest())
+    mapping = AccountMap()
     for number, entry in enumerate(_entries(path, data, "accounts", ("name", "account")), 1):
         if " ".join(str(entry["name"]).split()).lower() in SHARED_NAMES:
             raise DataError(

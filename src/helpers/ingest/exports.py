@@ -1,4 +1,4 @@
-"""The drop-in exports folder: discovery, account mapping, de-duplication, cache.
+"""The drop-in exports folder: discovery, account mapping, de-duplication.
 
 Analysts put platform exports anywhere under ``data/raw/exports/``.
 :func:`read_exports` reads every file there (format recognised from content by
@@ -11,24 +11,15 @@ channel, account, segment and metric, the file whose data ends later wins; on a
 tie the file modified later wins; on a further tie the later path in sort order.
 Every value dropped this way is reported in :attr:`ExportResult.overlaps`.
 
-Cache: parsing results are kept in ``<cache_dir>/<key>.arrow`` (Arrow IPC) where the key
-hashes the file's content (SHA-256), its path under the exports folder, the
-mapping file and the parser version, so an unchanged file is never parsed twice.
-``index.json`` remembers each file's size, modification time and content hash so
-unchanged files are not even re-hashed, and ``combined.arrow`` holds the
-de-duplicated result of the last run. Everything in the cache is regenerable; a
-cache file that cannot be read or does not match its key is rebuilt.
+Every file is parsed on every read: a year of a force's downloads (about 30 files,
+7 MB) takes well under a second of CPU (``benchmarks/bench_ingest.py``).
 """
 
 from __future__ import annotations
 
-import copyreg
 import dataclasses
 import glob
-import hashlib
-import os
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +31,6 @@ import pyarrow.compute as pc
 from helpers import config
 from helpers.errors import DataError
 from helpers.ingest.accounts import SHARED_NAMES, AccountMap, load_accounts
-from helpers.ingest.cache import Cache, cache_key, combined_key
 from helpers.ingest.common import ExportFile, Parsed
 from helpers.ingest.detect import FORMATS, detect
 from helpers.ingest.files import discover, load_file, relative_name
@@ -48,9 +38,6 @@ from helpers.ingest.redact import redact_parsed
 from helpers.ingest.results import OVERLAP_COLUMNS, ExportResult, FileResult
 from helpers.layout import MAPPING_FILE, DataLayout
 from helpers.schema import COLUMNS, coerce_tidy
-
-#: Files uncached at once above which parsing uses several processes.
-PARALLEL_FROM = 16
 
 
 def parse_file(path: Path, relpath: str, mapping: AccountMap, data: bytes | None = None) -> Parsed:
@@ -192,64 +179,11 @@ def _set_column(table: pa.Table, name: str, values: pa.Array | pa.ChunkedArray) 
 # --- many files ---------------------------------------------------------------
 
 
-_Outcome = tuple[str, "Parsed | DataError", bool]
-
-
-def _rebuild_error(state: dict[str, Any], message: str) -> DataError:
-    error = DataError.__new__(DataError)
-    error.__dict__.update(state)
-    error.args = (message,)
-    return error
-
-
-def _reduce_error(error: DataError) -> tuple:
-    """Pickle a :class:`DataError` as it is (its constructor takes other arguments)."""
-    return _rebuild_error, (dict(error.__dict__), str(error))
-
-
-copyreg.pickle(DataError, _reduce_error)
-
-
-def _ingest_one(
-    args: tuple[Path, str, AccountMap, Path | None, str | None],
-) -> _Outcome:
-    """Read one file through the cache: ``(content sha, parsed or error, from cache)``.
-
-    Runs in a worker process when many files need reading; it hashes, parses and
-    writes the cache entry itself so that all of that work is shared out.
-    """
-    path, relpath, mapping, cache_dir, known_sha = args
-    cache = Cache(cache_dir) if cache_dir is not None else None
-    if cache is not None and known_sha:
-        hit = cache.load(cache_key(relpath, known_sha, mapping))
-        if hit is not None:
-            return known_sha, hit, True
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return "", DataError(path, f"a readable file ({exc.strerror})"), False
-    sha = hashlib.sha256(data).hexdigest()
-    key = cache_key(relpath, sha, mapping)
-    if cache is not None and sha != known_sha:
-        hit = cache.load(key)
-        if hit is not None:
-            return sha, hit, True
-    try:
-        parsed = parse_file(path, relpath, mapping, data)
-    except DataError as exc:
-        return sha, exc, False
-    if cache is not None:
-        cache.store(key, parsed)
-    return sha, parsed, False
-
-
 def read_exports(
     folder: Path | None = None,
     *,
     files: Iterable[Path] | None = None,
-    cache_dir: Path | None = None,
     mapping_path: Path | None = None,
-    jobs: int | None = None,
     divisions: Sequence[str] = (),
     placed: dict[Path, str] | None = None,
     entry: dict[str, Any] | None = None,
@@ -262,10 +196,7 @@ def read_exports(
     Args:
         folder: The exports folder (default ``data/raw/exports``).
         files: Read these files instead of everything under ``folder``.
-        cache_dir: Where parsed files are cached; ``None`` disables the cache.
         mapping_path: The account mapping (default ``<folder>/accounts.yml``).
-        jobs: Processes used when many files need parsing (default: CPU count, at
-            most 2).
         divisions: The force's divisions (``raw/force.yml``) the mapping may name.
         placed: The path a file not yet placed will have here (``ingest --as``).
         entry: A ``files`` entry for every file, before the mapping's (``--account``).
@@ -281,71 +212,33 @@ def read_exports(
     names = {p: (placed or {}).get(p) or relative_name(p, folder) for p in paths}
     mapping = load_accounts(mapping_path or folder / MAPPING_FILE, list(names.values()), divisions)
     mapping = _first_entry(mapping, entry, list(names.values())) if entry else mapping
-    cache = Cache(cache_dir) if cache_dir is not None and paths else None
-    cache_dir = cache_dir if cache is not None else None
-    entries = _entries(names, cache)
-    if cache is not None:
-        combined = cache.load_combined(combined_key(entries, mapping))
-        if combined is not None:
-            return combined
-    results: dict[str, FileResult] = {}
-    parsed: dict[str, tuple[Parsed, int]] = {}
+    results: list[FileResult] = []
+    parsed: dict[str, tuple[pa.Table, int]] = {}
     problems: list[DataError] = []
-    cached: set[str] = set()
-    todo = []
-    for path, relpath, stat, sha in entries:
-        if stat is None:
+    for path, relpath in names.items():
+        try:
+            modified = path.stat().st_mtime_ns
+            item = parse_file(path, relpath, mapping)
+        except OSError:
             problems.append(DataError(path, "a readable file"))
-            results[relpath] = FileResult(relpath, error=str(problems[-1]))
+        except DataError as exc:
+            problems.append(exc)
+        else:
+            parsed[relpath] = (item.table, modified)
+            results.append(_file_result(relpath, item))
             continue
-        todo.append((path, relpath, stat, sha))
-    jobs_args = [(p, r, mapping, cache_dir, sha) for p, r, _, sha in todo]
-    for (_, relpath, stat, _), outcome in zip(todo, _run_jobs(jobs_args, jobs), strict=True):
-        sha, item, was_cached = outcome
-        if cache is not None and sha:
-            cache.remember(relpath, stat, sha)
-        if isinstance(item, DataError):
-            problems.append(item)
-            results[relpath] = FileResult(relpath, error=str(item))
-            continue
-        parsed[relpath] = (item, stat.st_mtime_ns)
-        if was_cached:
-            cached.add(relpath)
-    for relpath, (item, _) in parsed.items():
-        results[relpath] = _file_result(relpath, item, relpath in cached)
-    rows, overlaps = deduplicate({r: (p.table, m) for r, (p, m) in parsed.items()})
-    result = ExportResult(rows, [results[r] for _, r, _, _ in entries], problems, overlaps)
-    if cache is not None:
-        cache.save_index()
-        if not problems:
-            cache.store_combined(combined_key(entries, mapping, refresh=True, cache=cache), result)
-    return result
+        results.append(FileResult(relpath, error=str(problems[-1])))
+    rows, overlaps = deduplicate(parsed)
+    return ExportResult(rows, results, problems, overlaps)
 
 
 def _first_entry(mapping: AccountMap, entry: dict[str, Any], relpaths: list[str]) -> AccountMap:
-    """The mapping with ``entry`` as the first ``files`` entry of each file (its digest too)."""
+    """The mapping with ``entry`` as the first ``files`` entry of each file."""
     first = [(glob.escape(r), dict(entry, path=r, given="the command line")) for r in relpaths]
-    digest = hashlib.sha256(f"{mapping.digest}\0{sorted(entry.items())}".encode()).hexdigest()
-    return dataclasses.replace(mapping, files=[*first, *mapping.files], digest=digest)
+    return dataclasses.replace(mapping, files=[*first, *mapping.files])
 
 
-def _entries(
-    names: dict[Path, str], cache: Cache | None
-) -> list[tuple[Path, str, os.stat_result | None, str | None]]:
-    """``(path, relpath, stat, known sha)`` of each file (stat ``None``: unreadable)."""
-    entries: list[tuple[Path, str, os.stat_result | None, str | None]] = []
-    for path, relpath in names.items():
-        try:
-            stat = path.stat()
-        except OSError:
-            entries.append((path, relpath, None, None))
-            continue
-        sha = cache.known_hash(relpath, stat) if cache else None
-        entries.append((path, relpath, stat, sha))
-    return entries
-
-
-def _file_result(relpath: str, item: Parsed, cached: bool) -> FileResult:
+def _file_result(relpath: str, item: Parsed) -> FileResult:
     """The report line of one file that was read."""
     return FileResult(
         relpath,
@@ -356,7 +249,6 @@ def _file_result(relpath: str, item: Parsed, cached: bool) -> FileResult:
         end=_day(item.end),
         rows=len(item.table),
         notes=list(item.notes),
-        cached=cached,
     )
 
 
@@ -366,16 +258,6 @@ def _day(value: pd.Timestamp | None) -> str:
 
 def _empty() -> pd.DataFrame:
     return coerce_tidy(pd.DataFrame(columns=COLUMNS))
-
-
-def _run_jobs(jobs_args: list, jobs: int | None) -> list[_Outcome]:
-    """Run :func:`_ingest_one` for every file (in processes when many are new)."""
-    unknown = sum(1 for *_, sha in jobs_args if not sha)
-    workers = min(jobs or min(2, os.cpu_count() or 1), len(jobs_args))
-    if workers <= 1 or unknown < PARALLEL_FROM:
-        return [_ingest_one(a) for a in jobs_args]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_ingest_one, jobs_args, chunksize=4))
 
 
 def deduplicate(

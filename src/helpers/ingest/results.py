@@ -22,7 +22,6 @@ class FileResult:
     end: str = ""
     rows: int = 0
     notes: list[str] = field(default_factory=list)
-    cached: bool = False
     error: str = ""
 
     def describe(self) -> str:
@@ -31,11 +30,10 @@ class FileResult:
             return f"{self.relpath}: NOT INGESTED - {self.error}"
         label = FORMATS[self.format].label if self.format in FORMATS else self.format
         span = f"{self.start} to {self.end}" if self.start else "no dated rows"
-        cached = " (cached)" if self.cached else ""
         notes = f"; {'; '.join(self.notes)}" if self.notes else ""
         return (
             f"{self.relpath}: {label}, {self.channel} account '{self.account}', "
-            f"{span}, {self.rows:,} rows{cached}{notes}"
+            f"{span}, {self.rows:,} rows{notes}"
         )
 
 

@@ -7,51 +7,45 @@ every column, the values of ``measure`` and ``basis``, and ``is_total`` (rows th
 add up other rows: leave them out before summing).
 """
 
-from __future__ import annotations
+from helpers.measures import figures
+from helpers.measures.activity import engagement, highlights, monthly_totals
+from helpers.measures.audiences import (
+    audience,
+    audience_change,
+    community,
+    growth_shares,
+    latest_level,
+    per_resident,
+)
+from helpers.measures.breakdowns import top_items
+from helpers.measures.flows import flow_series, period_flows, period_weeks
+from helpers.measures.quality import checks_for, stated_figure_checks
+from helpers.measures.trends import Trend, trend, trend_figures
+from helpers.measures.web import device_mix, ranged_totals, segments, shares, traffic
 
-import importlib
-from typing import Any
-
-#: Every name of the package and the module it comes from, imported on first use: a
-#: submodule (``helpers.measures.figures``) imports without the statistics libraries.
-_SOURCES: dict[str, str] = {
-    "engagement": "helpers.measures.activity",
-    "highlights": "helpers.measures.activity",
-    "monthly_totals": "helpers.measures.activity",
-    "audience": "helpers.measures.audiences",
-    "audience_change": "helpers.measures.audiences",
-    "community": "helpers.measures.audiences",
-    "growth_shares": "helpers.measures.audiences",
-    "latest_level": "helpers.measures.audiences",
-    "per_resident": "helpers.measures.audiences",
-    "flow_series": "helpers.measures.flows",
-    "period_flows": "helpers.measures.flows",
-    "period_weeks": "helpers.measures.flows",
-    "top_items": "helpers.measures.breakdowns",
-    "checks_for": "helpers.measures.quality",
-    "stated_figure_checks": "helpers.measures.quality",
-    "Trend": "helpers.measures.trends",
-    "trend": "helpers.measures.trends",
-    "trend_figures": "helpers.measures.trends",
-    "figures": "helpers.measures.figures",
-    "device_mix": "helpers.measures.web",
-    "ranged_totals": "helpers.measures.web",
-    "segments": "helpers.measures.web",
-    "shares": "helpers.measures.web",
-    "traffic": "helpers.measures.web",
-}
-
-__all__ = sorted(_SOURCES)
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _SOURCES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module = importlib.import_module(_SOURCES[name])
-    value = module if name == "figures" else getattr(module, name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return __all__
+__all__ = [
+    "Trend",
+    "audience",
+    "audience_change",
+    "checks_for",
+    "community",
+    "device_mix",
+    "engagement",
+    "figures",
+    "flow_series",
+    "growth_shares",
+    "highlights",
+    "latest_level",
+    "monthly_totals",
+    "per_resident",
+    "period_flows",
+    "period_weeks",
+    "ranged_totals",
+    "segments",
+    "shares",
+    "stated_figure_checks",
+    "top_items",
+    "traffic",
+    "trend",
+    "trend_figures",
+]

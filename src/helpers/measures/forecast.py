@@ -29,8 +29,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from statsmodels.regression.linear_model import OLS
-from statsmodels.tools.tools import add_constant
 
 from helpers.measures.timeseries import (
     MIN_READINGS,
@@ -159,6 +157,9 @@ def forecast(series: pd.Series, horizons: Sequence[int] = (3, 6)) -> Forecast | 
     reason = _withheld_reason(readings, span)
     if reason is not None:
         return Withheld(reason=reason, n_points=len(readings), horizons=steps)
+
+    from statsmodels.regression.linear_model import OLS  # a second of CPU to load: only here
+    from statsmodels.tools.tools import add_constant
 
     fit = OLS(np.log(readings.to_numpy()), add_constant(t, has_constant="add")).fit()
     ahead = np.array([span + h for h in steps], dtype=float)

@@ -42,13 +42,10 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import OptimizeWarning, curve_fit
-from scipy.special import expit
-from statsmodels.regression.linear_model import OLS
-from statsmodels.tools.tools import add_constant
 
 from helpers.measures.timeseries import (
     MIN_READINGS,
@@ -148,9 +145,17 @@ def exponential_curve(t: np.ndarray, start: float, rate: float) -> np.ndarray:
     return start * np.exp(rate * np.asarray(t, dtype=float))
 
 
+def _ols(t: np.ndarray, y: np.ndarray) -> Any:
+    """The OLS fit of ``y = a + b t`` (statsmodels, imported here: a second of CPU to load)."""
+    from statsmodels.regression.linear_model import OLS
+    from statsmodels.tools.tools import add_constant
+
+    return OLS(y, add_constant(t, has_constant="add")).fit()
+
+
 def fit_linear(t: np.ndarray, y: np.ndarray) -> tuple[dict[str, float], float]:
     """Fit ``y = a + b t`` by OLS and return the parameters and the SSE."""
-    result = OLS(y, add_constant(t, has_constant="add")).fit()
+    result = _ols(t, y)
     a, b = (float(v) for v in result.params)
     return {"intercept": a, "slope": b}, float(result.ssr)
 
@@ -161,7 +166,9 @@ def fit_exponential(t: np.ndarray, y: np.ndarray) -> tuple[dict[str, float], flo
     Returns:
         The parameters and the SSE; ``nan`` SSE if the fit fails.
     """
-    start = OLS(np.log(y), add_constant(t, has_constant="add")).fit().params
+    from scipy.optimize import OptimizeWarning, curve_fit
+
+    start = _ols(t, np.log(y)).params
     p0 = [float(np.exp(start[0])), float(start[1])]
     try:
         with warnings.catch_warnings():
@@ -174,6 +181,8 @@ def fit_exponential(t: np.ndarray, y: np.ndarray) -> tuple[dict[str, float], flo
 
 
 def _logistic_starts(t: np.ndarray, y: np.ndarray, exp: dict[str, float]) -> list[list[float]]:
+    from scipy.special import expit
+
     top = float(y.max())
     starts = [[0.0, exp["start"], max(exp["rate"], 1e-3)]]
     for factor in _STARTS:
@@ -199,6 +208,8 @@ def fit_logistic(
         month, ``start`` (curve value at the first reading) and the SSE; empty
         parameters and ``nan`` SSE if every start fails.
     """
+    from scipy.optimize import OptimizeWarning, curve_fit
+
     top = float(y.max())
     lower = [0.0, 1e-9, 0.0]
     upper = [(1.0 - 1e-9) / top, np.inf, 10.0]

@@ -1,53 +1,124 @@
 """Presentation: number formats, tables (Styler), charts (Figure) and sentences (Markdown).
 
-``from helpers import present`` gives the views a notebook step calls, the names
-listed once, in ``helpers.present.views.__all__`` (a misspelt name there fails the
-lint, F822, and ``tests/unit/test_layers.py``). Views take figure frames from
-:mod:`helpers.measures` and return objects a notebook displays; they compute no
-figure of their own and write no file. Given nothing to show, a view here returns
-:func:`absent` (one line saying so, and the published page leaves the section out)
-instead of an empty table or chart; the functions in the submodules themselves
-expect data.
+``from helpers import present`` gives the views a notebook step calls, listed in
+``__all__``: the guarded tables and charts of :mod:`helpers.present.views`, the
+sentences, key points and page parts, and the number formatter ``present.formats``.
+Views take figure frames from :mod:`helpers.measures` and return objects a notebook
+displays; they compute no figure of their own and write no file. Given nothing to
+show, a view here returns :func:`absent` (one line saying so, and the published page
+leaves the section out) instead of an empty table or chart; the functions in the
+submodules themselves expect data.
 """
 
-from __future__ import annotations
+from helpers.present import formats
+from helpers.present.headlines import HeadlineSet, commentary_figures
+from helpers.present.narrative import (
+    engagement_sentences,
+    growth_point,
+    growth_share_sentence,
+    markdown,
+    method_trend,
+    projection_sentence,
+    trend_sentence,
+)
+from helpers.present.page import Tiles, absent, key_points, quality_link, tile
+from helpers.present.points import (
+    date_note,
+    engagement_point,
+    fastest_point,
+    monthly_point,
+    share_point,
+    trusted2know_points,
+    twelve_month_point,
+    website_points,
+)
+from helpers.present.views import (
+    audience_chart,
+    audience_summary,
+    audience_table,
+    change_chart,
+    commentary,
+    compare_chart,
+    count_bars,
+    device_chart,
+    engagement_chart,
+    engagement_table,
+    figures_table,
+    flow_accounts_table,
+    flow_charts,
+    flow_notes,
+    flow_points,
+    flow_summary,
+    flow_table,
+    flow_tiles,
+    highlights_table,
+    intro,
+    per_resident_table,
+    projection_chart,
+    quality_table,
+    share_bars,
+    shares_table,
+    side_by_side,
+    top_table,
+    total_chart,
+    traffic_chart,
+    traffic_table,
+    week_table,
+)
 
-import importlib
-from types import ModuleType
-from typing import Any
-
-#: The module whose ``__all__`` is the package's one list of views. It is imported on
-#: first use, so that importing one submodule (``helpers.present.formats``) stays cheap.
-_VIEWS = "helpers.present.views"
-
-
-def _views() -> ModuleType:
-    return importlib.import_module(_VIEWS)
-
-
-def _submodule(name: str) -> ModuleType | None:
-    """``helpers.present.<name>`` if it is a submodule (``formats``, ``charts``...), else None."""
-    try:
-        return importlib.import_module(f"{__name__}.{name}")
-    except ModuleNotFoundError as error:
-        if error.name != f"{__name__}.{name}":
-            raise
-        return None
-
-
-def __getattr__(name: str) -> Any:
-    if name == "__all__":
-        return list(_views().__all__)
-    if name.startswith("__"):
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module = _submodule(name)
-    if module is not None:
-        return module
-    views = _views()
-    if name not in views.__all__:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(views, name)
-
-
-def __dir__() -> list[str]:
-    return sorted(_views().__all__)
+__all__ = [
+    "HeadlineSet",
+    "Tiles",
+    "absent",
+    "audience_chart",
+    "audience_summary",
+    "audience_table",
+    "change_chart",
+    "commentary",
+    "commentary_figures",
+    "compare_chart",
+    "count_bars",
+    "date_note",
+    "device_chart",
+    "engagement_chart",
+    "engagement_point",
+    "engagement_sentences",
+    "engagement_table",
+    "fastest_point",
+    "figures_table",
+    "flow_accounts_table",
+    "flow_charts",
+    "flow_notes",
+    "flow_points",
+    "flow_summary",
+    "flow_table",
+    "flow_tiles",
+    "formats",
+    "growth_point",
+    "growth_share_sentence",
+    "highlights_table",
+    "intro",
+    "key_points",
+    "markdown",
+    "method_trend",
+    "monthly_point",
+    "per_resident_table",
+    "projection_chart",
+    "projection_sentence",
+    "quality_link",
+    "quality_table",
+    "share_bars",
+    "share_point",
+    "shares_table",
+    "side_by_side",
+    "tile",
+    "top_table",
+    "total_chart",
+    "traffic_chart",
+    "traffic_table",
+    "trend_sentence",
+    "trusted2know_points",
+    "twelve_month_point",
+    "website_points",
+    "week_table",
+]

@@ -13,9 +13,10 @@ Every function draws in the house style of :mod:`helpers.present.theme`.
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -225,6 +226,13 @@ def _one_row_each(data: pd.DataFrame, keys: list[str]) -> None:
 
 
 @themed
+def _seaborn() -> ModuleType:
+    """The seaborn module, imported when a chart first needs it (a second of CPU to load)."""
+    import seaborn
+
+    return seaborn
+
+
 def bar_chart(
     data: pd.DataFrame,
     *,
@@ -279,7 +287,7 @@ def bar_chart(
 
     own_axes = ax is None
     fig, ax = new_figure(ax)
-    sns.barplot(
+    _seaborn().barplot(
         data=frame,
         x=y if horizontal else x,
         y=x if horizontal else y,

@@ -25,7 +25,6 @@ import matplotlib as mpl
 import matplotlib.dates as mdates
 import matplotlib.ticker as mticker
 import pandas as pd
-import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.figure import Figure
@@ -191,6 +190,8 @@ def theme_rc() -> dict[str, Any]:
     Returns:
         A new dict of ``rcParams`` names and values.
     """
+    import seaborn as sns  # with scipy.stats, a second of CPU to load: only when drawing
+
     return {
         "font.family": ["sans-serif"],
         "font.sans-serif": ["Arial", "DejaVu Sans", "Liberation Sans", "Bitstream Vera Sans"],

@@ -1,6 +1,6 @@
 """The views a notebook step calls, each saying so in one line when given nothing.
 
-``helpers.present`` gives these names lazily; see its docstring.
+``helpers.present`` gives them (its ``__all__`` lists each one); see its docstring.
 """
 
 from __future__ import annotations
@@ -18,27 +18,8 @@ from helpers.present import flows as _flows
 from helpers.present import formats
 from helpers.present import narrative as _narrative
 from helpers.present import tables as _tables
-from helpers.present.headlines import HeadlineSet, commentary_figures
-from helpers.present.narrative import (
-    engagement_sentences,
-    growth_point,
-    growth_share_sentence,
-    markdown,
-    method_trend,
-    projection_sentence,
-    trend_sentence,
-)
-from helpers.present.page import Tiles, absent, key_points, quality_link, tile
-from helpers.present.points import (
-    date_note,
-    engagement_point,
-    fastest_point,
-    monthly_point,
-    share_point,
-    trusted2know_points,
-    twelve_month_point,
-    website_points,
-)
+from helpers.present.narrative import markdown
+from helpers.present.page import absent
 
 _NONE = "there are none in the months this briefing covers"
 _TOTALS = ["All accounts", "Sum of accounts"]
@@ -237,61 +218,3 @@ def commentary(parts: pd.DataFrame, figures: pd.DataFrame, page: str) -> Any:
             "none was written for this page and period",
         )
     return _narrative.commentary(parts, figures, page)
-
-
-__all__ = [
-    "HeadlineSet",
-    "Tiles",
-    "absent",
-    "audience_chart",
-    "audience_summary",
-    "audience_table",
-    "change_chart",
-    "commentary",
-    "commentary_figures",
-    "compare_chart",
-    "count_bars",
-    "date_note",
-    "device_chart",
-    "engagement_chart",
-    "engagement_point",
-    "engagement_sentences",
-    "engagement_table",
-    "fastest_point",
-    "figures_table",
-    "flow_accounts_table",
-    "flow_charts",
-    "flow_notes",
-    "flow_points",
-    "flow_summary",
-    "flow_table",
-    "flow_tiles",
-    "formats",
-    "growth_point",
-    "growth_share_sentence",
-    "highlights_table",
-    "intro",
-    "key_points",
-    "markdown",
-    "method_trend",
-    "monthly_point",
-    "per_resident_table",
-    "projection_chart",
-    "projection_sentence",
-    "quality_link",
-    "quality_table",
-    "share_bars",
-    "share_point",
-    "shares_table",
-    "side_by_side",
-    "tile",
-    "top_table",
-    "total_chart",
-    "traffic_chart",
-    "traffic_table",
-    "trend_sentence",
-    "trusted2know_points",
-    "twelve_month_point",
-    "website_points",
-    "week_table",
-]

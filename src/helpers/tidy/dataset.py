@@ -54,8 +54,8 @@ def assemble(
     """Read every raw source and return the validated tidy table (nothing written).
 
     The transcribed report tables (when ``<raw>/report_2015`` exists) must all be
-    good. Platform exports under ``<raw>/exports`` are read too (parsed files cached in
-    ``<raw>/../processed/.cache``): a bad export file is left out and its error
+    good. Platform exports under ``<raw>/exports`` are read too: a bad export file is
+    left out and its error
     appended to ``problems`` when that list is given (``engagement data`` prints
     them and exits non-zero); without ``problems`` the first bad export raises.
     Export values that repeat a key of the report tables are dropped: the
@@ -85,7 +85,7 @@ def assemble(
     if layout.census.is_file():
         read_census(layout.census, divisions)
     read_commentary(layout.commentary)
-    result = read_exports(layout.exports, cache_dir=layout.cache, divisions=divisions)
+    result = read_exports(layout.exports, divisions=divisions)
     if result.problems and problems is None:
         raise result.problems[0]
     if problems is not None:
