@@ -27,13 +27,32 @@ from typing import TYPE_CHECKING, Any
 
 from helpers import config
 from helpers.briefing.errors import ParameterError, RunError
-from helpers.errors import DataError, PeriodError, display_path
-from helpers.fileio import atomic_path
+from helpers.errors import DataError, PeriodError, display_path, printable
+from helpers.fileio import atomic_path, check_replaceable, is_inside
 from helpers.layout import MAPPING_FILE, DataLayout
 from helpers.tidy.periods import parse_month
 
 if TYPE_CHECKING:
     from helpers.ingest.results import ExportResult
+
+
+def _check_paths(raw: Path, out: Path, what: str) -> None:
+    """Refuse a raw folder that does not exist and an output inside a raw folder.
+
+    Raises:
+        ParameterError: Before anything is read or written.
+    """
+    if not raw.is_dir():
+        raise ParameterError(
+            f"the raw data folder {display_path(raw)} does not exist; give --raw the "
+            "folder that holds report_2015/ and exports/ (nothing was changed)"
+        )
+    for folder in dict.fromkeys((raw, config.RAW_DIR)):
+        if is_inside(out, folder):
+            raise ParameterError(
+                f"{what} {display_path(out)} is inside the raw data folder "
+                f"{display_path(folder)}, which is never written; choose a folder outside it"
+            )
 
 
 def _data_folders(args: argparse.Namespace) -> tuple[Path, Path]:
@@ -53,6 +72,7 @@ def _cmd_data(args: argparse.Namespace) -> int:
     raw, out = _data_folders(args)
     if args.data and not raw.is_dir():
         raise ParameterError(f"data folder {display_path(args.data)} has no raw/ folder")
+    _check_paths(raw, out, "--out" if args.out else "--data")
     if args.if_changed and processed_is_current(raw, out):
         print(f"{display_path(out)}/ is up to date with {display_path(raw)}/")
         return 0
@@ -60,10 +80,8 @@ def _cmd_data(args: argparse.Namespace) -> int:
     exports: list = []
     tidy = build_dataset(raw, out, problems=problems, exports=exports)
     if not problems:
-        print(
-            f"{len(tidy):,} tidy rows from {tidy['source'].str.split(':').str[0].nunique()} "
-            f"raw files -> {display_path(out)}"
-        )
+        files = tidy["source"].str.replace(r":.*$", "", regex=True).nunique()
+        print(f"{len(tidy):,} tidy rows from {files} raw files -> {display_path(out)}")
     code = _report_exports(exports[0] if exports else None, problems, None)
     if problems:
         print(
@@ -105,6 +123,18 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     folder = Path(args.exports)
     mapping = Path(args.accounts) if args.accounts else folder / MAPPING_FILE
     files = [Path(f) for f in args.files]
+    if args.csv:
+        out = Path(args.csv)
+        # the exports folder and, for <data>/raw/exports, the whole raw folder
+        raw = folder.parent if folder.parent.name == "raw" else folder
+        for inner in (config.RAW_DIR, raw, *files):
+            if is_inside(out, inner):
+                raise ParameterError(
+                    f"--csv {display_path(out)} is inside the raw data "
+                    f"({display_path(inner)}), which is never written; choose a file "
+                    "outside it, e.g. /tmp/check.csv"
+                )
+        check_replaceable(out)
     placed = _placed(args.placed, files, folder)
     for path, relpath in placed.items():
         print(f"{path}: checked as exports/{relpath}")
@@ -430,7 +460,7 @@ def _run(args: argparse.Namespace) -> int:
     except Exception as exc:  # a bug: one line, the traceback with --debug
         _debug(args)
         print(
-            f"error: unexpected {type(exc).__name__}: {' '.join(str(exc).split())} "
+            f"error: unexpected {type(exc).__name__}: {printable(' '.join(str(exc).split()))} "
             "(run with --debug for the traceback)",
             file=sys.stderr,
         )

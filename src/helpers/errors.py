@@ -9,18 +9,45 @@ traceback with the message at the end.
 
 from __future__ import annotations
 
+import reprlib
+import unicodedata
 from pathlib import Path
 
 from helpers import config
 
 
+def printable(text: str) -> str:
+    r"""``text`` with every control or format character written as an escape.
+
+    A file name holding a line break or a terminal escape code (``[2K``) is
+    shown on one line, as it is spelt, and cannot rewrite what a terminal shows.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        c.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(c)[0] in "CZ" and c != " "
+        else c
+        for c in text
+    )
+
+
 def display_path(path: str | Path) -> str:
-    """Return ``path`` relative to the project root when it lies inside it."""
+    """``path`` relative to the project root when it lies inside it, on one line.
+
+    Control characters in the name are shown escaped (:func:`printable`).
+    """
     p = Path(path)
     try:
-        return p.resolve().relative_to(config.ROOT).as_posix()
+        shown = p.resolve().relative_to(config.ROOT).as_posix()
     except ValueError:
-        return p.as_posix()
+        shown = p.as_posix()
+    return printable(shown)
+
+
+#: Bounds of a structure (a list, a mapping) quoted in a message.
+_QUOTE = reprlib.Repr()
+_QUOTE.maxlevel, _QUOTE.maxlist, _QUOTE.maxdict, _QUOTE.maxstring = 2, 4, 4, 40
 
 
 class ShortTraceback(Exception):
@@ -67,11 +94,14 @@ class DataError(ShortTraceback, ValueError):
             where.append(f"column '{column}'")
         message = f"{', '.join(where)}: expected {expected}"
         if found is not None:
-            shown = str(found)
+            # a structure is quoted within bounds: str() of a YAML "billion laughs"
+            # would take minutes and gigabytes
+            structured = isinstance(found, list | tuple | dict | set | frozenset)
+            shown = _QUOTE.repr(found) if structured else str(found)
             if len(shown) > FOUND_CHARS:
                 shown = shown[: FOUND_CHARS - 1] + "…"
             message += f", found {shown!r}"
-        super().__init__(message)
+        super().__init__(printable(message))
 
 
 class PeriodError(ShortTraceback, ValueError):

@@ -1,8 +1,14 @@
-"""Writing files so that readers never see half of one: the one atomic-write helper."""
+"""Writing files so that readers never see half of one: the one atomic-write helper.
+
+A write replaces only a regular file: never a folder, a link, a device (``/dev/full``)
+or a pipe, which would be swapped for a regular file.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +36,32 @@ def current_umask() -> int:
     return mask
 
 
+def is_inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or lies under it (links resolved)."""
+    return Path(path).resolve().is_relative_to(Path(folder).resolve())
+
+
+def check_replaceable(target: Path) -> None:
+    """Refuse to write over anything but a regular file (or nothing).
+
+    Raises:
+        OSError: ``EEXIST`` naming ``target`` when it is a folder, a link, a device
+            or a pipe.
+    """
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(mode):
+        kind = "folder" if stat.S_ISDIR(mode) else "link" if stat.S_ISLNK(mode) else "device"
+        kind = "pipe" if stat.S_ISFIFO(mode) else kind
+        raise OSError(
+            errno.EEXIST,
+            f"not replaced: it is a {kind}, not a regular file; choose a file name",
+            str(target),
+        )
+
+
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary path beside ``target`` that replaces it when the block succeeds.
@@ -42,12 +74,16 @@ def atomic_path(target: Path) -> Iterator[Path]:
     0600 of a temporary file, so colleagues on a file share can read it.
 
     Args:
-        target: The file to write.
+        target: The file to write (absent, or a regular file).
+
+    Raises:
+        OSError: If ``target`` is not a regular file (:func:`check_replaceable`).
 
     Yields:
         The temporary path to write to (same folder, so the rename is atomic).
     """
     target = Path(target)
+    check_replaceable(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)

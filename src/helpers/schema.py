@@ -124,7 +124,7 @@ def coerce_tidy(df: pd.DataFrame) -> pd.DataFrame:
     Returns:
         A new frame with datetime dates, text columns as ``str`` and float values.
     """
-    out = df.reindex(columns=COLUMNS).copy()
+    out = df.reindex(columns=COLUMNS)  # a new frame: assignments below leave df as it is
     for col in ("start", "end"):
         out[col] = pd.to_datetime(out[col]).astype("datetime64[ns]")
     for col in ("channel", "account", "segment", "metric", "unit", "source"):

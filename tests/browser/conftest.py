@@ -18,6 +18,7 @@ import pytest
 
 from helpers.briefing.pdf import CHROMIUM_ARGS, find_chromium
 from tests.browser.harness import (
+    ARCHIVE_PAGE,
     BUILDS,
     Build,
     require_browser_tools,
@@ -101,9 +102,11 @@ def page_report(browser_context: Any) -> PageGetter:
     cache: dict[tuple[str, str, str], PageReport] = {}
 
     def get(build: Build, period: str, name: str) -> PageReport:
+        """The report of a page (``ARCHIVE_PAGE``: the archive of the build's periods)."""
         key = (build.name, period, name)
         if key not in cache:
-            path = build.page(period, name)
+            archive = name == ARCHIVE_PAGE
+            path = build.out_dir / "index.html" if archive else build.page(period, name)
             assert path.is_file(), f"the {build.name} build wrote no {period}/{path.name}"
             shot = build.period_dir(period) / "screenshots" / f"{name}.png"
             cache[key] = inspect_page(browser_context, path, shot)

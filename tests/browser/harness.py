@@ -57,6 +57,8 @@ def pages_of(period: str) -> tuple[str, ...]:
 
 #: The period of the hostile build: its window holds every figure the hostile names are in.
 HOSTILE_PERIOD = "2015-11"
+#: The archive page (``<out>/index.html``) among the pages a test opens.
+ARCHIVE_PAGE = "archive"
 #: Seconds one ``engagement`` command may take before the build is declared hung.
 COMMAND_TIMEOUT = 900
 
@@ -412,12 +414,22 @@ def replace_cells(path: Path, column: str, old: str, new: str) -> int:
 
 
 def make_hostile_raw(raw: Path) -> None:
-    """Copy the report tables and claims to ``raw`` and put the hostile names in."""
-    copy_raw(raw, ("report_2015", "as_reported"))
+    """Copy the raw data to ``raw``, hostile names in the report tables and payloads.
+
+    The commentary and the platform exports get a script payload in every field
+    that holds text (:mod:`tests.browser.payloads`).
+    """
+    from tests.browser.payloads import payload_commentary, payload_exports
+
+    copy_raw(raw, ("report_2015", "as_reported", "reference"))
     for hostile, cells in HOSTILE_EDITS:
         for name, column, old in cells:
             if replace_cells(raw / name, column, old, hostile.text) == 0:
                 raise AssertionError(f"{name} has no {column} {old!r} to replace")
+    paper = f"commentary/{HOSTILE_PERIOD}.md"
+    (raw / "commentary").mkdir()
+    (raw / paper).write_text(payload_commentary((RAW / paper).read_text("utf-8")), "utf-8")
+    payload_exports(raw / "exports")
 
 
 # --- the builds of a test process ---------------------------------------------------

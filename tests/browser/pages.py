@@ -4,6 +4,10 @@ Every request the page makes is routed: ``file://`` and ``data:`` URLs load, any
 other is recorded and aborted. The page's headings, images (after decoding),
 tables, print rules, scripts, event-handler attributes and visible text are
 collected, a full-page screenshot is saved, and axe-core is injected and run.
+Every dialog the page opens (``alert``, ``confirm``, ``prompt``) is recorded and
+dismissed, and the page's DOM once loaded is compared with the same file parsed
+without running anything (``DOMParser``): a script or event handler that ran and
+changed the page shows as a difference.
 
 Chromium now and then refuses a capture ("Unable to capture screenshot") although the
 page is fine. The capture is tried again a few times, then taken in viewport-high strips
@@ -78,6 +82,22 @@ async () => {
 }
 """
 
+#: The first difference between the live DOM and the file parsed inertly ("" if none).
+_DOM_CHANGE = """
+(source) => {
+  const parsed = new DOMParser().parseFromString(source, 'text/html');
+  const live = document.documentElement.outerHTML;
+  const inert = parsed.documentElement.outerHTML;
+  if (live === inert) return '';
+  let i = 0;
+  while (i < live.length && live[i] === inert[i]) i++;
+  const around = (text) => text.slice(Math.max(0, i - 80), i + 120);
+  return `live: ${around(live)} | file: ${around(inert)}`;
+}
+"""
+#: Milliseconds a page is left after loading, for handlers of failed images to run.
+SETTLE_MS = 300
+
 _AXE_RUN = """
 async () => {
   const result = await axe.run(document, {resultTypes: ['violations']});
@@ -106,6 +126,10 @@ class PageReport:
     requests: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
+    #: The message of every dialog the page opened.
+    dialogs: list[str] = field(default_factory=list)
+    #: How the DOM differs from the file parsed without running it ("" when it does not).
+    dom_change: str = ""
     facts: dict[str, Any] = field(default_factory=dict)
     axe_version: str = ""
     #: Why the full-page screenshot could not be taken ("" when it was saved).
@@ -166,8 +190,16 @@ def inspect_page(context: Any, path: Path, screenshot: Path) -> PageReport:
     page.on("websocket", lambda ws: report.blocked.append(ws.url))
     page.on("console", console)
     page.on("pageerror", lambda error: report.console_errors.append(f"page error: {error}"))
+
+    def dialog(opened: Any) -> None:
+        report.dialogs.append(f"{opened.type}: {opened.message}")
+        opened.dismiss()
+
+    page.on("dialog", dialog)
     try:
         page.goto(path.as_uri(), wait_until="load")
+        page.wait_for_timeout(SETTLE_MS)
+        report.dom_change = page.evaluate(_DOM_CHANGE, path.read_text(encoding="utf-8"))
         report.facts = page.evaluate(_COLLECT)
         report.screenshot_error = save_screenshot(page, screenshot)
         page.add_script_tag(path=str(AXE))

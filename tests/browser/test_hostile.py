@@ -5,7 +5,9 @@ page title, a campaign activity, a website page group, a Facebook account (in th
 report table and in the stated claims), an online form name and a second page
 title with hostile text, builds the tidy data and the briefings of
 :data:`~tests.browser.harness.HOSTILE_PERIOD` (the window that holds all of these
-figures), then opens every page in Chromium.
+figures), then opens every page in Chromium. The commentary and the platform
+exports of the build carry a script payload in every field that holds text
+(:mod:`tests.browser.payloads`): no page may open a dialog or change its own DOM.
 """
 
 from __future__ import annotations
@@ -17,7 +19,15 @@ import pytest
 from markupsafe import escape
 
 from tests.browser.conftest import PageGetter
-from tests.browser.harness import HOSTILE_EDITS, HOSTILE_PERIOD, PAGES, Build, Hostile
+from tests.browser.harness import (
+    ARCHIVE_PAGE,
+    HOSTILE_EDITS,
+    HOSTILE_PERIOD,
+    PAGES,
+    Build,
+    Hostile,
+)
+from tests.browser.payloads import PERSONAL, payload
 
 pytestmark = [pytest.mark.browser, pytest.mark.pipeline, pytest.mark.xdist_group("builds")]
 
@@ -97,3 +107,50 @@ def test_published_json_keeps_names_unchanged(file: str, hostile_build: Build) -
     expected = [h.text for h in HOSTILE if file in h.published]
     assert expected
     assert [text for text in expected if text not in strings] == []
+
+
+@pytest.mark.parametrize("name", [*PAGES, ARCHIVE_PAGE])
+def test_no_payload_runs_on_any_page(
+    name: str, hostile_build: Build, page_report: PageGetter
+) -> None:
+    """A payload that became markup would open a dialog or change the page once loaded."""
+    report = page_report(hostile_build, HOSTILE_PERIOD, name)
+    assert report.dialogs == [], f"script from the data ran on {name}: {report.dialogs}"
+    assert report.dom_change == "", f"the page changed itself after loading: {report.dom_change}"
+    assert report.facts["risky"] == [], "an event handler or javascript: URL came from data"
+
+
+#: Payloads shown on a page, and the pages that show them (as text).
+SHOWN = {
+    "decision": ("index", ARCHIVE_PAGE),
+    "contact": ("index",),
+    "qualifier": ("social", "itk", "website"),
+    "account figure": ("social",),
+    "part": ("social",),
+    "text": ("social",),
+    "page name": ("social",),
+    "meta page name": ("social",),
+    "page path": ("trusted2know",),
+    "page title": ("trusted2know",),
+}
+
+
+@pytest.mark.parametrize("where", sorted(SHOWN))
+def test_payloads_are_shown_as_text(
+    where: str, hostile_build: Build, page_report: PageGetter
+) -> None:
+    for name in SHOWN[where]:
+        report = page_report(hostile_build, HOSTILE_PERIOD, name)
+        assert payload(where) in report.facts["text"], f"{where!r} not shown as text on {name}"
+
+
+def test_no_personal_data_from_the_exports_reaches_an_output(hostile_build: Build) -> None:
+    """Pages, JSON files and the tidy table hold none of the personal data in the paths."""
+    outputs = [
+        *hostile_build.period_dir(HOSTILE_PERIOD).glob("*.html"),
+        *hostile_build.period_dir(HOSTILE_PERIOD).glob("*.json"),
+        hostile_build.processed_dir / "tidy.csv",
+    ]
+    text = "".join(p.read_text(encoding="utf-8") for p in outputs)
+    assert "trusted2know.html" in {p.name for p in outputs}
+    assert [value for value in PERSONAL if value in text] == []

@@ -78,7 +78,7 @@ _PROMOTED = [
     "promoted media views",
     "promoted media engagements",
 ]
-_AREAS = {
+AREAS = {
     "Blackpool": "West",
     "Lancaster": "West",
     "Preston": "South",
@@ -401,7 +401,7 @@ def _members(
     count = 2_000 * years
     first = pd.Timestamp(f"{end_year - years + 1}-01-01")
     days = first + pd.to_timedelta(rng.integers(0, 365 * years, count), unit="D")
-    areas = rng.choice(list(_AREAS), count)
+    areas = rng.choice(list(AREAS), count)
     frame = pd.DataFrame(
         {
             "Member ID": np.arange(1, count + 1),
@@ -415,7 +415,7 @@ def _members(
         }
     )
     _write(out, f"itk/{LABEL} member export.csv", _frame_csv(frame), summary)
-    for area, division in _AREAS.items():
+    for area, division in AREAS.items():
         key = ("itk", division, "registered_users")
         summary.snapshots[key] = summary.snapshots.get(key, 0.0) + float((areas == area).sum())
 
@@ -442,7 +442,7 @@ def _mapping(accounts: list[str]) -> str:
         "    registered_column: Date Registered",
         '    date_format: "%d/%m/%Y"',
         "    areas:",
-        *[f"      {a}: {d}" for a, d in _AREAS.items()],
+        *[f"      {a}: {d}" for a, d in AREAS.items()],
     ]
     return "\n".join(lines) + "\n"
 

@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import re
 from types import SimpleNamespace
 
@@ -154,6 +155,39 @@ def test_a_rebuild_keeps_files_it_did_not_make_and_lists_its_own(fake_kernels):
         for p in folder.rglob("*")
         if p.is_file() and p.name not in ("minutes.docx", "paper.pdf")
     )
+
+
+def test_a_rebuild_keeps_foreign_folders_and_links_as_they_are(fake_kernels, tmp_path):
+    """An empty folder, links to a folder and to a file: kept, still links, not followed."""
+    shared = tmp_path / "share"
+    (shared / "rota").mkdir(parents=True)
+    (shared / "rota" / "week.txt").write_text("rota")
+    folder = _run(fake_kernels)
+    (folder / "drafts").mkdir()
+    (folder / "notes" / "empty").mkdir(parents=True)
+    os.symlink(shared / "rota", folder / "team rota")
+    os.symlink(shared / "rota" / "week.txt", folder / "week.txt")
+    os.symlink(tmp_path / "nowhere", folder / "broken")
+    _run(fake_kernels, force=True)
+    assert (folder / "drafts").is_dir() and not (folder / "drafts").is_symlink()
+    assert (folder / "notes" / "empty").is_dir()
+    assert os.readlink(folder / "team rota") == str(shared / "rota")
+    assert os.readlink(folder / "week.txt") == str(shared / "rota" / "week.txt")
+    assert os.readlink(folder / "broken") == str(tmp_path / "nowhere")
+    assert (shared / "rota" / "week.txt").read_text() == "rota"
+    files = json.loads((folder / "manifest.json").read_text())["files"]
+    assert not {"drafts", "team rota", "week.txt", "broken"} & set(files)
+
+
+def test_a_period_folder_that_is_a_link_is_not_replaced(fake_kernels, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    fake_kernels["out"].mkdir()
+    os.symlink(elsewhere, fake_kernels["out"] / PERIOD)
+    with pytest.raises(RunError, match="not a folder a briefing run made"):
+        _run(fake_kernels)
+    assert os.readlink(fake_kernels["out"] / PERIOD) == str(elsewhere)
+    assert list(elsewhere.iterdir()) == []
 
 
 def test_a_foreign_file_with_a_name_the_run_writes_is_refused(fake_kernels):

@@ -163,3 +163,20 @@ def test_validate_rejects_unknown_metric(tidy):
     bad.loc[0, "metric"] = "vibes"
     with pytest.raises(Exception, match="known metric name"):
         validate_tidy(bad)
+
+
+def test_a_process_reads_the_processed_table_once_and_callers_keep_their_changes(raw_copy):
+    data = raw_copy.parent
+    build_dataset(raw_copy, data / "processed")
+    first = load_tidy(data)
+    first["value"] = 0.0  # a notebook's own changes
+    first["extra"] = 1
+    first.loc[0, "account"] = "changed"
+    second = load_tidy(data)
+    assert second["value"].sum() > 0 and second.loc[0, "account"] != "changed"
+    assert "extra" not in second.columns
+    followers = raw_copy / "report_2015" / "instagram_followers.csv"
+    followers.write_text(followers.read_text().replace(",651", ",652"))
+    build_dataset(raw_copy, data / "processed")  # a new file: read again
+    again = load_tidy(data)
+    assert set(again["value"]) - set(second["value"]) == {652.0}

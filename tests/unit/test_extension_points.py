@@ -69,7 +69,7 @@ def test_a_toy_format_and_metric_need_three_files(tmp_path):
             "--csv",
             str(out),
             "--exports",
-            str(tmp_path),
+            str(tmp_path / "exports"),  # --csv is written outside the exports
         ],
         env={"PYTHONPATH": str(src), "ENGAGEMENT_ROOT": str(ROOT), "PATH": "/usr/bin:/bin"},
         capture_output=True,
@@ -94,7 +94,7 @@ def test_without_the_registry_line_the_toy_export_is_refused(tmp_path):
             "ingest",
             str(FIXTURES / "toots.csv"),
             "--exports",
-            str(tmp_path),
+            str(tmp_path / "exports"),  # --csv is written outside the exports
         ],
         capture_output=True,
         text=True,

@@ -158,3 +158,20 @@ def test_segments_add_a_total_row():
     frame = web.segments(data, WINDOW, "website", SITE, "form_submissions")
     assert one(frame, measure="sum") == 5.0
     assert web.segments(data.iloc[0:0], WINDOW, "website", SITE, "form_submissions").empty
+
+
+def test_segments_rank_and_cut_to_the_largest():
+    data = rows(
+        *(
+            ("2015-05-01", "2015-10-31", "trusted2know", SITE, f"/p{i}", "pageviews", v, "count")
+            for i, v in enumerate([5.0, 9.0, 1.0, 9.0, 7.0, 2.0])
+        )
+    )
+    frame = web.segments(data, WINDOW, "trusted2know", SITE, "pageviews", top=3)
+    values = frame[frame["measure"] == "value"]
+    assert values["segment"].tolist() == ["/p1", "/p3", "/p4"]  # ties by segment
+    assert one(frame, measure="sum") == 25.0  # the pages kept, as the table says
+    total = frame[frame["measure"] == "sum"].iloc[0]
+    assert total["source"] == "sum of the 3 rows above, the 3 largest of 6"
+    everything = web.segments(data, WINDOW, "trusted2know", SITE, "pageviews")
+    assert len(everything) == 7 and one(everything, measure="sum") == 33.0

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import config
 from helpers.cli import main
-from helpers.ingest.redact import redact_rows, redact_text
+from helpers.ingest.redact import readable, redact_rows, redact_text
 from helpers.tidy.dataset import csv_safe, formula_safe
 
 PII = Path(__file__).parents[1] / "fixtures" / "pii_exports"
@@ -23,6 +26,13 @@ PERSONAL = [
     "01772 614444",
     "info@",
     "#comments",
+    "sam.jones",
+    "polícia",
+    "900.124",
+    "7700-900-125",
+    "447700900126",
+    "Robin",
+    "1980-01-01",
 ]
 
 
@@ -129,3 +139,104 @@ def test_outputs_of_data_are_readable_by_colleagues(tmp_path):
         os.umask(old)
     modes = {p.name: oct(p.stat().st_mode & 0o777) for p in processed.glob("tidy.*")}
     assert modes == {"tidy.parquet": "0o644", "tidy.csv": "0o644"}
+
+
+# --- the spellings a URL can carry (property-based) ----------------------------------
+
+#: Letters of several scripts, as names and domains hold them.
+LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZéüçøłπλждяあい例え"
+_label = st.text(LETTERS, min_size=2, max_size=8)
+emails = st.builds(
+    lambda name, joiner, more, labels, tld: f"{name}{joiner}{more}@{'.'.join(labels)}.{tld}",
+    _label,
+    st.sampled_from(["", ".", "_", "-", "+"]),
+    st.text(LETTERS + "0123456789", max_size=4),
+    st.lists(_label, min_size=1, max_size=3),
+    st.text(LETTERS, min_size=2, max_size=4),
+)
+
+
+@st.composite
+def phones(draw) -> tuple[str, str]:
+    """A UK number in one of its spellings, and its ten national digits."""
+    digits = draw(st.sampled_from(["7700", "1772", "2079", "1524"])) + "".join(
+        draw(st.lists(st.sampled_from("0123456789"), min_size=6, max_size=6))
+    )
+    prefix = draw(st.sampled_from(["0", "+44", "+44 (0)", "0044 ", "44", "tel:+44-", "tel:0"]))
+    sep = draw(st.sampled_from(["", " ", "-", ".", " - "]))
+    cut = draw(st.sampled_from([(4, 7), (3, 6), (4, 6), (5, 5)]))
+    parts = [digits[: cut[0]], digits[cut[0] : cut[1]], digits[cut[1] :]]
+    if prefix == "0" and draw(st.booleans()):
+        parts[0] = f"({parts[0]})"  # (07700) 900 123 is written with the 0 inside
+        prefix = "(0"
+        parts[0] = parts[0][1:]
+    return prefix + sep.join(p for p in parts if p), digits
+
+
+def encoded(text: str, how: str) -> str:
+    if how == "plain":
+        return text
+    if how == "at-and-plus":
+        return text.replace("@", "%40").replace("+", "%2B")
+    once = quote(text, safe="/")
+    return once if how == "percent" else quote(once, safe="/")
+
+
+CONTEXTS = [
+    "/contact/thank-you?email={}",
+    "www.lancs.example/report?name=Jo&contact={}&dob=x",
+    "report?who={}",
+    "/profile/{}",
+    "/profile/{}/edit",
+    "{}",
+    "Call {} for help",
+]
+ENCODINGS = ["plain", "at-and-plus", "percent", "twice"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(emails, st.sampled_from(CONTEXTS), st.sampled_from(ENCODINGS))
+def test_no_email_survives_in_any_spelling(email, context, how):
+    out = readable(redact_text(encoded(context.format(email), how)))
+    assert "@" not in out, out
+
+
+@settings(max_examples=300, deadline=None)
+@given(phones(), st.sampled_from(CONTEXTS), st.sampled_from(ENCODINGS))
+def test_no_phone_number_survives_in_any_spelling(phone, context, how):
+    spelt, national = phone
+    out = readable(redact_text(encoded(context.format(spelt), how)))
+    assert national not in "".join(c for c in out if c.isdigit()), (spelt, out)
+
+
+_segment = st.one_of(
+    st.text("abcdefghijklmnopqrstuvwxyz-", min_size=1, max_size=12),
+    st.integers(0, 999_999).map(str),
+    st.sampled_from(["2015", "11", "18", "news", "knife-crime", "page-2"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_segment, min_size=1, max_size=6), st.booleans())
+def test_paths_without_personal_data_are_kept_exactly(segments, site):
+    path = ("www.trustedtoknow.co.uk/" if site else "/") + "/".join(segments)
+    assert redact_text(path) == path
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("john%40example.com", "[e-mail removed]"),
+        ("/u/jo@polícia.example", "/u/[e-mail removed]"),
+        ("07700.900.123", "[phone removed]"),
+        ("tel:+44-7700-900-123", "tel:[phone removed]"),
+        ("447700900123", "[phone removed]"),
+        ("www.site/report?name=Jo+Bloggs&dob=1980-01-01", "www.site/report"),
+        ("?email=jo@example.com", "[query removed]"),
+        ("What's on? Fun day", "What's on? Fun day"),
+        ("/news/2015/11/18/item", "/news/2015/11/18/item"),
+        ("Knife crime: 1,300 pupils", "Knife crime: 1,300 pupils"),
+    ],
+)
+def test_the_spellings_the_issue_names(text, expected):
+    assert redact_text(text) == expected

@@ -18,14 +18,12 @@ what it shows has changed (a digest of its inputs is kept in the page).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
 import math
-import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,17 +32,13 @@ import pandas as pd
 
 from helpers import config
 from helpers.briefing.overview import read_overview
+from helpers.briefing.ownership import output_lock
 from helpers.briefing.templating import TEMPLATES, environment, register_filter
 from helpers.fileio import write_text
 from helpers.present import formats
 
 if TYPE_CHECKING:
     pass
-
-try:  # POSIX: lock the output folder while the archive is rebuilt
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: no lock (one run at a time)
-    fcntl = None  # type: ignore[assignment]
 
 ARCHIVE_FILE = "index.html"
 PDF_FILE = "briefing.pdf"
@@ -395,20 +389,6 @@ def render_archive(entries: Sequence[PeriodEntry], digest: str) -> str:
     )
 
 
-@contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``folder`` (POSIX) while the archive is rebuilt."""
-    if fcntl is None:
-        yield
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
-
-
 def _stored_digest(path: Path) -> str | None:
     try:
         with path.open(encoding="utf-8") as handle:
@@ -442,7 +422,7 @@ def build_archive(out_dir: Path) -> Path | None:
     if not out_dir.is_dir():
         return None
     target = out_dir / ARCHIVE_FILE
-    with _locked(out_dir):
+    with output_lock(out_dir):
         entries = published_periods(out_dir)
         if not entries:
             return None

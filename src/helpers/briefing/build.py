@@ -16,6 +16,7 @@ notebook, a check, Ctrl-C) the staging folder is removed and the previous
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 import shutil
@@ -303,17 +304,41 @@ def conclude(build: PeriodBuild, settings: Settings) -> Path | RunError:
         try:
             target = finish_period(build, settings)
         except Exception as exc:  # a check failed or the folder could not be written
-            build.failures.append(exc if isinstance(exc, RunError) else RunError(str(exc)))
+            known = isinstance(exc, RunError | OSError)
+            build.failures.append(exc if known else RunError(str(exc)))
         else:
             settings.console.print(f"  wrote   {display_path(target)}/")
             return target
-    messages = _keep_failed(build, settings)
-    shutil.rmtree(build.staging, ignore_errors=True)
     previous = settings.out_dir / build.period
     kept = "was left as it was" if previous.exists() else "was not created"
-    text = "\n".join(messages) + f"\n{display_path(previous)}/ {kept}."
     settings.console.print(f"  FAILED  {build.period}")
+    if disk_full(build.failures):  # nothing kept: every byte written would make it worse
+        shutil.rmtree(build.staging, ignore_errors=True)
+        return RunError(
+            f"the disk is full ({display_path(settings.out_dir)}): free some space there "
+            f"(old periods' folders, {FAILED_DIR}/) and run again; nothing of this run was "
+            f"left behind, and {display_path(previous)}/ {kept}"
+        )
+    messages = _keep_failed(build, settings)
+    shutil.rmtree(build.staging, ignore_errors=True)
+    text = "\n".join(messages) + f"\n{display_path(previous)}/ {kept}."
     return RunError(text)
+
+
+#: How an error names a full disk in a notebook's traceback (``OSError: [Errno 28] ...``).
+_NO_SPACE = (f"[Errno {errno.ENOSPC}]", os.strerror(errno.ENOSPC))
+
+
+def disk_full(failures: Sequence[BaseException]) -> bool:
+    """Whether any failure of a period was the disk filling up (here or in a kernel)."""
+    from helpers.briefing.execute import NotebookFailed
+
+    for failure in failures:
+        if isinstance(failure, OSError) and failure.errno == errno.ENOSPC:
+            return True
+        if isinstance(failure, NotebookFailed) and any(n in failure.error for n in _NO_SPACE):
+            return True
+    return False
 
 
 def _keep_failed(build: PeriodBuild, settings: Settings) -> list[str]:
@@ -324,7 +349,10 @@ def _keep_failed(build: PeriodBuild, settings: Settings) -> list[str]:
         if isinstance(failure, NotebookFailed):
             failure.partial = _keep(failure.partial, folder)
             failure.log = _keep(failure.log, folder, f"{failure.notebook}.kernel.log")
-        if not isinstance(failure, NotRun):
+        if isinstance(failure, OSError):
+            where = f" ({display_path(failure.filename)})" if failure.filename else ""
+            messages.append(f"{failure.strerror or failure}{where}")
+        elif not isinstance(failure, NotRun):
             messages.append(str(failure) if isinstance(failure, RunError) else repr(failure))
     return messages
 

@@ -134,6 +134,31 @@ def check_kernel(kernel_name: str = config.KERNEL_NAME) -> None:
             f"the Jupyter kernel {kernel_name!r} is not installed; run `make setup` "
             f"(or: python -m ipykernel install --sys-prefix --name {kernel_name})"
         ) from None
+    check_runtime_dir()
+
+
+def check_runtime_dir() -> None:
+    """Refuse to start when Jupyter cannot write its runtime folder (a read-only HOME).
+
+    Every kernel writes its connection file (and, here, its sockets) there; without
+    it each notebook would fail on its own with the same error.
+
+    Raises:
+        RunError: In one line, naming the folder and what to set.
+    """
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    runtime = Path(jupyter_runtime_dir())
+    try:
+        runtime.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=runtime, prefix=".write-test-"):
+            pass
+    except OSError as exc:
+        raise RunError(
+            f"Jupyter cannot write its runtime folder {display_path(runtime)} "
+            f"({exc.strerror or exc}), so no kernel can start: set HOME to a writable "
+            "folder (or JUPYTER_RUNTIME_DIR to one) and run again"
+        ) from None
 
 
 # --- the pool ------------------------------------------------------------------------------------

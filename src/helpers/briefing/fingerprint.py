@@ -118,7 +118,13 @@ def _row_hashes(frame: pd.DataFrame) -> np.ndarray:
     if frame.empty:
         return np.zeros(0, dtype=np.uint64)
     columns = sorted(frame.columns)
-    hashed = pd.util.hash_pandas_object(frame[columns], index=False).to_numpy()
+    step = 250_000  # a row's hash is its own: in parts, text columns never all become objects
+    hashed = np.concatenate(
+        [
+            pd.util.hash_pandas_object(frame.iloc[i : i + step][columns], index=False).to_numpy()
+            for i in range(0, len(frame), step)
+        ]
+    )
     return hashed ^ np.uint64(int(hashlib.sha256(_text(columns)).hexdigest()[:16], 16))
 
 

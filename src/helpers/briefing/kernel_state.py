@@ -143,3 +143,5 @@ def fresh_state(cwd: str) -> None:
         sys.modules["numpy"].random.seed()
     os.chdir(cwd)
     gc.collect()
+    if "pyarrow" in sys.modules:  # the last notebook's tables: memory back to the system
+        sys.modules["pyarrow"].default_memory_pool().release_unused()

@@ -22,7 +22,6 @@ built:
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
@@ -30,6 +29,7 @@ import nbformat
 from nbconvert.preprocessors import Preprocessor
 
 from helpers.briefing.images import compress_base64_png
+from helpers.briefing.templating import environment
 from helpers.present.page import ABSENT_MIME
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$", re.MULTILINE)
@@ -133,11 +133,16 @@ def _method_opening(settings: dict[str, Any]) -> str:
     while it is folded) and ``method_id`` (the overview's is ``annex``: the board
     paper prints it as its one annex).
     """
-    summary = html.escape(str(settings.get("method_summary") or METHOD_SUMMARY))
+    summary = str(settings.get("method_summary") or METHOD_SUMMARY)
     ident = str(settings.get("method_id") or "")
-    attribute = f' id="{html.escape(ident)}"' if re.fullmatch(r"[A-Za-z][\w-]*", ident) else ""
-    classes = "method annex" if attribute else "method"
-    return f'<details class="{classes}"{attribute}><summary>{summary}</summary>'
+    ident = ident if re.fullmatch(r"[A-Za-z][\w-]*", ident) else ""
+    return _cell_html("method_opening", summary, ident)
+
+
+def _cell_html(macro: str, *args: str) -> str:
+    """A raw cell's HTML from ``templates/cells.html.j2`` (autoescaped)."""
+    module = environment().get_template("cells.html.j2").module
+    return str(getattr(module, macro)(*args)).strip()
 
 
 class BriefingLayout(Preprocessor):
@@ -170,22 +175,21 @@ class BriefingLayout(Preprocessor):
                 resources.get("briefing", {}).get("topic", "this channel").removesuffix(" briefing")
             )
             window = resources.get("briefing", {}).get("window_label", "this period")
-            line = html.escape(f"No {name} figures are available for {window}.")
-            out.append(_raw(f'<p class="notice">{line}</p>'))
+            line = f"No {name} figures are available for {window}."
+            out.append(_raw(_cell_html("notice", line)))
             rest = []
         out += rest
         shown = [c for c in method if c.cell_type == "code" and _visible(c)]
         if reasons and has_sections:
-            listed = html.escape(_listed(reasons), quote=False)
             method = [
                 *(method if shown else []),
-                _raw(f'<p class="not-covered">Not covered this period: {listed}.</p>'),
+                _raw(_cell_html("not_covered", _listed(reasons))),
             ]
         if method and (shown or reasons):
             out += [
                 _raw(_method_opening(nb.metadata.get("briefing", {}))),
                 *method,
-                _raw("</details>"),
+                _raw(_cell_html("method_closing")),
             ]
         nb.cells = out
         return nb, resources

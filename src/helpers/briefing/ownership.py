@@ -8,23 +8,37 @@ a file the run makes is never overwritten: the run refuses the period in one lin
 A published ``briefing.pdf`` is kept by a rebuild without ``--pdf`` (and stays
 linked from the archive) unless ``--drop-pdf`` is given.
 
+What is foreign is kept as it is: files, symbolic links (never followed) and empty
+folders alike.
+
 Staging folders (``.staging-<period>-<random>``) are locked by the run that owns
 them (``.staging-…lock`` beside them); a later run removes those whose lock is
 free, i.e. whose run was killed.
+
+Publishing swaps two folders under a lock on the output folder
+(:func:`output_lock`): the published period folder is renamed aside
+(``.old-<period>-<random>``), the staging folder renamed into its place, and the
+folder set aside removed. A run killed in between leaves a ``.old-*`` folder; the
+next run finds it (whatever its age) and finishes the swap (the new folder is in
+place: the one set aside goes) or undoes it (no folder in place: the one set aside
+comes back), and says so in one line (:func:`recover_swaps`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
+import secrets
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from helpers import config
 from helpers.briefing.errors import RunError
-from helpers.errors import display_path
+from helpers.errors import display_path, printable
 from helpers.fileio import write_text
 
 try:  # POSIX: staging folders are locked by their run
@@ -36,8 +50,13 @@ MANIFEST_FILE = "manifest.json"
 PDF_FILE = "briefing.pdf"
 STAGING_PREFIX = ".staging-"
 LOCK_SUFFIX = ".lock"
-#: Seconds after which a folder set aside by a swap (``.old-*``) is certainly stale.
+#: Seconds after which a staging folder without its lock file is certainly stale.
 OLD_FOLDER_AGE_S = 300
+#: Prefix of a published folder set aside by a swap: ``.old-<period>-<8 hex digits>``.
+SET_ASIDE_PREFIX = ".old-"
+_SET_ASIDE = re.compile(rf"{re.escape(SET_ASIDE_PREFIX)}(?P<name>.+)-[0-9a-f]{{8}}")
+#: The archive's temporary file while it is written (:func:`helpers.fileio.atomic_path`).
+_ARCHIVE_TEMP = re.compile(r"\.index\.html\.[A-Za-z0-9_]{8}\.tmp")
 
 #: Files a period folder held before manifests listed them (older builds).
 _LEGACY_FILES: frozenset[str] = frozenset(
@@ -54,10 +73,33 @@ _LEGACY_FILES: frozenset[str] = frozenset(
 
 
 def files_of(folder: Path) -> list[str]:
-    """Every file under ``folder``, as sorted POSIX paths relative to it."""
-    if not folder.is_dir():
+    """Every regular file under ``folder`` (links not followed), as sorted POSIX paths."""
+    return [name for name, kind in _entries(folder) if kind == "file"]
+
+
+def _entries(folder: Path) -> list[tuple[str, str]]:
+    """Every file, symbolic link and empty folder under ``folder``, with its kind.
+
+    Symbolic links are listed as links, never followed (a link to a folder is one
+    entry); kinds are ``file``, ``link``, ``folder`` (empty) and ``other`` (a FIFO,
+    a socket).
+    """
+    if not folder.is_dir() or folder.is_symlink():
         return []
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    found = []
+    for root, dirs, files in os.walk(folder):
+        here = Path(root)
+        for name in [*dirs, *files]:
+            path = here / name
+            rel = path.relative_to(folder).as_posix()
+            if path.is_symlink():
+                found.append((rel, "link"))
+            elif path.is_dir():
+                if not any(path.iterdir()):
+                    found.append((rel, "folder"))
+            else:
+                found.append((rel, "file" if path.is_file() else "other"))
+    return sorted(found)
 
 
 def made_files(folder: Path) -> set[str]:
@@ -99,9 +141,9 @@ def record_made(folder: Path, name: str) -> None:
 
 
 def foreign_files(folder: Path) -> list[str]:
-    """Files in ``folder`` that no briefing run made (kept by every rebuild)."""
+    """What no briefing run made in ``folder``: files, links, empty folders (all kept)."""
     made = made_files(folder)
-    return [name for name in files_of(folder) if name not in made]
+    return [name for name, kind in _entries(folder) if kind != "file" or name not in made]
 
 
 def carry_over(old: Path, new: Path, *, keep_pdf: bool) -> tuple[list[str], bool]:
@@ -122,10 +164,15 @@ def carry_over(old: Path, new: Path, *, keep_pdf: bool) -> tuple[list[str], bool
         RunError: If a foreign file has the name of a file the run made (nothing is
             overwritten; the period is not published).
     """
+    if old.is_symlink() or (old.exists() and not old.is_dir()):
+        raise RunError(
+            f"{display_path(old)} is not a folder a briefing run made (a link or a file), "
+            "so it is not replaced; move it away and run again"
+        )
     if not old.is_dir():
         return [], False
     foreign = foreign_files(old)
-    clash = [name for name in foreign if (new / name).exists()]
+    clash = [name for name in foreign if os.path.lexists(new / name)]
     if clash:
         raise RunError(
             f"{display_path(old / clash[0])} was not made by a briefing run, and a rebuild "
@@ -138,11 +185,17 @@ def carry_over(old: Path, new: Path, *, keep_pdf: bool) -> tuple[list[str], bool
 
 
 def _link(source: Path, target: Path) -> None:
+    """Put ``source`` at ``target`` as it is: a link stays a link, an empty folder a folder."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
+    if source.is_symlink():
+        os.symlink(os.readlink(source), target)
+    elif source.is_dir():
+        target.mkdir()
+    else:
+        try:
+            os.link(source, target, follow_symlinks=False)
+        except OSError:
+            shutil.copy2(source, target, follow_symlinks=False)
 
 
 class StagingLock:
@@ -213,15 +266,108 @@ def clean_stale(out_dir: Path, *, now: float | None = None) -> list[str]:
             folder = path.with_name(name.removesuffix(LOCK_SUFFIX))
             if not folder.exists() and _age(path, now) > OLD_FOLDER_AGE_S and _is_free(path):
                 path.unlink(missing_ok=True)
-        elif name.startswith(".old-") and path.is_dir() and _age(path, now) > OLD_FOLDER_AGE_S:
-            shutil.rmtree(path, ignore_errors=True)
-            removed.append(name)
     return removed
+
+
+@contextlib.contextmanager
+def output_lock(out_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the output folder (POSIX): swaps and the archive.
+
+    A killed run's lock goes with its process, so a later run never waits on it.
+    """
+    if fcntl is None:
+        yield
+        return
+    fd = os.open(out_dir, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def set_aside_name(target: Path) -> Path:
+    """Where a swap puts the published folder ``target`` while the new one moves in."""
+    return target.with_name(f"{SET_ASIDE_PREFIX}{target.name}-{secrets.token_hex(4)}")
+
+
+def swap(staging: Path, target: Path) -> None:
+    """Replace ``target`` with ``staging`` under the output lock; readers never see half.
+
+    The old folder is renamed aside, the new one renamed into place, and only then
+    is the old one deleted; if the second rename fails the old folder is restored.
+    A process killed at any step leaves what :func:`recover_swaps` puts right.
+
+    Args:
+        staging: The complete new folder (same filesystem as ``target``).
+        target: The folder to replace (may not exist yet).
+    """
+    with output_lock(target.parent):
+        old: Path | None = None
+        if os.path.lexists(target):
+            old = set_aside_name(target)
+            os.replace(target, old)
+        try:
+            os.replace(staging, target)
+        except BaseException:
+            if old is not None:
+                os.replace(old, target)
+            raise
+        if old is not None:
+            shutil.rmtree(old)
+
+
+def recover_swaps(out_dir: Path) -> list[str]:
+    """Finish or undo every swap a killed run left half done, whatever its age.
+
+    A folder set aside (``.old-<period>-…``) with no ``<period>`` folder in place is
+    put back: the earlier build returns as it was. One with the new folder in place
+    is removed, after anything foreign it holds that the new folder lacks is moved
+    across. Nothing foreign is ever deleted. An archive page half-written by a
+    killed run (its temporary file) is removed.
+
+    Args:
+        out_dir: The folder of the period folders.
+
+    Returns:
+        One line per swap put right, saying what was done.
+    """
+    if not out_dir.is_dir():
+        return []
+    lines = []
+    with output_lock(out_dir):  # no run is swapping or writing the archive meanwhile
+        for temp in sorted(out_dir.iterdir()):
+            if _ARCHIVE_TEMP.fullmatch(temp.name) and temp.is_file() and not temp.is_symlink():
+                temp.unlink()
+                lines.append(f"removed {temp.name} (half-written by a run that was stopped)")
+        for old in sorted(out_dir.iterdir()):
+            match = _SET_ASIDE.fullmatch(old.name)
+            if not match or old.is_symlink() or not old.is_dir():
+                continue
+            name = match["name"]
+            target = out_dir / name
+            if not os.path.lexists(target):
+                os.replace(old, target)
+                lines.append(
+                    f"restored {name}/ as it was: a run was stopped while publishing it "
+                    "(its new build was not put in place)"
+                )
+                continue
+            for entry in foreign_files(old):
+                if not os.path.lexists(target / entry):
+                    (target / entry).parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(old / entry, target / entry)
+            shutil.rmtree(old)
+            lines.append(
+                f"finished publishing {name}/: a run was stopped after putting its new "
+                "build in place (removed the earlier build it had set aside)"
+            )
+    return lines
 
 
 def named(paths: Iterable[str]) -> str:
     """``a, b and 2 more``: a short list of file names for one line."""
-    names = list(paths)
+    names = [printable(name) for name in paths]
     if len(names) <= 3:
         return ", ".join(names)
     return f"{', '.join(names[:3])} and {len(names) - 3} more"

@@ -13,8 +13,6 @@ in that folder that no run made.
 
 from __future__ import annotations
 
-import os
-import secrets
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,7 +24,7 @@ from rich.console import Console
 from helpers.briefing.errors import RunError
 from helpers.briefing.manifest import build_manifest, write_json
 from helpers.briefing.overview import OVERVIEW_FILE
-from helpers.briefing.ownership import carry_over, files_of, named
+from helpers.briefing.ownership import carry_over, files_of, named, swap
 from helpers.briefing.plan import OVERVIEW, briefing_title, page_file
 from helpers.briefing.state import FAILED_DIR, HTML, LOGS_DIR, PeriodBuild, Settings, now
 
@@ -241,24 +239,5 @@ def finish_period(build: PeriodBuild, settings: Settings) -> Path:
 
 
 def swap_into_place(staging: Path, target: Path) -> None:
-    """Replace ``target`` with ``staging`` so readers never see a partial folder.
-
-    The old folder is renamed aside, the new one renamed into place, and only then
-    is the old one deleted; if the second rename fails the old folder is restored.
-
-    Args:
-        staging: The complete new folder (same filesystem as ``target``).
-        target: The folder to replace (may not exist yet).
-    """
-    old: Path | None = None
-    if target.exists():
-        old = target.with_name(f".old-{target.name}-{secrets.token_hex(4)}")
-        os.replace(target, old)
-    try:
-        os.replace(staging, target)
-    except BaseException:
-        if old is not None:
-            os.replace(old, target)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    """Replace ``target`` with ``staging`` (:func:`.ownership.swap`, crash-safe)."""
+    swap(staging, target)

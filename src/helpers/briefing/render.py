@@ -106,7 +106,10 @@ def shift_headings(html: str, offset: int) -> str:
     html = _ANCHOR_LINK.sub("", html)
     if offset <= 0:
         return html
-    return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + offset)}", html)
+    return _HEADING.sub(
+        lambda m: m.group(0)[: m.start(2) - m.start()] + str(min(6, int(m.group(2)) + offset)),
+        html,
+    )
 
 
 def _markdown_sources(nb: nbformat.NotebookNode) -> list[str]:

@@ -31,7 +31,7 @@ from helpers.briefing.fingerprint import (
     stored_fingerprint,
 )
 from helpers.briefing.overview import OVERVIEW_FILE, read_overview
-from helpers.briefing.ownership import clean_stale, named, record_made
+from helpers.briefing.ownership import clean_stale, named, record_made, recover_swaps
 from helpers.briefing.plan import (
     BRIEFINGS,
     Request,
@@ -50,9 +50,10 @@ from helpers.briefing.publish import (
 from helpers.briefing.publish import swap_into_place as swap_into_place
 from helpers.briefing.state import HTML, Settings
 from helpers.errors import display_path
+from helpers.fileio import is_inside
 from helpers.layout import DataLayout
 from helpers.tidy.coverage import DefaultPeriod, default_period, pages_with_data
-from helpers.tidy.dataset import load_tidy, paper_periods
+from helpers.tidy.dataset import forget_processed, load_tidy, paper_periods
 from helpers.tidy.periods import month_label, parse_month, reporting_window
 
 #: Key of ``_run_builds``' outcome under which a failed archive rebuild is reported.
@@ -157,13 +158,22 @@ def _run_builds(
     once more at the end if it does not show the periods published now.
     """
     began = time.perf_counter()
+    for raw in dict.fromkeys((config.RAW_DIR, *(r.layout.raw for r in requests))):
+        if is_inside(settings.out_dir, raw):
+            raise ParameterError(
+                f"the output folder {display_path(settings.out_dir)} is inside the raw data "
+                f"folder {display_path(raw)}, which a run never writes; choose another --out"
+            )
     check_writable(settings.out_dir)
     settings = replace(settings, formats=usable_formats(settings))
+    for line in recover_swaps(settings.out_dir):
+        settings.console.print(f"  {line}")
     removed = clean_stale(settings.out_dir)
     if removed:
         settings.console.print(f"  removed {named(removed)} (left by a run that was stopped)")
     outcome: dict[str, Path | RunError] = {}
     todo = _outdated(requests, settings, outcome, tidy)
+    forget_processed()  # fingerprinted: the notebooks read the table in their kernels
     if todo:
         outcome.update(
             builder.run_notebooks(todo, settings, jobs, lambda: _refresh_archive(settings))
@@ -251,7 +261,9 @@ def plan_period(
         # A month without month-end figures can still be briefed on request when
         # something is dated in it (18 November); a paper's month is always available.
         asked = str(window.end)
-        dated = (pd.to_datetime(tidy["end"]).dt.strftime("%Y-%m") == asked).any()
+        month = pd.Period(asked, freq="M")
+        ends = pd.to_datetime(tidy["end"])
+        dated = ((ends >= month.start_time) & (ends <= month.end_time)).any()
         if asked not in available and dated:
             available = sorted({*available, asked})
     else:

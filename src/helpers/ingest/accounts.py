@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from helpers import config
 from helpers.errors import DataError
 from helpers.ingest.files import discover, relative_name
-from helpers.ingest.mapping_check import check_mapping, load_yaml
+from helpers.ingest.mapping_check import check_mapping
+from helpers.ingest.yamlkeys import parse
 
 #: Names that many accounts share (every Universal Analytics property's default
 #: views): they say nothing about whose figures a file holds.
@@ -99,15 +98,15 @@ def load_accounts(
         return AccountMap()
     raw = path.read_bytes()
     try:
-        data = load_yaml(raw.decode("utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        raise DataError(path, "valid YAML", line=None if line is None else line + 1) from None
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DataError(path, "UTF-8 text (save the file as UTF-8)") from None
+    data = parse(path, text)[1] or {}
     if not isinstance(data, dict):
         raise DataError(path, "a mapping with the keys accounts, files, member_exports")
     if files is None:
         files = [relative_name(p, path.parent) for p in discover(path.parent)]
-    check_mapping(path, raw.decode("utf-8"), files, divisions)
+    check_mapping(path, text, files, divisions)
     mapping = AccountMap()
     for number, entry in enumerate(_entries(path, data, "accounts", ("name", "account")), 1):
         if " ".join(str(entry["name"]).split()).lower() in SHARED_NAMES:

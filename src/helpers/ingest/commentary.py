@@ -50,7 +50,7 @@ from helpers.ingest.commentary_text import (
     read_parts,
     undeclared_numbers,
 )
-from helpers.ingest.yamlkeys import key_lines, value_node
+from helpers.ingest.yamlkeys import key_lines, parse, value_node
 
 #: The folder of the commentary files, inside the raw data folder.
 COMMENTARY_DIR = "commentary"
@@ -269,16 +269,6 @@ def read_commentary_file(path: Path) -> CommentaryFrames:
 # --- front matter -----------------------------------------------------------------
 
 
-class _FrontMatterLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, but dates stay text (checked here, with their line)."""
-
-
-_FrontMatterLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 def _split_front_matter(path: Path, lines: list[str]) -> tuple[list[str], int]:
     """The front matter lines and the 1-based file line where the body starts."""
     how = (
@@ -294,22 +284,8 @@ def _split_front_matter(path: Path, lines: list[str]) -> tuple[list[str], int]:
 
 
 def _parse_front_matter(path: Path, front: list[str], offset: int) -> tuple[Any, Any]:
-    """The YAML's root node and its values; a syntax error names its file line."""
-    loader = _FrontMatterLoader("\n".join(front))
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise DataError(
-            path,
-            f"valid YAML in the front matter ({problem}; check indentation and colons)",
-            line=mark.line + offset if mark is not None else 2,
-        ) from None
-    finally:
-        loader.dispose()
-    return node, data
+    """The YAML's root node and its values (:func:`~helpers.ingest.yamlkeys.parse`)."""
+    return parse(path, "\n".join(front), "front matter", offset)
 
 
 def _read_front_matter(

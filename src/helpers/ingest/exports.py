@@ -229,6 +229,7 @@ def read_exports(
             continue
         results.append(FileResult(relpath, error=str(problems[-1])))
     rows, overlaps = deduplicate(parsed)
+    parsed.clear()  # the files' own tables: the kept rows are in ``rows``
     return ExportResult(rows, results, problems, overlaps)
 
 
@@ -277,7 +278,7 @@ def deduplicate(
     )
     if not order:
         return _empty(), pd.DataFrame(columns=OVERLAP_COLUMNS)
-    combined = pa.concat_tables([tables[r][0] for r in order]).combine_chunks()
+    combined = pa.concat_tables([tables[r][0] for r in order])  # chunks kept: no copy
     file_of = np.repeat(np.arange(len(order)), [len(tables[r][0]) for r in order])
     keys = _key_codes(combined)
     dropped_mask = keys.duplicated(keep="last").to_numpy()

@@ -15,6 +15,10 @@ from helpers.ingest.text import decode
 #: Files in the exports folder that are not exports.
 IGNORED_SUFFIXES = frozenset({".md", ".yml", ".yaml", ".txt"})
 WORKBOOK_SHEETS = ("Dataset1", "Key Metrics")
+#: Most bytes a workbook's parts may hold once unzipped: a "zip bomb" (a few MB that
+#: expand to GB) is refused before it is opened. Python's zip reader stops each part
+#: at its stated size, so the stated sizes bound what is read.
+MAX_WORKBOOK_BYTES = 512 * 1024**2
 
 
 def discover(folder: Path) -> list[Path]:
@@ -92,6 +96,7 @@ def _load_workbook(path: Path, relpath: str, content: bytes) -> ExportFile:
 
     import openpyxl
 
+    _check_unzipped_size(path, content)
     try:
         with warnings.catch_warnings():  # "Workbook contains no default style"
             warnings.simplefilter("ignore")
@@ -138,6 +143,23 @@ def _load_workbook(path: Path, relpath: str, content: bytes) -> ExportFile:
         preamble=preamble,
         sheets=sheets if datasets else None,
     )
+
+
+def _check_unzipped_size(path: Path, content: bytes) -> None:
+    """Refuse a workbook whose parts would unzip to more than :data:`MAX_WORKBOOK_BYTES`."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            size = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise DataError(path, "a readable .xlsx workbook") from None
+    if size > MAX_WORKBOOK_BYTES:
+        raise DataError(
+            path,
+            f"a workbook of at most {MAX_WORKBOOK_BYTES // 1024**2:,} MB once unzipped "
+            f"(this one would take {size / 1024**2:,.0f} MB)",
+        )
 
 
 def _cell_text(value: object) -> str:

@@ -64,6 +64,8 @@ import pandas as pd
 from helpers import config
 from helpers.ingest.common import ExportFile, Format, Parsed
 from helpers.ingest.ga_calendar import (
+    KEY_VALUE,
+    UA_RANGE,
     Cohort,
     Range,
     Series,
@@ -71,6 +73,7 @@ from helpers.ingest.ga_calendar import (
     cohorts,
     index_ranges,
     new_users,
+    table_range,
 )
 from helpers.ingest.rows import concat_long, drop_repeats, long_values, to_tidy
 from helpers.ingest.tables import read_grid
@@ -133,8 +136,6 @@ INDEX_DIMENSIONS = {
 SKIPPED_TIME = {"hour index", "hour", "nth hour", "hour of day", "week of year", "nth minute"}
 TOTAL_LABELS = {"total", "totals", "grand total"}
 
-_UA_RANGE = re.compile(r"^(\d{8})\s*-\s*(\d{8})$")
-_KEY_VALUE = re.compile(r"^([A-Za-z ]+):\s*(.*)$")
 _INDEX = re.compile(r"^\d{1,4}$")
 _DATED_KEY = re.compile(r"^[^\W\d_][^:]{0,40}:\s*(?:19|20)\d{6}$")
 #: Column names (lower case) only GA4 uses: a file with them is GA4 whatever its preamble.
@@ -159,11 +160,25 @@ GA4_ONLY = frozenset(
 
 @dataclass
 class _Block:
-    """One table of the file with the ``#`` lines just above it."""
+    """One table of the file with the ``#`` lines just above it.
+
+    Attributes:
+        meta: The text of the ``#`` lines above it.
+        sheet: The workbook sheet it is on ("" for a CSV file).
+        header_line: The line (sheet row) of its header.
+        header: The header's cells, trailing empty cells left out.
+        cells: The rows under the header, every column of the file (cells are text).
+        lines: The line (sheet row) of each of those rows.
+        widths: How many cells each row has, trailing empty cells left out.
+    """
 
     meta: list[str]
-    sheet: str = ""
-    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    sheet: str
+    header_line: int
+    header: list[str]
+    cells: pd.DataFrame
+    lines: np.ndarray
+    widths: np.ndarray
 
 
 def _comment(line: str) -> str:
@@ -176,7 +191,7 @@ def sniff_ua(file: ExportFile, cells: list[str], following: list[str]) -> bool:
     """A Universal Analytics export: a ``# YYYYMMDD-YYYYMMDD`` preamble line."""
     if file.sheet == "Dataset1":
         return True
-    return any(_UA_RANGE.match(_comment(line)) for line in file.head if line.startswith("#"))
+    return any(UA_RANGE.match(_comment(line)) for line in file.head if line.startswith("#"))
 
 
 def sniff_ga4(file: ExportFile, cells: list[str], following: list[str]) -> bool:
@@ -196,30 +211,35 @@ def sniff_ga4(file: ExportFile, cells: list[str], following: list[str]) -> bool:
 def _blocks(file: ExportFile) -> list[_Block]:
     """Split the text into tables, each with the ``#`` lines above it.
 
-    Rows are numbered by file line, or by sheet row for a workbook's sheets.
+    A ``#`` line or a blank line ends a table. Rows are numbered by file line, or by
+    sheet row for a workbook's sheets. The rows are split as whole columns (a Pages
+    export can hold millions of them).
     """
-    blocks: list[_Block] = []
-    meta: list[str] = [_comment(line) for line in file.preamble or []]
-    current: _Block | None = None
-    sheets = sorted(file.sheets or [], key=lambda s: -s[1])
     grid = read_grid(file)
-    for line, row in zip(grid.lines.tolist(), grid.frame.itertuples(index=False), strict=True):
-        cells = list(row)
-        if cells[0].startswith("#"):
-            current = None
-            meta.append(_comment(",".join(cells)))
-            continue
-        while cells and not cells[-1]:
-            cells.pop()
-        if not cells:
-            current = None
-            continue
-        sheet, first = next(((n, f) for n, f in sheets if f <= line), ("", 1))
-        if current is None:
-            current = _Block(meta, sheet)
-            blocks.append(current)
+    frame = grid.frame
+    filled = (frame != "").to_numpy()
+    count = filled.shape[1]
+    widths = np.where(filled.any(axis=1), count - np.argmax(filled[:, ::-1], axis=1), 0)
+    comment = frame[0].str.startswith("#").to_numpy(dtype=bool) if count else filled[:, 0]
+    ends = np.flatnonzero(comment | (widths == 0))
+    sheets = sorted(file.sheets or [], key=lambda s: -s[1])
+    meta: list[str] = [_comment(line) for line in file.preamble or []]
+    blocks: list[_Block] = []
+    start = 0
+    for end in [*ends.tolist(), len(frame)]:
+        if end > start:
+            first_line = int(grid.lines[start])
+            sheet, first = next(((n, f) for n, f in sheets if f <= first_line), ("", 1))
+            lines = grid.lines[start:end] - first + 1
+            header = frame.iloc[start, : widths[start]].tolist()
+            rows = frame.iloc[start + 1 : end]
+            blocks.append(
+                _Block(meta, sheet, int(lines[0]), header, rows, lines[1:], widths[start + 1 : end])
+            )
             meta = []
-        current.rows.append((line - first + 1, cells))
+        if end < len(frame) and comment[end]:
+            meta.append(_comment(",".join(frame.iloc[end].tolist())))
+        start = end + 1
     return blocks
 
 
@@ -234,42 +254,15 @@ class _Reading:
     series: list[Series] = field(default_factory=list)
 
 
-def _range(file: ExportFile, meta: list[str], last: Range | None) -> Range:
-    """The range a table covers: its own ``# Start date`` lines, else the file's."""
-    found: dict[str, str] = {}
-    for text in meta:
-        match = _UA_RANGE.match(text)
-        if match:
-            found["start date"], found["end date"] = match.groups()
-        match = _KEY_VALUE.match(text)
-        if match:
-            found[match.group(1).strip().lower()] = match.group(2).strip()
-    if "start date" in found and "end date" in found:
-        try:
-            start = pd.Timestamp(pd.to_datetime(found["start date"], format="%Y%m%d"))
-            end = pd.Timestamp(pd.to_datetime(found["end date"], format="%Y%m%d"))
-        except ValueError:
-            start = end = pd.NaT
-        if pd.notna(start) and end >= start:
-            return Range(start, end)
-    if last is not None:
-        return last
-    raise file.error(
-        "a preamble line with the date range (# 20150501-20151031, or "
-        "# Start date: 20150501 and # End date: 20151031)",
-        line=1,
-    )
-
-
 def _account(meta: list[str]) -> tuple[str, str]:
     """The account name (UA view or GA4 property) and a note saying where it came from."""
     values = {}
     texts = []
     for text in meta:
-        match = _KEY_VALUE.match(text)
+        match = KEY_VALUE.match(text)
         if match:
             values[match.group(1).strip().lower()] = match.group(2).strip()
-        elif text and not _UA_RANGE.match(text):
+        elif text and not UA_RANGE.match(text):
             texts.append(text)
     if "property" in values or "account" in values:
         prop = values.get("property") or values.get("account", "")
@@ -298,8 +291,8 @@ def read(file: ExportFile, options: dict | None = None) -> Parsed:
     blocks = _blocks(file)
     if not blocks:
         raise file.error("a table after the preamble", line=len(file.head) or 1)
-    if not any(ENGLISH_HINTS & {c.lower() for c in b.rows[0][1]} for b in blocks):
-        line, cells = blocks[0].rows[0]
+    if not any(ENGLISH_HINTS & {c.lower() for c in b.header} for b in blocks):
+        line, cells = blocks[0].header_line, blocks[0].header
         raise file.error(
             "English column names such as Sessions, Users, Views (set the Google "
             "Analytics language to English and export again)",
@@ -307,7 +300,7 @@ def read(file: ExportFile, options: dict | None = None) -> Parsed:
             found=", ".join(cells[:4]),
         )
     ga4 = any(t.lower().startswith(("property:", "start date:")) for t in blocks[0].meta) or any(
-        GA4_ONLY & {c.lower() for c in b.rows[0][1]} for b in blocks
+        GA4_ONLY & {c.lower() for c in b.header} for b in blocks
     )
     account, where = _account(blocks[0].meta)
     if ga4 and not where.startswith("property"):  # an Explore tab's title, not a property
@@ -317,8 +310,8 @@ def read(file: ExportFile, options: dict | None = None) -> Parsed:
     notes, skipped = reading.notes, reading.skipped
     last: Range | None = None
     for block in blocks:
-        last = _range(file, block.meta, last)
-        reading.cohorts += cohorts(block.rows, last)
+        last = table_range(file, block.meta, last)
+        reading.cohorts += cohorts(block.header, block.cells, block.lines, last)
         part = _read_block(file, block, last, reading)
         if part is not None:
             parts.append(part)
@@ -372,15 +365,15 @@ class _Shape:
     figures: list[int]
 
 
-def _shape(file: ExportFile, header: list[str], rows: list[list[str]], line: int) -> _Shape:
-    """Recognise the columns of a table from its header names and cells.
+def _shape(file: ExportFile, header: list[str], rows: pd.DataFrame, line: int) -> _Shape:
+    """Recognise the columns of a table from its header names and cells (``rows``).
 
     Raises:
         DataError: When the rows cannot be placed: two time columns, or two
             dimensions besides the date.
     """
     metrics = _metric_columns(header)
-    if not rows:  # nothing to place
+    if not len(rows):  # nothing to place
         return _Shape(metrics, None, None, [])
     times, dimensions, figures = [], [], []
     for position, name in enumerate(header):
@@ -391,7 +384,7 @@ def _shape(file: ExportFile, header: list[str], rows: list[list[str]], line: int
             times.append(position)
         elif lower in NUMBERED_DIMENSIONS:
             dimensions.append(position)
-        elif lower in ENGLISH_HINTS or figure_column([r[position] for r in rows], TOTAL_LABELS):
+        elif lower in ENGLISH_HINTS or figure_column(rows[position], TOTAL_LABELS):
             figures.append(position)
         else:
             dimensions.append(position)
@@ -420,8 +413,9 @@ def _shape(file: ExportFile, header: list[str], rows: list[list[str]], line: int
 
 
 def _read_block(file: ExportFile, block: _Block, span: Range, reading: _Reading) -> dict | None:
+    """One table's long values (None when it has no known metric), noting what was left."""
     notes, skipped, unread = reading.notes, reading.skipped, reading.unread
-    header_line, header = block.rows[0]
+    header_line, header = block.header_line, block.header
     columns = _metric_columns(header)
     times = [h for h in header if h.lower() in SKIPPED_TIME]
     if not columns or times:
@@ -429,39 +423,39 @@ def _read_block(file: ExportFile, block: _Block, span: Range, reading: _Reading)
         skipped.append(f"{', '.join(header[:3])} ({where}line {header_line})")
         return None
     width = len(header)
-    body: list[tuple[int, list[str], str]] = []
-    for line, cells in block.rows[1:]:
-        label = cells[width].lower() if len(cells) > width else ""
-        if len(cells) > width and (label not in TOTAL_LABELS or len(cells) > width + 1):
+    over = block.widths > width  # a cell after the header's last: only a total's label
+    label = np.full(len(block.lines), "", dtype=object)
+    if over.any():
+        label[over] = block.cells[width].str.lower().to_numpy(dtype=object)[over]
+        known = np.isin(label, list(TOTAL_LABELS))
+        bad = np.flatnonzero(over & (~known | (block.widths > width + 1)))
+        if len(bad):
             raise file.error(
                 f"{width} cells like the header at line {header_line}",
-                line=line,
-                found=f"{len(cells)} cells",
+                line=int(block.lines[bad[0]]),
+                found=f"{int(block.widths[bad[0]])} cells",
             )
-        body.append((line, (cells + [""] * width)[:width], label))
-    shape = _shape(file, header, [c for _, c, _ in body], header_line)  # rows as wide as header
+    body = block.cells.iloc[:, :width].set_axis(range(width), axis=1)
+    shape = _shape(file, header, body, header_line)
     keys = [p for p in (shape.time, shape.dimension) if p is not None]
     unread += [h for i, h in enumerate(header) if i not in columns and i not in keys]
     header = [f"{block.sheet}!{h}" if block.sheet else h for h in header]
-    data: list[tuple[int, list[str]]] = []
-    totals: list[tuple[int, list[str]]] = []
-    for line, cells, label in body:
-        marks = [cells[p].strip().lower() for p in keys]
-        if label or (keys and all(m == "" for m in marks)) or any(m in TOTAL_LABELS for m in marks):
-            totals.append((line, cells))
-        else:
-            data.append((line, cells))
-    if not keys and len(data) > 1:
+    total = label != ""
+    if keys:
+        marks = [body[p].str.strip().str.lower() for p in keys]
+        total |= np.logical_and.reduce([(m == "").to_numpy() for m in marks])
+        total |= np.logical_or.reduce([m.isin(TOTAL_LABELS).to_numpy() for m in marks])
+    if not keys and int((~total).sum()) > 1:
         raise file.error(
             "a dimension column saying what each row is (a table without one can hold "
             "a single row of figures only)",
             line=header_line,
             found=", ".join(header[:3]),
         )
-    lines = np.array([ln for ln, _ in data], dtype=np.int64)
-    frame = pd.DataFrame([c for _, c in data], columns=range(width), dtype=str)
-    if not len(frame):
-        frame = pd.DataFrame({i: pd.Series([], dtype=str) for i in range(width)})
+    totals = [(int(block.lines[i]), body.iloc[i].tolist()) for i in np.flatnonzero(total).tolist()]
+    data = len(total) - len(totals)
+    lines = block.lines[~total].astype(np.int64)
+    frame = body[~total].reset_index(drop=True)
     values = {(m, header[i]): numbers(file, frame[i], lines, header[i]) for i, m in columns.items()}
     parts = []
     for line, cells in totals:
@@ -478,13 +472,13 @@ def _read_block(file: ExportFile, block: _Block, span: Range, reading: _Reading)
                 column=header[i],
                 total=total,
                 rows_sum=shown,
-                rows=len(data),
+                rows=data,
                 places=places,
             ):
                 covering[(metric, header[i])] = np.array([total])
                 notes.append(
                     f"{header[i]} total {figure_text(total, places)} at line {line} covers "
-                    f"more than the {len(data):,} rows shown ({figure_text(shown, places)}): "
+                    f"more than the {data:,} rows shown ({figure_text(shown, places)}): "
                     "kept for the whole range"
                 )
         if covering:

@@ -89,26 +89,66 @@ def index_ranges(index: np.ndarray, unit: str, span: Range) -> tuple[np.ndarray,
     return first, last, int(count)
 
 
+#: A Universal Analytics range line (``20150501-20151031``).
+UA_RANGE = re.compile(r"^(\d{8})\s*-\s*(\d{8})$")
+#: A GA4 ``Key: value`` line (``Start date: 20240101``).
+KEY_VALUE = re.compile(r"^([A-Za-z ]+):\s*(.*)$")
+
+
+def table_range(file: ExportFile, meta: list[str], last: Range | None) -> Range:
+    """The range a table covers: its own ``# Start date`` lines, else the file's."""
+    found: dict[str, str] = {}
+    for text in meta:
+        match = UA_RANGE.match(text)
+        if match:
+            found["start date"], found["end date"] = match.groups()
+        match = KEY_VALUE.match(text)
+        if match:
+            found[match.group(1).strip().lower()] = match.group(2).strip()
+    if "start date" in found and "end date" in found:
+        try:
+            start = pd.Timestamp(pd.to_datetime(found["start date"], format="%Y%m%d"))
+            end = pd.Timestamp(pd.to_datetime(found["end date"], format="%Y%m%d"))
+        except ValueError:
+            start = end = pd.NaT
+        if pd.notna(start) and end >= start:
+            return Range(start, end)
+    if last is not None:
+        return last
+    raise file.error(
+        "a preamble line with the date range (# 20150501-20151031, or "
+        "# Start date: 20150501 and # End date: 20151031)",
+        line=1,
+    )
+
+
 #: A week of a retention cohort table as GA4 labels it (``Jun 14 - Jun 20``).
 COHORT_WEEK = re.compile(r"^([A-Z][a-z]{2} \d{1,2}) - ([A-Z][a-z]{2} \d{1,2})$")
 
 
-def cohorts(rows: list[tuple[int, list[str]]], span: Range) -> list[Cohort]:
+def cohorts(header: list[str], rows: pd.DataFrame, lines: np.ndarray, span: Range) -> list[Cohort]:
     """The weeks of a retention cohort table (``Date, Week 0, Week 1 ...``), else none.
+
+    Args:
+        header: The table's header cells.
+        rows: Its rows (cells are text), columns numbered as in the header.
+        lines: The line of each row.
+        span: The table's range.
 
     Each label is placed in the table's range (its year is not written); a label
     that is not a week of that range, or a ``Week 0`` cell that is not a count
     (``-1``: not known yet), is left out.
     """
-    header = [h.lower() for h in rows[0][1]]
-    if "date" not in header or "week 0" not in header:
+    names = [h.lower() for h in header]
+    if "date" not in names or "week 0" not in names:
         return []
-    day, week0 = header.index("date"), header.index("week 0")
+    day, week0 = names.index("date"), names.index("week 0")
     found = []
-    for line, cells in rows[1:]:
-        label = cells[day] if len(cells) > day else ""
+    for line, label, cell in zip(
+        lines.tolist(), rows[day].tolist(), rows[week0].tolist(), strict=True
+    ):
         match = COHORT_WEEK.match(label)
-        count = cells[week0].replace(",", "") if len(cells) > week0 else ""
+        count = cell.replace(",", "")
         if match is None or not count.isdigit():
             continue
         for year in dict.fromkeys((span.start.year, span.end.year)):
@@ -123,7 +163,7 @@ def cohorts(rows: list[tuple[int, list[str]]], span: Range) -> list[Cohort]:
                 and span.start <= first
                 and last <= span.end
             ):
-                found.append(Cohort(line, label, first, last, float(count)))
+                found.append(Cohort(int(line), label, first, last, float(count)))
                 break
     return found
 

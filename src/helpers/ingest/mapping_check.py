@@ -6,8 +6,8 @@ in one line naming the file and the line:
 
 * a key that is not part of the mapping's shape, at any level (``acounts:``,
   ``chanel:`` in a ``files`` entry);
-* a channel or division that does not exist, a date that does not exist
-  (``2015-13-01``) or an ``end`` before its ``start``;
+* a channel or division that does not exist (an area mapped to ``Westt``), a date
+  that does not exist (``2015-13-01``) or an ``end`` before its ``start``;
 * a ``files`` path that can never match a file (absolute, ``..``, backslashes),
   or one that an earlier entry always wins over ("shadowed": the first matching
   entry wins, so the later one would never be used);
@@ -31,7 +31,8 @@ import yaml
 
 from helpers import config
 from helpers.errors import DataError
-from helpers.ingest.yamlkeys import key_lines
+from helpers.ingest import yamlkeys
+from helpers.ingest.yamlkeys import key_lines, parse
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,24 @@ def _areas(value: Any) -> str | None:
     return "area: division lines (one area per line)"
 
 
+def _check_areas(
+    path: Path, node: yaml.Node, areas: Any, number: int, divisions: Sequence[str]
+) -> None:
+    """Refuse an area mapped to a division the force does not have, at the area's line."""
+    if not isinstance(node, yaml.MappingNode) or not isinstance(areas, dict):
+        return
+    for key_node, division_node in node.value:
+        division = areas.get(key_node.value)
+        problem = division_problem(division, divisions)
+        if problem:
+            raise DataError(
+                path,
+                f"{problem} for area '{key_node.value}' in entry {number} of 'member_exports'",
+                line=_line(division_node),
+                found=division,
+            )
+
+
 #: The shape of ``accounts.yml``: list key -> the fields of its entries.
 SCHEMA: dict[str, dict[str, Field]] = {
     "accounts": {
@@ -111,24 +130,6 @@ SCHEMA: dict[str, dict[str, Field]] = {
 }
 
 
-class MappingLoader(yaml.SafeLoader):
-    """PyYAML's safe loader without its date conversion: dates stay text, checked here.
-
-    (The safe loader turns ``2015-13-01`` into a ``ValueError`` with a traceback.)
-    """
-
-
-MappingLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def load_yaml(text: str) -> Any:
-    """Parse ``accounts.yml`` text with :class:`MappingLoader` (dates as text)."""
-    return yaml.load(text, Loader=MappingLoader)
-
-
 def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
@@ -149,12 +150,11 @@ def check_mapping(
     Raises:
         DataError: For the first problem, naming the file and the line.
     """
-    root = yaml.compose(text, Loader=MappingLoader)
+    root, data = parse(path, text)
     if root is None:
         return
     if not isinstance(root, yaml.MappingNode):
         raise DataError(path, f"a mapping with the keys {', '.join(SCHEMA)}", line=_line(root))
-    data = load_yaml(text) or {}
     for key_node, value_node in root.value:
         key = str(key_node.value)
         if key not in SCHEMA:
@@ -200,18 +200,16 @@ def _check_entry(
         problem = field.check(entry[name]) if field.check else None
         if not problem and name == "division":
             problem = division_problem(entry[name], divisions)
-        found = entry[name]
-        if not problem and name == "areas":
-            bad = [d for d in entry[name].values() if division_problem(d, divisions)]
-            if bad:
-                problem, found = division_problem(bad[0], divisions), bad[0]
         if problem:
             raise DataError(
                 path,
                 f"{problem} for {name} of entry {number} of '{key}'",
                 line=lines[name],
-                found=found,
+                found=entry[name],
             )
+    if key == "member_exports" and "areas" in entry:
+        areas = yamlkeys.value_node(node, "areas")
+        _check_areas(path, areas, entry["areas"], number, divisions)
     if "start" in entry and "end" in entry:
         start, end = (dt.date.fromisoformat(str(entry[k])) for k in ("start", "end"))
         if end < start:

@@ -35,8 +35,7 @@ import yaml
 
 from helpers import config
 from helpers.errors import DataError
-from helpers.ingest.mapping_check import MappingLoader
-from helpers.ingest.yamlkeys import key_lines, value_node
+from helpers.ingest.yamlkeys import key_lines, parse, value_node
 
 #: The top-level keys of ``force.yml``.
 KEYS = ("name", "divisions", "sites", "pages")
@@ -173,13 +172,7 @@ def parse_profile(path: Path, text: str, pages: tuple[str, ...] | None = None) -
         DataError: For the first problem, naming the file and the line.
     """
     known_pages = pages or config.commentary_pages()
-    try:
-        root = yaml.compose(text, Loader=MappingLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError(
-            path, "YAML (check the indentation and quotes)", line=mark.line + 1 if mark else None
-        ) from None
+    root, _ = parse(path, text, "the top level")  # strict: each key once, bounded
     if root is None:
         return ForceProfile()
     if not isinstance(root, yaml.MappingNode):

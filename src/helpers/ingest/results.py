@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from helpers.errors import DataError
+from helpers.errors import DataError, printable
 from helpers.ingest.detect import FORMATS
 
 
@@ -26,13 +26,14 @@ class FileResult:
 
     def describe(self) -> str:
         """One line for a person checking the file."""
+        name = printable(self.relpath)
         if self.error:
-            return f"{self.relpath}: NOT INGESTED - {self.error}"
+            return f"{name}: NOT INGESTED - {self.error}"
         label = FORMATS[self.format].label if self.format in FORMATS else self.format
         span = f"{self.start} to {self.end}" if self.start else "no dated rows"
         notes = f"; {'; '.join(self.notes)}" if self.notes else ""
         return (
-            f"{self.relpath}: {label}, {self.channel} account '{self.account}', "
+            f"{name}: {label}, {self.channel} account '{printable(str(self.account))}', "
             f"{span}, {self.rows:,} rows{notes}"
         )
 

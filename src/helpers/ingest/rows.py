@@ -160,9 +160,9 @@ def tidy_table(frame: pd.DataFrame) -> pa.Table:
     arrays = [
         pa.array(np.asarray(frame[c], dtype="datetime64[ns]"), pa.timestamp("ns"))
         if c in ("start", "end")
-        else pa.array(
-            np.asarray(frame[c], dtype=float if c == "value" else object), TIDY_ARROW.field(c).type
-        )
+        else pa.array(np.asarray(frame[c], dtype=float), pa.float64())
+        if c == "value"
+        else pa.array(frame[c], type=TIDY_ARROW.field(c).type)  # text: no Python objects
         for c in COLUMNS
     ]
     return pa.Table.from_arrays(arrays, schema=TIDY_ARROW)

@@ -33,6 +33,29 @@ def find_header(
     raise file.error(f"a {what} with the columns {', '.join(required)}", line=start + 1)
 
 
+#: Longest cell read, in characters (a Facebook post's text is at most 63,206): a longer
+#: one is refused before any reader works on it.
+MAX_CELL_CHARS = 100_000
+
+
+def check_cells(file: ExportFile, frame: pd.DataFrame, lines: np.ndarray) -> None:
+    """Refuse a cell longer than :data:`MAX_CELL_CHARS`, naming its line and column.
+
+    Raises:
+        DataError: For the longest cell of the first column that has one too long.
+    """
+    for col in frame.columns:
+        lengths = pc.utf8_length(arrow(frame[col]))
+        longest = pc.max(lengths).as_py() if len(lengths) else None
+        if longest is not None and longest > MAX_CELL_CHARS:
+            row = pc.index(lengths, longest).as_py()
+            raise file.error(
+                f"cells of at most {MAX_CELL_CHARS:,} characters (this one has {longest:,})",
+                line=int(lines[row]),
+                column=None if isinstance(col, int) else str(col),
+            )
+
+
 class Table:
     """A block of an export read as text: a pandas frame of strings.
 
@@ -95,7 +118,7 @@ def read_table(
     wanted = None if usecols is None else list(dict.fromkeys(usecols))
     try:
         frame = pd.read_csv(
-            io.StringIO(body),
+            io.BytesIO(body.encode("utf-8")),  # StringIO would hold 4 bytes a character
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=False,
@@ -112,7 +135,9 @@ def read_table(
     _check_last_row(file, body, header_index)
     if header:
         frame.columns = [" ".join(str(c).replace("\ufeff", "").split()) for c in frame.columns]
-    return _located(frame, body, header, header_index + 1)
+    table = _located(frame, body, header, header_index + 1)
+    check_cells(file, table.frame, table.lines)
+    return table
 
 
 def _line_numbers(frame: pd.DataFrame, first: int, text: str, skip: int) -> np.ndarray:
@@ -162,7 +187,7 @@ def read_grid(file: ExportFile) -> Table:
     width = max(line.count(",") + 1 for line in file.text.split("\n"))
     try:
         frame = pd.read_csv(
-            io.StringIO(file.text),
+            io.BytesIO(file.text.encode("utf-8")),  # StringIO would hold 4 bytes a character
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=False,
@@ -175,8 +200,27 @@ def read_grid(file: ExportFile) -> Table:
     except pd.errors.EmptyDataError:
         raise file.error("a table", line=1) from None
     lines = _line_numbers(frame, 1, file.text, 0)
-    frame = frame.apply(lambda c: c.str.split().str.join(" "))
+    check_cells(file, frame, lines)
+    frame = pd.DataFrame({c: collapse_spaces(frame[c]) for c in frame.columns}, index=frame.index)
     return Table(frame, lines, 0)
+
+
+#: Whitespace as Python's ``str.split()`` knows it (RE2 ``\s`` is ASCII only).
+_SPACE = (
+    r"[\s\x{0b}\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}"
+    r"\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]+"
+)
+
+
+def collapse_spaces(values: pd.Series) -> pd.Series:
+    """Each cell with its whitespace trimmed and every run of it made one space.
+
+    The same as ``" ".join(cell.split())``, over a whole column at once.
+    """
+    text = arrow(values)
+    text = pc.replace_substring_regex(text, _SPACE, " ")
+    text = pc.replace_substring_regex(text, r"^ | $", "")
+    return text.to_pandas().set_axis(values.index)
 
 
 def arrow(values: pd.Series | pa.Array | pa.ChunkedArray | Sequence[str]) -> pa.Array:

@@ -10,6 +10,7 @@ lies inside the window.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from helpers.config import Metric, Unit
@@ -171,7 +172,12 @@ def shares(
 
 
 def segments(
-    tidy: pd.DataFrame, window: Window, channel: str, account: str, metric: str
+    tidy: pd.DataFrame,
+    window: Window,
+    channel: str,
+    account: str,
+    metric: str,
+    top: int | None = None,
 ) -> pd.DataFrame:
     """Counts by segment over a range (forms by form, page views by page), with their sum.
 
@@ -181,16 +187,38 @@ def segments(
         channel: The site's channel.
         account: The site.
         metric: e.g. ``form_submissions`` or ``pageviews``.
+        top: Keep only the ``top`` largest rows (ties broken by segment): a site's
+            pages export can hold millions. None keeps every row.
 
     Returns:
         A figure frame: ``value`` rows by segment, largest first, and a ``sum`` row
-        (segment empty) adding them up (empty when none).
+        (segment empty) adding up the rows kept; its ``source`` says how many rows
+        there were when some were left out (empty when none).
     """
-    sel = _inside(rows(tidy, channel, metric, account, None), window)
-    sel = sel[sel["segment"] != ""].sort_values("value", ascending=False)
-    if sel.empty:
+    # One mask over the table and a partial sort of the values it selects: only the
+    # rows kept are copied (a pages export can hold millions of rows).
+    mask = (
+        (tidy["channel"] == channel)
+        & (tidy["metric"] == metric)
+        & (tidy["account"] == account)
+        & (tidy["segment"] != "")
+        & (tidy["start"] >= window.first_day)
+        & (tidy["end"] <= window.last_day)
+    ).to_numpy(dtype=bool)
+    positions = np.flatnonzero(mask)
+    found = len(positions)
+    if not found:
         return empty_figures()
+    if top is not None and found > top:  # rank and cut here, not over the whole table
+        values = tidy["value"].to_numpy()[positions]
+        least = np.partition(values, found - top)[found - top]
+        positions = positions[values >= least]  # ties with the last one kept, cut below
+    sel = tidy.iloc[positions].sort_values(
+        ["value", "segment"], ascending=[False, True], kind="stable"
+    )
+    sel = sel.head(top) if top is not None else sel
     parts = _figures(sel)
+    left_out = f", the {len(sel)} largest of {found:,}" if found > len(sel) else ""
     total = {
         "channel": channel,
         "account": account,
@@ -201,6 +229,6 @@ def segments(
         "end": sel["end"].max(),
         "value": sel["value"].sum(),
         "unit": Unit.COUNT,
-        "source": f"sum of the {len(sel)} rows above",
+        "source": f"sum of the {len(sel)} rows above{left_out}",
     }
     return pd.concat([parts, figure_frame([total])], ignore_index=True)

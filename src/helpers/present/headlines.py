@@ -9,7 +9,6 @@ figures already appear in the narrative above it).
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -205,22 +204,19 @@ class HeadlineSet:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, object]:
         from helpers.present import formats
+        from helpers.present.fragments import render
 
         shown = self.summary()
-        rows = "".join(
-            f"<tr><td>{html.escape(h.label or h.metric)}</td>"
-            f"<td>{html.escape(formats.value(h.value, h.unit, h.measure))}</td>"
-            f"<td>{html.escape(formats.dates(h.start, h.end))}</td></tr>"
+        rows = [
+            (
+                h.label or h.metric,
+                formats.value(h.value, h.unit, h.measure),
+                formats.dates(h.start, h.end),
+            )
             for h in shown
-        )
+        ]
         count = f"{len(self.items)} headline figures for {self.channel} {self.period}"
-        table = f"<p>{html.escape(count)} (all of them: <code>headlines.frame</code>)</p>" + (
-            "<table><caption>Latest channel-wide figures</caption><thead><tr>"
-            + "".join(f"<th scope='col'>{c}</th>" for c in ("figure", "value", "date"))
-            + f"</tr></thead><tbody>{rows}</tbody></table>"
-            if shown
-            else ""
-        )
+        table = str(render("headlines.html.j2", "summary", count, rows))
         plain = f"{len(self.items)} headline figures for {self.channel} {self.period}"
         plain += "".join(
             f"\n  {h.label or h.metric}: {formats.value(h.value, h.unit, h.measure)}" for h in shown

@@ -434,15 +434,15 @@ def commentary(parts: pd.DataFrame, figures: pd.DataFrame, page: str) -> Markdow
         page: The page key (``social``, ``itk``...).
 
     Returns:
-        Markdown with one level-3 heading per part (raw HTML in the text is shown as
-        text when the page is built; the renderer does not pass HTML through).
+        Markdown with one level-3 heading per part: HTML in the analysts' text is
+        shown as text, and so is every field of a figure (its qualifier and number).
     """
     from helpers.tidy.commentary import fill_figures
 
     def figure_text(figure: pd.Series) -> str:
         number = formats.value(float(figure["value"]), str(figure.get("unit") or "count"))
         qualifier = str(figure.get("qualifier") or "").strip()
-        return f"{qualifier} {number}".strip()
+        return f"{escape(qualifier)} {number}".strip()  # the qualifier is text, never markup
 
     mine = parts[parts["page"] == page].sort_values("order")
     blocks = []

@@ -9,7 +9,6 @@ where it is, so the analyst reads the notebook top to bottom.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from helpers.config import ALL_ACCOUNTS
 from helpers.measures.audiences import SUM_OF_ACCOUNTS
 from helpers.measures.figures import Measure
 from helpers.present import formats
+from helpers.present.fragments import render
 from helpers.present.narrative import escape
 
 #: MIME type marking a section with nothing to show (the briefing step drops it).
@@ -69,21 +69,21 @@ def absent(what: str, reason: str) -> Absent:
     return Absent(what, reason)
 
 
-def _sparkline(values: Sequence[float], width: int = 96, height: int = 28) -> str:
+#: Width and height of a tile's sparkline, in pixels.
+SPARK_SIZE = (96, 28)
+
+
+def _spark_points(values: Sequence[float], width: int, height: int) -> str:
+    """The sparkline's polyline points, drawn from zero ("" with fewer than two values)."""
     points = [v for v in values if v is not None and math.isfinite(v)]
     if len(points) < 2:
         return ""
     low, high = 0.0, max(points)
     span = (high - low) or 1.0
     step = width / (len(points) - 1)
-    coords = " ".join(
+    return " ".join(
         f"{i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}"
         for i, v in enumerate(points)
-    )
-    return (
-        f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'aria-hidden="true" focusable="false"><polyline fill="none" stroke="currentColor" '
-        f'stroke-width="2" points="{coords}"/></svg>'
     )
 
 
@@ -193,28 +193,27 @@ class Tiles:
         return pd.DataFrame([t.__dict__ for t in self.tiles])
 
     def _repr_html_(self) -> str:
-        cells = []
+        width, height = SPARK_SIZE
+        shown = []
         for t in self.tiles:
-            arrow = ""
-            if math.isfinite(t.change):
-                arrow = "▲" if t.change > 0 else "▼" if t.change < 0 else "▶"
-                arrow = (
-                    f'<p class="change"><span aria-hidden="true">{arrow}</span> '
-                    f"{html.escape(formats.percent(t.change, signed=True))} "
-                    f"{html.escape(t.change_text)}</p>"
-                )
-            note = f'<p class="note">{html.escape(t.note)}</p>' if t.note else ""
-            cells.append(
-                '<div class="tile">'
-                f'<p class="label">{html.escape(t.label)}</p>'
-                f'<p class="value">{html.escape(formats.value(t.value, t.unit))}</p>'
-                f"{arrow}"
-                f'<p class="date">{html.escape(t.date)}</p>'
-                f"{note}"
-                f"{_sparkline(t.series)}"
-                "</div>"
+            finite = math.isfinite(t.change)
+            shown.append(
+                {
+                    "label": t.label,
+                    "value": formats.value(t.value, t.unit),
+                    "arrow": ("▲" if t.change > 0 else "▼" if t.change < 0 else "▶")
+                    if finite
+                    else "",
+                    "change": formats.percent(t.change, signed=True) if finite else "",
+                    "change_text": t.change_text,
+                    "date": t.date,
+                    "note": t.note,
+                    "spark": _spark_points(t.series, width, height),
+                    "width": width,
+                    "height": height,
+                }
             )
-        return f'<div class="tiles">{"".join(cells)}</div>'
+        return str(render("page.html.j2", "tiles", shown))
 
     def __repr__(self) -> str:
         return "\n".join(

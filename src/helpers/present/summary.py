@@ -3,10 +3,11 @@
 Both pages are notebooks (``notebooks/overview.ipynb`` and ``notebooks/quality.ipynb``)
 that read what the channel pages of the period published (``headlines.json``, through
 :mod:`helpers.tidy.published`) and show it with the views here. Every view returns an
-object a notebook displays: HTML built from escaped text (never markup from data), or
-Markdown. The two records the runner collects, :class:`OverviewRecord` (for
-``overview.json``) and :class:`QualityRecords` (for ``quality.json``), display as a one-line
-summary in JupyterLab and are left out of the published page.
+object a notebook displays: HTML rendered from ``templates/summary.html.j2`` with
+autoescape (text from data is never markup), or Markdown. The two records the runner
+collects, :class:`OverviewRecord` (for ``overview.json``) and :class:`QualityRecords` (for
+``quality.json``), display as a one-line summary in JupyterLab and are left out of the
+published page.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from helpers import config
 from helpers.measures.quality import quality_records
 from helpers.present import formats
 from helpers.present import overview as words
+from helpers.present.fragments import Html, render
 from helpers.present.headlines import channel_wide
 from helpers.present.narrative import escape
 
@@ -33,6 +35,9 @@ QUALITY_MIME = "application/vnd.engagement-briefings.quality+json"
 OVERVIEW_MIME = "application/vnd.engagement-briefings.overview+json"
 
 Records = pd.DataFrame | Sequence[Mapping[str, Any]]
+
+#: The template of the two pages' HTML (``present/templates/``).
+_TEMPLATE = "summary.html.j2"
 
 #: Quality status meaning "the stated figure matches the data".
 QUALITY_OK = "ok"
@@ -72,14 +77,8 @@ def records(frame: Records) -> list[dict[str, Any]]:
     return rows
 
 
-class Html(str):
-    """A piece of a page as HTML, built from escaped text; shows as HTML in a notebook."""
-
-    def _repr_html_(self) -> str:
-        return str(self)
-
-
 def _e(text: object) -> str:
+    """Text for Markdown: ``<``, ``>`` and ``&`` as character references."""
     return html.escape(str(text), quote=True)
 
 
@@ -103,8 +102,7 @@ def paper_facts(decision: str, issued: str, contact: str) -> Html:
         rows.append(("Decision required", "decision", " ".join(decision.split())))
     if contact.strip():
         rows.append(("Contact", "contact", " ".join(contact.split())))
-    items = "".join(f'<dt>{_e(t)}</dt><dd class="{c}">{_e(v)}</dd>' for t, c, v in rows)
-    return Html(f'<dl class="paper-facts">{items}</dl>')
+    return render(_TEMPLATE, "paper_facts", rows)
 
 
 def overview_points(
@@ -122,15 +120,14 @@ def overview_points(
 
 def key_point_list(points: Sequence[str]) -> Html:
     """The overview's key points as a list (``ul.key-points``), most important first."""
-    items = "".join(f"<li>{_e(p)}</li>" for p in points if p)
-    return Html(f'<ul class="key-points">{items}</ul>' if items else "")
+    return render(_TEMPLATE, "key_points", [str(p) for p in points if p])
 
 
 def quality_line(quality: Records) -> Html | None:
     """One line: how many stated figures agree, differ, or are only quoted (None: none)."""
     if not records(quality):
         return None
-    return Html(f'<p class="quality-line">{_e(words.quality_line(records(quality)))}</p>')
+    return render(_TEMPLATE, "quality_line", words.quality_line(records(quality)))
 
 
 def channel_pages(channels: Sequence[str] | None = None) -> list[dict[str, str]]:
@@ -150,8 +147,7 @@ def page_links(pages: Sequence[Mapping[str, str]]) -> Html | Markdown:
     """Links to the period's channel pages (``ul.briefings``), from ``title`` and ``href``."""
     if not pages:
         return Markdown("No channel briefings were built for this period.")
-    items = "".join(f'<li><a href="{_e(p["href"])}">{_e(p["title"])}</a></li>' for p in pages)
-    return Html(f'<ul class="briefings">{items}</ul>')
+    return render(_TEMPLATE, "page_links", pages)
 
 
 def _headline_label(record: Mapping[str, Any]) -> str:
@@ -242,24 +238,11 @@ def headline_tables(table: pd.DataFrame, period_label: str) -> Html | Markdown:
     """
     if table.empty:
         return Markdown("The briefings published no headline figures for this period.")
-    parts = []
-    for channel, rows in table.groupby("channel", sort=False):
-        name = config.CHANNELS.get(str(channel), str(channel))
-        body = "".join(
-            f'<tr><td>{_e(r.figure)}</td><td class="num">{_e(r.value)}</td>'
-            f"<td>{_e(r.covered)}</td></tr>"
-            for r in rows.itertuples()
-        )
-        parts.append(
-            f"<table><caption>{_e(name)}: headline figures, {_e(period_label)}</caption>"
-            '<thead><tr><th scope="col">Figure</th><th scope="col" class="num">Value</th>'
-            f'<th scope="col">Period covered</th></tr></thead><tbody>{body}</tbody></table>'
-        )
-    intro = (
-        "<p>Channel-wide figures for the period. Figures by account and division are in "
-        "each channel briefing.</p>"
-    )
-    return Html(intro + "".join(parts))
+    tables = [
+        (config.CHANNELS.get(str(channel), str(channel)), list(rows.itertuples()))
+        for channel, rows in table.groupby("channel", sort=False)
+    ]
+    return render(_TEMPLATE, "headline_tables", tables, period_label)
 
 
 def method_notes(headlines: Records) -> Markdown:
@@ -370,18 +353,7 @@ def flagged_checks(quality: Records) -> Html | Markdown:
     rows = [r for r in check_rows(quality) if r.flagged]
     if not rows:
         return Markdown("No stated figure differs from the data beyond rounding.")
-    body = "".join(
-        f'<tr><th scope="row">{_e(r.who)}<br><span class="what">{_e(r.what)}</span></th>'
-        f'<td class="num">{_e(r.stated)}</td><td class="num">{_e(r.computed)}</td>'
-        f"<td>{_e(r.dates)}</td></tr>"
-        for r in rows
-    )
-    return Html(
-        '<table class="data flagged-checks"><caption>Stated figures that differ from the data'
-        '</caption><thead><tr><th scope="col">Account and measure</th>'
-        '<th scope="col" class="num">Stated</th><th scope="col" class="num">Computed</th>'
-        f'<th scope="col">Dates</th></tr></thead><tbody>{body}</tbody></table>'
-    )
+    return render(_TEMPLATE, "flagged_checks", rows)
 
 
 def quality_page_link(quality: Records) -> Markdown:
@@ -533,23 +505,4 @@ def quality_page_table(quality: Records) -> Html | Markdown:
     rows = check_rows(quality)
     if not rows:
         return Markdown("No figures stated in a report fall in this period.")
-    body = "".join(_quality_row(r) for r in rows)
-    return Html(
-        '<table class="data quality"><caption>Stated figures and the values the data give'
-        '</caption><thead><tr><th scope="col">Account and measure</th>'
-        '<th scope="col">What the report says</th><th scope="col" class="num">Stated</th>'
-        '<th scope="col" class="num">Computed</th><th scope="col">Dates</th>'
-        f'<th scope="col">Verdict</th></tr></thead><tbody>{body}</tbody></table>'
-    )
-
-
-def _quality_row(row: _Row) -> str:
-    anchor = f' id="{_e(row.anchor)}"' if row.anchor else ""
-    flagged = ' class="flagged"' if row.flagged else ""
-    verdict = f"<strong>{_e(row.verdict)}</strong>" if row.flagged else _e(row.verdict)
-    return (
-        f'<tr{anchor}{flagged}><th scope="row">{_e(row.who)}<br>'
-        f'<span class="what">{_e(row.what)}</span></th><td>{_e(row.quote)}</td>'
-        f'<td class="num">{_e(row.stated)}</td><td class="num">{_e(row.computed)}</td>'
-        f"<td>{_e(row.dates)}</td><td>{verdict}</td></tr>"
-    )
+    return render(_TEMPLATE, "quality_table", rows)

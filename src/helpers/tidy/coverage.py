@@ -17,7 +17,7 @@ it. Nothing here reads a file.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -29,18 +29,27 @@ from helpers.tidy.periods import Window
 MAX_SPAN_DAYS = 31
 
 
-def _fine_rows(tidy: pd.DataFrame) -> pd.DataFrame:
-    """Rows of at most a month, without each series' leading zeros."""
+def _fine_rows(tidy: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Rows of at most a month, without each series' leading zeros (``columns`` of them).
+
+    Only the columns asked for are copied: a pages export can hold millions of rows.
+    """
     if tidy.empty:
-        return tidy
+        return tidy if columns is None else tidy[list(columns)]
     start, end = pd.to_datetime(tidy["start"]), pd.to_datetime(tidy["end"])
-    fine = tidy[(end - start).dt.days < MAX_SPAN_DAYS]
-    keys = [k for k in ("channel", "account", "segment", "metric") if k in fine.columns]
-    if "value" not in fine.columns or not keys:
-        return fine
-    fine = fine.sort_values("start", kind="stable")
-    began = (fine["value"] != 0).astype(int).groupby([fine[k] for k in keys]).cummax()
-    return fine[began.astype(bool)]
+    keep = ((end - start).dt.days < MAX_SPAN_DAYS).to_numpy().copy()  # written below
+    keys = [k for k in ("channel", "account", "segment", "metric") if k in tidy.columns]
+    zero = keep & (tidy["value"] == 0).to_numpy() if "value" in tidy.columns else keep & False
+    if keys and zero.any():
+        # Only a series with a zero can lose rows: the others are kept whole without
+        # being sorted or grouped.
+        candidates = keep.copy()
+        for k in keys:
+            candidates &= tidy[k].isin(tidy.loc[zero, k].unique()).to_numpy()
+        part = tidy[candidates].sort_values("start", kind="stable")
+        began = (part["value"] != 0).astype(int).groupby([part[k] for k in keys]).cummax()
+        keep[tidy.index.get_indexer(part.index[~began.astype(bool).to_numpy()])] = False
+    return tidy[keep] if columns is None else tidy.loc[keep, list(columns)]
 
 
 @dataclass(frozen=True)
@@ -77,8 +86,10 @@ def channel_coverage(tidy: pd.DataFrame) -> list[Coverage]:
         One :class:`Coverage` per channel that has such figures, in the order of
         :data:`helpers.config.CHANNELS` (the cross-channel ``all`` is left out).
     """
-    fine = _fine_rows(tidy)
-    if fine.empty or "channel" not in fine.columns:
+    if "channel" not in tidy.columns:
+        return []
+    fine = _fine_rows(tidy, ["channel", "start", "end"])
+    if fine.empty:
         return []
     fine = fine[fine["channel"] != config.Channel.ALL]
     if fine.empty:
@@ -109,7 +120,8 @@ def periods_with_data(tidy: pd.DataFrame, papers: Iterable[str] = ()) -> list[st
     Returns:
         ``YYYY-MM`` months.
     """
-    fine = _fine_rows(tidy)
+    wanted = [c for c in ("end", "metric", "segment") if c in tidy.columns]
+    fine = _fine_rows(tidy, wanted)
     periods = set(papers)
     if not fine.empty:
         ends = pd.to_datetime(fine["end"]).dt.normalize()
@@ -119,7 +131,7 @@ def periods_with_data(tidy: pd.DataFrame, papers: Iterable[str] = ()) -> list[st
             if {"metric", "segment"} <= set(fine.columns)
             else pd.Series(False, index=fine.index)
         )
-        chosen = ends[ends.dt.is_month_end | activity]
+        chosen = ends[ends.dt.is_month_end | activity].drop_duplicates()
         periods |= set(chosen.dt.strftime("%Y-%m"))
     return sorted(periods)
 
@@ -207,9 +219,11 @@ def pages_with_data(
         The names of the pages with figures, in the registry's order.
     """
     first, last = window.first_day, window.last_day
-    fine = _fine_rows(tidy)
+    fine = _fine_rows(tidy, ["channel", "start", "end"])
     fine = fine[(fine["end"] >= first) & (fine["start"] <= last)]
     start, end = pd.to_datetime(tidy["start"]), pd.to_datetime(tidy["end"])
-    ranged = tidy[((end - start).dt.days >= MAX_SPAN_DAYS) & (start >= first) & (end <= last)]
-    have = set(fine["channel"]) | set(ranged["channel"])
+    ranged = tidy.loc[
+        ((end - start).dt.days >= MAX_SPAN_DAYS) & (start >= first) & (end <= last), "channel"
+    ]
+    have = set(fine["channel"].unique()) | set(ranged.unique())
     return tuple(p.name for p in pages if have & {str(c) for c in p.channels if c != "all"})

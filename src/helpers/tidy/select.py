@@ -40,16 +40,16 @@ def rows(
     Returns:
         The matching rows.
     """
-    mask = pd.Series(True, index=tidy.index)
+    selected = tidy
     for column, wanted in (
         ("channel", channel),
         ("metric", metric),
         ("account", account),
         ("segment", segment),
     ):
-        if wanted is not None:
-            mask &= tidy[column] == wanted
-    return tidy[mask]
+        if wanted is not None:  # narrowed one column at a time: each compares fewer rows
+            selected = selected[selected[column] == wanted]
+    return selected if selected is not tidy else tidy[pd.Series(True, index=tidy.index)]
 
 
 def is_snapshot(frame: pd.DataFrame) -> pd.Series:
