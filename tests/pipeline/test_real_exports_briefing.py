@@ -25,6 +25,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
+from helpers.briefing.pdf import PdfSkipped, find_chromium
 from helpers.briefing.runner import plan_period, run_period
 from helpers.tidy.dataset import build_dataset
 from tests.factories.real_2025 import CORPUS, stage
@@ -40,6 +41,10 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def force(tmp_path_factory) -> dict:
+    try:
+        find_chromium()
+    except PdfSkipped as exc:  # the checks read the board paper
+        pytest.skip(f"the board paper cannot be printed: {exc}")
     data = stage(tmp_path_factory.mktemp("force") / "data")
     tidy = build_dataset(data / "raw", data / "processed")
     out = data.parent / "out"
