@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from helpers import config
-from helpers.briefing.errors import ParameterError, RunError
+from helpers.briefing.run_errors import ParameterError, RunError
 from helpers.errors import DataError, PeriodError, display_path, printable
 from helpers.fileio import atomic_path, check_replaceable, is_inside
 from helpers.layout import MAPPING_FILE, DataLayout

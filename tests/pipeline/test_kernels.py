@@ -11,8 +11,8 @@ from rich.console import Console
 
 from helpers import config
 from helpers.briefing import execute as kernels
-from helpers.briefing.errors import RunError
 from helpers.briefing.execute import NotebookFailed, NotebookJob, check_kernel, execute_notebook
+from helpers.briefing.run_errors import RunError
 from helpers.briefing.runner import run_period
 from tests.pipeline.test_runner import PERIOD, _notebook, _write
 

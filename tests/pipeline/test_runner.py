@@ -16,8 +16,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from rich.console import Console
 
 from helpers import cli, config
-from helpers.briefing.errors import RunError
 from helpers.briefing.render import network_references
+from helpers.briefing.run_errors import RunError
 from helpers.briefing.runner import run_period
 from helpers.present.headlines import HEADLINES_MIME
 

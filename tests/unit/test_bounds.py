@@ -19,7 +19,7 @@ import pytest
 
 from helpers import config
 from helpers.errors import DataError
-from helpers.ingest import files, tables
+from helpers.ingest import files, grid
 from helpers.ingest.accounts import load_accounts
 from helpers.ingest.commentary import read_commentary
 from helpers.ingest.common import ExportFile
@@ -143,13 +143,13 @@ def test_a_workbook_within_the_bound_is_read(tmp_path):
 
 
 def test_a_cell_past_the_bound_is_refused_with_its_line_and_column(tmp_path):
-    long = "/page/" + "x" * tables.MAX_CELL_CHARS
+    long = "/page/" + "x" * grid.MAX_CELL_CHARS
     text = f"Page,Pageviews\n/home,5\n{long},3\n"
     file = ExportFile(tmp_path / "pages.csv", "pages.csv", text)
     with pytest.raises(DataError) as caught:
-        tables.read_table(file, 0)
+        grid.read_table(file, 0)
     message = str(caught.value)
     assert "line 3, column 'Page'" in message and "at most 100,000 characters" in message
-    grid = ExportFile(tmp_path / "pages.csv", "pages.csv", "# Pages\n\n" + text)
+    blocks = ExportFile(tmp_path / "pages.csv", "pages.csv", "# Pages\n\n" + text)
     with pytest.raises(DataError, match="line 5: expected cells of at most"):
-        tables.read_grid(grid)
+        grid.read_grid(blocks)

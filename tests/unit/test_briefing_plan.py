@@ -10,7 +10,6 @@ from helpers import (
     config,
 )
 from helpers.briefing import runner as runner_module
-from helpers.briefing.errors import ParameterError
 from helpers.briefing.plan import (
     BRIEFINGS,
     SUMMARY_PAGES,
@@ -20,6 +19,7 @@ from helpers.briefing.plan import (
     parse_channels,
     validate_request,
 )
+from helpers.briefing.run_errors import ParameterError
 from helpers.errors import PeriodError
 from helpers.tidy.dataset import paper_periods
 

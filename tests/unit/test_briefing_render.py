@@ -4,7 +4,6 @@ import pytest
 from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from helpers.briefing.errors import RunError
 from helpers.briefing.render import (
     MAX_PAGE_BYTES,
     Page,
@@ -15,6 +14,7 @@ from helpers.briefing.render import (
     render_notebook,
     shift_headings,
 )
+from helpers.briefing.run_errors import RunError
 from helpers.present.headlines import HEADLINES_MIME
 from helpers.present.summary import QUALITY_MIME
 from helpers.tidy.dataset import load_profile

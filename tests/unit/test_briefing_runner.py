@@ -12,8 +12,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from rich.console import Console
 
 from helpers.briefing import build as runner_module
-from helpers.briefing.errors import RunError
 from helpers.briefing.execute import NotebookFailed
+from helpers.briefing.run_errors import RunError
 from helpers.briefing.runner import run_period
 from helpers.present.headlines import HEADLINES_MIME
 from tests.factories.fake_notebooks import (

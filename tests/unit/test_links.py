@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from nbconvert.filters import markdown2html
 
-from helpers.briefing.errors import RunError
 from helpers.briefing.links import is_safe_url, link_scheme, neutralize_links, unsafe_links
 from helpers.briefing.render import check_page
+from helpers.briefing.run_errors import RunError
 from helpers.present import narrative
 
 #: OWASP XSS filter-evasion vectors that apply to a link target.

@@ -16,8 +16,8 @@ from rich.console import Console
 
 from helpers import cli
 from helpers.briefing import build as runner_module
-from helpers.briefing.errors import RunError
 from helpers.briefing.execute import NotebookFailed, check_runtime_dir
+from helpers.briefing.run_errors import RunError
 from helpers.briefing.runner import run_period
 from helpers.errors import DataError, display_path
 from tests.factories.fake_notebooks import channel_page, fake_execute, write_page_notebooks

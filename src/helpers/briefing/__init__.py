@@ -7,7 +7,7 @@ channel pages side by side and then the data-quality and overview pages
 (:mod:`.build`, :mod:`.execute`), hands each to the publishers (:mod:`.publish`:
 offline HTML through :mod:`.render`, the board paper through :mod:`.pdf`), writes the
 manifest (:mod:`.manifest`), and swaps the finished folder into place only when
-everything succeeded. Errors a person can act on are in :mod:`.errors`.
+everything succeeded. Errors a person can act on are in :mod:`.run_errors`.
 
 The package imports nothing itself: its warm kernels import
 :mod:`helpers.briefing.kernel_state`, which must not load the runner.

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from helpers import config
-from helpers.briefing.overview import read_overview
+from helpers.briefing.overview_json import read_overview
 from helpers.briefing.ownership import output_lock
 from helpers.briefing.templating import TEMPLATES, environment, register_filter
 from helpers.fileio import write_text

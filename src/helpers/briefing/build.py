@@ -25,7 +25,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from helpers.briefing.errors import NotRun, RunError
 from helpers.briefing.execute import (
     KernelPool,
     NotebookFailed,
@@ -39,6 +38,7 @@ from helpers.briefing.manifest import missing_headline_fields, write_json
 from helpers.briefing.ownership import StagingLock
 from helpers.briefing.plan import OVERVIEW, QUALITY, SUMMARY_PAGES, Request, briefing_title
 from helpers.briefing.publish import finish_period, publish_page
+from helpers.briefing.run_errors import NotRun, RunError
 from helpers.briefing.state import (
     FAILED_DIR,
     LOGS_DIR,

@@ -37,7 +37,7 @@ from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from jupyter_client.manager import KernelManager
 
 from helpers import config
-from helpers.briefing.errors import RunError
+from helpers.briefing.run_errors import RunError
 from helpers.errors import display_path
 
 if TYPE_CHECKING:

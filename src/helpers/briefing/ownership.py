@@ -37,7 +37,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from helpers import config
-from helpers.briefing.errors import RunError
+from helpers.briefing.run_errors import RunError
 from helpers.errors import display_path, printable
 from helpers.fileio import write_text
 

@@ -42,7 +42,7 @@ from typing import Any
 from markupsafe import Markup
 
 from helpers import config
-from helpers.briefing.overview import QUALITY_PAGE, read_overview
+from helpers.briefing.overview_json import QUALITY_PAGE, read_overview
 from helpers.briefing.templating import TEMPLATES, environment, register_filter
 from helpers.fileio import atomic_path
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import config
-from helpers.briefing.errors import ParameterError
+from helpers.briefing.run_errors import ParameterError
 from helpers.errors import display_path
 from helpers.layout import DataLayout
 from helpers.tidy.coverage import default_period, periods_with_data

@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from rich.console import Console
 
-from helpers.briefing.errors import RunError
 from helpers.briefing.manifest import build_manifest, write_json
-from helpers.briefing.overview import OVERVIEW_FILE
+from helpers.briefing.overview_json import OVERVIEW_FILE
 from helpers.briefing.ownership import carry_over, files_of, named, swap
 from helpers.briefing.plan import OVERVIEW, briefing_title, page_file
+from helpers.briefing.run_errors import RunError
 from helpers.briefing.state import FAILED_DIR, HTML, LOGS_DIR, PeriodBuild, Settings, now
 
 if TYPE_CHECKING:  # loaded by the first page published, not by the runner's import

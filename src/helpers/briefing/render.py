@@ -22,9 +22,9 @@ from nbconvert.filters import markdown2html
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets import List, Unicode
 
-from helpers.briefing.errors import RunError
-from helpers.briefing.layout import BriefingLayout, CompressImages
 from helpers.briefing.links import neutralize_links, unsafe_links
+from helpers.briefing.page_layout import BriefingLayout, CompressImages
+from helpers.briefing.run_errors import RunError
 from helpers.briefing.templating import TEMPLATES
 from helpers.present.headlines import HEADLINES_MIME
 from helpers.present.summary import OVERVIEW_MIME, QUALITY_MIME

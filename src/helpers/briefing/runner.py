@@ -23,14 +23,13 @@ from rich.console import Console
 from helpers import config
 from helpers.briefing import build as builder
 from helpers.briefing.archive import build_archive
-from helpers.briefing.errors import ParameterError, RunError
 from helpers.briefing.fingerprint import (
     Fingerprint,
     load_inputs,
     period_fingerprint,
     stored_fingerprint,
 )
-from helpers.briefing.overview import OVERVIEW_FILE, read_overview
+from helpers.briefing.overview_json import OVERVIEW_FILE, read_overview
 from helpers.briefing.ownership import clean_stale, named, record_made, recover_swaps
 from helpers.briefing.plan import (
     BRIEFINGS,
@@ -48,6 +47,7 @@ from helpers.briefing.publish import (
     usable_formats,
 )
 from helpers.briefing.publish import swap_into_place as swap_into_place
+from helpers.briefing.run_errors import ParameterError, RunError
 from helpers.briefing.state import HTML, Settings
 from helpers.errors import display_path
 from helpers.fileio import is_inside

@@ -28,8 +28,8 @@ import re
 import numpy as np
 
 from helpers.ingest.common import ExportFile, Format, Parsed
+from helpers.ingest.grid import Table, find_header, read_table
 from helpers.ingest.rows import long_values, to_tidy
-from helpers.ingest.tables import Table, find_header, read_table
 from helpers.ingest.text import split_cells
 from helpers.ingest.values import dates, excel_ids, numbers, one_row_per, unread_note
 from helpers.ingest.vocabulary import Columns

@@ -75,8 +75,8 @@ from helpers.ingest.ga_calendar import (
     new_users,
     table_range,
 )
+from helpers.ingest.grid import read_grid
 from helpers.ingest.rows import concat_long, drop_repeats, long_values, to_tidy
-from helpers.ingest.tables import read_grid
 from helpers.ingest.values import (
     dates,
     decimals,

@@ -41,8 +41,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from helpers.ingest.common import ExportFile, Format, Parsed
+from helpers.ingest.grid import find_header, read_grid, read_table
 from helpers.ingest.rows import concat_long, long_values, to_tidy
-from helpers.ingest.tables import find_header, read_grid, read_table
 from helpers.ingest.values import dates, excel_ids, numbers, one_row_per, unread_note
 from helpers.ingest.vocabulary import Columns
 

@@ -18,8 +18,8 @@ import pandas as pd
 
 from helpers import config
 from helpers.ingest.common import ExportFile, Format, Parsed
+from helpers.ingest.grid import find_header, read_table
 from helpers.ingest.rows import tidy_table
-from helpers.ingest.tables import find_header, read_table
 from helpers.ingest.values import dates
 from helpers.schema import COLUMNS, make_source
 

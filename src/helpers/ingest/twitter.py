@@ -33,8 +33,8 @@ import numpy as np
 import pyarrow.compute as pc
 
 from helpers.ingest.common import ExportFile, Format, Parsed
+from helpers.ingest.grid import find_header, read_table
 from helpers.ingest.rows import long_values, to_tidy
-from helpers.ingest.tables import find_header, read_table
 from helpers.ingest.text import split_cells
 from helpers.ingest.values import dates, excel_ids, numbers, one_row_per, unread_note
 from helpers.ingest.vocabulary import Columns

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from helpers.ingest.common import ExportFile
-from helpers.ingest.tables import arrow
+from helpers.ingest.grid import arrow
 
 #: Cells that mean "no data" in exports.
 BLANKS: frozenset[str] = frozenset({"", "-", "--", "n/a", "N/A", "(not set)"})

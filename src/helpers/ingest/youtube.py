@@ -31,8 +31,8 @@ import pandas as pd
 
 from helpers import config
 from helpers.ingest.common import ExportFile, Format, Parsed
+from helpers.ingest.grid import find_header, read_table
 from helpers.ingest.rows import concat_long, long_values, to_tidy
-from helpers.ingest.tables import find_header, read_table
 from helpers.ingest.values import (
     dates,
     decimals,
