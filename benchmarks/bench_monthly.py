@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.factories, tools
 
 
 def _timed(*args: str) -> float:

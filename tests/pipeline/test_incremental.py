@@ -28,9 +28,9 @@ from helpers.briefing.fingerprint import load_inputs, period_fingerprint
 from helpers.briefing.plan import available_periods, validate_request
 from helpers.briefing.runner import run_all
 from helpers.layout import DataLayout
-from helpers.present.headlines import HEADLINES_MIME
 from helpers.tidy.dataset import build_dataset, load_tidy, paper_periods
 from helpers.tidy.periods import reporting_window
+from helpers.tidy.published import HEADLINES_MIME
 from tests.browser.harness import engagement, engagement_env
 from tests.factories.fake_notebooks import fake_execute, write_page_notebooks
 

@@ -33,8 +33,8 @@ from helpers.briefing.pdf import (
     print_document,
 )
 from helpers.briefing.runner import run_period
-from helpers.present.headlines import HEADLINES_MIME
 from helpers.tidy.dataset import load_profile
+from helpers.tidy.published import HEADLINES_MIME
 from tests.browser.harness import require_browser_tools
 from tests.factories.fake_notebooks import fake_execute, write_page_notebooks
 from tests.pipeline.all_periods import AllPeriods, all_periods  # noqa: F401 (a fixture)

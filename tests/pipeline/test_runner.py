@@ -19,7 +19,7 @@ from helpers import cli, config
 from helpers.briefing.render import network_references
 from helpers.briefing.run_errors import RunError
 from helpers.briefing.runner import run_period
-from helpers.present.headlines import HEADLINES_MIME
+from helpers.tidy.published import HEADLINES_MIME
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("runner")]
 

@@ -8,6 +8,7 @@ from helpers import config
 from helpers.tidy.coverage import (
     channel_coverage,
     default_period,
+    pages_by_window,
     pages_with_data,
     periods_with_data,
 )
@@ -95,3 +96,20 @@ def test_pages_with_data_follow_the_window():
         p in {s.name for s in config.CHANNEL_SPECS}
         for p in pages_with_data(tidy, reporting_window("2025-10"))
     )
+
+
+def test_pages_by_window_give_each_window_what_it_alone_gives():
+    tidy = pd.concat(
+        [
+            _daily("facebook", "2024-02-01", "2024-03-31"),
+            _daily("website", "2025-04-01", "2025-04-30"),
+            _range("trusted2know", "2025-05-01", "2025-10-31"),
+        ],
+        ignore_index=True,
+    )
+    months = ["2024-03", "2025-04", "2025-10", "2026-09"]
+    windows = [reporting_window(m) for m in months]
+    found = pages_by_window(tidy, windows)
+    assert found == [pages_with_data(tidy, w) for w in windows]
+    # a year's window: the Trust Ed range lies inside October 2025's, no data in 2026's
+    assert found == [("social",), ("website",), ("website", "trusted2know"), ()]

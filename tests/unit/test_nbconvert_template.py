@@ -25,9 +25,9 @@ from helpers.briefing.nbconvert_template import (
     template_dir,
 )
 from helpers.briefing.render import Page, network_references, render_notebook, stylesheet
-from helpers.present.headlines import HEADLINES_MIME
 from helpers.present.summary import QUALITY_MIME
 from helpers.tidy.dataset import load_profile
+from helpers.tidy.published import HEADLINES_MIME
 
 #: The embedded data's force, as its profile (data/raw/force.yml) names it.
 FORCE = load_profile().name

@@ -26,7 +26,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
@@ -35,10 +35,6 @@ from helpers.briefing.overview_json import read_overview
 from helpers.briefing.ownership import output_lock
 from helpers.briefing.templating import TEMPLATES, environment, register_filter
 from helpers.fileio import write_text
-from helpers.present import formats
-
-if TYPE_CHECKING:
-    pass
 
 ARCHIVE_FILE = "index.html"
 PDF_FILE = "briefing.pdf"
@@ -212,6 +208,8 @@ class Chart:
 
 
 def _format(value: float, unit: str) -> str:
+    from helpers.present import formats  # the views' package: loaded when a chart is drawn
+
     return formats.value(value, unit)
 
 

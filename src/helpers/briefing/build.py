@@ -48,9 +48,13 @@ from helpers.briefing.state import (
     now,
 )
 from helpers.errors import display_path
-from helpers.present.headlines import HEADLINES_MIME
-from helpers.present.summary import OVERVIEW_MIME, QUALITY_MIME
-from helpers.tidy.published import HEADLINES_FILE, QUALITY_FILE
+from helpers.tidy.published import (
+    HEADLINES_FILE,
+    HEADLINES_MIME,
+    OVERVIEW_MIME,
+    QUALITY_FILE,
+    QUALITY_MIME,
+)
 
 if TYPE_CHECKING:  # nbformat and nbconvert load in the workers, while the kernels warm up
     import nbformat

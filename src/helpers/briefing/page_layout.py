@@ -30,7 +30,7 @@ from nbconvert.preprocessors import Preprocessor
 
 from helpers.briefing.images import compress_base64_png
 from helpers.briefing.templating import environment
-from helpers.present.page import ABSENT_MIME
+from helpers.tidy.published import ABSENT_MIME
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$", re.MULTILINE)
 

@@ -26,8 +26,7 @@ from helpers.briefing.links import neutralize_links, unsafe_links
 from helpers.briefing.page_layout import BriefingLayout, CompressImages
 from helpers.briefing.run_errors import RunError
 from helpers.briefing.templating import TEMPLATES
-from helpers.present.headlines import HEADLINES_MIME
-from helpers.present.summary import OVERVIEW_MIME, QUALITY_MIME
+from helpers.tidy.published import HEADLINES_MIME, OVERVIEW_MIME, QUALITY_MIME
 
 #: Cells removed from the page: papermill's injected values and the defaults.
 REMOVED_TAGS: frozenset[str] = frozenset({"parameters", "injected-parameters"})
@@ -292,7 +291,7 @@ def collect_outputs(nb: nbformat.NotebookNode, mimetype: str) -> list[dict[str, 
 
     Args:
         nb: An executed notebook.
-        mimetype: e.g. :data:`helpers.present.headlines.HEADLINES_MIME`.
+        mimetype: e.g. :data:`helpers.tidy.published.HEADLINES_MIME`.
 
     Returns:
         The JSON payloads.

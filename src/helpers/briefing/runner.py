@@ -21,7 +21,6 @@ import pandas as pd
 from rich.console import Console
 
 from helpers import config
-from helpers.briefing import build as builder
 from helpers.briefing.archive import build_archive
 from helpers.briefing.fingerprint import (
     Fingerprint,
@@ -52,7 +51,7 @@ from helpers.briefing.state import HTML, Settings
 from helpers.errors import display_path
 from helpers.fileio import is_inside
 from helpers.layout import DataLayout
-from helpers.tidy.coverage import DefaultPeriod, default_period, pages_with_data
+from helpers.tidy.coverage import DefaultPeriod, default_period, pages_by_window, pages_with_data
 from helpers.tidy.dataset import forget_processed, load_tidy, paper_periods
 from helpers.tidy.periods import month_label, parse_month, reporting_window
 
@@ -175,6 +174,10 @@ def _run_builds(
     todo = _outdated(requests, settings, outcome, tidy)
     forget_processed()  # fingerprinted: the notebooks read the table in their kernels
     if todo:
+        # kernels and notebooks: loaded only when something is to be built (a run with
+        # nothing changed answers without them)
+        from helpers.briefing import build as builder
+
         outcome.update(
             builder.run_notebooks(todo, settings, jobs, lambda: _refresh_archive(settings))
         )
@@ -418,17 +421,23 @@ def plan_all(
             f"the data has no figures of a day, a week or a month{after}, "
             "so there is no period to brief"
         )
+    months = list(dict.fromkeys(periods))
+    with_data = (
+        [channels] * len(months)
+        if channels
+        else pages_by_window(tidy, [reporting_window(p, today=today) for p in months])
+    )
     return [
         validate_request(
             p,
             None,
-            channels or pages_with_data(tidy, reporting_window(p, today=today)) or None,
+            pages or None,
             folder,
             notebooks_dir=notebooks_dir,
             available=periods,
             today=today,
         )
-        for p in dict.fromkeys(periods)
+        for p, pages in zip(months, with_data, strict=True)
     ]
 
 

@@ -25,6 +25,7 @@ the paper no force name, and no account may claim a division.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -217,4 +218,13 @@ def read_profile(path: Path) -> ForceProfile:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError(path, f"UTF-8 text (undecodable byte at offset {exc.start})") from None
+    return _parsed(path, text)
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(path: Path, text: str) -> ForceProfile:
+    """:func:`parse_profile` once per file content (the profile is frozen).
+
+    A run over every month asks for it once a month.
+    """
     return parse_profile(path, text)

@@ -17,8 +17,7 @@ from typing import Any
 import pandas as pd
 
 from helpers.measures.figures import Measure
-
-HEADLINES_MIME = "application/vnd.engagement-briefings.headlines+json"
+from helpers.tidy.published import HEADLINES_MIME
 
 
 def channel_wide(records: Iterable[Mapping[str, Any]]) -> set[tuple[str, str]]:

@@ -22,9 +22,7 @@ from helpers.measures.figures import Measure
 from helpers.present import formats
 from helpers.present.fragments import render
 from helpers.present.narrative import escape
-
-#: MIME type marking a section with nothing to show (the briefing step drops it).
-ABSENT_MIME = "application/vnd.engagement-briefings.absent+json"
+from helpers.tidy.published import ABSENT_MIME
 
 
 def key_points(points: Sequence[str]) -> Markdown:

@@ -28,11 +28,7 @@ from helpers.present import overview as words
 from helpers.present.fragments import Html, render
 from helpers.present.headlines import channel_wide
 from helpers.present.narrative import escape
-
-#: MIME type of the data-quality page's checks (collected into ``quality.json``).
-QUALITY_MIME = "application/vnd.engagement-briefings.quality+json"
-#: MIME type of the overview's paper facts and key points (collected into ``overview.json``).
-OVERVIEW_MIME = "application/vnd.engagement-briefings.overview+json"
+from helpers.tidy.published import OVERVIEW_MIME, QUALITY_MIME
 
 Records = pd.DataFrame | Sequence[Mapping[str, Any]]
 

@@ -218,12 +218,35 @@ def pages_with_data(
     Returns:
         The names of the pages with figures, in the registry's order.
     """
-    first, last = window.first_day, window.last_day
+    return pages_by_window(tidy, [window], pages)[0]
+
+
+def pages_by_window(
+    tidy: pd.DataFrame,
+    windows: Sequence[Window],
+    pages: Iterable[config.ChannelSpec] = config.CHANNEL_SPECS,
+) -> list[tuple[str, ...]]:
+    """:func:`pages_with_data` for each of several windows, the table scanned once.
+
+    Args:
+        tidy: The tidy table.
+        windows: The briefing windows (a run over every period has one a month).
+        pages: The channel pages (the registry's by default).
+
+    Returns:
+        For each window in turn, the names of its pages with figures.
+    """
+    specs = list(pages)
     fine = _fine_rows(tidy, ["channel", "start", "end"])
-    fine = fine[(fine["end"] >= first) & (fine["start"] <= last)]
     start, end = pd.to_datetime(tidy["start"]), pd.to_datetime(tidy["end"])
-    ranged = tidy.loc[
-        ((end - start).dt.days >= MAX_SPAN_DAYS) & (start >= first) & (end <= last), "channel"
-    ]
-    have = set(fine["channel"].unique()) | set(ranged.unique())
-    return tuple(p.name for p in pages if have & {str(c) for c in p.channels if c != "all"})
+    ranged = tidy.loc[(end - start).dt.days >= MAX_SPAN_DAYS, ["channel", "start", "end"]]
+    found = []
+    for window in windows:
+        first, last = window.first_day, window.last_day
+        within = fine.loc[(fine["end"] >= first) & (fine["start"] <= last), "channel"]
+        inside = ranged.loc[(ranged["start"] >= first) & (ranged["end"] <= last), "channel"]
+        have = set(within.unique()) | set(inside.unique())
+        found.append(
+            tuple(p.name for p in specs if have & {str(c) for c in p.channels if c != "all"})
+        )
+    return found

@@ -22,6 +22,17 @@ HEADLINES_FILE = "headlines.json"
 #: The file holding every stated-figure check of a period.
 QUALITY_FILE = "quality.json"
 
+# What a page's outputs carry for the runner (display data of these MIME types, which
+# the runner collects and the published page leaves out).
+#: A channel page's headline figures (collected into ``headlines.json``).
+HEADLINES_MIME = "application/vnd.engagement-briefings.headlines+json"
+#: The data-quality page's checks (collected into ``quality.json``).
+QUALITY_MIME = "application/vnd.engagement-briefings.quality+json"
+#: The overview's paper facts and key points (collected into ``overview.json``).
+OVERVIEW_MIME = "application/vnd.engagement-briefings.overview+json"
+#: A section with nothing to show (the briefing step drops it).
+ABSENT_MIME = "application/vnd.engagement-briefings.absent+json"
+
 #: Columns of the headline frame (the fields of :class:`helpers.present.headlines.Headline`).
 HEADLINE_COLUMNS: tuple[str, ...] = (
     "channel",
