@@ -247,3 +247,15 @@ def test_the_front_says_what_the_figures_reach_not_the_window():
     record = summary.overview_record("2015-11", "November 2015", "w", _Notes(), [], headlines)
     assert record.to_json()["latest"] == "2015-10-31"
     assert summary.latest_day([]) is None
+
+
+def test_a_range_that_runs_on_after_the_month_is_not_what_the_figures_reach():
+    """A March paper showing a year's top pages: its figures reach 31 March, not December."""
+    headlines = [
+        {"measure": "sum", "start": "2025-03-01", "end": "2025-03-31"},
+        {"measure": "top", "start": "2025-01-01", "end": "2025-12-31"},
+    ]
+    assert summary.latest_day(headlines, "2025-03") == "2025-03-31"
+    assert summary.latest_day(headlines) == "2025-12-31"
+    # nothing else shown: the range's own end is what the figures reach
+    assert summary.latest_day(headlines[1:], "2025-03") == "2025-12-31"

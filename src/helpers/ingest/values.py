@@ -93,8 +93,13 @@ def figure_column(cells: Iterable[str], labels: Iterable[str] = ()) -> bool:
     dimension (page, country, video), whatever its name.
     """
     skip = {label.lower() for label in labels}
-    cells = [c.strip() for c in cells]
-    return any(cells) and all(FIGURE_CELL.match(c) or c.lower() in skip for c in cells)
+    filled = False
+    for cell in cells:  # a dimension's first words settle it: millions of paths are not read
+        text = cell.strip()
+        if not (FIGURE_CELL.match(text) or text.lower() in skip):
+            return False
+        filled = filled or bool(text)
+    return filled
 
 
 def excel_ids(

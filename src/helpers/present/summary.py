@@ -402,16 +402,22 @@ class OverviewRecord:
         return {OVERVIEW_MIME: self.to_json(), "text/plain": text}
 
 
-def latest_day(headlines: Records) -> str | None:
+def latest_day(headlines: Records, period: str | None = None) -> str | None:
     """The last day any figure the pages show reaches (``YYYY-MM-DD``; None: no figure).
 
-    Projections look ahead and are not figures of the period: they are left out.
+    Projections look ahead and are not figures of the period: they are left out. So is,
+    given the ``period`` (``YYYY-MM``), a figure over a download's whole range that runs
+    on after the period's last day (a year's top pages in a March paper), unless the
+    pages show nothing else: it is labelled with its own range where it is shown.
     """
     ends = [
         str(r["end"])[:10]
         for r in records(headlines)
         if r.get("end") and str(r.get("measure")) != "projection"
     ]
+    if period is not None:
+        last = str(pd.Period(period, freq="M").end_time.date())
+        ends = [e for e in ends if e <= last] or ends
     return max(ends) if ends else None
 
 
@@ -467,7 +473,7 @@ def overview_record(
         decision=" ".join(notes.decision(period).split()) or None,
         issued=notes.issued(period) or None,
         contact=" ".join(notes.contact(period).split()) or None,
-        latest=latest_day(headlines),
+        latest=latest_day(headlines, period),
         paper_parts=[{"title": t, "text": x} for t, x in notes.paper_parts(period)],
     )
 
