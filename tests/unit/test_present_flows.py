@@ -134,3 +134,11 @@ def test_not_covered_names_the_pages_left_out():
         "This briefing does not cover In the Know and Trust Ed youth website: the data hold "
         "no figures for them in April 2024 to March 2025."
     )
+
+
+def test_month_labels_put_the_year_where_it_cannot_overlap():
+    months = list(pd.date_range("2025-12-01", periods=3, freq="MS"))
+    assert views.month_labels(months, [False, False, True]) == ["Dec", "Jan\n2026", "Feb*"]
+    months = list(pd.date_range("2024-06-01", periods=3, freq="MS"))
+    assert views.month_labels(months, [True, False, False]) == ["Jun*\n2024", "Jul", "Aug"]
+    assert views.month_labels(months[:1], [False]) == ["Jun\n2024"]

@@ -422,6 +422,24 @@ def trend_channels(series: pd.DataFrame, least: int = 3) -> list[tuple[str, str]
     ]
 
 
+def month_labels(months: list[pd.Timestamp], partial: list[bool]) -> list[str]:
+    """Tick labels of a chart by month: ``Mar``, and ``*`` for a partial month.
+
+    The year goes under January and under the first month, unless January follows it
+    (the two years would overlap).
+
+    Args:
+        months: The first day of each month, in order.
+        partial: Whether the data cover each month only in part.
+    """
+    labels = []
+    for i, (month, part) in enumerate(zip(months, partial, strict=True)):
+        first = i == 0 and not (len(months) > 1 and months[1].month == 1)
+        year = f"\n{month.year}" if first or month.month == 1 else ""
+        labels.append(month.strftime("%b") + ("*" if part else "") + year)
+    return labels
+
+
 @themed
 def flow_chart(
     series: pd.DataFrame, channel: str, metric: str, *, ax: Axes | None = None
@@ -457,11 +475,7 @@ def flow_chart(
     ax.bar(x, rows["value"], color=colour, alpha=1.0, width=0.7)
     if partial.any():
         ax.bar(x[partial], rows["value"][partial], color="white", alpha=0.55, width=0.7)
-    labels = [
-        m.strftime("%b") + ("*" if p else "") + (f"\n{m.year}" if i == 0 or m.month == 1 else "")
-        for i, (m, p) in enumerate(zip(rows["month"], partial, strict=True))
-    ]
-    ax.set_xticks(x, labels, rotation=0)
+    ax.set_xticks(x, month_labels(list(rows["month"]), partial.tolist()), rotation=0)
     count_axis(ax.yaxis)
     ax.grid(axis="x", visible=False)
     ax.set_ylim(bottom=0)
