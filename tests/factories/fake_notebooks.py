@@ -77,6 +77,20 @@ def summary_page(job: Any, checks: bool = True) -> nbformat.NotebookNode:
     return new_notebook(cells=cells)
 
 
+def headline_record(value: float = 1.0) -> dict[str, Any]:
+    """A website headline of September 2015 (all accounts' sessions) with ``value``."""
+    return {
+        "channel": "website",
+        "account": "All accounts",
+        "metric": "sessions",
+        "measure": "value",
+        "start": "2015-09-01",
+        "end": "2015-09-30",
+        "value": value,
+        "unit": "count",
+    }
+
+
 def channel_page(job: Any, record: dict[str, Any]) -> nbformat.NotebookNode:
     """A channel notebook that publishes one headline record."""
     return new_notebook(

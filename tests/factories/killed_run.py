@@ -22,7 +22,7 @@ from rich.console import Console
 
 from helpers.briefing import build as runner_module
 from helpers.briefing.runner import run_period
-from tests.factories.fake_notebooks import channel_page, fake_execute
+from tests.factories.fake_notebooks import channel_page, fake_execute, headline_record
 
 #: The period built.
 PERIOD = "2015-09"
@@ -34,16 +34,7 @@ STEP_EVENTS = ("os.rename", "shutil.rmtree")
 
 def _record(job: object) -> dict[str, object]:
     """A headline whose value differs from run to run, so that each run writes the archive."""
-    return {
-        "channel": "website",
-        "account": "All accounts",
-        "metric": "sessions",
-        "measure": "value",
-        "start": "2015-09-01",
-        "end": "2015-09-30",
-        "value": float(os.getpid()),
-        "unit": "count",
-    }
+    return headline_record(float(os.getpid()))
 
 
 def install_kill(out: Path, kill_at: int) -> None:

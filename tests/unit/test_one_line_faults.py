@@ -20,7 +20,12 @@ from helpers.briefing.execute import NotebookFailed, check_runtime_dir
 from helpers.briefing.run_errors import RunError
 from helpers.briefing.runner import run_period
 from helpers.errors import DataError, display_path
-from tests.factories.fake_notebooks import channel_page, fake_execute, write_page_notebooks
+from tests.factories.fake_notebooks import (
+    channel_page,
+    fake_execute,
+    headline_record,
+    write_page_notebooks,
+)
 
 PERIOD = "2015-09"
 #: A file name that would print a second line over the terminal's last one.
@@ -67,16 +72,7 @@ def fake_run(monkeypatch, tmp_path):
 
 
 def test_a_full_disk_says_so_in_one_line_and_leaves_nothing_behind(fake_run):
-    record = {
-        "channel": "website",
-        "account": "All accounts",
-        "metric": "sessions",
-        "measure": "value",
-        "start": "2015-09-01",
-        "end": "2015-09-30",
-        "value": 1.0,
-        "unit": "count",
-    }
+    record = headline_record(1.0)
     fake = fake_execute(lambda job: channel_page(job, record), 0.1)
 
     def execute(job, **kwargs):
